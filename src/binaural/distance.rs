@@ -1,0 +1,154 @@
+//! Distance cues: level with distance, the near field (interaural level difference growing as a
+//! source approaches the head, proximity bass) and air absorption for far sources.
+//!
+//! The HRTF set was measured at 1.4 m, so every cue here is relative to rendering at that
+//! distance, and at exactly 1.4 m the measured data is reproduced unchanged but for the overall
+//! level.
+//!
+//! Near field (below about 1 m, Brungart & Rabinowitz 1999): at low frequencies, where the head
+//! barely shadows, each ear hears roughly the free field at its own position, so the ear facing
+//! a close source gets much louder than the far one while the ITD hardly changes. Tingle scales
+//! each ear by the ratio of its straight-line distance to the source against the same ratio at
+//! 1.4 m, fully below [`NEAR_FIELD_SHELF_HZ`] and by a fraction ([`HIGH_BAND_FRACTION`], in dB)
+//! above it, where the measured head shadow already dominates.
+
+use super::Position;
+use super::hrtf::MEASUREMENT_DISTANCE_M;
+
+/// Head radius of the KEMAR manikin (m).
+pub const HEAD_RADIUS_M: f32 = 0.0875;
+/// Smallest distance from the centre of the head (m).
+pub const MIN_DISTANCE_M: f32 = 0.1;
+/// Largest distance from the centre of the head (m).
+pub const MAX_DISTANCE_M: f32 = 10.0;
+/// Distance (m) at which the source plays at unity gain.
+const REFERENCE_DISTANCE_M: f32 = 1.0;
+/// Largest overall distance gain (linear, +6 dB, reached at 0.5 m): closer sources grow
+/// louder only through the near-ear cue, so moving in never startles.
+const MAX_SOURCE_GAIN: f32 = 2.0;
+/// Largest near-field boost of one ear relative to the measurement distance (dB).
+const MAX_EAR_BOOST_DB: f32 = 12.0;
+/// Share (of the dB change) of the near-field cue applied above the shelf.
+const HIGH_BAND_FRACTION: f32 = 0.5;
+/// Corner (Hz) of the per-ear near-field shelf.
+pub const NEAR_FIELD_SHELF_HZ: f32 = 1500.0;
+/// Corner (Hz) of the proximity-bass shelf.
+pub const PROXIMITY_SHELF_HZ: f32 = 250.0;
+/// Proximity bass at the minimum distance (dB); it starts at [`PROXIMITY_START_M`].
+const PROXIMITY_MAX_DB: f32 = 6.0;
+/// Distance (m) below which proximity bass begins.
+const PROXIMITY_START_M: f32 = 1.0;
+/// Air absorption (ISO 9613-1, 20 C, 50 % RH, about 0.1 dB/m at 8 kHz and 0.35 dB/m at
+/// 16 kHz) fitted by a one-pole low-pass whose corner is this (Hz) divided by the square root
+/// of the path beyond the measurement distance (m): 16 kHz at 10 m.
+const AIR_CORNER_HZ_PER_METRE: f32 = 47_000.0;
+
+/// The distance cues for one source position.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DistanceCues {
+    /// Overall gain of the source (linear).
+    pub source_gain: f32,
+    /// Gain (linear, >= 1) below [`PROXIMITY_SHELF_HZ`] for close sources.
+    pub proximity_gain: f32,
+    /// Corner (Hz) of the air-absorption low-pass; infinite within the measurement distance.
+    pub air_corner_hz: f32,
+    /// Per ear (left, right): near-field gain below [`NEAR_FIELD_SHELF_HZ`] (linear).
+    pub ear_low: [f32; 2],
+    /// Per ear (left, right): near-field gain above [`NEAR_FIELD_SHELF_HZ`] (linear).
+    pub ear_high: [f32; 2],
+}
+
+/// Computes the distance cues of `position` (distance clamped to the supported range).
+pub fn cues(position: &Position) -> DistanceCues {
+    let r = position.distance_m.clamp(MIN_DISTANCE_M, MAX_DISTANCE_M);
+    let source_gain = (REFERENCE_DISTANCE_M / r).min(MAX_SOURCE_GAIN);
+
+    let closeness =
+        ((PROXIMITY_START_M / r).ln() / (PROXIMITY_START_M / MIN_DISTANCE_M).ln()).clamp(0.0, 1.0);
+    let proximity_gain = db_to_gain(PROXIMITY_MAX_DB * closeness);
+
+    let extra_path = (r - MEASUREMENT_DISTANCE_M).max(0.0);
+    let air_corner_hz = if extra_path > 0.0 {
+        AIR_CORNER_HZ_PER_METRE / extra_path.sqrt()
+    } else {
+        f32::INFINITY
+    };
+
+    let (az, el) = (
+        position.azimuth_deg.to_radians(),
+        position.elevation_deg.to_radians(),
+    );
+    // x to the front, y to the right, z up; the ears sit at y = -a (left) and y = +a (right).
+    let dir = [el.cos() * az.cos(), el.cos() * az.sin(), el.sin()];
+    let ear_distance = |radius: f32, side: f32| -> f32 {
+        let (x, y, z) = (
+            radius * dir[0],
+            radius * dir[1] - side * HEAD_RADIUS_M,
+            radius * dir[2],
+        );
+        (x * x + y * y + z * z).sqrt()
+    };
+    let mut ear_low = [1.0; 2];
+    let mut ear_high = [1.0; 2];
+    for (ear, side) in [-1.0f32, 1.0].into_iter().enumerate() {
+        // Free-field level at the ear relative to the head centre, against the same at 1.4 m.
+        let here = r / ear_distance(r, side);
+        let reference = MEASUREMENT_DISTANCE_M / ear_distance(MEASUREMENT_DISTANCE_M, side);
+        let db = (20.0 * (here / reference).log10()).min(MAX_EAR_BOOST_DB);
+        ear_low[ear] = db_to_gain(db);
+        ear_high[ear] = db_to_gain(HIGH_BAND_FRACTION * db);
+    }
+    DistanceCues {
+        source_gain,
+        proximity_gain,
+        air_corner_hz,
+        ear_low,
+        ear_high,
+    }
+}
+
+fn db_to_gain(db: f32) -> f32 {
+    10f32.powf(db / 20.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(azimuth_deg: f32, distance_m: f32) -> DistanceCues {
+        cues(&Position {
+            azimuth_deg,
+            elevation_deg: 0.0,
+            distance_m,
+        })
+    }
+
+    #[test]
+    fn measurement_distance_is_neutral_for_the_ears() {
+        let c = at(90.0, MEASUREMENT_DISTANCE_M);
+        for ear in 0..2 {
+            assert!((c.ear_low[ear] - 1.0).abs() < 1e-6 && (c.ear_high[ear] - 1.0).abs() < 1e-6);
+        }
+        assert!(c.air_corner_hz.is_infinite());
+        assert_eq!(c.proximity_gain, 1.0);
+    }
+
+    #[test]
+    fn near_ear_grows_and_far_ear_falls_as_a_source_approaches() {
+        let mut last = at(90.0, 1.4);
+        for d in [1.0, 0.7, 0.5, 0.3, 0.2, 0.15, 0.1] {
+            let c = at(90.0, d);
+            assert!(c.ear_low[1] > last.ear_low[1] || c.ear_low[1] == db_to_gain(MAX_EAR_BOOST_DB));
+            assert!(c.ear_low[0] < last.ear_low[0]);
+            last = c;
+        }
+    }
+
+    #[test]
+    fn far_sources_lose_treble_and_level() {
+        let near = at(0.0, 2.0);
+        let far = at(0.0, 10.0);
+        assert!(far.air_corner_hz < near.air_corner_hz);
+        assert!((far.source_gain - 0.1).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,361 @@
+//! The measured HRTF set: minimum-phase filter pairs plus an ITD per measured direction, and
+//! interpolation between the measured directions.
+//!
+//! Tingle ships the MIT KEMAR normal-pinna set (Gardner & Martin, MIT Media Lab, 1994),
+//! converted by `cargo xtask import-hrtf` into `assets/kemar_minphase.hrtf` and embedded here.
+//! Directions use Tingle's convention: azimuth in degrees, 0 = front, positive to the
+//! listener's right (90 = right ear, -90 = left ear); elevation in degrees, positive up.
+
+use crate::dsp::minimum_phase::{MinimumPhase, truncate_with_fade};
+use std::fmt;
+
+/// The embedded, converted KEMAR set (see `xtask/src/hrtf_import.rs` for the format).
+const KEMAR_ASSET: &[u8] = include_bytes!("../../assets/kemar_minphase.hrtf");
+/// Asset magic bytes.
+const MAGIC: &[u8; 8] = b"TNGLHRTF";
+/// The asset version this loader reads.
+const VERSION: u32 = 1;
+/// Header size in bytes: magic plus four `u32`.
+const HEADER_BYTES: usize = 24;
+/// Per-direction fields before the filters: azimuth, elevation, ITD.
+const DIRECTION_FIELDS: usize = 3;
+/// Smallest FFT used to carry filters to another sample rate.
+const RESAMPLE_FFT_MIN: usize = 1024;
+/// A resampled filter fades out over its last 1/`FADE_DIVISOR` (as the import does).
+const FADE_DIVISOR: usize = 4;
+
+/// The distance (m) at which the set was measured; rendering at this distance reproduces it.
+pub const MEASUREMENT_DISTANCE_M: f32 = 1.4;
+
+/// Why an HRTF asset could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HrtfError {
+    /// The data does not start with the expected magic bytes and version.
+    NotAnHrtfAsset,
+    /// The data is shorter than its header says.
+    Truncated,
+    /// The directions do not form equally spaced elevation rings.
+    IrregularGrid(String),
+}
+
+impl fmt::Display for HrtfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotAnHrtfAsset => write!(f, "not a Tingle HRTF asset (bad magic or version)"),
+            Self::Truncated => write!(f, "HRTF asset is truncated"),
+            Self::IrregularGrid(why) => write!(f, "HRTF grid is not regular: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for HrtfError {}
+
+/// One elevation ring of measurements, equally spaced in azimuth starting at 0 degrees.
+#[derive(Debug, Clone)]
+struct Ring {
+    /// Elevation of the ring (degrees).
+    elevation: f32,
+    /// Direction indices ordered by azimuth slot: slot `k` is at `k * 360 / len` degrees.
+    members: Vec<usize>,
+}
+
+/// A set of minimum-phase HRIR pairs with ITDs at one sample rate.
+#[derive(Debug, Clone)]
+pub struct HrtfSet {
+    sample_rate: f32,
+    taps: usize,
+    /// ITD per direction in seconds: left ear delay minus right ear delay.
+    itd: Vec<f32>,
+    /// Per direction, the left then the right filter, each stored time-reversed (the layout the
+    /// convolution kernel reads).
+    reversed: Vec<f32>,
+    /// Rings sorted by rising elevation.
+    rings: Vec<Ring>,
+}
+
+/// Interpolation weights: four (direction index, weight) pairs summing to 1.
+pub type Weights = [(usize, f32); 4];
+
+impl HrtfSet {
+    /// The embedded MIT KEMAR set at its native 44.1 kHz.
+    pub fn kemar() -> Self {
+        Self::parse(KEMAR_ASSET).expect("the embedded HRTF asset is valid (checked by tests)")
+    }
+
+    /// Reads an asset written by `cargo xtask import-hrtf`.
+    pub fn parse(bytes: &[u8]) -> Result<Self, HrtfError> {
+        let word = |i: usize| -> Result<u32, HrtfError> {
+            let b = bytes
+                .get(8 + 4 * i..12 + 4 * i)
+                .ok_or(HrtfError::Truncated)?;
+            Ok(u32::from_le_bytes(b.try_into().expect("four bytes")))
+        };
+        if bytes.get(..8) != Some(MAGIC.as_slice()) || word(0)? != VERSION {
+            return Err(HrtfError::NotAnHrtfAsset);
+        }
+        let (sample_rate, taps, count) = (word(1)? as f32, word(2)? as usize, word(3)? as usize);
+        let stride = DIRECTION_FIELDS + 2 * taps;
+        let body = bytes
+            .get(HEADER_BYTES..HEADER_BYTES + 4 * stride * count)
+            .ok_or(HrtfError::Truncated)?;
+        let values: Vec<f32> = body
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes(b.try_into().expect("four bytes")))
+            .collect();
+        let mut positions = Vec::with_capacity(count);
+        let mut itd = Vec::with_capacity(count);
+        let mut reversed = Vec::with_capacity(count * 2 * taps);
+        for record in values.chunks_exact(stride) {
+            positions.push((record[0], record[1]));
+            itd.push(record[2]);
+            for ear in record[DIRECTION_FIELDS..].chunks_exact(taps) {
+                reversed.extend(ear.iter().rev());
+            }
+        }
+        Ok(Self {
+            sample_rate,
+            taps,
+            itd,
+            reversed,
+            rings: build_rings(&positions)?,
+        })
+    }
+
+    /// The sample rate (Hz) of the filters.
+    pub fn sample_rate(&self) -> f32 {
+        self.sample_rate
+    }
+
+    /// Filter length in samples.
+    pub fn taps(&self) -> usize {
+        self.taps
+    }
+
+    /// The lowest and highest measured elevations (degrees).
+    pub fn elevation_range(&self) -> (f32, f32) {
+        (
+            self.rings[0].elevation,
+            self.rings[self.rings.len() - 1].elevation,
+        )
+    }
+
+    /// Largest |ITD| in the set, in seconds.
+    pub fn max_itd(&self) -> f32 {
+        self.itd.iter().fold(0.0, |m, v| m.max(v.abs()))
+    }
+
+    /// The set rebuilt for `sample_rate` (Hz): each filter's magnitude response is carried
+    /// over to the new rate's frequency grid (nothing above the original Nyquist frequency) and
+    /// made minimum-phase again, keeping the filter's duration. Allocates: call from
+    /// `activate()`.
+    pub fn resampled(&self, sample_rate: f32) -> Self {
+        if sample_rate == self.sample_rate {
+            return self.clone();
+        }
+        let ratio = f64::from(sample_rate) / f64::from(self.sample_rate);
+        let taps = (self.taps as f64 * ratio).ceil() as usize;
+        let fade = taps / FADE_DIVISOR;
+        let source_len = (2 * self.taps).next_power_of_two().max(RESAMPLE_FFT_MIN);
+        let target_len = ((source_len as f64 * ratio).ceil() as usize).next_power_of_two();
+        let source_nyquist_bin = source_len / 2;
+        let mut min_phase = MinimumPhase::default();
+        let mut reversed = Vec::with_capacity(self.reversed.len() / self.taps * taps);
+        for src in self.reversed.chunks_exact(self.taps) {
+            let forward: Vec<f64> = src.iter().rev().map(|&v| f64::from(v)).collect();
+            let magnitude: Vec<f64> = min_phase
+                .spectrum(&forward, source_len)
+                .iter()
+                .map(|c| c.norm())
+                .collect();
+            let resampled: Vec<f64> = (0..=target_len / 2)
+                .map(|j| {
+                    // Frequency of bin j on the source grid, in source bins.
+                    let pos = j as f64 * source_len as f64 / (target_len as f64 * ratio);
+                    if pos >= source_nyquist_bin as f64 {
+                        return 0.0;
+                    }
+                    let k = pos as usize;
+                    let frac = pos - k as f64;
+                    magnitude[k] + frac * (magnitude[k + 1] - magnitude[k])
+                })
+                .collect();
+            let ir = min_phase.filter(&resampled, target_len);
+            let cut = truncate_with_fade(&ir, taps, fade);
+            reversed.extend(cut.iter().rev().map(|&v| v as f32));
+        }
+        Self {
+            sample_rate,
+            taps,
+            itd: self.itd.clone(),
+            reversed,
+            rings: self.rings.clone(),
+        }
+    }
+
+    /// Interpolation weights for a direction: bilinear over the two neighbouring elevation
+    /// rings and the two neighbouring azimuths on each, so weights move continuously with the
+    /// direction. `azimuth_deg` is any angle (wrapped); `elevation_deg` is clamped to the
+    /// measured range.
+    pub fn weights(&self, azimuth_deg: f32, elevation_deg: f32) -> Weights {
+        let (lowest, highest) = self.elevation_range();
+        let el = elevation_deg.clamp(lowest, highest);
+        let upper = self
+            .rings
+            .iter()
+            .position(|r| r.elevation >= el)
+            .unwrap_or(0)
+            .max(1);
+        let (below, above) = (&self.rings[upper - 1], &self.rings[upper]);
+        let t = (el - below.elevation) / (above.elevation - below.elevation);
+        let az = azimuth_deg.rem_euclid(360.0);
+        let ring_pair = |ring: &Ring| {
+            let slots = ring.members.len();
+            let pos = az * slots as f32 / 360.0;
+            let k = (pos as usize).min(slots - 1);
+            let frac = pos - k as f32;
+            (ring.members[k], ring.members[(k + 1) % slots], frac)
+        };
+        let (b0, b1, fb) = ring_pair(below);
+        let (a0, a1, fa) = ring_pair(above);
+        [
+            (b0, (1.0 - t) * (1.0 - fb)),
+            (b1, (1.0 - t) * fb),
+            (a0, t * (1.0 - fa)),
+            (a1, t * fa),
+        ]
+    }
+
+    /// Writes the interpolated, time-reversed left and right filters for `weights` into `left`
+    /// and `right` (each [`HrtfSet::taps`] long) and returns the interpolated ITD in seconds
+    /// (left ear delay minus right ear delay).
+    pub fn interpolate_reversed(
+        &self,
+        weights: &Weights,
+        left: &mut [f32],
+        right: &mut [f32],
+    ) -> f32 {
+        left.fill(0.0);
+        right.fill(0.0);
+        let mut itd = 0.0;
+        for &(dir, w) in weights {
+            if w == 0.0 {
+                continue;
+            }
+            let base = dir * 2 * self.taps;
+            let (l, r) = self.reversed[base..base + 2 * self.taps].split_at(self.taps);
+            for (o, v) in left.iter_mut().zip(l) {
+                *o += w * v;
+            }
+            for (o, v) in right.iter_mut().zip(r) {
+                *o += w * v;
+            }
+            itd += w * self.itd[dir];
+        }
+        itd
+    }
+}
+
+/// Groups directions into elevation rings and checks each is equally spaced from 0 degrees.
+fn build_rings(positions: &[(f32, f32)]) -> Result<Vec<Ring>, HrtfError> {
+    let mut elevations: Vec<f32> = positions.iter().map(|p| p.1).collect();
+    elevations.sort_by(f32::total_cmp);
+    elevations.dedup();
+    if elevations.len() < 2 {
+        return Err(HrtfError::IrregularGrid(
+            "fewer than two elevation rings".into(),
+        ));
+    }
+    elevations
+        .iter()
+        .map(|&elevation| {
+            let on_ring: Vec<usize> = (0..positions.len())
+                .filter(|&i| positions[i].1 == elevation)
+                .collect();
+            let slots = on_ring.len();
+            if slots == 1 {
+                // A pole: its azimuth carries no meaning.
+                return Ok(Ring {
+                    elevation,
+                    members: on_ring,
+                });
+            }
+            let mut members = vec![usize::MAX; slots];
+            for &i in &on_ring {
+                let pos = positions[i].0.rem_euclid(360.0) * slots as f32 / 360.0;
+                let k = pos.round() as usize % slots;
+                if (pos - pos.round()).abs() > 0.01 || members[k] != usize::MAX {
+                    return Err(HrtfError::IrregularGrid(format!(
+                        "ring at {elevation} degrees is not equally spaced"
+                    )));
+                }
+                members[k] = i;
+            }
+            Ok(Ring { elevation, members })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_set_is_the_kemar_grid() {
+        let set = HrtfSet::kemar();
+        assert_eq!(set.itd.len(), 710);
+        assert_eq!(set.elevation_range(), (-40.0, 90.0));
+        assert_eq!(
+            set.rings.iter().map(|r| r.members.len()).sum::<usize>(),
+            710
+        );
+        // The right ear lags for a source on the left and leads for one on the right.
+        let weights = set.weights(90.0, 0.0);
+        let &(right, w) = weights.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
+        assert_eq!(w, 1.0);
+        assert!(
+            set.itd[right] > 500e-6,
+            "ITD at 90 degrees {}",
+            set.itd[right]
+        );
+    }
+
+    #[test]
+    fn weights_are_convex_and_continuous() {
+        let set = HrtfSet::kemar();
+        let mut last: Option<Weights> = None;
+        for step in 0..=3600 {
+            let az = -180.0 + step as f32 * 0.1;
+            let w = set.weights(az, 15.0);
+            let sum: f32 = w.iter().map(|p| p.1).sum();
+            assert!((sum - 1.0).abs() < 1e-5 && w.iter().all(|p| p.1 >= 0.0));
+            if let Some(prev) = last {
+                // Total weight moved between 0.1-degree steps stays small.
+                let moved: f32 = (0..710)
+                    .map(|d| {
+                        let a: f32 = prev.iter().filter(|p| p.0 == d).map(|p| p.1).sum();
+                        let b: f32 = w.iter().filter(|p| p.0 == d).map(|p| p.1).sum();
+                        (a - b).abs()
+                    })
+                    .sum();
+                assert!(moved < 0.05, "weights jump at {az}: {moved}");
+            }
+            last = Some(w);
+        }
+    }
+
+    #[test]
+    fn resampling_keeps_duration_and_gain() {
+        let set = HrtfSet::kemar();
+        let up = set.resampled(96_000.0);
+        assert_eq!(up.taps(), (64.0f64 * 96_000.0 / 44_100.0).ceil() as usize);
+        // DC gain (sum of taps) of the front left filter is preserved within 0.2 dB.
+        let dc = |s: &HrtfSet| -> f32 {
+            let w = s.weights(0.0, 0.0);
+            let (mut l, mut r) = (vec![0.0; s.taps()], vec![0.0; s.taps()]);
+            s.interpolate_reversed(&w, &mut l, &mut r);
+            l.iter().sum()
+        };
+        let ratio_db = 20.0 * (dc(&up) / dc(&set)).abs().log10();
+        assert!(ratio_db.abs() < 0.2, "DC gain changed by {ratio_db} dB");
+    }
+}

@@ -1,0 +1,147 @@
+//! Direct-form FIR convolution of one signal with several filters at once, the hot loop of the
+//! binaural placer. Direct form keeps the placer free of latency; running the old and new
+//! filters of a crossfade (and both ears) over the same input in one pass shares every load.
+//!
+//! On x86-64 CPUs with AVX2 and FMA (checked at run time) a hand-vectorised kernel computes 16
+//! outputs per pass with eight independent accumulators; elsewhere a portable kernel that the
+//! compiler vectorises does the same arithmetic.
+
+/// Outputs computed per pass; callers pad their buffers to a multiple of this.
+pub const OUTPUT_CHUNK: usize = 16;
+
+/// Runs `F` FIR filters over `x`:
+/// `out[f][j] = sum over i of coeffs[f][i] * x[j + i]` for `j` in `0..n`, rounded up to a
+/// multiple of [`OUTPUT_CHUNK`] (the extra outputs are scratch).
+///
+/// - `coeffs[f]` holds filter `f` time-reversed (`coeffs[f][i] = h_f[taps - 1 - i]`); all have
+///   the same length `taps`.
+/// - `x` holds `taps - 1` samples of history followed by the new input, and must be at least
+///   `padded(n) + taps - 1` long.
+/// - every `out[f]` must be at least `padded(n)` long.
+///
+/// # Panics
+/// If a slice is shorter than stated (checked before any work).
+pub fn convolve<const F: usize>(x: &[f32], coeffs: [&[f32]; F], out: [&mut [f32]; F], n: usize) {
+    let taps = coeffs[0].len();
+    let padded = padded(n);
+    assert!(x.len() + 1 >= padded + taps, "history too short");
+    for f in 0..F {
+        assert!(
+            coeffs[f].len() == taps && out[f].len() >= padded,
+            "filter layout"
+        );
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU supports AVX2 and FMA, and the lengths were checked above.
+        unsafe { avx2::convolve(x, coeffs, out, padded) };
+        return;
+    }
+    portable(x, coeffs, out, padded);
+}
+
+/// `n` rounded up to a whole number of output chunks.
+pub fn padded(n: usize) -> usize {
+    n.div_ceil(OUTPUT_CHUNK) * OUTPUT_CHUNK
+}
+
+fn portable<const F: usize>(x: &[f32], coeffs: [&[f32]; F], out: [&mut [f32]; F], padded: usize) {
+    let taps = coeffs[0].len();
+    for j0 in (0..padded).step_by(OUTPUT_CHUNK) {
+        let mut acc = [[0.0f32; OUTPUT_CHUNK]; F];
+        for i in 0..taps {
+            let xs: &[f32; OUTPUT_CHUNK] = x[j0 + i..j0 + i + OUTPUT_CHUNK].try_into().unwrap();
+            for f in 0..F {
+                let c = coeffs[f][i];
+                for (a, &xv) in acc[f].iter_mut().zip(xs) {
+                    *a += c * xv;
+                }
+            }
+        }
+        for f in 0..F {
+            out[f][j0..j0 + OUTPUT_CHUNK].copy_from_slice(&acc[f]);
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::OUTPUT_CHUNK;
+    use std::arch::x86_64::*;
+
+    /// AVX2/FMA kernel: two 8-lane groups of outputs times `F` filters in registers.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 and FMA; `x` must hold `padded + taps - 1` samples and each
+    /// `out[f]` `padded` samples, `padded` a multiple of [`OUTPUT_CHUNK`].
+    #[target_feature(enable = "avx2,fma")]
+    pub unsafe fn convolve<const F: usize>(
+        x: &[f32],
+        coeffs: [&[f32]; F],
+        out: [&mut [f32]; F],
+        padded: usize,
+    ) {
+        let taps = coeffs[0].len();
+        let xp = x.as_ptr();
+        for j0 in (0..padded).step_by(OUTPUT_CHUNK) {
+            let mut lo = [_mm256_setzero_ps(); F];
+            let mut hi = [_mm256_setzero_ps(); F];
+            for i in 0..taps {
+                // SAFETY: j0 + i + 16 <= padded + taps - 1 + 1 <= x.len() + 1 ... the last load
+                // ends at j0 + i + 15 <= padded - 1 + taps - 1, inside `x`.
+                let (x_lo, x_hi) = unsafe {
+                    (
+                        _mm256_loadu_ps(xp.add(j0 + i)),
+                        _mm256_loadu_ps(xp.add(j0 + i + 8)),
+                    )
+                };
+                for f in 0..F {
+                    let c = _mm256_set1_ps(coeffs[f][i]);
+                    lo[f] = _mm256_fmadd_ps(c, x_lo, lo[f]);
+                    hi[f] = _mm256_fmadd_ps(c, x_hi, hi[f]);
+                }
+            }
+            for f in 0..F {
+                let o = &mut out[f][j0..j0 + OUTPUT_CHUNK];
+                // SAFETY: `o` is exactly 16 floats long.
+                unsafe {
+                    _mm256_storeu_ps(o.as_mut_ptr(), lo[f]);
+                    _mm256_storeu_ps(o.as_mut_ptr().add(8), hi[f]);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both kernels agree with the textbook convolution sum.
+    #[test]
+    fn matches_the_direct_sum() {
+        let taps = 37;
+        let n = 21;
+        let x: Vec<f32> = (0..padded(n) + taps)
+            .map(|i| ((i * 7919) % 13) as f32 - 6.0)
+            .collect();
+        let h1: Vec<f32> = (0..taps).map(|i| 1.0 / (i + 1) as f32).collect();
+        let h2: Vec<f32> = (0..taps).map(|i| (i as f32 * 0.3).sin()).collect();
+        let (mut o1, mut o2) = (vec![0.0; padded(n)], vec![0.0; padded(n)]);
+        convolve(&x, [&h1, &h2], [&mut o1, &mut o2], n);
+        let (mut p1, mut p2) = (vec![0.0; padded(n)], vec![0.0; padded(n)]);
+        portable(&x, [&h1, &h2], [&mut p1, &mut p2], padded(n));
+        for j in 0..n {
+            let e1: f32 = (0..taps).map(|i| h1[i] * x[j + i]).sum();
+            let e2: f32 = (0..taps).map(|i| h2[i] * x[j + i]).sum();
+            assert!(
+                (o1[j] - e1).abs() < 1e-4 && (o2[j] - e2).abs() < 1e-4,
+                "output {j}"
+            );
+            assert!(
+                (p1[j] - e1).abs() < 1e-4 && (p2[j] - e2).abs() < 1e-4,
+                "portable {j}"
+            );
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Tingle: procedural ASMR triggers placed binaurally around the listener's head.
+//!
+//! This file is the plugin glue (CLAP and VST3): it maps host parameters and transport onto the
+//! host-independent [`engine`], which the standalone app, the offline renderer, the tests and
+//! the benchmarks drive as well.
+
+pub mod binaural;
+pub mod dsp;
+pub mod engine;
+pub mod params;
+
+use engine::tempo::{DEFAULT_TEMPO_BPM, Transport};
+use engine::{Engine, InputChannels};
+use nice_plug::prelude::*;
+use params::TingleParams;
+use std::sync::Arc;
+
+/// Quarter notes per bar when the host reports no time signature (4/4).
+const DEFAULT_BEATS_PER_BAR: f64 = 4.0;
+
+/// The Tingle plugin.
+pub struct Tingle {
+    params: Arc<TingleParams>,
+    /// Built in `activate()` for the session's sample rate and block size.
+    engine: Option<Engine>,
+    /// What the active layout's main input carries.
+    input: InputChannels,
+}
+
+impl Default for Tingle {
+    fn default() -> Self {
+        Self {
+            params: Arc::new(TingleParams::default()),
+            engine: None,
+            input: InputChannels::Stereo,
+        }
+    }
+}
+
+impl Tingle {
+    /// The plugin's parameters (shared with the host wrapper and, later, the editor).
+    pub fn tingle_params(&self) -> Arc<TingleParams> {
+        self.params.clone()
+    }
+}
+
+/// The host's transport in the engine's terms.
+fn engine_transport(t: &nice_plug::prelude::Transport) -> Transport {
+    let beats_per_bar = match (t.time_sig_numerator, t.time_sig_denominator) {
+        (Some(num), Some(den)) if num > 0 && den > 0 => f64::from(num) * 4.0 / f64::from(den),
+        _ => DEFAULT_BEATS_PER_BAR,
+    };
+    Transport {
+        tempo_bpm: t
+            .tempo
+            .filter(|bpm| *bpm > 0.0)
+            .unwrap_or(DEFAULT_TEMPO_BPM),
+        beats_per_bar,
+        playing: t.playing,
+        position_beats: t.pos_beats,
+    }
+}
+
+impl Plugin for Tingle {
+    const NAME: &'static str = "Tingle";
+    const VENDOR: &'static str = "Tingle";
+    const URL: &'static str = "https://example.invalid/tingle";
+    const EMAIL: &'static str = "hello@example.invalid";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+
+    /// Stereo in (downmixed to the placed source), mono in, or no input (instrument tracks);
+    /// always stereo out.
+    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[
+        AudioIOLayout {
+            main_input_channels: NonZeroU32::new(2),
+            main_output_channels: NonZeroU32::new(2),
+            ..AudioIOLayout::const_default()
+        },
+        AudioIOLayout {
+            main_input_channels: NonZeroU32::new(1),
+            main_output_channels: NonZeroU32::new(2),
+            ..AudioIOLayout::const_default()
+        },
+        AudioIOLayout {
+            main_input_channels: None,
+            main_output_channels: NonZeroU32::new(2),
+            ..AudioIOLayout::const_default()
+        },
+    ];
+
+    /// Note input, so that instrument tracks can drive the trigger layers.
+    const MIDI_INPUT: MidiConfig = MidiConfig::Basic;
+    const SAMPLE_ACCURATE_AUTOMATION: bool = true;
+
+    type Editor = ();
+    type SysExMessage = ();
+    type BackgroundTask = ();
+
+    fn params(&self) -> Arc<dyn Params> {
+        self.params.clone()
+    }
+
+    fn activate(
+        &mut self,
+        audio_io_layout: &AudioIOLayout,
+        buffer_config: &BufferConfig,
+        _context: &mut impl ActivateContext<Self>,
+    ) -> bool {
+        self.input = match audio_io_layout.main_input_channels.map(NonZeroU32::get) {
+            None => InputChannels::None,
+            Some(1) => InputChannels::Mono,
+            Some(_) => InputChannels::Stereo,
+        };
+        let mut engine = Engine::new(
+            buffer_config.sample_rate,
+            buffer_config.max_buffer_size as usize,
+        );
+        engine.set_params(&self.params.engine_params());
+        engine.reset();
+        self.engine = Some(engine);
+        true
+    }
+
+    fn reset(&mut self) {
+        if let Some(engine) = &mut self.engine {
+            engine.set_params(&self.params.engine_params());
+            engine.reset();
+        }
+    }
+
+    fn process(
+        &mut self,
+        buffer: &mut Buffer,
+        _aux: &mut AuxiliaryBuffers,
+        context: &mut impl ProcessContext<Self>,
+    ) -> ProcessStatus {
+        let Some(engine) = &mut self.engine else {
+            return ProcessStatus::Normal;
+        };
+        engine.set_transport(&engine_transport(context.transport()));
+        engine.set_params(&self.params.engine_params());
+        if let [left, right, ..] = buffer.as_slice() {
+            engine.process(left, right, self.input);
+        }
+        ProcessStatus::Normal
+    }
+}
+
+impl ClapPlugin for Tingle {
+    const CLAP_ID: &'static str = "audio.tingle.tingle";
+    const CLAP_DESCRIPTION: Option<&'static str> = Some(
+        "Procedural ASMR triggers and the track's own audio, placed binaurally around the head",
+    );
+    const CLAP_MANUAL_URL: Option<&'static str> = None;
+    const CLAP_SUPPORT_URL: Option<&'static str> = None;
+    /// Listed both as an instrument and as an audio effect, so hosts offer it on instrument
+    /// tracks (driven by MIDI) and in effect slots of audio tracks.
+    const CLAP_FEATURES: &'static [ClapFeature] = &[
+        ClapFeature::Instrument,
+        ClapFeature::AudioEffect,
+        ClapFeature::Stereo,
+        ClapFeature::Custom("spatial"),
+    ];
+}
+
+impl Vst3Plugin for Tingle {
+    const VST3_CLASS_ID: [u8; 16] = *b"TingleBinauralAS";
+    /// "Fx|Instrument|Spatial|Stereo": effect slots and instrument tracks.
+    const VST3_SUBCATEGORIES: &'static [Vst3SubCategory] = &[
+        Vst3SubCategory::Fx,
+        Vst3SubCategory::Instrument,
+        Vst3SubCategory::Spatial,
+        Vst3SubCategory::Stereo,
+    ];
+}
+
+nice_export_clap!(Tingle);
+nice_export_vst3!(Tingle);
