@@ -22,6 +22,19 @@ use std::sync::Arc;
 const CONTROL_PERIOD_S: f32 = 1.0 / 1500.0;
 /// Extra ITD headroom in the delay lines, in samples.
 const DELAY_HEADROOM: usize = 4;
+/// Width (s) of the smooth hand-over of the ITD between the ears around the median plane.
+const ITD_KNEE_S: f32 = 1e-4;
+
+/// Splits an ITD (samples, left delay minus right delay) into the two ears' delays: the far
+/// ear takes the ITD, the near ear none, with a smooth (hyperbolic) hand-over of width `knee`
+/// samples around the median plane. A hard hand-over would put a kink in each ear's delay
+/// every time a source crosses the median plane, which sprays phase-modulation sidebands;
+/// the smooth one costs `knee / 2` samples of delay straight ahead and none at the sides.
+#[inline]
+fn ear_delays(itd: f32, knee: f32) -> [f32; 2] {
+    let common = (itd * itd + knee * knee).sqrt();
+    [0.5 * (common + itd), 0.5 * (common - itd)]
+}
 
 /// Every cue that glides across a control period.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -68,6 +81,8 @@ pub struct Placer {
     sample_rate: f32,
     /// Control period in samples.
     period: usize,
+    /// Width of the ITD hand-over between the ears, in samples.
+    itd_knee: f32,
     /// Time-reversed filters in use at the start of the period: left, right.
     old: [Vec<f32>; 2],
     /// Time-reversed filters reached at the end of the period: left, right.
@@ -110,6 +125,7 @@ impl Placer {
         Self {
             sample_rate,
             period,
+            itd_knee: ITD_KNEE_S * sample_rate,
             old: [vec![0.0; taps], vec![0.0; taps]],
             new: [vec![0.0; taps], vec![0.0; taps]],
             filter_direction: (0.0, 0.0),
@@ -239,7 +255,7 @@ impl Placer {
                 ears[0] += t * (self.wet[2][i] - ears[0]);
                 ears[1] += t * (self.wet[3][i] - ears[1]);
             }
-            let delays = [c.itd_samples.max(0.0), (-c.itd_samples).max(0.0)];
+            let delays = ear_delays(c.itd_samples, self.itd_knee);
             for ear in 0..2 {
                 let y = ears[ear];
                 let shelved = c.ear_high[ear] * y

@@ -1,0 +1,215 @@
+//! Binaural placement measured on the engine's output and compared with the measured KEMAR data
+//! itself (read from the SOFA file, independently of Tingle's converted asset).
+
+mod common;
+
+use common::*;
+use tingle::binaural::motion::{MotionMode, MotionRate, MotionSettings};
+use tingle::engine::EngineParams;
+
+const FS: f32 = 48_000.0;
+/// Rendered impulse response length (samples).
+const IR_LEN: usize = 1024;
+
+fn itd_us(azimuth_deg: f32, elevation_deg: f32, distance_m: f32) -> f64 {
+    let (l, r) = impulse_response(FS, at(azimuth_deg, elevation_deg, distance_m), IR_LEN);
+    low_frequency_itd(&l, &r, f64::from(FS)) * 1e6
+}
+
+fn kemar_itd_us(azimuth_deg: f32) -> f64 {
+    let (l, r) = kemar_raw(azimuth_deg, 0.0);
+    low_frequency_itd(&l, &r, 44_100.0) * 1e6
+}
+
+fn ild(azimuth_deg: f32, distance_m: f32, lo: f64, hi: f64) -> f64 {
+    let (l, r) = impulse_response(FS, at(azimuth_deg, 0.0, distance_m), IR_LEN);
+    ild_db(&l, &r, f64::from(FS), lo, hi)
+}
+
+/// ITD at 90 degrees matches the KEMAR data's own low-frequency ITD within 25 us, and the
+/// right ear (the near one) leads.
+#[test]
+fn itd_at_the_side_matches_kemar() {
+    let reference = kemar_itd_us(90.0);
+    assert!(
+        (650.0..760.0).contains(&reference),
+        "KEMAR reference ITD {reference} us"
+    );
+    let rendered = itd_us(90.0, 0.0, 1.4);
+    assert!(
+        (rendered - reference).abs() < 25.0,
+        "rendered {rendered} us vs KEMAR {reference} us"
+    );
+}
+
+/// Straight ahead the ITD is zero within 20 us; -90 mirrors +90.
+#[test]
+fn itd_is_zero_in_front_and_mirror_symmetric() {
+    let front = itd_us(0.0, 0.0, 1.4);
+    assert!(front.abs() < 20.0, "front ITD {front} us");
+    let (right, left) = (itd_us(90.0, 0.0, 1.4), itd_us(-90.0, 0.0, 1.4));
+    assert!(right > 500.0 && left < -500.0, "signs: {right} / {left}");
+    assert!((right + left).abs() < 5.0, "asymmetric: {right} vs {left}");
+}
+
+/// The ITD rises monotonically from the front to the side.
+#[test]
+fn itd_rises_monotonically_to_the_side() {
+    let itds: Vec<f64> = (0..=18).map(|k| itd_us(5.0 * k as f32, 0.0, 1.4)).collect();
+    for pair in itds.windows(2) {
+        assert!(pair[1] > pair[0] - 2.0, "not monotonic: {itds:?}");
+    }
+    assert!(itds[18] - itds[0] > 500.0);
+}
+
+/// Between measured directions the ITD lies between its neighbours' values (in azimuth and in
+/// elevation), so motion between grid points is continuous.
+#[test]
+fn itd_between_measured_directions_lies_between_neighbours() {
+    for (mid, a, b) in [
+        ((32.5, 0.0), (30.0, 0.0), (35.0, 0.0)),
+        ((62.5, 0.0), (60.0, 0.0), (65.0, 0.0)),
+        ((45.0, 5.0), (45.0, 0.0), (45.0, 10.0)),
+        ((-20.0, 25.0), (-20.0, 20.0), (-20.0, 30.0)),
+    ] {
+        let (m, x, y) = (
+            itd_us(mid.0, mid.1, 1.4),
+            itd_us(a.0, a.1, 1.4),
+            itd_us(b.0, b.1, 1.4),
+        );
+        let (lo, hi) = (x.min(y) - 2.0, x.max(y) + 2.0);
+        assert!(
+            (lo..=hi).contains(&m),
+            "{mid:?}: {m} us not between {x} and {y}"
+        );
+    }
+}
+
+/// The 4-8 kHz level difference at 90 degrees, 1.4 m matches the KEMAR data within 2 dB, with
+/// the near (right) ear louder.
+#[test]
+fn high_frequency_ild_matches_kemar() {
+    let (kl, kr) = kemar_raw(90.0, 0.0);
+    let reference = ild_db(&kl, &kr, 44_100.0, 4000.0, 8000.0);
+    assert!(reference > 12.0, "KEMAR ILD {reference} dB");
+    let rendered = ild(90.0, 1.4, 4000.0, 8000.0);
+    assert!(
+        (rendered - reference).abs() < 2.0,
+        "rendered {rendered} dB vs KEMAR {reference} dB"
+    );
+}
+
+/// Near field: the 400-600 Hz level difference matches KEMAR at 1.4 m within 1.5 dB, grows
+/// monotonically as the source approaches, and reaches at least 10 dB at 0.15 m.
+#[test]
+fn low_frequency_ild_grows_in_the_near_field() {
+    let (kl, kr) = kemar_raw(90.0, 0.0);
+    let reference = ild_db(&kl, &kr, 44_100.0, 400.0, 600.0);
+    let at_measurement = ild(90.0, 1.4, 400.0, 600.0);
+    assert!(
+        (at_measurement - reference).abs() < 1.5,
+        "{at_measurement} dB vs KEMAR {reference} dB"
+    );
+    let distances = [1.4, 1.0, 0.7, 0.5, 0.35, 0.25, 0.2, 0.15];
+    let ilds: Vec<f64> = distances
+        .iter()
+        .map(|&d| ild(90.0, d, 400.0, 600.0))
+        .collect();
+    for pair in ilds.windows(2) {
+        assert!(
+            pair[1] > pair[0],
+            "ILD does not grow as the source approaches: {ilds:?}"
+        );
+    }
+    assert!(
+        ilds[ilds.len() - 1] >= 10.0,
+        "ILD at 0.15 m only {} dB",
+        ilds[ilds.len() - 1]
+    );
+}
+
+/// The ITD changes little with distance (Brungart & Rabinowitz 1999): under 40 us between
+/// 1.4 m and 0.15 m.
+#[test]
+fn itd_changes_little_with_distance() {
+    let far = itd_us(90.0, 0.0, 1.4);
+    let near = itd_us(90.0, 0.0, 0.15);
+    assert!(
+        (far - near).abs() < 40.0,
+        "ITD {far} us at 1.4 m, {near} us at 0.15 m"
+    );
+}
+
+/// No added latency: an impulse straight ahead comes out within the HRIR's own onset (the
+/// first sample above 10 % of the peak), not a block later.
+#[test]
+fn output_starts_within_the_hrirs_own_onset() {
+    let onset = |x: &[f64]| {
+        let peak = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        x.iter().position(|v| v.abs() > 0.1 * peak).expect("signal")
+    };
+    let (kl, _) = kemar_raw(0.0, 0.0);
+    let kemar_onset_s = onset(&kl) as f64 / 44_100.0;
+    let (l, r) = impulse_response(FS, at(0.0, 0.0, 1.4), IR_LEN);
+    let ours_s = onset(&l).min(onset(&r)) as f64 / f64::from(FS);
+    assert!(
+        ours_s <= kemar_onset_s,
+        "onset {ours_s} s after KEMAR's {kemar_onset_s} s"
+    );
+    assert!(
+        ours_s < 4.0 / f64::from(FS),
+        "onset at {ours_s} s: a block of delay?"
+    );
+}
+
+/// A 1 kHz tone orbiting the head once per second keeps everything outside 1 kHz +/- 100 Hz at
+/// least 70 dB below the tone: no zipper noise, no clicks. Measured over 4 s after a settling
+/// quarter second, in both ears.
+fn assert_clean_orbit(block_sizes: &mut dyn FnMut() -> usize) {
+    const SETTLE: usize = 12_000;
+    const LEN: usize = 4 * 48_000;
+    let params = EngineParams {
+        motion: MotionSettings {
+            mode: MotionMode::Orbit,
+            rate: MotionRate::Hertz(1.0),
+            depth: 0.0,
+        },
+        ..static_params(at(0.0, 0.0, 1.4))
+    };
+    let input: Vec<f32> = (0..SETTLE + LEN)
+        .map(|n| 0.25 * (std::f64::consts::TAU * 1000.0 * n as f64 / f64::from(FS)).sin() as f32)
+        .collect();
+    let mut engine = tingle::engine::Engine::new(FS, 512);
+    engine.set_params(&params);
+    engine.reset();
+    let mut left = input.clone();
+    let mut right = vec![0.0; input.len()];
+    let mut start = 0;
+    while start < input.len() {
+        let end = (start + block_sizes()).min(input.len());
+        engine.process(
+            &mut left[start..end],
+            &mut right[start..end],
+            tingle::engine::InputChannels::Mono,
+        );
+        start = end;
+    }
+    for (ear, x) in [("left", &left), ("right", &right)] {
+        let spur = out_of_band_db(&x[SETTLE..], f64::from(FS), 1000.0, 100.0);
+        assert!(spur < -70.0, "{ear} ear: out-of-band energy at {spur} dB");
+    }
+}
+
+#[test]
+fn orbiting_tone_is_free_of_zipper_noise() {
+    assert_clean_orbit(&mut || 64);
+}
+
+#[test]
+fn orbiting_tone_is_clean_with_random_block_sizes() {
+    let mut state: u32 = 0x1234_5678;
+    assert_clean_orbit(&mut || {
+        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        1 + (state >> 8) as usize % 512
+    });
+}

@@ -1,0 +1,191 @@
+//! Measurement tools shared by the acoustic tests: render through the engine, then measure
+//! delays, band levels and spectra the way DESIGN.md section 5 describes.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use realfft::RealFftPlanner;
+use realfft::num_complex::Complex;
+use tingle::binaural::Position;
+use tingle::engine::{Engine, EngineParams, InputChannels};
+
+/// Corner of the low-frequency band in which listeners use the ITD (Hz).
+pub const ITD_BAND_HZ: f64 = 1500.0;
+/// Oversampling of cross-correlations for sub-sample lag resolution.
+const XCORR_OVERSAMPLING: usize = 16;
+/// Largest lag searched (s).
+const MAX_LAG_S: f64 = 0.0015;
+/// Where Debian's libmysofa1 package installs the MIT KEMAR set (`.ci/run` installs it).
+pub const KEMAR_SOFA: &str = "/usr/share/libmysofa/MIT_KEMAR_normal_pinna.sofa";
+
+/// The raw measured KEMAR HRIR pair (left, right) at 44.1 kHz for a direction in Tingle's
+/// convention (azimuth positive to the right), read straight from the SOFA file.
+pub fn kemar_raw(azimuth_deg: f32, elevation_deg: f32) -> (Vec<f64>, Vec<f64>) {
+    let sofa = sofar::reader::OpenOptions::new()
+        .normalized(false)
+        .sample_rate(44_100.0)
+        .open(KEMAR_SOFA)
+        .unwrap_or_else(|e| panic!("{KEMAR_SOFA} is needed (apt-get install libmysofa1): {e}"));
+    let hrtf = sofa.hrtf();
+    let n = hrtf.n() as usize;
+    let (az, el) = (
+        f64::from(azimuth_deg).to_radians(),
+        f64::from(elevation_deg).to_radians(),
+    );
+    // SOFA cartesian: x front, y left, z up.
+    let want = [el.cos() * az.cos(), -el.cos() * az.sin(), el.sin()];
+    let best = (0..hrtf.m() as usize)
+        .max_by(|&a, &b| {
+            let dot = |i: usize| {
+                let p = &hrtf.source_position.values[i * 3..i * 3 + 3];
+                let r = p.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>().sqrt();
+                (0..3).map(|k| f64::from(p[k]) / r * want[k]).sum::<f64>()
+            };
+            dot(a).total_cmp(&dot(b))
+        })
+        .expect("measurements");
+    let ir = |ear: usize| -> Vec<f64> {
+        let start = (best * 2 + ear) * n;
+        hrtf.data_ir.values[start..start + n]
+            .iter()
+            .map(|&v| f64::from(v))
+            .collect()
+    };
+    (ir(0), ir(1))
+}
+
+/// Engine parameters for a static source at `position`, limiter off (measurement only).
+pub fn static_params(position: Position) -> EngineParams {
+    EngineParams {
+        position,
+        limiter: false,
+        ..EngineParams::default()
+    }
+}
+
+/// A source position.
+pub fn at(azimuth_deg: f32, elevation_deg: f32, distance_m: f32) -> Position {
+    Position {
+        azimuth_deg,
+        elevation_deg,
+        distance_m,
+    }
+}
+
+/// Renders a mono `input` through a fresh engine in blocks of `block` samples.
+pub fn render(
+    sample_rate: f32,
+    params: &EngineParams,
+    input: &[f32],
+    block: usize,
+) -> (Vec<f32>, Vec<f32>) {
+    let mut engine = Engine::new(sample_rate, block);
+    engine.set_params(params);
+    engine.reset();
+    let mut left = input.to_vec();
+    let mut right = vec![0.0; input.len()];
+    for (l, r) in left.chunks_mut(block).zip(right.chunks_mut(block)) {
+        engine.process(l, r, InputChannels::Mono);
+    }
+    (left, right)
+}
+
+/// The binaural impulse response (left, right), `len` samples, of a static source.
+pub fn impulse_response(sample_rate: f32, position: Position, len: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut input = vec![0.0; len];
+    input[0] = 1.0;
+    let (l, r) = render(sample_rate, &static_params(position), &input, 64);
+    (to_f64(&l), to_f64(&r))
+}
+
+/// Widens samples to f64.
+pub fn to_f64(x: &[f32]) -> Vec<f64> {
+    x.iter().map(|&v| f64::from(v)).collect()
+}
+
+/// Spectrum of `x` zero-padded to `len`.
+pub fn spectrum(x: &[f64], len: usize) -> Vec<Complex<f64>> {
+    let fft = RealFftPlanner::<f64>::new().plan_fft_forward(len);
+    let mut input = vec![0.0; len];
+    input[..x.len()].copy_from_slice(x);
+    let mut out = fft.make_output_vec();
+    fft.process(&mut input, &mut out).expect("fft");
+    out
+}
+
+/// Mean power (dB) of an impulse response's spectrum between `lo` and `hi` Hz.
+pub fn band_level_db(ir: &[f64], sample_rate: f64, lo: f64, hi: f64) -> f64 {
+    let len = (ir.len() * 8).next_power_of_two().max(8192);
+    let bin = sample_rate / len as f64;
+    let spec = spectrum(ir, len);
+    let band: Vec<f64> = spec
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| (lo..=hi).contains(&(*k as f64 * bin)))
+        .map(|(_, c)| c.norm_sqr())
+        .collect();
+    10.0 * (band.iter().sum::<f64>() / band.len() as f64).log10()
+}
+
+/// Interaural level difference (dB, right minus left) in a band.
+pub fn ild_db(left: &[f64], right: &[f64], sample_rate: f64, lo: f64, hi: f64) -> f64 {
+    band_level_db(right, sample_rate, lo, hi) - band_level_db(left, sample_rate, lo, hi)
+}
+
+/// Low-frequency interaural time difference in seconds (left ear delay minus right ear delay,
+/// so positive for sources on the right): the lag of the peak of the cross-correlation of the
+/// two signals weighted by a 4th-order Butterworth low-pass power response at 1.5 kHz.
+pub fn low_frequency_itd(left: &[f64], right: &[f64], sample_rate: f64) -> f64 {
+    let len = (left.len() + right.len()).next_power_of_two();
+    let (l, r) = (spectrum(left, len), spectrum(right, len));
+    let fine = len * XCORR_OVERSAMPLING;
+    let mut cross = vec![Complex::new(0.0, 0.0); fine / 2 + 1];
+    for (k, (a, b)) in l.iter().zip(&r).enumerate() {
+        let f = k as f64 * sample_rate / len as f64;
+        cross[k] = a * b.conj() / (1.0 + (f / ITD_BAND_HZ).powi(8));
+    }
+    let ifft = RealFftPlanner::<f64>::new().plan_fft_inverse(fine);
+    let mut xc = ifft.make_output_vec();
+    ifft.process(&mut cross, &mut xc).expect("ifft");
+    let fine_rate = sample_rate * XCORR_OVERSAMPLING as f64;
+    let max_lag = (MAX_LAG_S * fine_rate) as isize;
+    let at = |lag: isize| xc[lag.rem_euclid(fine as isize) as usize];
+    let best = (-max_lag..=max_lag)
+        .max_by(|&a, &b| at(a).total_cmp(&at(b)))
+        .expect("lags");
+    let (y0, y1, y2) = (at(best - 1), at(best), at(best + 1));
+    let denom = y0 - 2.0 * y1 + y2;
+    let offset = if denom.abs() > f64::EPSILON {
+        0.5 * (y0 - y2) / denom
+    } else {
+        0.0
+    };
+    (best as f64 + offset) / fine_rate
+}
+
+/// A 4-term Blackman-Harris window (sidelobes below -92 dB).
+pub fn blackman_harris(len: usize) -> Vec<f64> {
+    let a = [0.35875, 0.48829, 0.14128, 0.01168];
+    (0..len)
+        .map(|n| {
+            let p = std::f64::consts::TAU * n as f64 / (len - 1) as f64;
+            a[0] - a[1] * p.cos() + a[2] * (2.0 * p).cos() - a[3] * (3.0 * p).cos()
+        })
+        .collect()
+}
+
+/// Energy of `x` outside `centre +/- half_width` Hz relative to the energy inside (dB), over a
+/// Blackman-Harris window: how far spurious content sits below a tone.
+pub fn out_of_band_db(x: &[f32], sample_rate: f64, centre: f64, half_width: f64) -> f64 {
+    let w = blackman_harris(x.len());
+    let windowed: Vec<f64> = x.iter().zip(&w).map(|(&v, &w)| f64::from(v) * w).collect();
+    let spec = spectrum(&windowed, x.len());
+    let bin = sample_rate / x.len() as f64;
+    let (mut inside, mut outside) = (0.0, 0.0);
+    for (k, c) in spec.iter().enumerate() {
+        if ((k as f64 * bin) - centre).abs() <= half_width {
+            inside += c.norm_sqr();
+        } else {
+            outside += c.norm_sqr();
+        }
+    }
+    10.0 * (outside / inside).log10()
+}
