@@ -159,7 +159,6 @@ impl ClapPlugin for Tingle {
         ClapFeature::Instrument,
         ClapFeature::AudioEffect,
         ClapFeature::Stereo,
-        ClapFeature::Custom("spatial"),
     ];
 }
 

@@ -81,7 +81,7 @@ impl Default for TingleParams {
             elevation: degrees("Elevation", -40.0, 90.0),
             distance: FloatParam::new(
                 "Distance",
-                0.0,
+                Position::default().distance_m.log10(),
                 FloatRange::Linear {
                     min: MIN_DISTANCE_M.log10(),
                     max: MAX_DISTANCE_M.log10(),

@@ -21,6 +21,8 @@ const HEADER_BYTES: usize = 24;
 const DIRECTION_FIELDS: usize = 3;
 /// Smallest FFT used to carry filters to another sample rate.
 const RESAMPLE_FFT_MIN: usize = 1024;
+/// Shortest filter the set is resampled to (very low sample rates).
+const MIN_TAPS: usize = 4;
 /// A resampled filter fades out over its last 1/`FADE_DIVISOR` (as the import does).
 const FADE_DIVISOR: usize = 4;
 
@@ -154,7 +156,7 @@ impl HrtfSet {
             return self.clone();
         }
         let ratio = f64::from(sample_rate) / f64::from(self.sample_rate);
-        let taps = (self.taps as f64 * ratio).ceil() as usize;
+        let taps = ((self.taps as f64 * ratio).ceil() as usize).max(MIN_TAPS);
         let fade = taps / FADE_DIVISOR;
         let source_len = (2 * self.taps).next_power_of_two().max(RESAMPLE_FFT_MIN);
         let target_len = ((source_len as f64 * ratio).ceil() as usize).next_power_of_two();

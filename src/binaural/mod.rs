@@ -18,12 +18,12 @@ pub struct Position {
 }
 
 impl Default for Position {
-    /// In front, at ear height, at the HRTF's measurement distance.
+    /// In front, at ear height, an arm's length (1 m) away.
     fn default() -> Self {
         Self {
             azimuth_deg: 0.0,
             elevation_deg: 0.0,
-            distance_m: hrtf::MEASUREMENT_DISTANCE_M,
+            distance_m: 1.0,
         }
     }
 }

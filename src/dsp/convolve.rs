@@ -45,6 +45,7 @@ pub fn padded(n: usize) -> usize {
     n.div_ceil(OUTPUT_CHUNK) * OUTPUT_CHUNK
 }
 
+#[allow(clippy::needless_range_loop)] // tap index addresses `x` and every filter alike
 fn portable<const F: usize>(x: &[f32], coeffs: [&[f32]; F], out: [&mut [f32]; F], padded: usize) {
     let taps = coeffs[0].len();
     for j0 in (0..padded).step_by(OUTPUT_CHUNK) {
@@ -75,6 +76,7 @@ mod avx2 {
     /// The CPU must support AVX2 and FMA; `x` must hold `padded + taps - 1` samples and each
     /// `out[f]` `padded` samples, `padded` a multiple of [`OUTPUT_CHUNK`].
     #[target_feature(enable = "avx2,fma")]
+    #[allow(clippy::needless_range_loop)] // tap index addresses `x` and every filter alike
     pub unsafe fn convolve<const F: usize>(
         x: &[f32],
         coeffs: [&[f32]; F],
@@ -87,8 +89,8 @@ mod avx2 {
             let mut lo = [_mm256_setzero_ps(); F];
             let mut hi = [_mm256_setzero_ps(); F];
             for i in 0..taps {
-                // SAFETY: j0 + i + 16 <= padded + taps - 1 + 1 <= x.len() + 1 ... the last load
-                // ends at j0 + i + 15 <= padded - 1 + taps - 1, inside `x`.
+                // SAFETY: the loads cover x[j0 + i .. j0 + i + 16]; the largest index,
+                // padded - 16 + taps - 1 + 15 = padded + taps - 2, is inside `x`.
                 let (x_lo, x_hi) = unsafe {
                     (
                         _mm256_loadu_ps(xp.add(j0 + i)),

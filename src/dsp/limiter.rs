@@ -44,8 +44,9 @@ impl Limiter {
         } else {
             self.gain += self.release * (needed - self.gain);
         }
-        *left *= self.gain;
-        *right *= self.gain;
+        // The clamp catches the last rounding step of `ceiling / peak * sample`.
+        *left = (*left * self.gain).clamp(-self.ceiling, self.ceiling);
+        *right = (*right * self.gain).clamp(-self.ceiling, self.ceiling);
     }
 
     /// Current gain reduction in dB (>= 0), for meters.
@@ -74,7 +75,7 @@ mod tests {
             lim.process(&mut l, &mut r);
             max_out = max_out.max(l.abs()).max(r.abs());
         }
-        assert!(max_out <= ceiling * 1.000_001, "peak {max_out}");
+        assert!(max_out <= ceiling, "peak {max_out}");
         assert!(
             max_out > ceiling * 0.99,
             "limiter should reach the ceiling, got {max_out}"

@@ -42,7 +42,7 @@ impl MinimumPhase {
         let mut spec = spectrum.to_vec();
         // A real signal's DC (and, for even lengths, Nyquist) bins are real.
         spec[0].im = 0.0;
-        if len % 2 == 0 {
+        if len.is_multiple_of(2) {
             spec[len / 2].im = 0.0;
         }
         let mut out = ifft.make_output_vec();

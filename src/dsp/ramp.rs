@@ -41,7 +41,7 @@ impl Ramp {
 
     /// The next sample's value.
     #[inline]
-    pub fn next(&mut self) -> f32 {
+    pub fn advance(&mut self) -> f32 {
         if self.remaining > 0 {
             self.remaining -= 1;
             self.current = if self.remaining == 0 {
@@ -67,7 +67,7 @@ mod tests {
     fn glides_linearly_and_lands_exactly() {
         let mut r = Ramp::new(0.0, 4);
         r.set_target(1.0);
-        let v: Vec<f32> = (0..6).map(|_| r.next()).collect();
+        let v: Vec<f32> = (0..6).map(|_| r.advance()).collect();
         assert_eq!(v, [0.25, 0.5, 0.75, 1.0, 1.0, 1.0]);
     }
 }

@@ -83,7 +83,9 @@ pub struct Engine {
 
 impl Engine {
     /// An engine for `sample_rate` (Hz) and blocks of up to `max_block` samples (longer blocks
-    /// are split). Allocates: call from `activate()`.
+    /// are split), starting from [`EngineParams::default`]. To start at other settings without
+    /// gliding from the defaults, call [`Engine::set_params`] and then [`Engine::reset`] before
+    /// the first block. Allocates: call from `activate()`.
     pub fn new(sample_rate: f32, max_block: usize) -> Self {
         let hrtf = Arc::new(HrtfSet::kemar().resampled(sample_rate));
         let max_block = max_block.max(1);
@@ -120,7 +122,9 @@ impl Engine {
             .set_target(db_to_gain(params.output_gain_db));
     }
 
-    /// The transport at the start of the next block.
+    /// The transport at the start of the next block. Its song position replaces the one the
+    /// engine keeps running between calls: hosts call this every block; an offline driver
+    /// calls it once at the start and lets the engine advance the position.
     pub fn set_transport(&mut self, transport: &Transport) {
         self.transport = *transport;
         self.beats = transport.position_beats;
@@ -173,7 +177,7 @@ impl Engine {
 
         let mono = &mut self.mono[..n];
         for i in 0..n {
-            let g = self.input_gain.next();
+            let g = self.input_gain.advance();
             left[i] *= g;
             if input == InputChannels::Stereo {
                 right[i] *= g;
@@ -204,8 +208,8 @@ impl Engine {
         });
 
         for i in 0..n {
-            let m = self.mix.next();
-            let g = self.output_gain.next();
+            let m = self.mix.advance();
+            let g = self.output_gain.advance();
             left[i] = g * (left[i] + m * (wet_l[i] - left[i]));
             right[i] = g * (right[i] + m * (wet_r[i] - right[i]));
             if self.params.limiter {

@@ -13,8 +13,11 @@ pub const ITD_BAND_HZ: f64 = 1500.0;
 const XCORR_OVERSAMPLING: usize = 16;
 /// Largest lag searched (s).
 const MAX_LAG_S: f64 = 0.0015;
-/// Where Debian's libmysofa1 package installs the MIT KEMAR set (`.ci/run` installs it).
-pub const KEMAR_SOFA: &str = "/usr/share/libmysofa/MIT_KEMAR_normal_pinna.sofa";
+/// The measured MIT KEMAR set, committed as shipped by Debian's libmysofa1 package.
+pub const KEMAR_SOFA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/source/MIT_KEMAR_normal_pinna.sofa"
+);
 
 /// The raw measured KEMAR HRIR pair (left, right) at 44.1 kHz for a direction in Tingle's
 /// convention (azimuth positive to the right), read straight from the SOFA file.
@@ -23,7 +26,7 @@ pub fn kemar_raw(azimuth_deg: f32, elevation_deg: f32) -> (Vec<f64>, Vec<f64>) {
         .normalized(false)
         .sample_rate(44_100.0)
         .open(KEMAR_SOFA)
-        .unwrap_or_else(|e| panic!("{KEMAR_SOFA} is needed (apt-get install libmysofa1): {e}"));
+        .unwrap_or_else(|e| panic!("cannot read {KEMAR_SOFA}: {e}"));
     let hrtf = sofa.hrtf();
     let n = hrtf.n() as usize;
     let (az, el) = (

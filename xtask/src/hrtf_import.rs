@@ -30,8 +30,8 @@ use sofar::reader::OpenOptions;
 use std::cell::RefCell;
 use std::f64::consts::PI;
 
-/// Where Debian's `libmysofa1` package installs the MIT KEMAR normal-pinna set.
-pub const DEFAULT_SOFA_PATH: &str = "/usr/share/libmysofa/MIT_KEMAR_normal_pinna.sofa";
+/// The MIT KEMAR normal-pinna set as committed (from Debian's `libmysofa1` package).
+pub const DEFAULT_SOFA_PATH: &str = "assets/source/MIT_KEMAR_normal_pinna.sofa";
 /// The asset the plugin embeds.
 pub const DEFAULT_ASSET_PATH: &str = "assets/kemar_minphase.hrtf";
 

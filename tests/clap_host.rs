@@ -1,0 +1,505 @@
+//! Loads the real, built plugin library (the lib's cdylib, `libtingle.so`) into a real CLAP host
+//! (`clack-host`) and drives it the way a DAW does: parameters are found through the params
+//! extension, changed with CLAP param value events, audio is rendered block by block, and the
+//! state is saved and restored through the state extension.
+//!
+//! Cargo builds the lib's `cdylib` alongside its `rlib` whenever it builds the integration tests,
+//! so the library sits next to the test executable in `deps/`; see [`plugin_library_path`].
+//!
+//! Parameter values in CLAP are whatever the plugin's params extension says they are: nice-plug
+//! reports every continuous parameter as 0..=1 (its normalized value) and every stepped one as
+//! 0..=steps, so plain values (degrees, dB) are converted with the plugin's own `text_to_value`.
+
+use clack_extensions::audio_ports::{AudioPortInfoBuffer, PluginAudioPorts};
+use clack_extensions::params::{ParamInfoBuffer, ParamInfoFlags, PluginParams};
+use clack_extensions::state::PluginState;
+use clack_host::events::event_types::ParamValueEvent;
+use clack_host::prelude::*;
+use std::ffi::{CStr, CString};
+use std::path::PathBuf;
+
+/// The plugin's CLAP id (`ClapPlugin::CLAP_ID`).
+const PLUGIN_ID: &CStr = c"audio.tingle.tingle";
+/// The session sample rate (Hz).
+const SAMPLE_RATE: u32 = 48_000;
+/// The host's maximum block size.
+const MAX_BLOCK: usize = 512;
+/// Length of each render (s).
+const RENDER_S: f64 = 0.5;
+/// What is skipped at the start of a render before measuring: the position glide (s).
+const SETTLE_S: f64 = 0.2;
+/// Largest interaural lag searched (samples): 1 ms, above any human ITD.
+const MAX_LAG: usize = SAMPLE_RATE as usize / 1000;
+
+/// The plugin library cargo built together with this test: the test executable lives in
+/// `<profile>/deps/`, and building the lib for the integration tests runs rustc once with both
+/// crate types, which leaves the cdylib beside it in `deps/`. The copy in `<profile>/` is only
+/// refreshed by `cargo build` (cargo does not uplift a lib built as a test's dependency), so it
+/// may be stale and is never used.
+fn plugin_library_path() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let deps = exe.parent().expect("test executable has a parent folder");
+    let file = format!(
+        "{}tingle{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    );
+    let path = deps.join(file);
+    assert!(
+        path.is_file(),
+        "{} not found: the lib's cdylib should be built with the tests",
+        path.display()
+    );
+    path
+}
+
+/// Loads the plugin library's CLAP entry.
+fn load_entry() -> PluginEntry {
+    let path = plugin_library_path();
+    // SAFETY: the library is this crate's own cdylib, a CLAP entry exported by nice-plug.
+    unsafe { PluginEntry::load(&path) }
+        .unwrap_or_else(|e| panic!("loading the CLAP entry of {}: {e}", path.display()))
+}
+
+/// The host's name etc. as shown to the plugin.
+fn host_info() -> HostInfo {
+    HostInfo::new(
+        "tingle clap_host test",
+        "Tingle",
+        "https://example.invalid",
+        "0.1",
+    )
+    .expect("host info")
+}
+
+/// One parameter as the params extension describes it.
+#[derive(Debug, Clone)]
+struct ParamDesc {
+    id: ClapId,
+    name: String,
+    module: String,
+    min: f64,
+    max: f64,
+    default: f64,
+    flags: ParamInfoFlags,
+}
+
+/// A plugin instance in this host (the unit `()` host handlers: no host extensions), with the
+/// plugin extensions the tests use.
+struct Hosted {
+    instance: PluginInstance<()>,
+    params: PluginParams,
+    state: PluginState,
+    audio_ports: PluginAudioPorts,
+}
+
+impl Hosted {
+    /// Creates and initializes an instance of Tingle from `entry`.
+    fn new(entry: &PluginEntry) -> Self {
+        let factory = entry.get_plugin_factory().expect("plugin factory");
+        let ids: Vec<String> = factory
+            .plugin_descriptors()
+            .filter_map(|d| d.id().map(|id| id.to_string_lossy().into_owned()))
+            .collect();
+        assert!(
+            ids.iter().any(|id| id.as_bytes() == PLUGIN_ID.to_bytes()),
+            "the factory lists {ids:?}"
+        );
+        let instance = PluginInstance::<()>::new(|_| (), |_| (), entry, PLUGIN_ID, &host_info())
+            .expect("creating the plugin instance");
+        let shared = instance.plugin_shared_handle();
+        let params = shared.get_extension().expect("params extension");
+        let state = shared.get_extension().expect("state extension");
+        let audio_ports = shared.get_extension().expect("audio-ports extension");
+        Self {
+            instance,
+            params,
+            state,
+            audio_ports,
+        }
+    }
+
+    /// Every parameter, in the plugin's order.
+    fn param_descs(&mut self) -> Vec<ParamDesc> {
+        let params = self.params;
+        let handle = self.instance.plugin_handle();
+        let mut buffer = ParamInfoBuffer::new();
+        (0..params.count(&handle))
+            .map(|index| {
+                let info = params
+                    .get_info(&handle, index, &mut buffer)
+                    .unwrap_or_else(|| panic!("param info #{index}"));
+                ParamDesc {
+                    id: info.id,
+                    name: String::from_utf8_lossy(info.name).into_owned(),
+                    module: String::from_utf8_lossy(info.module).into_owned(),
+                    min: info.min_value,
+                    max: info.max_value,
+                    default: info.default_value,
+                    flags: info.flags,
+                }
+            })
+            .collect()
+    }
+
+    /// The CLAP id of the parameter named `name`.
+    fn param_id(&mut self, name: &str) -> ClapId {
+        self.param_descs()
+            .into_iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("no parameter named {name:?}"))
+            .id
+    }
+
+    /// The parameter's current CLAP value.
+    fn value(&mut self, id: ClapId) -> f64 {
+        let params = self.params;
+        params
+            .get_value(&self.instance.plugin_handle(), id)
+            .unwrap_or_else(|| panic!("value of parameter {id:?}"))
+    }
+
+    /// Every parameter's current CLAP value, keyed by name.
+    fn all_values(&mut self) -> Vec<(String, f64)> {
+        self.param_descs()
+            .into_iter()
+            .map(|p| (p.name, self.value(p.id)))
+            .collect()
+    }
+
+    /// The CLAP value the plugin parses from `text` (a plain value as typed by a user).
+    fn text_to_value(&mut self, id: ClapId, text: &str) -> f64 {
+        let params = self.params;
+        let text = CString::new(text).expect("no NUL in text");
+        params
+            .text_to_value(&self.instance.plugin_handle(), id, &text)
+            .unwrap_or_else(|| panic!("parameter {id:?} cannot parse {text:?}"))
+    }
+
+    /// A CLAP param value event at `time` setting parameter `name` to the plain value `text`.
+    fn param_event(&mut self, time: u32, name: &str, text: &str) -> ParamValueEvent {
+        let id = self.param_id(name);
+        let value = self.text_to_value(id, text);
+        ParamValueEvent::new(time, id, Pckn::match_all(), value)
+    }
+
+    /// Sends `events` through `params.flush()` (the host's way to change parameters of an
+    /// instance that is not processing).
+    fn flush(&mut self, events: &[ParamValueEvent]) {
+        let params = self.params;
+        let mut input = EventBuffer::new();
+        for event in events {
+            input.push(event);
+        }
+        let mut output = EventBuffer::new();
+        let mut handle = self
+            .instance
+            .inactive_plugin_handle()
+            .expect("flush() here needs an inactive instance");
+        params.flush(&mut handle, &input.as_input(), &mut output.as_output());
+    }
+
+    /// The plugin's state as the state extension writes it.
+    fn save_state(&mut self) -> Vec<u8> {
+        let state = self.state;
+        let mut bytes = Vec::new();
+        state
+            .save(&self.instance.plugin_handle(), &mut bytes)
+            .expect("saving the state");
+        bytes
+    }
+
+    /// Loads a state written by [`Hosted::save_state`].
+    fn load_state(&mut self, bytes: &[u8]) {
+        let state = self.state;
+        state
+            .load(&self.instance.plugin_handle(), &mut &bytes[..])
+            .expect("loading the state");
+    }
+
+    /// Channel counts of the main (first) input and output ports.
+    fn main_port_channels(&mut self) -> (u32, u32) {
+        let ports = self.audio_ports;
+        let handle = self.instance.plugin_handle();
+        let mut buffer = AudioPortInfoBuffer::new();
+        let mut channels = |is_input| {
+            ports
+                .get(&handle, 0, is_input, &mut buffer)
+                .map_or(0, |port| port.channel_count)
+        };
+        (channels(true), channels(false))
+    }
+
+    /// Activates at [`SAMPLE_RATE`] with blocks of up to [`MAX_BLOCK`] and starts processing.
+    fn start(&mut self) -> StartedPluginAudioProcessor<()> {
+        let config = PluginAudioConfiguration {
+            sample_rate: f64::from(SAMPLE_RATE),
+            min_frames_count: 1,
+            max_frames_count: MAX_BLOCK as u32,
+        };
+        self.instance
+            .activate(|_, _| (), config)
+            .expect("activating")
+            .start_processing()
+            .expect("starting processing")
+    }
+
+    /// Stops processing and deactivates.
+    fn stop(&mut self, processor: StartedPluginAudioProcessor<()>) {
+        self.instance.deactivate(processor.stop_processing());
+    }
+}
+
+/// Renders the mono `input`, duplicated to both input channels, in blocks of [`MAX_BLOCK`];
+/// `events` are delivered in the first block. `steady_time` counts samples across calls.
+/// Returns the output's [left, right].
+fn render(
+    processor: &mut StartedPluginAudioProcessor<()>,
+    steady_time: &mut u64,
+    input: &[f32],
+    events: &[ParamValueEvent],
+) -> [Vec<f32>; 2] {
+    let mut out = [
+        Vec::with_capacity(input.len()),
+        Vec::with_capacity(input.len()),
+    ];
+    let mut input_ports = AudioPorts::with_capacity(2, 1);
+    let mut output_ports = AudioPorts::with_capacity(2, 1);
+    let mut out_events = EventBuffer::new();
+    for (index, block) in input.chunks(MAX_BLOCK).enumerate() {
+        let mut in_bufs = [block.to_vec(), block.to_vec()];
+        let mut out_bufs = [vec![0.0f32; block.len()], vec![0.0f32; block.len()]];
+        let mut in_events = EventBuffer::new();
+        if index == 0 {
+            for event in events {
+                in_events.push(event);
+            }
+        }
+        let audio_in = input_ports.with_input_buffers([AudioPortBuffer {
+            latency: 0,
+            channels: AudioPortBufferType::f32_input_only(
+                in_bufs.iter_mut().map(InputChannel::variable),
+            ),
+        }]);
+        let mut audio_out = output_ports.with_output_buffers([AudioPortBuffer {
+            latency: 0,
+            channels: AudioPortBufferType::f32_output_only(
+                out_bufs.iter_mut().map(|b| b.as_mut_slice()),
+            ),
+        }]);
+        out_events.clear();
+        processor
+            .process(
+                &audio_in,
+                &mut audio_out,
+                &in_events.as_input(),
+                &mut out_events.as_output(),
+                Some(*steady_time),
+                None,
+            )
+            .expect("process()");
+        *steady_time += block.len() as u64;
+        for (all, block_out) in out.iter_mut().zip(&out_bufs) {
+            all.extend_from_slice(block_out);
+        }
+    }
+    out
+}
+
+/// Deterministic white noise, uniform in [-amplitude, amplitude).
+fn noise(len: usize, amplitude: f32) -> Vec<f32> {
+    let mut state = 0x9E37_79B9u32;
+    (0..len)
+        .map(|_| {
+            // xorshift32
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            amplitude * ((state >> 8) as f32 / (1u32 << 23) as f32 - 1.0)
+        })
+        .collect()
+}
+
+/// RMS level in dB (full scale = 0 dB).
+fn rms_db(x: &[f32]) -> f64 {
+    let power = x.iter().map(|&v| f64::from(v).powi(2)).sum::<f64>() / x.len() as f64;
+    10.0 * power.max(1e-30).log10()
+}
+
+/// The lag `k` (samples, |k| <= `max_lag`) maximizing sum(left[n] * right[n + k]): positive when
+/// the right channel is a delayed copy of the left (the source is on the left).
+fn xcorr_lag(left: &[f32], right: &[f32], max_lag: usize) -> i64 {
+    let len = left.len().min(right.len());
+    let max_lag = max_lag as i64;
+    let correlation = |k: i64| -> f64 {
+        (max_lag..len as i64 - max_lag)
+            .map(|n| f64::from(left[n as usize]) * f64::from(right[(n + k) as usize]))
+            .sum()
+    };
+    (-max_lag..=max_lag)
+        .max_by(|&a, &b| correlation(a).total_cmp(&correlation(b)))
+        .expect("non-empty lag range")
+}
+
+/// Interaural level difference (left minus right, dB) and cross-correlation lag of a render,
+/// measured after the glide.
+fn measure([left, right]: &[Vec<f32>; 2]) -> (f64, i64) {
+    let skip = (SETTLE_S * f64::from(SAMPLE_RATE)) as usize;
+    let (left, right) = (&left[skip..], &right[skip..]);
+    assert!(
+        left.iter().chain(right).all(|v| v.is_finite()),
+        "non-finite output"
+    );
+    (
+        rms_db(left) - rms_db(right),
+        xcorr_lag(left, right, MAX_LAG),
+    )
+}
+
+/// nice-plug's CLAP/VST3 parameter id: a 31-bit rolling hash of the string id
+/// (`nice_plug::wrapper::util::hash_param_id`, not public).
+fn nice_plug_param_hash(id: &str) -> u32 {
+    id.bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+        & !(1 << 31)
+}
+
+#[test]
+fn describes_stereo_ports_and_the_documented_parameters() {
+    let entry = load_entry();
+    let mut plugin = Hosted::new(&entry);
+    assert_eq!(plugin.main_port_channels(), (2, 2), "default layout");
+
+    // The string ids of `TingleParams` and the names shown to hosts, in declaration order.
+    let expected = [
+        ("az", "Azimuth"),
+        ("el", "Elevation"),
+        ("dist", "Distance"),
+        ("motion", "Motion"),
+        ("msync", "Motion Sync"),
+        ("mrate", "Motion Rate"),
+        ("mnote", "Motion Note"),
+        ("mdepth", "Motion Depth"),
+        ("ingain", "Input Gain"),
+        ("mix", "Mix"),
+        ("outgain", "Output Gain"),
+        ("limiter", "Safety Limiter"),
+    ];
+    let descs = plugin.param_descs();
+    let seen: Vec<(u32, &str)> = descs
+        .iter()
+        .map(|p| (p.id.get(), p.name.as_str()))
+        .collect();
+    let wanted: Vec<(u32, &str)> = expected
+        .iter()
+        .map(|&(id, name)| (nice_plug_param_hash(id), name))
+        .collect();
+    assert_eq!(seen, wanted, "parameter ids (hashed string ids) and names");
+    for p in &descs {
+        assert!(
+            p.module.is_empty(),
+            "{}: no groups, module {:?}",
+            p.name,
+            p.module
+        );
+        assert!(p.min <= p.default && p.default <= p.max, "{p:?}");
+        let automatable = p.flags.contains(ParamInfoFlags::IS_AUTOMATABLE);
+        assert_eq!(automatable, p.name != "Safety Limiter", "{p:?}");
+    }
+}
+
+#[test]
+fn azimuth_automation_moves_the_source_from_ear_to_ear() {
+    let entry = load_entry();
+    let mut plugin = Hosted::new(&entry);
+    let az = plugin.param_id("Azimuth");
+    // nice-plug's CLAP values are normalized: -90 degrees of -180..=180 is 0.25.
+    assert_eq!(plugin.text_to_value(az, "-90"), 0.25);
+    assert_eq!(plugin.text_to_value(az, "90"), 0.75);
+
+    let mut processor = plugin.start();
+    let mut steady_time = 0;
+    let input = noise((RENDER_S * f64::from(SAMPLE_RATE)) as usize, 0.25);
+
+    let front = measure(&render(&mut processor, &mut steady_time, &input, &[]));
+    let to_left = plugin.param_event(0, "Azimuth", "-90");
+    let left = measure(&render(
+        &mut processor,
+        &mut steady_time,
+        &input,
+        &[to_left],
+    ));
+    assert_eq!(plugin.value(az), 0.25, "the event reached the parameter");
+    let to_right = plugin.param_event(0, "Azimuth", "90");
+    let right = measure(&render(
+        &mut processor,
+        &mut steady_time,
+        &input,
+        &[to_right],
+    ));
+    assert_eq!(plugin.value(az), 0.75, "the event reached the parameter");
+    plugin.stop(processor);
+
+    eprintln!("(ILD dB, lag samples): front {front:?}, -90 {left:?}, +90 {right:?}");
+    assert!(front.0.abs() < 1.5, "front is centred: {front:?}");
+    assert!(left.0 > 6.0, "-90: left louder by > 6 dB: {left:?}");
+    assert!(right.0 < -6.0, "+90: right louder by > 6 dB: {right:?}");
+    assert!(left.1 > 0, "-90: the right ear hears it later: {left:?}");
+    assert!(right.1 < 0, "+90: the left ear hears it later: {right:?}");
+}
+
+#[test]
+fn state_restores_every_parameter_in_a_fresh_instance() {
+    let entry = load_entry();
+    let mut original = Hosted::new(&entry);
+    let defaults = original.all_values();
+    let changes = [
+        ("Azimuth", "37.5"),
+        ("Elevation", "20"),
+        ("Distance", "2.5 m"),
+        ("Motion", "Figure Eight"),
+        ("Motion Sync", "on"),
+        ("Motion Rate", "1.5"),
+        ("Motion Note", "1/8T"),
+        ("Motion Depth", "40%"),
+        ("Input Gain", "-6"),
+        ("Mix", "75%"),
+        ("Output Gain", "-3.5"),
+        ("Safety Limiter", "off"),
+    ];
+    let events: Vec<_> = changes
+        .iter()
+        .map(|&(name, text)| original.param_event(0, name, text))
+        .collect();
+    original.flush(&events);
+    let values = original.all_values();
+    for ((name, value), (_, default)) in values.iter().zip(&defaults) {
+        assert_ne!(value, default, "{name} was changed");
+    }
+    let state = original.save_state();
+
+    let mut restored = Hosted::new(&entry);
+    assert_eq!(
+        restored.all_values(),
+        defaults,
+        "a fresh instance starts at the defaults"
+    );
+    restored.load_state(&state);
+    assert_eq!(
+        restored.all_values(),
+        values,
+        "every parameter restored exactly"
+    );
+    assert_eq!(
+        restored.save_state(),
+        state,
+        "the restored state saves identically"
+    );
+
+    // And it still runs with the restored settings.
+    let mut processor = restored.start();
+    let input = noise(MAX_BLOCK * 4, 0.25);
+    let out = render(&mut processor, &mut 0, &input, &[]);
+    restored.stop(processor);
+    assert!(out.iter().flatten().all(|v| v.is_finite()));
+}

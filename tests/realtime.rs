@@ -1,0 +1,899 @@
+//! The real-time rules, measured:
+//!
+//! - `process()` (the engine's and the plugin's) never touches the allocator: every call runs
+//!   inside `assert_no_alloc` with the counting `AllocDisabler` as the global allocator, over
+//!   every motion mode, parameter changes between blocks, block-size patterns, sample rates
+//!   and input layouts.
+//! - NaN or infinity in the input silences that block only; the filters do not get stuck.
+//! - The hearing-safety limiter holds its -1 dBFS ceiling on hot input, at every position.
+//! - Mix 0 % at 0 dB output passes the input through unchanged, for every input layout.
+//!
+//! Run with `--nocapture` to see the measured numbers.
+
+mod host;
+
+use assert_no_alloc::{assert_no_alloc, reset_violation_count, violation_count};
+use host::{MONO, NO_INPUT, STEREO, TestProcessContext};
+use nice_plug::prelude::*;
+use tingle::Tingle;
+use tingle::binaural::Position;
+use tingle::binaural::motion::{MotionMode, MotionRate, MotionSettings};
+use tingle::engine::tempo::{NoteValue, Transport as EngineTransport};
+use tingle::engine::{Engine, EngineParams, InputChannels};
+
+#[global_allocator]
+static A: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisabler;
+
+/// The limiter's ceiling, -1 dBFS (10^(-1/20)), as the largest allowed sample magnitude.
+fn ceiling() -> f64 {
+    10f64.powf(-1.0 / 20.0)
+}
+
+/// A fixed-seed linear congruential generator (Knuth's MMIX constants): repeatable noise,
+/// block sizes and parameter values without a dependency.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next_u32(&mut self) -> u32 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 32) as u32
+    }
+
+    /// Uniform in -1..1.
+    fn uniform(&mut self) -> f32 {
+        (f64::from(self.next_u32()) / f64::from(u32::MAX) * 2.0 - 1.0) as f32
+    }
+
+    /// Uniform in `lo..=hi`.
+    fn between(&mut self, lo: f32, hi: f32) -> f32 {
+        lo + (hi - lo) * 0.5 * (self.uniform() + 1.0)
+    }
+
+    /// Uniform in `1..=max`.
+    fn size(&mut self, max: usize) -> usize {
+        1 + self.next_u32() as usize % max
+    }
+}
+
+/// How a run cuts its audio into blocks.
+#[derive(Debug, Clone, Copy)]
+enum Blocks {
+    /// Every block this long.
+    Constant(usize),
+    /// Random lengths in `1..=max` from a fixed-seed LCG.
+    Random { max: usize, seed: u64 },
+}
+
+impl Blocks {
+    fn max(self) -> usize {
+        match self {
+            Blocks::Constant(n) => n,
+            Blocks::Random { max, .. } => max,
+        }
+    }
+
+    fn sizes(self) -> impl FnMut() -> usize {
+        let mut lcg = Lcg(match self {
+            Blocks::Constant(_) => 0,
+            Blocks::Random { seed, .. } => seed,
+        });
+        move || match self {
+            Blocks::Constant(n) => n,
+            Blocks::Random { max, .. } => lcg.size(max),
+        }
+    }
+}
+
+const RANDOM_BLOCKS: Blocks = Blocks::Random {
+    max: 512,
+    seed: 0x7469_6e67_6c65,
+};
+
+/// One real-time run.
+#[derive(Debug, Clone, Copy)]
+struct Case {
+    sample_rate: f32,
+    blocks: Blocks,
+    /// Index into `Tingle::AUDIO_IO_LAYOUTS`.
+    layout: usize,
+    motion: MotionMode,
+    /// Tempo-synced motion rate (else free-running in Hz).
+    synced: bool,
+    /// Whether the host transport plays (with a song position).
+    playing: bool,
+    /// Change parameters between blocks (every 10 ms of audio).
+    automate: bool,
+    seconds: f32,
+}
+
+impl Case {
+    const fn new(sample_rate: f32, blocks: Blocks, layout: usize, motion: MotionMode) -> Self {
+        Self {
+            sample_rate,
+            blocks,
+            layout,
+            motion,
+            synced: false,
+            playing: true,
+            automate: true,
+            seconds: 0.5,
+        }
+    }
+
+    const fn synced(self) -> Self {
+        Self {
+            synced: true,
+            ..self
+        }
+    }
+
+    const fn stopped(self) -> Self {
+        Self {
+            playing: false,
+            ..self
+        }
+    }
+
+    const fn seconds(self, seconds: f32) -> Self {
+        Self { seconds, ..self }
+    }
+}
+
+/// What a run measured.
+#[derive(Debug, Default)]
+struct Measured {
+    blocks: usize,
+    samples: usize,
+    param_changes: usize,
+    /// Allocator calls counted inside the guarded regions.
+    violations: u32,
+    nonfinite: usize,
+    peak: f32,
+    rms: f64,
+}
+
+impl Measured {
+    fn add_block(&mut self, left: &[f32], right: &[f32], sum_sq: &mut f64) {
+        self.blocks += 1;
+        self.samples += left.len();
+        for &v in left.iter().chain(right) {
+            if v.is_finite() {
+                self.peak = self.peak.max(v.abs());
+                *sum_sq += f64::from(v) * f64::from(v);
+            } else {
+                self.nonfinite += 1;
+            }
+        }
+    }
+
+    fn finish(&mut self, sum_sq: f64) {
+        self.violations = violation_count();
+        self.rms = (sum_sq / (2 * self.samples.max(1)) as f64).sqrt();
+    }
+
+    /// The real-time assertions every run must pass.
+    fn check(&self, case: &Case) {
+        println!("{case:?}\n    -> {self:?}");
+        assert_eq!(self.violations, 0, "allocator calls in process(): {case:?}");
+        assert_eq!(self.nonfinite, 0, "non-finite output: {case:?}");
+        assert!(
+            f64::from(self.peak) <= ceiling(),
+            "output peak {} above the -1 dBFS ceiling: {case:?}",
+            self.peak
+        );
+        if case.layout == NO_INPUT {
+            // No input and no note events: nothing may sound (the host's garbage in the
+            // buffers must not leak through).
+            assert_eq!(self.peak, 0.0, "no-input layout is not silent: {case:?}");
+        } else {
+            assert!(self.rms > 1e-3, "output nearly silent: {case:?}");
+        }
+        if case.automate {
+            assert!(
+                self.param_changes >= 3,
+                "too few parameter changes: {case:?}"
+            );
+        }
+    }
+}
+
+/// Noise in both channels: the input for stereo, input plus garbage for mono, garbage for
+/// none (which a host may leave in the output buffers of an instrument track).
+fn fill_input(noise: &mut Lcg, left: &mut [f32], right: &mut [f32]) {
+    for (l, r) in left.iter_mut().zip(right.iter_mut()) {
+        *l = 0.3 * noise.uniform();
+        *r = 0.3 * noise.uniform();
+    }
+}
+
+/// The `step`-th parameter change of an automated run, `progress` (0..1) through it, as a
+/// parameter id and plain value: azimuth jumps, a distance sweep from 0.1 m to 10 m and back,
+/// elevation, gains, mix, motion depth and rate.
+fn automation(step: usize, progress: f32, lcg: &mut Lcg) -> (&'static str, f32) {
+    match step % 8 {
+        0 => ("az", lcg.between(-180.0, 180.0)),
+        1 => ("dist", -1.0 + 2.0 * (1.0 - (2.0 * progress - 1.0).abs())),
+        2 => ("ingain", lcg.between(-48.0, 24.0)),
+        3 => ("el", lcg.between(-40.0, 90.0)),
+        4 => ("outgain", lcg.between(-48.0, 12.0)),
+        5 => ("mix", lcg.between(0.0, 1.0)),
+        6 => ("mdepth", lcg.between(0.0, 1.0)),
+        _ => ("mrate", lcg.between(0.01, 10.0)),
+    }
+}
+
+/// The same change applied to the engine's parameters.
+fn apply(params: &mut EngineParams, (id, value): (&str, f32)) {
+    match id {
+        "az" => params.position.azimuth_deg = value,
+        "el" => params.position.elevation_deg = value,
+        "dist" => params.position.distance_m = 10f32.powf(value),
+        "ingain" => params.input_gain_db = value,
+        "outgain" => params.output_gain_db = value,
+        "mix" => params.mix = value,
+        "mdepth" => params.motion.depth = value,
+        "mrate" => {
+            if let MotionRate::Hertz(_) = params.motion.rate {
+                params.motion.rate = MotionRate::Hertz(value);
+            }
+        }
+        _ => unreachable!("{id}"),
+    }
+}
+
+/// Motion mode as the `motion` parameter's index.
+fn motion_index(mode: MotionMode) -> f32 {
+    match mode {
+        MotionMode::Off => 0.0,
+        MotionMode::Orbit => 1.0,
+        MotionMode::EarToEar => 2.0,
+        MotionMode::FigureEight => 3.0,
+        MotionMode::Drift => 4.0,
+    }
+}
+
+/// Note value 1/4 as the `mnote` parameter's index.
+const QUARTER_NOTE_INDEX: f32 = 6.0;
+const TEMPO_BPM: f64 = 128.0;
+/// Free motion rate at the start of a run: fast, so a short run covers whole cycles.
+const FREE_RATE_HZ: f32 = 3.0;
+
+/// Runs `case` through the plugin via the test host: every `process()` and one mid-run
+/// `reset()` inside `assert_no_alloc`.
+fn run_plugin(case: &Case) -> Measured {
+    let mut plugin = Tingle::default();
+    host::set_param(&plugin, "motion", motion_index(case.motion));
+    host::set_param(&plugin, "msync", if case.synced { 1.0 } else { 0.0 });
+    host::set_param(&plugin, "mnote", QUARTER_NOTE_INDEX);
+    host::set_param(&plugin, "mrate", FREE_RATE_HZ);
+    host::activate(
+        &mut plugin,
+        case.sample_rate,
+        case.blocks.max() as u32,
+        case.layout,
+    );
+    let mut context = TestProcessContext::new(case.sample_rate);
+    context.set_tempo(Some(TEMPO_BPM));
+    context.set_playing(case.playing);
+    context.set_pos_beats(Some(0.0));
+    context.set_time_signature(Some((4, 4)));
+
+    let total = (case.seconds * case.sample_rate) as usize;
+    let change_every = (0.01 * case.sample_rate) as usize;
+    let mut left = vec![0.0f32; case.blocks.max()];
+    let mut right = vec![0.0f32; case.blocks.max()];
+    let (mut noise, mut values) = (Lcg(1), Lcg(2));
+    let mut next_size = case.blocks.sizes();
+    let mut m = Measured::default();
+    let mut sum_sq = 0.0;
+    let (mut done, mut next_change, mut reset_done) = (0, 0, false);
+
+    reset_violation_count();
+    while done < total {
+        let n = next_size().min(total - done);
+        if case.automate && done >= next_change {
+            let change = automation(m.param_changes, done as f32 / total as f32, &mut values);
+            host::set_param(&plugin, change.0, change.1);
+            m.param_changes += 1;
+            next_change = done + change_every;
+        }
+        if !reset_done && done >= total / 2 {
+            assert_no_alloc(|| plugin.reset());
+            reset_done = true;
+        }
+        let (l, r) = (&mut left[..n], &mut right[..n]);
+        fill_input(&mut noise, l, r);
+        host::process_block(&mut plugin, &mut context, l, r);
+        m.add_block(l, r, &mut sum_sq);
+        done += n;
+    }
+    m.finish(sum_sq);
+    m
+}
+
+/// Runs `case` through the engine directly: `set_transport()`, `set_params()` and `process()`
+/// of every block, and one mid-run `reset()`, inside `assert_no_alloc`. `max_block` may be
+/// smaller than the case's blocks (the engine then splits them).
+fn run_engine(case: &Case, max_block: usize) -> Measured {
+    let mut engine = Engine::new(case.sample_rate, max_block);
+    let mut params = EngineParams {
+        motion: MotionSettings {
+            mode: case.motion,
+            rate: if case.synced {
+                MotionRate::Synced(NoteValue::Quarter)
+            } else {
+                MotionRate::Hertz(FREE_RATE_HZ)
+            },
+            depth: 1.0,
+        },
+        ..EngineParams::default()
+    };
+    engine.set_params(&params);
+    engine.reset();
+    let input = match case.layout {
+        STEREO => InputChannels::Stereo,
+        MONO => InputChannels::Mono,
+        _ => InputChannels::None,
+    };
+
+    let total = (case.seconds * case.sample_rate) as usize;
+    let change_every = (0.01 * case.sample_rate) as usize;
+    let mut left = vec![0.0f32; case.blocks.max()];
+    let mut right = vec![0.0f32; case.blocks.max()];
+    let (mut noise, mut values) = (Lcg(1), Lcg(2));
+    let mut next_size = case.blocks.sizes();
+    let mut m = Measured::default();
+    let mut sum_sq = 0.0;
+    let (mut done, mut next_change, mut reset_done) = (0, 0, false);
+    let mut beats = 0.0;
+
+    reset_violation_count();
+    while done < total {
+        let n = next_size().min(total - done);
+        if case.automate && done >= next_change {
+            let change = automation(m.param_changes, done as f32 / total as f32, &mut values);
+            apply(&mut params, change);
+            m.param_changes += 1;
+            next_change = done + change_every;
+        }
+        if !reset_done && done >= total / 2 {
+            assert_no_alloc(|| engine.reset());
+            reset_done = true;
+        }
+        let transport = EngineTransport {
+            tempo_bpm: TEMPO_BPM,
+            beats_per_bar: 4.0,
+            playing: case.playing,
+            position_beats: Some(beats),
+        };
+        let (l, r) = (&mut left[..n], &mut right[..n]);
+        fill_input(&mut noise, l, r);
+        assert_no_alloc(|| {
+            engine.set_transport(&transport);
+            engine.set_params(&params);
+            engine.process(l, r, input);
+        });
+        m.add_block(l, r, &mut sum_sq);
+        if case.playing {
+            beats += n as f64 / f64::from(case.sample_rate) * TEMPO_BPM / 60.0;
+        }
+        done += n;
+    }
+    m.finish(sum_sq);
+    m
+}
+
+const MODES: [MotionMode; 5] = [
+    MotionMode::Off,
+    MotionMode::Orbit,
+    MotionMode::EarToEar,
+    MotionMode::FigureEight,
+    MotionMode::Drift,
+];
+
+/// The measurement itself works: an allocation inside the guard is counted (so a zero below
+/// means no allocator call, not a blind counter).
+#[test]
+fn the_guard_counts_allocations() {
+    reset_violation_count();
+    assert_no_alloc(|| {
+        let v: Vec<f32> = std::hint::black_box(Vec::with_capacity(64));
+        drop(v);
+    });
+    let counted = violation_count();
+    println!("allocator calls counted for one Vec: {counted}");
+    assert!(
+        counted >= 1,
+        "the guard missed an allocation: {counted} counted"
+    );
+    reset_violation_count();
+    let v: Vec<f32> = std::hint::black_box(Vec::with_capacity(64));
+    drop(v);
+    assert_eq!(
+        violation_count(),
+        0,
+        "allocations outside the guard counted"
+    );
+}
+
+/// Every motion mode, free-running and tempo-synced with the transport playing (and synced
+/// with it stopped), with parameters changing between random-sized blocks: no allocation in the
+/// plugin's `process()`.
+#[test]
+fn every_motion_mode_processes_without_allocating() {
+    for mode in MODES {
+        let free = Case::new(48_000.0, RANDOM_BLOCKS, STEREO, mode);
+        run_plugin(&free).check(&free);
+        let synced = free.synced();
+        run_plugin(&synced).check(&synced);
+    }
+    let stopped = Case::new(48_000.0, RANDOM_BLOCKS, STEREO, MotionMode::Orbit)
+        .synced()
+        .stopped();
+    run_plugin(&stopped).check(&stopped);
+}
+
+/// Constant blocks of 1, 64, 512 and 8192 samples and random sizes 1..=512.
+#[test]
+fn every_block_size_pattern_processes_without_allocating() {
+    let patterns = [
+        (Blocks::Constant(1), MotionMode::Orbit, 0.5),
+        (Blocks::Constant(64), MotionMode::EarToEar, 0.5),
+        (Blocks::Constant(512), MotionMode::FigureEight, 0.5),
+        (Blocks::Constant(8192), MotionMode::Drift, 1.0),
+        (RANDOM_BLOCKS, MotionMode::Orbit, 0.5),
+    ];
+    for (blocks, mode, seconds) in patterns {
+        let case = Case::new(48_000.0, blocks, STEREO, mode)
+            .synced()
+            .seconds(seconds);
+        run_plugin(&case).check(&case);
+    }
+}
+
+/// 44.1, 48, 88.2, 96 and 192 kHz.
+#[test]
+fn every_sample_rate_processes_without_allocating() {
+    for (i, rate) in [44_100.0, 48_000.0, 88_200.0, 96_000.0, 192_000.0]
+        .into_iter()
+        .enumerate()
+    {
+        let case = Case::new(rate, RANDOM_BLOCKS, STEREO, MODES[i]);
+        let case = if i % 2 == 0 { case.synced() } else { case };
+        run_plugin(&case).check(&case);
+    }
+}
+
+/// Stereo in, mono in and no input.
+#[test]
+fn every_input_layout_processes_without_allocating() {
+    for layout in [STEREO, MONO, NO_INPUT] {
+        for blocks in [Blocks::Constant(64), RANDOM_BLOCKS] {
+            let case = Case::new(44_100.0, blocks, layout, MotionMode::FigureEight);
+            run_plugin(&case).check(&case);
+        }
+    }
+}
+
+/// The engine on its own (as the standalone app and the renderer drive it): every mode, rate,
+/// layout and block pattern once, including blocks longer than its maximum (split inside).
+#[test]
+fn engine_processes_without_allocating() {
+    let cases = [
+        (
+            Case::new(44_100.0, Blocks::Constant(1), STEREO, MotionMode::Off),
+            1,
+        ),
+        (
+            Case::new(48_000.0, RANDOM_BLOCKS, MONO, MotionMode::Orbit).synced(),
+            512,
+        ),
+        (
+            Case::new(
+                88_200.0,
+                Blocks::Constant(64),
+                NO_INPUT,
+                MotionMode::EarToEar,
+            ),
+            64,
+        ),
+        (
+            Case::new(
+                96_000.0,
+                Blocks::Constant(8192),
+                STEREO,
+                MotionMode::FigureEight,
+            )
+            .synced()
+            .seconds(1.0),
+            8192,
+        ),
+        (
+            Case::new(192_000.0, RANDOM_BLOCKS, STEREO, MotionMode::Drift),
+            512,
+        ),
+        (
+            Case::new(48_000.0, Blocks::Constant(1000), MONO, MotionMode::Drift).synced(),
+            256,
+        ),
+    ];
+    for (case, max_block) in cases {
+        run_engine(&case, max_block).check(&case);
+    }
+}
+
+/// RMS of both channels of a block.
+fn block_rms(left: &[f32], right: &[f32]) -> f64 {
+    let sum: f64 = left
+        .iter()
+        .chain(right)
+        .map(|&v| f64::from(v) * f64::from(v))
+        .sum();
+    (sum / (2 * left.len()) as f64).sqrt()
+}
+
+/// A non-finite value in one block: that block is silent (and finite), the following normal
+/// blocks are finite and as loud as before, so no filter got stuck on the bad value.
+#[test]
+fn non_finite_input_silences_one_block_and_recovers() {
+    const BLOCK: usize = 256;
+    const BEFORE: usize = 40;
+    const AFTER: usize = 60;
+    // (layout, channel, index in the block, value)
+    let glitches = [
+        (STEREO, 0, 0, f32::NAN),
+        (STEREO, 1, 200, f32::INFINITY),
+        (STEREO, 0, BLOCK - 1, f32::NEG_INFINITY),
+        (MONO, 0, 100, f32::NAN),
+        (MONO, 0, 17, f32::INFINITY),
+    ];
+    for (layout, channel, at, bad) in glitches {
+        let mut plugin = Tingle::default();
+        host::set_param(&plugin, "motion", motion_index(MotionMode::Orbit));
+        host::set_param(&plugin, "mrate", 0.5);
+        host::set_param(&plugin, "dist", -0.5);
+        host::activate(&mut plugin, 48_000.0, BLOCK as u32, layout);
+        let mut context = TestProcessContext::new(48_000.0);
+        let mut noise = Lcg(7);
+        let (mut left, mut right) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
+        reset_violation_count();
+
+        let mut before_sq = 0.0;
+        for b in 0..BEFORE {
+            fill_input(&mut noise, &mut left, &mut right);
+            host::process_block(&mut plugin, &mut context, &mut left, &mut right);
+            assert!(left.iter().chain(&right).all(|v| v.is_finite()));
+            if b >= BEFORE / 2 {
+                before_sq += block_rms(&left, &right).powi(2);
+            }
+        }
+        let before = (before_sq / (BEFORE / 2) as f64).sqrt();
+
+        fill_input(&mut noise, &mut left, &mut right);
+        [&mut left, &mut right][channel][at] = bad;
+        host::process_block(&mut plugin, &mut context, &mut left, &mut right);
+        let glitch_peak = left
+            .iter()
+            .chain(&right)
+            .fold(0.0f32, |m, v| m.max(v.abs()));
+        assert!(
+            left.iter().chain(&right).all(|v| v.is_finite()),
+            "non-finite output after {bad} in the input"
+        );
+
+        let mut quietest = f64::INFINITY;
+        let mut after_sq = 0.0;
+        for _ in 0..AFTER {
+            fill_input(&mut noise, &mut left, &mut right);
+            host::process_block(&mut plugin, &mut context, &mut left, &mut right);
+            assert!(
+                left.iter().chain(&right).all(|v| v.is_finite()),
+                "non-finite output after the glitch ({bad})"
+            );
+            let rms = block_rms(&left, &right);
+            quietest = quietest.min(rms);
+            after_sq += rms * rms;
+        }
+        let after = (after_sq / AFTER as f64).sqrt();
+        println!(
+            "{bad} in channel {channel} at {at} (layout {layout}): glitch block peak \
+             {glitch_peak}, RMS before {before:.4}, after {after:.4}, quietest block after \
+             {quietest:.4}"
+        );
+        assert_eq!(glitch_peak, 0.0, "the bad block was not silenced");
+        assert!(before > 0.01, "too quiet to judge: {before}");
+        assert!(
+            quietest > 0.25 * before,
+            "a block after the glitch is nearly silent: {quietest} vs {before} before"
+        );
+        assert!(
+            after > 0.5 * before && after < 2.0 * before,
+            "level after the glitch {after} vs {before} before"
+        );
+        assert_eq!(violation_count(), 0, "allocator calls in process()");
+    }
+}
+
+/// Finite input that overflows to infinity inside the engine (1e38 at +24 dB): finite, silent
+/// output for that block, then normal again.
+#[test]
+fn overflow_inside_the_engine_silences_one_block_and_recovers() {
+    const BLOCK: usize = 128;
+    let mut plugin = Tingle::default();
+    host::set_param(&plugin, "ingain", 24.0);
+    host::activate(&mut plugin, 48_000.0, BLOCK as u32, STEREO);
+    let mut context = TestProcessContext::new(48_000.0);
+    let mut noise = Lcg(11);
+    let (mut left, mut right) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
+    for _ in 0..20 {
+        fill_input(&mut noise, &mut left, &mut right);
+        host::process_block(&mut plugin, &mut context, &mut left, &mut right);
+    }
+    left.fill(1e38);
+    right.fill(-1e38);
+    host::process_block(&mut plugin, &mut context, &mut left, &mut right);
+    let overflow_peak = left
+        .iter()
+        .chain(&right)
+        .fold(0.0f32, |m, v| m.max(v.abs()));
+    assert!(
+        left.iter().chain(&right).all(|v| v.is_finite()),
+        "non-finite output from finite input"
+    );
+    let mut quietest = f64::INFINITY;
+    for _ in 0..40 {
+        fill_input(&mut noise, &mut left, &mut right);
+        host::process_block(&mut plugin, &mut context, &mut left, &mut right);
+        assert!(left.iter().chain(&right).all(|v| v.is_finite()));
+        quietest = quietest.min(block_rms(&left, &right));
+    }
+    println!("overflow block peak {overflow_peak}, quietest block after {quietest:.4}");
+    assert_eq!(overflow_peak, 0.0, "the overflowing block was not silenced");
+    assert!(quietest > 0.05, "stuck after the overflow: {quietest}");
+}
+
+/// What [`hot_run`] measured.
+#[derive(Debug)]
+struct Hot {
+    peak: f32,
+    /// Output samples above the exact ceiling 10^(-1/20).
+    over: usize,
+    samples: usize,
+}
+
+/// Three seconds of full-scale noise (the same in both channels) at +24 dB input gain through
+/// the plugin at a position (and optional motion), limiter on or off.
+fn hot_run(azimuth: f32, elevation: f32, log10_m: f32, motion: MotionMode, limiter: bool) -> Hot {
+    const RATE: f32 = 48_000.0;
+    const BLOCK: usize = 512;
+    const SECONDS: f32 = 3.0;
+    let mut plugin = Tingle::default();
+    assert_eq!(
+        host::param_value(&plugin, "limiter"),
+        1.0,
+        "the limiter is off by default"
+    );
+    host::set_param(&plugin, "ingain", 24.0);
+    host::set_param(&plugin, "az", azimuth);
+    host::set_param(&plugin, "el", elevation);
+    host::set_param(&plugin, "dist", log10_m);
+    host::set_param(&plugin, "motion", motion_index(motion));
+    host::set_param(&plugin, "mrate", 2.0);
+    host::set_param(&plugin, "limiter", if limiter { 1.0 } else { 0.0 });
+    host::activate(&mut plugin, RATE, BLOCK as u32, STEREO);
+    let mut context = TestProcessContext::new(RATE);
+    let mut noise = Lcg(3);
+    let (mut left, mut right) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
+    let mut hot = Hot {
+        peak: 0.0,
+        over: 0,
+        samples: 0,
+    };
+    for _ in 0..(SECONDS * RATE) as usize / BLOCK {
+        for (l, r) in left.iter_mut().zip(&mut right) {
+            *l = noise.uniform();
+            *r = *l;
+        }
+        host::process_block(&mut plugin, &mut context, &mut left, &mut right);
+        for v in left.iter().chain(&right) {
+            assert!(v.is_finite());
+            hot.peak = hot.peak.max(v.abs());
+            hot.over += usize::from(f64::from(v.abs()) > ceiling());
+            hot.samples += 1;
+        }
+    }
+    hot
+}
+
+/// The positions the limiter tests play at: azimuth, elevation (degrees), log10(distance / m),
+/// motion. 0.1 m (log10 = -1) is the loudest.
+const HOT_POSITIONS: [(f32, f32, f32, MotionMode); 9] = [
+    (0.0, 0.0, -1.0, MotionMode::Off),
+    (90.0, 0.0, -1.0, MotionMode::Off),
+    (-90.0, 0.0, -1.0, MotionMode::Off),
+    (180.0, 0.0, -1.0, MotionMode::Off),
+    (45.0, 60.0, -1.0, MotionMode::Off),
+    (-30.0, -40.0, -0.5, MotionMode::Off),
+    (0.0, 0.0, 0.0, MotionMode::Off),
+    (120.0, 10.0, 1.0, MotionMode::Off),
+    (0.0, 0.0, -1.0, MotionMode::Orbit),
+];
+
+/// With the limiter on (the default), +24 dB of full-scale noise stays at -1 dBFS at every
+/// position (0.1 m is the loudest) and reaches it (so the material is hot); with the limiter off
+/// the same material exceeds it, so the check bites. Not one sample lies above 10^(-1/20),
+/// not even by rounding.
+#[test]
+fn the_limiter_holds_the_ceiling_on_hot_input() {
+    let ceiling = ceiling();
+    for (az, el, dist, motion) in HOT_POSITIONS {
+        let hot = hot_run(az, el, dist, motion, true);
+        println!(
+            "limiter on, az {az} el {el} {:.2} m {motion:?}: peak {:.9} ({:+.3e} dB re \
+             ceiling {ceiling:.9}), {} of {} samples above it",
+            10f32.powf(dist),
+            hot.peak,
+            20.0 * (f64::from(hot.peak) / ceiling).log10(),
+            hot.over,
+            hot.samples
+        );
+        assert_eq!(
+            hot.over, 0,
+            "az {az} el {el} log10 m {dist} {motion:?}: {} of {} samples above the ceiling, \
+             peak {:.9}",
+            hot.over, hot.samples, hot.peak
+        );
+        assert!(
+            f64::from(hot.peak) > 0.95 * ceiling,
+            "material not hot enough to test the limiter: {}",
+            hot.peak
+        );
+    }
+    let unlimited = hot_run(90.0, 0.0, -1.0, MotionMode::Off, false);
+    println!(
+        "limiter off, az 90 at 0.10 m: peak {:.3} ({:+.2} dBFS), {} of {} samples above the \
+         ceiling",
+        unlimited.peak,
+        20.0 * unlimited.peak.log10(),
+        unlimited.over,
+        unlimited.samples
+    );
+    assert!(
+        f64::from(unlimited.peak) > 2.0 * ceiling,
+        "without the limiter the hot input should exceed the ceiling: {}",
+        unlimited.peak
+    );
+}
+
+/// Mix 0 % at 0 dB output passes the input through unchanged (within 1e-6) for every layout:
+/// stereo as is, mono to both ears (the unused right channel holds NaN garbage, which must not
+/// matter), no input as silence (both channels hold garbage). Processing is in place on the
+/// host's buffers. Setting the mix back to 100 % changes the output, so the check bites.
+#[test]
+fn mix_zero_passes_the_input_through_every_layout() {
+    for rate in [44_100.0, 96_000.0] {
+        for layout in [STEREO, MONO, NO_INPUT] {
+            let mut plugin = Tingle::default();
+            assert_eq!(host::set_param(&plugin, "mix", 0.0), 0.0);
+            assert_eq!(host::set_param(&plugin, "outgain", 0.0), 0.0);
+            host::set_param(&plugin, "motion", motion_index(MotionMode::Orbit));
+            host::set_param(&plugin, "az", 75.0);
+            host::activate(&mut plugin, rate, 512, layout);
+            let mut context = TestProcessContext::new(rate);
+            let (mut noise, mut sizes) = (Lcg(5), RANDOM_BLOCKS.sizes());
+            let (mut left, mut right) = ([0.0f32; 512], [0.0f32; 512]);
+            let (mut input_l, mut input_r) = ([0.0f32; 512], [0.0f32; 512]);
+            reset_violation_count();
+
+            let mut run = |plugin: &mut Tingle, seconds: f32| -> f32 {
+                let mut worst = 0.0f32;
+                let mut done = 0;
+                while done < (seconds * rate) as usize {
+                    let n = sizes();
+                    for i in 0..n {
+                        // Loud but below the limiter's ceiling, which must stay transparent.
+                        input_l[i] = 0.8 * noise.uniform();
+                        input_r[i] = 0.8 * noise.uniform();
+                    }
+                    left[..n].copy_from_slice(&input_l[..n]);
+                    match layout {
+                        STEREO => right[..n].copy_from_slice(&input_r[..n]),
+                        MONO => right[..n].fill(f32::NAN),
+                        _ => {
+                            left[..n].fill(f32::NAN);
+                            right[..n].fill(f32::INFINITY);
+                        }
+                    }
+                    host::process_block(plugin, &mut context, &mut left[..n], &mut right[..n]);
+                    for i in 0..n {
+                        let (want_l, want_r) = match layout {
+                            STEREO => (input_l[i], input_r[i]),
+                            MONO => (input_l[i], input_l[i]),
+                            _ => (0.0, 0.0),
+                        };
+                        let err = (left[i] - want_l).abs().max((right[i] - want_r).abs());
+                        // NaN compares false: count it as an infinite error.
+                        worst = if err.is_nan() {
+                            f32::INFINITY
+                        } else {
+                            worst.max(err)
+                        };
+                    }
+                    done += n;
+                }
+                worst
+            };
+
+            let worst = run(&mut plugin, 0.5);
+            host::set_param(&plugin, "mix", 1.0);
+            let binaural = run(&mut plugin, 0.25);
+            println!(
+                "{rate} Hz, layout {layout}: mix 0 % largest deviation {worst:e}, mix 100 % \
+                 deviation {binaural:.3}"
+            );
+            assert!(worst <= 1e-6, "mix 0 % changed the signal by {worst}");
+            if layout == NO_INPUT {
+                assert_eq!(binaural, 0.0, "no-input layout is not silent at mix 100 %");
+            } else {
+                assert!(binaural > 0.05, "mix 100 % hardly changes the signal");
+            }
+            assert_eq!(violation_count(), 0, "allocator calls in process()");
+        }
+    }
+}
+
+/// `host::set_param` reaches the values the plugin hands the engine.
+#[test]
+fn set_param_reaches_the_engine_parameters() {
+    let plugin = Tingle::default();
+    assert_eq!(host::set_param(&plugin, "az", -135.0), -135.0);
+    assert_eq!(host::set_param(&plugin, "el", 30.0), 30.0);
+    assert_eq!(host::set_param(&plugin, "dist", -1.0), -1.0);
+    assert_eq!(host::set_param(&plugin, "motion", 3.0), 3.0);
+    assert_eq!(host::set_param(&plugin, "msync", 1.0), 1.0);
+    assert_eq!(host::set_param(&plugin, "mnote", QUARTER_NOTE_INDEX), 6.0);
+    assert_eq!(host::set_param(&plugin, "mdepth", 0.5), 0.5);
+    assert_eq!(host::set_param(&plugin, "ingain", 24.0), 24.0);
+    assert_eq!(host::set_param(&plugin, "mix", 0.25), 0.25);
+    assert_eq!(host::set_param(&plugin, "outgain", -6.0), -6.0);
+    assert_eq!(host::set_param(&plugin, "limiter", 0.0), 0.0);
+    // Clamped to the range, as a host's value would be.
+    assert_eq!(host::set_param(&plugin, "ingain", 99.0), 24.0);
+    let p = plugin.tingle_params().engine_params();
+    let expected = EngineParams {
+        position: Position {
+            azimuth_deg: -135.0,
+            elevation_deg: 30.0,
+            distance_m: 0.1,
+        },
+        motion: MotionSettings {
+            mode: MotionMode::FigureEight,
+            rate: MotionRate::Synced(NoteValue::Quarter),
+            depth: 0.5,
+        },
+        input_gain_db: 24.0,
+        mix: 0.25,
+        output_gain_db: -6.0,
+        limiter: false,
+    };
+    assert!((p.position.distance_m - 0.1).abs() < 1e-6, "{p:?}");
+    assert_eq!(
+        EngineParams {
+            position: Position {
+                distance_m: 0.1,
+                ..p.position
+            },
+            ..p
+        },
+        expected
+    );
+    host::set_param(&plugin, "msync", 0.0);
+    host::set_param(&plugin, "mrate", 2.5);
+    assert_eq!(
+        plugin.tingle_params().engine_params().motion.rate,
+        MotionRate::Hertz(2.5)
+    );
+}
