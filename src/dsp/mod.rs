@@ -1,9 +1,11 @@
 //! Small, host-independent DSP units the engine is built from. The real-time ones allocate only
 //! in their constructors; `minimum_phase` is activation-time code.
 
+pub mod biquad;
 pub mod convolve;
 pub mod fractional_delay;
 pub mod limiter;
 pub mod minimum_phase;
 pub mod one_pole;
 pub mod ramp;
+pub mod resonator;
