@@ -11,7 +11,7 @@ pub struct Biquad {
 }
 
 impl Biquad {
-    /// Low-pass at `cutoff_hz` (Hz) with quality `q` (0.707 = Butterworth) at `sample_rate` (Hz).
+    /// Low-pass at `cutoff_hz` (Hz) with quality `q` (1/sqrt(2) = Butterworth) at `sample_rate` (Hz).
     pub fn lowpass(cutoff_hz: f32, q: f32, sample_rate: f32) -> Self {
         let (cos, alpha) = Self::prewarp(cutoff_hz, q, sample_rate);
         Self::normalised(
@@ -91,9 +91,28 @@ mod tests {
     #[test]
     fn responses_at_their_corners() {
         let fs = 48_000.0;
-        assert!((gain_db(Biquad::lowpass(1000.0, 0.7071, fs), 1000.0) + 3.0).abs() < 0.2);
-        assert!(gain_db(Biquad::lowpass(1000.0, 0.7071, fs), 8000.0) < -30.0);
-        assert!((gain_db(Biquad::highpass(1000.0, 0.7071, fs), 1000.0) + 3.0).abs() < 0.2);
+        assert!(
+            (gain_db(
+                Biquad::lowpass(1000.0, std::f32::consts::FRAC_1_SQRT_2, fs),
+                1000.0
+            ) + 3.0)
+                .abs()
+                < 0.2
+        );
+        assert!(
+            gain_db(
+                Biquad::lowpass(1000.0, std::f32::consts::FRAC_1_SQRT_2, fs),
+                8000.0
+            ) < -30.0
+        );
+        assert!(
+            (gain_db(
+                Biquad::highpass(1000.0, std::f32::consts::FRAC_1_SQRT_2, fs),
+                1000.0
+            ) + 3.0)
+                .abs()
+                < 0.2
+        );
         assert!(gain_db(Biquad::bandpass(2000.0, 4.0, fs), 2000.0).abs() < 0.2);
         assert!(gain_db(Biquad::bandpass(2000.0, 4.0, fs), 500.0) < -15.0);
     }
