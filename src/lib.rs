@@ -12,6 +12,7 @@ pub mod triggers;
 
 use engine::tempo::{DEFAULT_TEMPO_BPM, Transport};
 use engine::{Engine, InputChannels};
+use nice_plug::midi::Key;
 use nice_plug::prelude::*;
 use params::TingleParams;
 use std::sync::Arc;
@@ -140,6 +141,17 @@ impl Plugin for Tingle {
         };
         engine.set_transport(&engine_transport(context.transport()));
         engine.set_params(&self.params.engine_params());
+        while let Some(event) = context.next_event() {
+            if let NoteEvent::NoteOn {
+                timing,
+                key: Key::Number(note),
+                velocity,
+                ..
+            } = event
+            {
+                engine.note_on(timing as usize, note, velocity);
+            }
+        }
         if let [left, right, ..] = buffer.as_slice() {
             engine.process(left, right, self.input);
         }

@@ -370,7 +370,8 @@ fn describes_stereo_ports_and_the_documented_parameters() {
     let mut plugin = Hosted::new(&entry);
     assert_eq!(plugin.main_port_channels(), (2, 2), "default layout");
 
-    // The string ids of `TingleParams` and the names shown to hosts, in declaration order.
+    // The string ids of `TingleParams`' top-level parameters and the names shown to hosts, in
+    // declaration order; the eight layers' parameters follow.
     let expected = [
         ("az", "Azimuth"),
         ("el", "Elevation"),
@@ -384,10 +385,12 @@ fn describes_stereo_ports_and_the_documented_parameters() {
         ("mix", "Mix"),
         ("outgain", "Output Gain"),
         ("limiter", "Safety Limiter"),
+        ("seed", "Seed"),
     ];
     let descs = plugin.param_descs();
     let seen: Vec<(u32, &str)> = descs
         .iter()
+        .take(expected.len())
         .map(|p| (p.id.get(), p.name.as_str()))
         .collect();
     let wanted: Vec<(u32, &str)> = expected
@@ -395,10 +398,31 @@ fn describes_stereo_ports_and_the_documented_parameters() {
         .map(|&(id, name)| (nice_plug_param_hash(id), name))
         .collect();
     assert_eq!(seen, wanted, "parameter ids (hashed string ids) and names");
+    // Every layer has the same parameters, suffixed with its number, in its own group.
+    let per_layer = (descs.len() - expected.len()) / 8;
+    assert_eq!(descs.len(), expected.len() + 8 * per_layer);
+    for layer in 1..=8 {
+        let group = &descs[expected.len() + (layer - 1) * per_layer..][..per_layer];
+        for (id, name) in [
+            ("on", "On"),
+            ("family", "Family"),
+            ("az", "Azimuth"),
+            ("scatter", "Scatter"),
+        ] {
+            let hashed = nice_plug_param_hash(&format!("{id}_{layer}"));
+            let p = group
+                .iter()
+                .find(|p| p.id.get() == hashed)
+                .unwrap_or_else(|| panic!("{id}_{layer}"));
+            assert_eq!(p.name, format!("L{layer} {name}"));
+            assert_eq!(p.module, format!("Layer {layer}"));
+        }
+    }
     for p in &descs {
+        let input = ["Azimuth", "Elevation", "Distance"].contains(&p.name.as_str());
         assert!(
-            p.module.is_empty(),
-            "{}: no groups, module {:?}",
+            !input || p.module == "Input",
+            "{}: module {:?}",
             p.name,
             p.module
         );
@@ -466,6 +490,12 @@ fn state_restores_every_parameter_in_a_fresh_instance() {
         ("Mix", "75%"),
         ("Output Gain", "-3.5"),
         ("Safety Limiter", "off"),
+        ("Seed", "4242"),
+        ("L3 On", "on"),
+        ("L3 Rate", "5"),
+        ("L3 Azimuth", "-45"),
+        ("L3 Scatter", "Ear to Ear"),
+        ("L8 MIDI Note", "C5"),
     ];
     let events: Vec<_> = changes
         .iter()
@@ -474,7 +504,9 @@ fn state_restores_every_parameter_in_a_fresh_instance() {
     original.flush(&events);
     let values = original.all_values();
     for ((name, value), (_, default)) in values.iter().zip(&defaults) {
-        assert_ne!(value, default, "{name} was changed");
+        if changes.iter().any(|(changed, _)| changed == name) {
+            assert_ne!(value, default, "{name} was changed");
+        }
     }
     let state = original.save_state();
 

@@ -878,6 +878,7 @@ fn set_param_reaches_the_engine_parameters() {
         mix: 0.25,
         output_gain_db: -6.0,
         limiter: false,
+        ..p
     };
     assert!((p.position.distance_m - 0.1).abs() < 1e-6, "{p:?}");
     assert_eq!(

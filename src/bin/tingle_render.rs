@@ -193,6 +193,7 @@ impl Cli {
             mix: self.mix / 100.0,
             output_gain_db: self.output_gain,
             limiter: !self.no_limiter,
+            ..EngineParams::default()
         }
     }
 

@@ -152,20 +152,26 @@ impl Placer {
         self.period
     }
 
+    /// How many samples the placer keeps sounding after its input falls silent (filter length,
+    /// largest interaural delay and one control period), in samples.
+    pub fn tail_len(&self) -> usize {
+        self.old[0].len() + self.delay[0].max_delay() as usize + self.period
+    }
+
     /// Renders `input` and adds the two ear signals to `left` and `right` (all the same length).
-    /// `next_position` is called at the start of every control period for the position the
-    /// source reaches at its end.
+    /// `next_position` is called at the start of every control period, with that start's sample
+    /// offset into `input`, for the position the source reaches a control period later.
     pub fn process_add(
         &mut self,
         input: &[f32],
         left: &mut [f32],
         right: &mut [f32],
-        mut next_position: impl FnMut() -> Position,
+        mut next_position: impl FnMut(usize) -> Position,
     ) {
         let mut done = 0;
         while done < input.len() {
             if self.fill == self.period {
-                self.begin_period(next_position());
+                self.begin_period(next_position(done));
             }
             let n = (self.period - self.fill).min(input.len() - done);
             let range = done..done + n;

@@ -2,9 +2,11 @@
 //! the tests and the benchmarks all drive this same type; it knows nothing of plugin formats.
 //!
 //! Per block: input gain -> mono downmix -> binaural placement (smoothed position + motion) ->
-//! binaural/original mix -> output gain -> hearing-safety limiter.
+//! binaural/original mix -> plus the trigger layers -> output gain -> hearing-safety limiter.
 
+pub mod layer;
 pub mod placement;
+pub mod rhythm;
 pub mod tempo;
 
 use crate::binaural::Position;
@@ -13,12 +15,17 @@ use crate::binaural::motion::MotionSettings;
 use crate::binaural::placer::Placer;
 use crate::dsp::limiter::{DEFAULT_CEILING_DB, Limiter};
 use crate::dsp::ramp::Ramp;
+use layer::{Layer, LayerParams};
 use placement::PlacementControl;
 use std::sync::Arc;
-use tempo::Transport;
+use tempo::{Clock, Transport};
 
 /// Glide time of gain and mix changes (s).
 const GAIN_GLIDE_S: f32 = 0.02;
+/// Number of trigger layers.
+pub const LAYERS: usize = 8;
+/// Largest MIDI note number.
+const MAX_NOTE: u8 = 127;
 
 /// Which main input channels carry audio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +53,10 @@ pub struct EngineParams {
     pub output_gain_db: f32,
     /// Whether the hearing-safety limiter runs (on by default).
     pub limiter: bool,
+    /// The trigger layers.
+    pub layers: [LayerParams; LAYERS],
+    /// Seed of all random variation: the same seed and parameters render the same sound.
+    pub seed: u64,
 }
 
 impl Default for EngineParams {
@@ -57,6 +68,11 @@ impl Default for EngineParams {
             mix: 1.0,
             output_gain_db: 0.0,
             limiter: true,
+            layers: std::array::from_fn(|i| LayerParams {
+                midi_note: layer::DEFAULT_FIRST_NOTE + i as u8,
+                ..LayerParams::default()
+            }),
+            seed: 1,
         }
     }
 }
@@ -67,10 +83,13 @@ pub struct Engine {
     max_block: usize,
     params: EngineParams,
     transport: Transport,
-    /// Song position (quarter notes) at the current sample, while known.
-    beats: Option<f64>,
+    /// Song position at the start of the current chunk.
+    clock: Clock,
     placement: PlacementControl,
     placer: Placer,
+    layers: Vec<Layer>,
+    /// Seed the layers were last seeded with.
+    seed: u64,
     input_gain: Ramp,
     mix: Ramp,
     output_gain: Ramp,
@@ -96,9 +115,13 @@ impl Engine {
             max_block,
             params,
             transport: Transport::default(),
-            beats: None,
+            clock: Clock::default(),
             placement: PlacementControl::default(),
-            placer: Placer::new(hrtf),
+            placer: Placer::new(hrtf.clone()),
+            layers: (0..LAYERS)
+                .map(|i| Layer::new(&hrtf, max_block, layer_seed(params.seed, i)))
+                .collect(),
+            seed: params.seed,
             input_gain: Ramp::new(1.0, glide),
             mix: Ramp::new(params.mix, glide),
             output_gain: Ramp::new(1.0, glide),
@@ -115,6 +138,12 @@ impl Engine {
 
     /// Sets new parameter values; every change glides.
     pub fn set_params(&mut self, params: &EngineParams) {
+        if params.seed != self.seed {
+            self.seed = params.seed;
+            for (i, layer) in self.layers.iter_mut().enumerate() {
+                layer.reseed(layer_seed(params.seed, i));
+            }
+        }
         self.params = *params;
         self.input_gain.set_target(db_to_gain(params.input_gain_db));
         self.mix.set_target(params.mix.clamp(0.0, 1.0));
@@ -127,7 +156,7 @@ impl Engine {
     /// calls it once at the start and lets the engine advance the position.
     pub fn set_transport(&mut self, transport: &Transport) {
         self.transport = *transport;
-        self.beats = transport.position_beats;
+        self.clock = Clock::new(transport, self.sample_rate);
     }
 
     /// Current limiter gain reduction (dB, >= 0).
@@ -135,8 +164,27 @@ impl Engine {
         self.limiter.reduction_db()
     }
 
-    /// Clears all signal state (filters, delays, glides) without allocating.
+    /// Fires every enabled layer mapped to MIDI `note` (0 ..= 127) at `velocity` (0 ..= 1),
+    /// `offset` samples into the next block.
+    pub fn note_on(&mut self, offset: usize, note: u8, velocity: f32) {
+        for (layer, params) in self.layers.iter_mut().zip(&self.params.layers) {
+            if params.enabled && params.midi_note == note.min(MAX_NOTE) {
+                layer.fire(offset, velocity.clamp(0.0, 1.0));
+            }
+        }
+    }
+
+    /// Voices sounding in each layer.
+    pub fn active_voices(&self) -> [usize; LAYERS] {
+        std::array::from_fn(|i| self.layers[i].active_voices())
+    }
+
+    /// Clears all signal state (filters, delays, glides, voices) and restarts every layer's
+    /// randomness from the seed, without allocating.
     pub fn reset(&mut self) {
+        for (i, layer) in self.layers.iter_mut().enumerate() {
+            layer.reset(layer_seed(self.seed, i));
+        }
         self.placer.reset();
         self.placement.reset();
         self.limiter.reset();
@@ -154,6 +202,7 @@ impl Engine {
         while start < len {
             let end = (start + self.max_block).min(len);
             self.process_chunk(&mut left[start..end], &mut right[start..end], input);
+            self.clock.advance(end - start);
             start = end;
         }
     }
@@ -192,26 +241,28 @@ impl Engine {
         let (wet_l, wet_r) = (&mut wet_l[..n], &mut wet_r[..n]);
         wet_l.fill(0.0);
         wet_r.fill(0.0);
-        let period_s = self.placer.control_period() as f64 / f64::from(self.sample_rate);
-        let (params, transport) = (&self.params, &self.transport);
-        let (placement, beats) = (&mut self.placement, &mut self.beats);
-        let beats_per_second = transport.tempo_bpm / 60.0;
-        self.placer.process_add(mono, wet_l, wet_r, || {
-            *beats = beats.map(|b| b + period_s * beats_per_second);
-            placement.step(
-                period_s,
-                &params.position,
-                &params.motion,
-                transport,
-                *beats,
-            )
+        let period = self.placer.control_period();
+        let period_s = period as f64 / f64::from(self.sample_rate);
+        let (params, transport, placement) = (&self.params, &self.transport, &mut self.placement);
+        let clock = self.clock;
+        self.placer.process_add(mono, wet_l, wet_r, |offset| {
+            let beats = clock.beats_at(offset + period);
+            placement.step(period_s, &params.position, &params.motion, transport, beats)
         });
 
         for i in 0..n {
             let m = self.mix.advance();
+            left[i] += m * (wet_l[i] - left[i]);
+            right[i] += m * (wet_r[i] - right[i]);
+        }
+        for (layer, params) in self.layers.iter_mut().zip(&self.params.layers) {
+            layer.process_add(params, &self.transport, &clock, left, right);
+        }
+
+        for i in 0..n {
             let g = self.output_gain.advance();
-            left[i] = g * (left[i] + m * (wet_l[i] - left[i]));
-            right[i] = g * (right[i] + m * (wet_r[i] - right[i]));
+            left[i] *= g;
+            right[i] *= g;
             if self.params.limiter {
                 self.limiter.process(&mut left[i], &mut right[i]);
             }
@@ -221,13 +272,22 @@ impl Engine {
         }
     }
 
-    /// Outputs silence for this block and clears every filter.
+    /// Outputs silence for this block and clears every filter and voice.
     fn silence(&mut self, left: &mut [f32], right: &mut [f32]) {
         left.fill(0.0);
         right.fill(0.0);
         self.placer.reset();
+        for layer in &mut self.layers {
+            layer.silence();
+        }
         self.limiter.reset();
     }
+}
+
+/// The seed of layer `index` derived from the engine's seed.
+fn layer_seed(seed: u64, index: usize) -> u64 {
+    seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(index as u64 + 1)
 }
 
 /// Decibels to a linear gain.

@@ -28,6 +28,36 @@ impl Default for Transport {
     }
 }
 
+/// The song position while a block is processed: where it started and how fast it moves.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Clock {
+    /// Song position (quarter notes) at the current block's start, when known.
+    beats: Option<f64>,
+    /// Quarter notes per sample at the current tempo.
+    beats_per_sample: f64,
+}
+
+impl Clock {
+    /// The clock of a block starting at `transport`, at `sample_rate` (Hz).
+    pub fn new(transport: &Transport, sample_rate: f32) -> Self {
+        Self {
+            beats: transport.position_beats,
+            beats_per_sample: transport.tempo_bpm / 60.0 / f64::from(sample_rate),
+        }
+    }
+
+    /// Song position `offset` samples into the block.
+    pub fn beats_at(&self, offset: usize) -> Option<f64> {
+        self.beats
+            .map(|b| b + offset as f64 * self.beats_per_sample)
+    }
+
+    /// Moves the block start on by `samples`.
+    pub fn advance(&mut self, samples: usize) {
+        self.beats = self.beats_at(samples);
+    }
+}
+
 /// A note value for tempo-synced rates: the length of one cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoteValue {

@@ -1,8 +1,11 @@
 //! Procedural ASMR trigger families, one per module, behind one voice interface.
 
+pub mod family;
 #[cfg(test)]
 pub mod testkit;
+pub mod tone;
 pub mod voice;
 
+pub use family::{Family, VoiceBank};
 pub use rand::RngExt;
 pub use voice::{ControlInfo, Excitation, FamilyInfo, TriggerRng, TriggerSound, seeded, white};

@@ -1,0 +1,120 @@
+//! nice-plug's `Enum` for the engine's enums, from tables of names and stable ids, so the
+//! engine's types stay free of plugin-framework derives.
+
+use crate::binaural::motion::MotionMode;
+use crate::engine::layer::ScatterMode;
+use crate::engine::tempo::NoteValue;
+use crate::triggers::Family;
+use nice_plug::prelude::*;
+
+/// Names and stable ids of the motion modes, in parameter order.
+const MOTION_MODES: [(MotionMode, &str, &str); 5] = [
+    (MotionMode::Off, "Off", "off"),
+    (MotionMode::Orbit, "Orbit", "orbit"),
+    (MotionMode::EarToEar, "Ear to Ear", "ear2ear"),
+    (MotionMode::FigureEight, "Figure Eight", "eight"),
+    (MotionMode::Drift, "Drift", "drift"),
+];
+
+/// Names and stable ids of the note values, in parameter order (longest first).
+const NOTE_VALUES: [(NoteValue, &str, &str); 17] = [
+    (NoteValue::FourBars, "4 bars", "4bar"),
+    (NoteValue::TwoBars, "2 bars", "2bar"),
+    (NoteValue::OneBar, "1 bar", "1bar"),
+    (NoteValue::Half, "1/2", "2"),
+    (NoteValue::HalfDotted, "1/2.", "2d"),
+    (NoteValue::HalfTriplet, "1/2T", "2t"),
+    (NoteValue::Quarter, "1/4", "4"),
+    (NoteValue::QuarterDotted, "1/4.", "4d"),
+    (NoteValue::QuarterTriplet, "1/4T", "4t"),
+    (NoteValue::Eighth, "1/8", "8"),
+    (NoteValue::EighthDotted, "1/8.", "8d"),
+    (NoteValue::EighthTriplet, "1/8T", "8t"),
+    (NoteValue::Sixteenth, "1/16", "16"),
+    (NoteValue::SixteenthDotted, "1/16.", "16d"),
+    (NoteValue::SixteenthTriplet, "1/16T", "16t"),
+    (NoteValue::ThirtySecond, "1/32", "32"),
+    (NoteValue::SixtyFourth, "1/64", "64"),
+];
+
+/// Names and stable ids of the scatter modes.
+const SCATTER_MODES: [(ScatterMode, &str, &str); 3] = [
+    (ScatterMode::Off, "Off", "off"),
+    (ScatterMode::Spread, "Spread", "spread"),
+    (ScatterMode::EarToEar, "Ear to Ear", "ear2ear"),
+];
+
+/// Picks column `$col` (1 = names, 2 = ids) of a `(variant, name, id)` table as a const array.
+macro_rules! column {
+    ($table:expr, $col:tt) => {{
+        const COLUMN: [&str; $table.len()] = {
+            let mut out = [""; $table.len()];
+            let mut i = 0;
+            while i < out.len() {
+                out[i] = $table[i].$col;
+                i += 1;
+            }
+            out
+        };
+        &COLUMN
+    }};
+}
+
+/// Implements `Enum` for `$ty` from the slices of variants, names and ids.
+macro_rules! table_enum {
+    ($ty:ty, $all:expr, $names:expr, $ids:expr) => {
+        impl Enum for $ty {
+            fn variants() -> &'static [&'static str] {
+                $names
+            }
+
+            fn ids() -> Option<&'static [&'static str]> {
+                Some($ids)
+            }
+
+            fn to_index(self) -> usize {
+                $all.iter().position(|v| *v == self).unwrap_or(0)
+            }
+
+            fn from_index(index: usize) -> Self {
+                $all.get(index).copied().unwrap_or($all[0])
+            }
+        }
+    };
+}
+
+/// The variant column of a table.
+macro_rules! variants {
+    ($table:expr, $ty:ty) => {{
+        const VARIANTS: [$ty; $table.len()] = {
+            let mut out = [$table[0].0; $table.len()];
+            let mut i = 0;
+            while i < out.len() {
+                out[i] = $table[i].0;
+                i += 1;
+            }
+            out
+        };
+        &VARIANTS
+    }};
+}
+
+table_enum!(
+    MotionMode,
+    variants!(MOTION_MODES, MotionMode),
+    column!(MOTION_MODES, 1),
+    column!(MOTION_MODES, 2)
+);
+table_enum!(
+    NoteValue,
+    variants!(NOTE_VALUES, NoteValue),
+    column!(NOTE_VALUES, 1),
+    column!(NOTE_VALUES, 2)
+);
+table_enum!(
+    ScatterMode,
+    variants!(SCATTER_MODES, ScatterMode),
+    column!(SCATTER_MODES, 1),
+    column!(SCATTER_MODES, 2)
+);
+table_enum!(Family, Family::ALL, Family::NAMES, Family::IDS);
