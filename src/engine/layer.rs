@@ -155,7 +155,8 @@ pub struct Layer {
     hit_count: usize,
     started: u64,
     next_ear_right: bool,
-    /// Level at the end of the last block (linear).
+    /// Level at the end of the last block (linear); NaN until the first block, which starts
+    /// at its target instead of gliding in.
     level: f32,
     fade_len: usize,
     tail_len: usize,
@@ -200,7 +201,7 @@ impl Layer {
             hit_count: 0,
             started: 0,
             next_ear_right: false,
-            level: 0.0,
+            level: f32::NAN,
             fade_len: ((STEAL_FADE_S * sample_rate) as usize).max(1),
             tail_len,
             mono: vec![0.0; max_block],
@@ -215,6 +216,7 @@ impl Layer {
         self.control.reset();
         self.started = 0;
         self.next_ear_right = false;
+        self.level = f32::NAN;
     }
 
     /// Draws the triggers' variation from `seed` from now on (the rhythm keeps its phase).
@@ -288,7 +290,8 @@ impl Layer {
         self.hit_count = 0;
 
         let target = 10f32.powf(params.level_db / 20.0);
-        let (from, step) = (self.level, (target - self.level) / n.max(1) as f32);
+        let from = if self.level.is_nan() { target } else { self.level };
+        let step = (target - from) / n.max(1) as f32;
         self.level = target;
         let period = self.voices[0].placer.control_period();
         let period_s = period as f64 / f64::from(self.sample_rate);

@@ -72,9 +72,10 @@ pub struct Hit {
     pub intensity: f32,
 }
 
-/// A hit waiting to sound, at an absolute sample time.
+/// A hit waiting to sound.
 #[derive(Debug, Clone, Copy, Default)]
 struct Pending {
+    /// Absolute sample time, a whole number.
     time: f64,
     intensity: f32,
 }
@@ -247,7 +248,7 @@ impl Rhythm {
                 1.0 - settings.intensity_variation.clamp(0.0, 1.0) * self.rng.random::<f32>();
             if self.pending_len < PENDING_CAPACITY {
                 self.pending[self.pending_len] = Pending {
-                    time: (time + jitter + f64::from(hit) * spacing).max(self.now),
+                    time: (time + jitter + f64::from(hit) * spacing).round().max(self.now),
                     intensity: (settings.intensity * accent * variation).clamp(0.0, 1.0),
                 };
                 self.pending_len += 1;
