@@ -8,6 +8,7 @@ pub mod binaural;
 pub mod dsp;
 pub mod engine;
 pub mod params;
+pub mod scene;
 pub mod triggers;
 
 use engine::tempo::{DEFAULT_TEMPO_BPM, Transport};

@@ -65,7 +65,11 @@ fn render_scene(
     while start < len {
         let end = (start + block).min(len);
         before_block(&mut engine, start);
-        engine.process(&mut left[start..end], &mut right[start..end], InputChannels::None);
+        engine.process(
+            &mut left[start..end],
+            &mut right[start..end],
+            InputChannels::None,
+        );
         start = end;
     }
     (left, right)
@@ -90,11 +94,19 @@ fn sound_starts(x: &[f32], gap: usize) -> Vec<usize> {
 
 /// Onsets of short tones relative to the first one, against the expected grid.
 fn assert_on_grid(onsets: &[usize], expected: &[f64]) {
-    assert!(onsets.len() >= expected.len(), "{} onsets, expected {}", onsets.len(), expected.len());
+    assert!(
+        onsets.len() >= expected.len(),
+        "{} onsets, expected {}",
+        onsets.len(),
+        expected.len()
+    );
     let origin = onsets[0] as f64 - expected[0];
     for (k, (&o, &e)) in onsets.iter().zip(expected).enumerate() {
         let error = o as f64 - origin - e;
-        assert!(error.abs() <= 1.0, "onset {k} at {o} is {error} samples off the grid");
+        assert!(
+            error.abs() <= 1.0,
+            "onset {k} at {o} is {error} samples off the grid"
+        );
     }
 }
 
@@ -116,7 +128,10 @@ fn synced_triggers_land_on_the_song_grid_at_several_tempos() {
             position_beats: Some(start_beats),
             ..Transport::default()
         };
-        let p = scene(tone_layer(Some(RhythmRate::Synced(NoteValue::Quarter)), tone(0.5, 0.0)));
+        let p = scene(tone_layer(
+            Some(RhythmRate::Synced(NoteValue::Quarter)),
+            tone(0.5, 0.0),
+        ));
         // The host reports the position every block, as a real one does.
         let spb = f64::from(FS) * 60.0 / bpm;
         let (left, _) = render_scene(&p, transport, 4.0, 480, |engine, start| {
@@ -126,10 +141,17 @@ fn synced_triggers_land_on_the_song_grid_at_several_tempos() {
             });
         });
         let first_beat = start_beats.ceil();
-        let expected: Vec<f64> = (0..5).map(|k| (first_beat + k as f64 - start_beats) * spb).collect();
+        let expected: Vec<f64> = (0..5)
+            .map(|k| (first_beat + k as f64 - start_beats) * spb)
+            .collect();
         let onsets = sound_starts(&left, 2000);
         // Absolute: the first onset is within a couple of samples (the HRTF's own delay) of its beat.
-        assert!((onsets[0] as f64 - expected[0]).abs() <= 3.0, "{bpm} BPM: first onset {} vs {}", onsets[0], expected[0]);
+        assert!(
+            (onsets[0] as f64 - expected[0]).abs() <= 3.0,
+            "{bpm} BPM: first onset {} vs {}",
+            onsets[0],
+            expected[0]
+        );
         assert_on_grid(&onsets, &expected);
     }
 }
@@ -139,7 +161,13 @@ fn midi_notes_fire_their_layer_at_their_sample_offset() {
     let mut layer = tone_layer(None, tone(0.5, 0.0));
     layer.midi_note = 64;
     let p = scene(layer);
-    let notes = [(0usize, 64u8), (1000, 64), (3000, 65), (30_017, 64), (60_123, 64)];
+    let notes = [
+        (0usize, 64u8),
+        (1000, 64),
+        (3000, 65),
+        (30_017, 64),
+        (60_123, 64),
+    ];
     let (left, _) = render_scene(&p, Transport::default(), 2.0, 512, |engine, start| {
         for &(at, note) in &notes {
             if (start..start + 512).contains(&at) {
@@ -174,7 +202,10 @@ fn voice_stealing_fades_without_a_step() {
         tingle::dsp::biquad::Biquad::highpass(1000.0, 0.54, FS),
         tingle::dsp::biquad::Biquad::highpass(1000.0, 1.31, FS),
     ];
-    let residual: Vec<f32> = left.iter().map(|&x| hp.iter_mut().fold(x, |y, f| f.process(y))).collect();
+    let residual: Vec<f32> = left
+        .iter()
+        .map(|&x| hp.iter_mut().fold(x, |y, f| f.process(y)))
+        .collect();
     let window = steal_at - 960..steal_at + 960;
     let tone_level = rms(&left[window.clone()]);
     let step = rms(&residual[window]);
@@ -191,7 +222,10 @@ fn rms(x: &[f32]) -> f32 {
 fn cues(left: &[f32], right: &[f32]) -> (f64, f64) {
     let (l, r) = (to_f64(left), to_f64(right));
     let level = |x: &[f64]| x.iter().map(|v| v * v).sum::<f64>();
-    (10.0 * (level(&r) / level(&l)).log10(), low_frequency_itd(&l, &r, f64::from(FS)) * 1e6)
+    (
+        10.0 * (level(&r) / level(&l)).log10(),
+        low_frequency_itd(&l, &r, f64::from(FS)) * 1e6,
+    )
 }
 
 /// A scattered layer's triggers sound at distinct positions within the spread; ear-to-ear
@@ -218,22 +252,37 @@ fn scattered_triggers_land_at_their_own_positions() {
         distance_octaves: 0.0,
     };
     let itds = itds_of(layer);
-    assert!(itds.iter().all(|i| i.abs() <= edge + 20.0), "outside the spread: {itds:?} (edge {edge})");
+    assert!(
+        itds.iter().all(|i| i.abs() <= edge + 20.0),
+        "outside the spread: {itds:?} (edge {edge})"
+    );
     let mut sorted = itds.clone();
     sorted.sort_by(f64::total_cmp);
     sorted.dedup_by(|a, b| (*a - *b).abs() < 10.0);
-    assert!(sorted.len() >= itds.len() * 3 / 4, "positions not distinct: {itds:?}");
-    assert!(itds.iter().any(|&i| i > 100.0) && itds.iter().any(|&i| i < -100.0), "{itds:?}");
+    assert!(
+        sorted.len() >= itds.len() * 3 / 4,
+        "positions not distinct: {itds:?}"
+    );
+    assert!(
+        itds.iter().any(|&i| i > 100.0) && itds.iter().any(|&i| i < -100.0),
+        "{itds:?}"
+    );
 
     // 1.6 kHz tones: a clear level difference between the ears.
     layer.character = tone(0.75, 0.0);
     layer.scatter.mode = ScatterMode::EarToEar;
     layer.scatter.spread_deg = 10.0;
     let (left, right) = render_scene(&scene(layer), Transport::default(), 4.0, 256, |_, _| {});
-    let sides: Vec<f64> = sound_starts(&left, 2000).iter().map(|&s| cues(&left[s..s + 4000], &right[s..s + 4000]).0).collect();
+    let sides: Vec<f64> = sound_starts(&left, 2000)
+        .iter()
+        .map(|&s| cues(&left[s..s + 4000], &right[s..s + 4000]).0)
+        .collect();
     assert!(sides.len() >= 14);
     for pair in sides.windows(2) {
-        assert!(pair[0] * pair[1] < 0.0 && pair[0].abs() > 3.0, "not alternating ears: {sides:?}");
+        assert!(
+            pair[0] * pair[1] < 0.0 && pair[0].abs() > 3.0,
+            "not alternating ears: {sides:?}"
+        );
     }
 }
 
@@ -247,18 +296,29 @@ fn sustained_triggers_follow_the_layer_motion() {
         rate: MotionRate::Hertz(0.5),
         depth: 0.0,
     };
-    let (left, right) = render_scene(&scene(layer), Transport::default(), 2.0, 256, |engine, start| {
-        if start == 0 {
-            engine.note_on(0, 60, 1.0);
-        }
-    });
+    let (left, right) = render_scene(
+        &scene(layer),
+        Transport::default(),
+        2.0,
+        256,
+        |engine, start| {
+            if start == 0 {
+                engine.note_on(0, 60, 1.0);
+            }
+        },
+    );
     // Quarter-orbit windows: right ear louder at 0.5 s (90 deg), left ear at 1.5 s (270 deg)
     // (KEMAR: about 6 dB at 1.6 kHz).
     let window = |t: f32| {
         let s = (t * FS) as usize;
         cues(&left[s - 2400..s + 2400], &right[s - 2400..s + 2400]).0
     };
-    assert!(window(0.5) > 3.0 && window(1.5) < -3.0, "{} / {}", window(0.5), window(1.5));
+    assert!(
+        window(0.5) > 3.0 && window(1.5) < -3.0,
+        "{} / {}",
+        window(0.5),
+        window(1.5)
+    );
 }
 
 /// The same seed renders bit for bit the same; another seed differs.

@@ -239,3 +239,47 @@ fn a_synced_orbit_circles_once_per_bar() {
     assert!(balances[15] > 3.0, "left at 1.5 s: {balances:.1?}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A scene file renders its layers for the requested duration; an ear-to-ear scatter puts
+/// alternate triggers in alternate ears.
+#[test]
+fn a_scene_renders_its_layers() {
+    let dir = scratch("scene");
+    let scene = dir.join("taps.json");
+    let out = dir.join("scene.wav");
+    std::fs::write(
+        &scene,
+        r#"{"params": {"on_1": true, "family_1": "tone", "rate_1": {"f32": 2.0}, "human_1": 0.0,
+            "c1_1": 0.75, "c2_1": 0.0, "scatter_1": "ear2ear", "spread_1": 0.0}}"#,
+    )
+    .expect("write scene");
+    let result = render(&[&scene, &out, &"--duration", &"2"]);
+    assert_ok(&result);
+    let (left, right) = read_stereo(&out);
+    assert_eq!(
+        left.len(),
+        ((2.0 + DEFAULT_TAIL_S) * f64::from(RATE)).round() as usize
+    );
+    // Triggers at 0 s, 0.5 s, 1 s, 1.5 s: left ear, right ear, left, right.
+    let at = |t: f64| (t * f64::from(RATE)) as usize..((t + 0.08) * f64::from(RATE)) as usize;
+    let sides: Vec<f64> = [0.0, 0.5, 1.0, 1.5]
+        .iter()
+        .map(|&t| balance_db(&left[at(t)], &right[at(t)]))
+        .collect();
+    assert!(
+        sides[0] > 3.0 && sides[1] < -3.0 && sides[2] > 3.0 && sides[3] < -3.0,
+        "{sides:?}"
+    );
+}
+
+/// A bad scene file fails with a message naming the file and the field.
+#[test]
+fn a_bad_scene_names_the_field() {
+    let dir = scratch("bad-scene");
+    let scene = dir.join("bad.json");
+    std::fs::write(&scene, r#"{"params": {"on_1": true, "rate_1": "fast"}}"#).expect("write scene");
+    let result = render(&[&scene, &dir.join("out.wav")]);
+    let message = assert_fails_naming(&result, "bad.json");
+    assert!(message.contains("params.rate_1"), "{message}");
+    assert!(!dir.join("out.wav").exists(), "no output left behind");
+}

@@ -1,7 +1,10 @@
 //! `tingle-render`: places a WAV file binaurally offline, with the same parameters as the
 //! plugin, and writes the result as a stereo 32-bit float WAV at the input's sample rate.
 //!
-//! Example: `tingle-render voice.wav voice-orbit.wav --motion orbit --sync 1bar --tempo 90`
+//! Examples:
+//! - `tingle-render voice.wav voice-orbit.wav --motion orbit --sync 1bar --tempo 90`
+//! - `tingle-render scene.json rain.wav --duration 60` renders a scene (the plugin's saved
+//!   state as JSON: all layers and placement) for a minute.
 
 use clap::Parser;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
@@ -35,6 +38,8 @@ const INPUT_GAIN_DB: RangeInclusive<f32> = -48.0..=24.0;
 const OUTPUT_GAIN_DB: RangeInclusive<f32> = -48.0..=12.0;
 /// Range of the silence appended after the input (seconds).
 const TAIL_S: RangeInclusive<f32> = 0.0..=60.0;
+/// Range of a scene render's length (seconds).
+const DURATION_S: RangeInclusive<f32> = 0.1..=3600.0;
 /// Range of the processing block size (samples).
 const BLOCK_SIZE: RangeInclusive<i64> = 1..=65_536;
 /// Input sample rates the engine is rendered at (Hz).
@@ -81,11 +86,14 @@ const NOTES: [(&str, NoteValue); 17] = [
 ];
 
 /// Places INPUT binaurally around the listener's head and writes OUTPUT (stereo, 32-bit float
-/// WAV, same sample rate). INPUT is a mono or stereo WAV (8/16/24/32-bit integer or 32-bit float).
+/// WAV, same sample rate). INPUT is a mono or stereo WAV (8/16/24/32-bit integer or 32-bit float),
+/// or a scene (a .json file with the plugin's parameters, as the plugin saves them), rendered
+/// for --duration seconds at --sample-rate; a scene sets every parameter, so the placement and
+/// gain flags do not apply to it.
 #[derive(Parser, Debug)]
 #[command(name = "tingle-render", version)]
 struct Cli {
-    /// The WAV file to place.
+    /// The WAV file to place, or a scene (.json) to render.
     input: PathBuf,
     /// Where to write the binaural stereo WAV.
     output: PathBuf,
@@ -171,6 +179,14 @@ struct Cli {
     #[arg(long, value_name = "SECONDS", default_value_t = 0.05)]
     #[arg(value_parser = ranged(TAIL_S, "s"))]
     tail: f32,
+    /// Length of a scene render in seconds, 0.1..3600.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    #[arg(value_parser = ranged(DURATION_S, "s"))]
+    duration: f32,
+    /// Sample rate of a scene render in Hz, 8000..384000.
+    #[arg(long, value_name = "HZ", default_value_t = 48_000)]
+    #[arg(value_parser = clap::value_parser!(u32).range(8_000..=384_000))]
+    sample_rate: u32,
 }
 
 impl Cli {
@@ -321,7 +337,37 @@ fn render(cli: &Cli) -> Result<(), String> {
             output.display()
         ));
     }
-    let (spec, input_frames, mut samples) = open_input(input)?;
+    let is_scene = input
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let (spec, input_frames, mut samples, params, channels) = if is_scene {
+        let text = fs::read_to_string(input)
+            .map_err(|e| format!("cannot read '{}': {e}", input.display()))?;
+        let scene = tingle::scene::load(&text)
+            .map_err(|e| format!("bad scene '{}': {e}", input.display()))?;
+        let frames = (cli.duration * cli.sample_rate as f32).round() as u32;
+        let spec = WavSpec {
+            channels: 1,
+            sample_rate: cli.sample_rate,
+            bits_per_sample: FLOAT_BITS,
+            sample_format: SampleFormat::Float,
+        };
+        let silence: Samples = Box::new((0..frames).map(|_| Ok(0.0)));
+        (
+            spec,
+            frames,
+            silence,
+            scene.engine_params(),
+            InputChannels::None,
+        )
+    } else {
+        let (spec, frames, samples) = open_input(input)?;
+        let channels = match spec.channels {
+            1 => InputChannels::Mono,
+            _ => InputChannels::Stereo,
+        };
+        (spec, frames, samples, cli.engine_params(), channels)
+    };
     let out_spec = WavSpec {
         channels: 2,
         sample_rate: spec.sample_rate,
@@ -340,7 +386,16 @@ fn render(cli: &Cli) -> Result<(), String> {
     } else {
         ProgressBar::hidden()
     };
-    let result = stream(cli, spec, &mut samples, tail_frames, writer, &progress);
+    let result = stream(
+        cli,
+        &params,
+        spec,
+        channels,
+        &mut samples,
+        tail_frames,
+        writer,
+        &progress,
+    );
     progress.finish_and_clear();
     result.map_err(|failure| {
         // Best effort: a half-written file is no use to anyone.
@@ -354,9 +409,12 @@ fn render(cli: &Cli) -> Result<(), String> {
 
 /// Runs the engine over the input samples and then `tail_frames` of silence, block by block,
 /// writing to `writer` and counting frames on `progress`.
+#[allow(clippy::too_many_arguments)] // one call site; the pieces are unrelated
 fn stream(
     cli: &Cli,
+    params: &EngineParams,
     spec: WavSpec,
+    channels: InputChannels,
     samples: &mut Samples,
     mut tail_frames: u64,
     mut writer: WavWriter<BufWriter<File>>,
@@ -364,13 +422,9 @@ fn stream(
 ) -> Result<(), Failure> {
     let block = cli.block_size as usize;
     let mut engine = Engine::new(spec.sample_rate as f32, block);
-    engine.set_params(&cli.engine_params());
+    engine.set_params(params);
     engine.set_transport(&cli.transport());
     engine.reset();
-    let channels = match spec.channels {
-        1 => InputChannels::Mono,
-        _ => InputChannels::Stereo,
-    };
 
     let (mut left, mut right) = (vec![0.0f32; block], vec![0.0f32; block]);
     let mut input_ended = false;

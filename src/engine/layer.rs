@@ -290,7 +290,11 @@ impl Layer {
         self.hit_count = 0;
 
         let target = 10f32.powf(params.level_db / 20.0);
-        let from = if self.level.is_nan() { target } else { self.level };
+        let from = if self.level.is_nan() {
+            target
+        } else {
+            self.level
+        };
         let step = (target - from) / n.max(1) as f32;
         self.level = target;
         let period = self.voices[0].placer.control_period();

@@ -248,7 +248,9 @@ impl Rhythm {
                 1.0 - settings.intensity_variation.clamp(0.0, 1.0) * self.rng.random::<f32>();
             if self.pending_len < PENDING_CAPACITY {
                 self.pending[self.pending_len] = Pending {
-                    time: (time + jitter + f64::from(hit) * spacing).round().max(self.now),
+                    time: (time + jitter + f64::from(hit) * spacing)
+                        .round()
+                        .max(self.now),
                     intensity: (settings.intensity * accent * variation).clamp(0.0, 1.0),
                 };
                 self.pending_len += 1;
