@@ -111,10 +111,12 @@ mod tests {
 
     #[test]
     fn reads_plain_and_tagged_values() {
-        let p = load(r#"{"params": {"az": -45, "motion": "orbit", "on_2": true, "family_2": {"string": "tone"},
-            "rate_2": {"f32": 4.5}, "burst_2": 3, "limiter": {"bool": true}}}"#)
-        .ok()
-        .expect("a valid scene");
+        let Ok(p) = load(
+            r#"{"params": {"az": -45, "motion": "orbit", "on_2": true, "family_2": {"string": "tone"},
+            "rate_2": {"f32": 4.5}, "burst_2": 3, "limiter": {"bool": true}}}"#,
+        ) else {
+            panic!("a valid scene")
+        };
         assert_eq!(p.input.azimuth.value(), -45.0);
         assert_eq!(p.input.motion.value(), MotionMode::Orbit);
         assert!(p.layers[1].enabled.value());

@@ -211,7 +211,7 @@ impl Rhythm {
                 let lookahead = self.max_jitter(interval, settings.humanize);
                 self.next_free = self.next_free.max(self.now);
                 while self.next_free < end + lookahead {
-                    let accented = self.events % ACCENT_PERIOD == 0;
+                    let accented = self.events.is_multiple_of(ACCENT_PERIOD);
                     self.event(self.next_free, interval, accented, settings);
                     self.next_free += interval;
                 }
