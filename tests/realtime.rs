@@ -898,3 +898,82 @@ fn set_param_reaches_the_engine_parameters() {
         MotionRate::Hertz(2.5)
     );
 }
+
+/// Every layer busy at once (each family in turn, fast rates, bursts, scatter, motion, MIDI
+/// notes on top), through the engine and through the plugin: no allocation, finite output,
+/// and the voice pools really fill up (so stealing runs inside the guard too).
+#[test]
+fn eight_busy_layers_process_without_allocating() {
+    use tingle::engine::layer::{Scatter, ScatterMode};
+    use tingle::engine::rhythm::RhythmRate;
+    use tingle::triggers::Family;
+
+    let mut params = EngineParams::default();
+    for (i, layer) in params.layers.iter_mut().enumerate() {
+        layer.enabled = true;
+        layer.family = Family::ALL[i % Family::ALL.len()];
+        layer.character = [0.5, 1.0, 0.5, 0.5];
+        layer.rhythm.rate = Some(RhythmRate::PerSecond(25.0));
+        layer.rhythm.burst = 3;
+        layer.rhythm.burst_spacing_s = 0.01;
+        layer.scatter = Scatter {
+            mode: if i % 2 == 0 {
+                ScatterMode::Spread
+            } else {
+                ScatterMode::EarToEar
+            },
+            spread_deg: 90.0,
+            distance_octaves: 1.0,
+        };
+        layer.motion.mode = MODES[i % MODES.len()];
+        layer.level_db = -18.0;
+    }
+    let mut engine = Engine::new(48_000.0, 512);
+    engine.set_params(&params);
+    engine.reset();
+    let (mut left, mut right) = (vec![0.0f32; 512], vec![0.0f32; 512]);
+    let mut most_voices = 0;
+    let mut nonfinite = 0;
+    reset_violation_count();
+    for block in 0..(2 * 48_000 / 512) {
+        assert_no_alloc(|| {
+            engine.note_on(block % 512, 60 + (block % 8) as u8, 0.8);
+            engine.set_params(&params);
+            engine.process(&mut left, &mut right, InputChannels::None);
+        });
+        nonfinite += left.iter().chain(&right).filter(|v| !v.is_finite()).count();
+        most_voices = most_voices.max(engine.active_voices().iter().sum::<usize>());
+    }
+    assert_eq!(violation_count(), 0, "allocations with eight busy layers");
+    assert_eq!(nonfinite, 0);
+    assert!(
+        most_voices >= 8 * 16,
+        "voice pools should fill: at most {most_voices} voices"
+    );
+
+    let mut plugin = Tingle::default();
+    for layer in 1..=8 {
+        host::set_param(&plugin, &format!("on_{layer}"), 1.0);
+        host::set_param(
+            &plugin,
+            &format!("family_{layer}"),
+            ((layer - 1) % Family::ALL.len()) as f32,
+        );
+        host::set_param(&plugin, &format!("rate_{layer}"), 25.0);
+        host::set_param(&plugin, &format!("burst_{layer}"), 3.0);
+        host::set_param(&plugin, &format!("scatter_{layer}"), 1.0);
+    }
+    host::activate(&mut plugin, 48_000.0, 512, NO_INPUT);
+    let mut context = TestProcessContext::new(48_000.0);
+    reset_violation_count();
+    for _ in 0..(48_000 / 512) {
+        host::process_block(&mut plugin, &mut context, &mut left, &mut right);
+        assert!(left.iter().chain(&right).all(|v| v.is_finite()));
+    }
+    assert_eq!(
+        violation_count(),
+        0,
+        "allocations in the plugin with eight busy layers"
+    );
+    assert!(left.iter().any(|v| v.abs() > 1e-4), "the layers sound");
+}
