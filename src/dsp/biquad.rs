@@ -36,6 +36,11 @@ impl Biquad {
         Self::normalised([alpha, 0.0, -alpha], [1.0 + alpha, -2.0 * cos, 1.0 - alpha])
     }
 
+    /// A section with numerator `b` and denominator `a` (normalised by `a[0]`).
+    pub fn from_coefficients(b: [f32; 3], a: [f32; 3]) -> Self {
+        Self::normalised(b, a)
+    }
+
     /// Keeps the state but takes the coefficients of `other` (for glides without clicks).
     pub fn retune(&mut self, other: &Self) {
         self.b = other.b;

@@ -5,6 +5,7 @@ pub mod biquad;
 pub mod convolve;
 pub mod fractional_delay;
 pub mod limiter;
+pub mod loudness;
 pub mod minimum_phase;
 pub mod one_pole;
 pub mod ramp;

@@ -7,6 +7,7 @@
 pub mod layer;
 pub mod placement;
 pub mod rhythm;
+pub mod telemetry;
 pub mod tempo;
 
 use crate::binaural::Position;

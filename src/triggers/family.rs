@@ -82,5 +82,7 @@ macro_rules! families {
 }
 
 families! {
+    Tap => tap::Tap,
+    Water => water::Water,
     Tone => tone::Tone,
 }

@@ -1,11 +1,16 @@
 //! Procedural ASMR trigger families, one per module, behind one voice interface.
 
 pub mod family;
+pub mod tap;
 #[cfg(test)]
 pub mod testkit;
 pub mod tone;
 pub mod voice;
+pub mod water;
 
 pub use family::{Family, VoiceBank};
 pub use rand::RngExt;
-pub use voice::{ControlInfo, Excitation, FamilyInfo, TriggerRng, TriggerSound, seeded, white};
+pub use voice::{
+    ControlInfo, Excitation, FamilyInfo, TriggerRng, TriggerSound, log_map, log_unmap, seeded,
+    white,
+};

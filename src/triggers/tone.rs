@@ -1,7 +1,7 @@
 //! Tone: a steady sine with soft edges, for checking placement on headphones (and a clean test
 //! source: every artefact of the engine shows against it).
 
-use super::{ControlInfo, Excitation, FamilyInfo, TriggerSound};
+use super::{ControlInfo, Excitation, FamilyInfo, TriggerSound, log_map};
 use std::f32::consts::TAU;
 
 /// Lowest and highest pitch (Hz); the Pitch control maps between them logarithmically.
@@ -39,11 +39,6 @@ pub const INFO: FamilyInfo = FamilyInfo {
     ],
     sustained: true,
 };
-
-/// Maps `x` (0..=1) onto `range` logarithmically.
-pub fn log_map(x: f32, range: (f32, f32)) -> f32 {
-    range.0 * (range.1 / range.0).powf(x.clamp(0.0, 1.0))
-}
 
 /// A sine voice.
 #[derive(Debug, Clone, Default)]

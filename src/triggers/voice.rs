@@ -19,6 +19,16 @@ pub fn white(rng: &mut TriggerRng) -> f32 {
     rng.random::<f32>() * 2.0 - 1.0
 }
 
+/// Maps a control `x` (0 ..= 1, clamped) onto `range` logarithmically.
+pub fn log_map(x: f32, range: (f32, f32)) -> f32 {
+    range.0 * (range.1 / range.0).powf(x.clamp(0.0, 1.0))
+}
+
+/// The control value (0 ..= 1) that [`log_map`] maps onto `value` within `range`.
+pub fn log_unmap(value: f32, range: (f32, f32)) -> f32 {
+    ((value / range.0).ln() / (range.1 / range.0).ln()).clamp(0.0, 1.0)
+}
+
 /// How one trigger is played.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Excitation {

@@ -1,0 +1,109 @@
+//! What the audio thread tells the editor: each trigger as it sounds (through a lock-free
+//! queue) and the meters and current positions (through atomics). The audio side never
+//! allocates, locks or waits: a full queue drops the flash.
+
+use super::LAYERS;
+use crate::binaural::Position;
+use atomic_float::AtomicF32;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+/// Flashes the queue holds before the audio thread starts dropping them.
+pub const FLASH_CAPACITY: usize = 1024;
+
+/// A trigger at the moment it sounded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TriggerFlash {
+    /// Layer index, 0 ..= 7.
+    pub layer: usize,
+    /// Where it sounded.
+    pub position: Position,
+    /// Its intensity, 0 ..= 1.
+    pub intensity: f32,
+}
+
+/// A position shared through atomics (azimuth and elevation in degrees, distance in metres).
+#[derive(Debug, Default)]
+pub struct SharedPosition([AtomicF32; 3]);
+
+impl SharedPosition {
+    /// Publishes `p`.
+    pub fn store(&self, p: &Position) {
+        self.0[0].store(p.azimuth_deg, Ordering::Relaxed);
+        self.0[1].store(p.elevation_deg, Ordering::Relaxed);
+        self.0[2].store(p.distance_m, Ordering::Relaxed);
+    }
+
+    /// The last published position.
+    pub fn load(&self) -> Position {
+        Position {
+            azimuth_deg: self.0[0].load(Ordering::Relaxed),
+            elevation_deg: self.0[1].load(Ordering::Relaxed),
+            distance_m: self.0[2].load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Meters and positions, written by the audio thread once per block.
+#[derive(Debug, Default)]
+pub struct Meters {
+    /// Per channel, the largest sample magnitude since the editor last took it (linear).
+    pub peak: [AtomicF32; 2],
+    /// Short-term loudness of the output (LUFS).
+    pub short_term_lufs: AtomicF32,
+    /// The safety limiter's gain reduction (dB, >= 0).
+    pub limiter_reduction_db: AtomicF32,
+    /// Where the input source is now (after glides and motion).
+    pub input_position: SharedPosition,
+    /// Where each layer is now (after glides and motion).
+    pub layer_positions: [SharedPosition; LAYERS],
+}
+
+impl Meters {
+    /// Takes the peak of `channel` (0 = left, 1 = right) since the last call, resetting it.
+    pub fn take_peak(&self, channel: usize) -> f32 {
+        self.peak[channel].swap(0.0, Ordering::Relaxed)
+    }
+}
+
+/// The audio thread's end.
+pub struct TelemetrySender {
+    flashes: rtrb::Producer<TriggerFlash>,
+    meters: Arc<Meters>,
+}
+
+/// The editor's end.
+pub struct TelemetryReceiver {
+    /// Triggers as they sounded, oldest first.
+    pub flashes: rtrb::Consumer<TriggerFlash>,
+    /// Meters and positions.
+    pub meters: Arc<Meters>,
+}
+
+/// A connected pair. Allocates.
+pub fn telemetry() -> (TelemetrySender, TelemetryReceiver) {
+    let (producer, consumer) = rtrb::RingBuffer::new(FLASH_CAPACITY);
+    let meters = Arc::new(Meters::default());
+    (
+        TelemetrySender {
+            flashes: producer,
+            meters: meters.clone(),
+        },
+        TelemetryReceiver {
+            flashes: consumer,
+            meters,
+        },
+    )
+}
+
+impl TelemetrySender {
+    /// Reports a trigger; drops it if the editor is not keeping up.
+    pub fn flash(&mut self, flash: TriggerFlash) {
+        let _ = self.flashes.push(flash);
+    }
+
+    /// The meters to write.
+    pub fn meters(&self) -> &Meters {
+        &self.meters
+    }
+}
