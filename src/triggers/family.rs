@@ -83,6 +83,8 @@ macro_rules! families {
 
 families! {
     Tap => tap::Tap,
+    Scratch => scratch::Scratch,
+    Paper => paper::Paper,
     Water => water::Water,
     Tone => tone::Tone,
 }

@@ -1,6 +1,8 @@
 //! Procedural ASMR trigger families, one per module, behind one voice interface.
 
 pub mod family;
+pub mod paper;
+pub mod scratch;
 pub mod tap;
 #[cfg(test)]
 pub mod testkit;
