@@ -11,6 +11,7 @@ pub mod params;
 pub mod scene;
 pub mod triggers;
 
+use engine::telemetry::{TelemetryReceiver, TelemetrySender, telemetry};
 use engine::tempo::{DEFAULT_TEMPO_BPM, Transport};
 use engine::{Engine, InputChannels};
 use nice_plug::midi::Key;
@@ -28,14 +29,21 @@ pub struct Tingle {
     engine: Option<Engine>,
     /// What the active layout's main input carries.
     input: InputChannels,
+    /// The audio side of the editor's telemetry, until an engine holds it.
+    telemetry: Option<TelemetrySender>,
+    /// The editor's side, until the editor takes it.
+    telemetry_receiver: Option<TelemetryReceiver>,
 }
 
 impl Default for Tingle {
     fn default() -> Self {
+        let (sender, receiver) = telemetry();
         Self {
             params: Arc::new(TingleParams::default()),
             engine: None,
             input: InputChannels::Stereo,
+            telemetry: Some(sender),
+            telemetry_receiver: Some(receiver),
         }
     }
 }
@@ -120,6 +128,15 @@ impl Plugin for Tingle {
         );
         engine.set_params(&self.params.engine_params());
         engine.reset();
+        // The editor's line moves from the old engine (or the plugin) to the new one.
+        let line = self
+            .engine
+            .as_mut()
+            .and_then(Engine::take_telemetry)
+            .or_else(|| self.telemetry.take());
+        if let Some(line) = line {
+            engine.set_telemetry(line);
+        }
         self.engine = Some(engine);
         true
     }

@@ -340,3 +340,116 @@ fn seeds_make_renders_repeatable() {
     let c = render_scene(&p, Transport::default(), 3.0, 300, |_, _| {});
     assert!(a != c, "another seed, same render");
 }
+
+/// A short trigger keeps the position it was born at while the layer moves on: a metal tap
+/// ringing for seconds on an orbiting layer keeps its interaural level difference.
+#[test]
+fn short_triggers_keep_their_birth_position() {
+    let mut layer = LayerParams {
+        enabled: true,
+        family: Family::Tap,
+        variant: 3,                      // metal: rings for seconds
+        character: [0.3, 1.0, 1.0, 0.5], // large, nail, long ring
+        rhythm: RhythmSettings {
+            rate: None,
+            intensity: 1.0,
+            intensity_variation: 0.0,
+            ..RhythmSettings::default()
+        },
+        midi_note: 60,
+        ..LayerParams::default()
+    };
+    layer.position.azimuth_deg = 90.0;
+    layer.motion = MotionSettings {
+        mode: MotionMode::Orbit,
+        rate: MotionRate::Hertz(0.5),
+        depth: 0.0,
+    };
+    let (left, right) = render_scene(
+        &scene(layer),
+        Transport::default(),
+        1.5,
+        256,
+        |engine, start| {
+            if start == 0 {
+                engine.note_on(0, 60, 1.0);
+            }
+        },
+    );
+    // The layer turns half way round in 1 s; the tap stays at the right ear.
+    let window = |t: f32| {
+        let s = (t * FS) as usize;
+        cues(&left[s..s + 4800], &right[s..s + 4800]).0
+    };
+    let (early, late) = (window(0.05), window(1.0));
+    assert!(early > 6.0, "born at the right ear: {early} dB");
+    assert!(
+        (late - early).abs() < 3.0,
+        "moved with the layer: {early} dB then {late} dB"
+    );
+}
+
+/// No loop: in a long render of a busy scene no stretch of 1024 samples (with sound in it)
+/// ever repeats exactly, at any offset.
+#[test]
+fn a_long_render_never_repeats_a_segment() {
+    const WINDOW: usize = 1024;
+    let mut p = EngineParams {
+        limiter: false,
+        ..EngineParams::default()
+    };
+    for (i, (family, variant, rate)) in [
+        (Family::Tap, 0, 3.0),
+        (Family::Water, 2, 0.2),
+        (Family::Paper, 0, 0.5),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        p.layers[i] = LayerParams {
+            enabled: true,
+            family,
+            variant,
+            rhythm: RhythmSettings {
+                rate: Some(RhythmRate::PerSecond(rate)),
+                ..RhythmSettings::default()
+            },
+            ..LayerParams::default()
+        };
+    }
+    let (left, _) = render_scene(&p, Transport::default(), 30.0, 512, |_, _| {});
+    // Rolling polynomial hash of every window; equal hashes are then compared sample by sample.
+    const BASE: u64 = 0x0100_0000_01B3;
+    let top = (0..WINDOW - 1).fold(1u64, |h, _| h.wrapping_mul(BASE));
+    let mut seen = std::collections::HashMap::with_capacity(left.len());
+    let mut hash = 0u64;
+    let mut energy = 0.0f64;
+    let mut repeats = 0;
+    for (i, v) in left.iter().enumerate() {
+        if i >= WINDOW {
+            let old = left[i - WINDOW];
+            hash = hash.wrapping_sub(u64::from(old.to_bits()).wrapping_mul(top));
+            energy -= f64::from(old) * f64::from(old);
+        }
+        hash = hash.wrapping_mul(BASE).wrapping_add(u64::from(v.to_bits()));
+        energy += f64::from(*v) * f64::from(*v);
+        if i + 1 < WINDOW || energy < 1e-6 {
+            continue;
+        }
+        let start = i + 1 - WINDOW;
+        if let Some(&earlier) = seen.get(&hash) {
+            let a: &[f32] = &left[earlier..earlier + WINDOW];
+            if a == &left[start..=i] {
+                repeats += 1;
+            }
+        } else {
+            seen.insert(hash, start);
+        }
+    }
+    assert!(
+        seen.len() > 1_000_000,
+        "too little sound to judge: {} windows",
+        seen.len()
+    );
+    assert_eq!(repeats, 0, "segments repeat");
+}

@@ -251,7 +251,13 @@ impl Layer {
             .count()
     }
 
-    /// Renders the next `left.len()` samples and adds them to `left` and `right`.
+    /// Where the layer is now (after glides and motion).
+    pub fn position(&self) -> Position {
+        self.control.current()
+    }
+
+    /// Renders the next `left.len()` samples and adds them to `left` and `right`; calls
+    /// `on_trigger` with the position and intensity of every trigger it starts.
     pub fn process_add(
         &mut self,
         params: &LayerParams,
@@ -259,6 +265,7 @@ impl Layer {
         clock: &Clock,
         left: &mut [f32],
         right: &mut [f32],
+        mut on_trigger: impl FnMut(Position, f32),
     ) {
         let n = left.len();
         let mut settings = params.rhythm;
@@ -279,13 +286,16 @@ impl Layer {
         }
         for i in 0..self.hit_count {
             let hit = self.hits[i];
-            self.start_voice(
+            let birth = self.start_voice(
                 params,
                 transport,
                 clock,
                 hit.offset.min(n.saturating_sub(1)),
                 hit.intensity,
             );
+            if let Some(position) = birth {
+                on_trigger(position, hit.intensity);
+            }
         }
         self.hit_count = 0;
 
@@ -359,7 +369,8 @@ impl Layer {
         );
     }
 
-    /// Starts a trigger `offset` samples into the block, stealing the oldest voice if needed.
+    /// Starts a trigger `offset` samples into the block, stealing the oldest voice if needed;
+    /// returns where it sounds (`None` if no voice could be had).
     fn start_voice(
         &mut self,
         params: &LayerParams,
@@ -367,7 +378,7 @@ impl Layer {
         clock: &Clock,
         offset: usize,
         intensity: f32,
-    ) {
+    ) -> Option<Position> {
         let playing = self
             .voices
             .iter()
@@ -400,7 +411,7 @@ impl Layer {
                         )
                     })
             });
-        let Some(index) = index else { return };
+        let index = index?;
 
         let mut control = self.control.clone();
         let birth_layer = control.step(
@@ -430,6 +441,7 @@ impl Layer {
         v.offset = offset_pos;
         v.birth = offset_pos.apply(birth_layer);
         v.control = control;
+        Some(v.birth)
     }
 
     /// Draws a trigger's offset from the layer position `at`.

@@ -15,10 +15,12 @@ use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::motion::MotionSettings;
 use crate::binaural::placer::Placer;
 use crate::dsp::limiter::{DEFAULT_CEILING_DB, Limiter};
+use crate::dsp::loudness::Loudness;
 use crate::dsp::ramp::Ramp;
 use layer::{Layer, LayerParams};
 use placement::PlacementControl;
 use std::sync::Arc;
+use telemetry::{TelemetrySender, TriggerFlash};
 use tempo::{Clock, Transport};
 
 /// Glide time of gain and mix changes (s).
@@ -95,6 +97,10 @@ pub struct Engine {
     mix: Ramp,
     output_gain: Ramp,
     limiter: Limiter,
+    /// Output loudness, measured while an editor listens.
+    loudness: Loudness,
+    /// The editor's line to the audio thread, when connected.
+    telemetry: Option<TelemetrySender>,
     /// Mono source, one block.
     mono: Vec<f32>,
     /// Binaural output, one block each.
@@ -127,6 +133,8 @@ impl Engine {
             mix: Ramp::new(params.mix, glide),
             output_gain: Ramp::new(1.0, glide),
             limiter: Limiter::new(sample_rate, DEFAULT_CEILING_DB),
+            loudness: Loudness::new(sample_rate),
+            telemetry: None,
             mono: vec![0.0; max_block],
             wet: [vec![0.0; max_block], vec![0.0; max_block]],
         }
@@ -158,6 +166,16 @@ impl Engine {
     pub fn set_transport(&mut self, transport: &Transport) {
         self.transport = *transport;
         self.clock = Clock::new(transport, self.sample_rate);
+    }
+
+    /// Connects the editor: triggers, meters and positions are reported to `sender` from now on.
+    pub fn set_telemetry(&mut self, sender: TelemetrySender) {
+        self.telemetry = Some(sender);
+    }
+
+    /// Disconnects the editor's line (to hand it to the next engine after a re-activation).
+    pub fn take_telemetry(&mut self) -> Option<TelemetrySender> {
+        self.telemetry.take()
     }
 
     /// Current limiter gain reduction (dB, >= 0).
@@ -256,8 +274,25 @@ impl Engine {
             left[i] += m * (wet_l[i] - left[i]);
             right[i] += m * (wet_r[i] - right[i]);
         }
-        for (layer, params) in self.layers.iter_mut().zip(&self.params.layers) {
-            layer.process_add(params, &self.transport, &clock, left, right);
+        let telemetry = &mut self.telemetry;
+        for (index, (layer, params)) in self.layers.iter_mut().zip(&self.params.layers).enumerate()
+        {
+            layer.process_add(
+                params,
+                &self.transport,
+                &clock,
+                left,
+                right,
+                |position, intensity| {
+                    if let Some(t) = telemetry.as_mut() {
+                        t.flash(TriggerFlash {
+                            layer: index,
+                            position,
+                            intensity,
+                        });
+                    }
+                },
+            );
         }
 
         for i in 0..n {
@@ -270,6 +305,31 @@ impl Engine {
         }
         if !(finite(left) && finite(right)) {
             self.silence(left, right);
+        }
+        self.report(left, right);
+    }
+
+    /// Writes the meters and positions for the editor, if one listens.
+    fn report(&mut self, left: &[f32], right: &[f32]) {
+        let Some(telemetry) = &self.telemetry else {
+            return;
+        };
+        let meters = telemetry.meters();
+        let relaxed = std::sync::atomic::Ordering::Relaxed;
+        for (channel, samples) in [left, right].into_iter().enumerate() {
+            let peak = samples.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+            meters.peak[channel].fetch_max(peak, relaxed);
+        }
+        for (&l, &r) in left.iter().zip(right) {
+            self.loudness.process(l, r);
+        }
+        meters.short_term_lufs.store(self.loudness.lufs(), relaxed);
+        meters
+            .limiter_reduction_db
+            .store(self.limiter.reduction_db(), relaxed);
+        meters.input_position.store(&self.placement.current());
+        for (shared, layer) in meters.layer_positions.iter().zip(&self.layers) {
+            shared.store(&layer.position());
         }
     }
 

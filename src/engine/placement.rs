@@ -74,6 +74,11 @@ impl PlacementControl {
             };
         }
         self.current[0] = wrap_degrees(self.current[0]);
+        self.current()
+    }
+
+    /// The position reached by the last step.
+    pub fn current(&self) -> Position {
         Position {
             azimuth_deg: self.current[0],
             elevation_deg: self.current[1],

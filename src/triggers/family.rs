@@ -86,5 +86,7 @@ families! {
     Scratch => scratch::Scratch,
     Paper => paper::Paper,
     Water => water::Water,
+    Whisper => whisper::Whisper,
+    Fire => fire::Fire,
     Tone => tone::Tone,
 }

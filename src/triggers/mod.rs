@@ -1,6 +1,7 @@
 //! Procedural ASMR trigger families, one per module, behind one voice interface.
 
 pub mod family;
+pub mod fire;
 pub mod paper;
 pub mod scratch;
 pub mod tap;
@@ -9,6 +10,7 @@ pub mod testkit;
 pub mod tone;
 pub mod voice;
 pub mod water;
+pub mod whisper;
 
 pub use family::{Family, VoiceBank};
 pub use rand::RngExt;
