@@ -43,19 +43,20 @@ fn dense_scene() -> EngineParams {
         };
         l
     };
-    let mut p = EngineParams::default();
-    p.layers = [
-        // Rain: one long rain trigger every 4 s, Density high enough for 200 drops/s.
-        layer(Family::Water, 1, 0.25, [0.5, rain_density_200(), 1.0, 0.5]),
-        layer(Family::Tap, 0, 8.0, [0.5, 0.8, 0.5, 0.5]),
-        layer(Family::Whisper, 0, 0.3, [0.5, 0.5, 0.5, 0.6]),
-        layer(Family::Scratch, 1, 0.8, [0.5, 0.5, 0.5, 0.5]),
-        layer(Family::Paper, 0, 0.5, [0.5, 0.5, 0.5, 0.5]),
-        layer(Family::Fire, 0, 0.1, [0.5, 0.5, 0.5, 1.0]),
-        scattered(layer(Family::Tap, 1, 4.0, [0.4, 1.0, 0.5, 0.5])),
-        scattered(layer(Family::Water, 0, 6.0, [0.5, 0.5, 0.5, 0.5])),
-    ];
-    p
+    EngineParams {
+        layers: [
+            // Rain: an 8 s rain trigger every 8 s (one at a time) at 200 drops/s.
+            layer(Family::Water, 1, 0.125, [0.5, rain_density_200(), 1.0, 0.5]),
+            layer(Family::Tap, 0, 8.0, [0.5, 0.8, 0.5, 0.5]),
+            layer(Family::Whisper, 0, 0.3, [0.5, 0.5, 0.5, 0.6]),
+            layer(Family::Scratch, 1, 0.8, [0.5, 0.5, 0.5, 0.5]),
+            layer(Family::Paper, 0, 0.5, [0.5, 0.5, 0.5, 0.5]),
+            layer(Family::Fire, 0, 0.1, [0.5, 0.5, 0.5, 1.0]),
+            scattered(layer(Family::Tap, 1, 4.0, [0.4, 1.0, 0.5, 0.5])),
+            scattered(layer(Family::Water, 0, 6.0, [0.5, 0.5, 0.5, 0.5])),
+        ],
+        ..EngineParams::default()
+    }
 }
 
 /// The Water Density control value for 200 drops per second.

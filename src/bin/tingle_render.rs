@@ -138,8 +138,9 @@ struct Cli {
     #[arg(long, value_name = "NOTE", ignore_case = true)]
     #[arg(value_parser = named(&NOTES))]
     sync: Option<NoteValue>,
-    /// Tempo for --sync in beats (quarter notes) per minute, 10..999; the metre is 4/4.
-    #[arg(long, value_name = "BPM", default_value_t = DEFAULT_TEMPO_BPM as f32, requires = "sync")]
+    /// Tempo in beats (quarter notes) per minute, 10..999, for --sync and for a scene's synced
+    /// rhythms and motions; the metre is 4/4.
+    #[arg(long, value_name = "BPM", default_value_t = DEFAULT_TEMPO_BPM as f32)]
     #[arg(value_parser = ranged(TEMPO_BPM, "BPM"))]
     tempo: f32,
     /// Motion depth in percent, 0..100.

@@ -1,12 +1,17 @@
 //! A trigger layer: a rhythm (and MIDI notes) firing one family's triggers, each placed
 //! binaurally by its own voice, with scatter, motion and click-free voice stealing.
+//!
+//! Triggers that sound exactly where the layer is (no scatter, and either sustained or on a
+//! layer without motion) share one placer: their sum is placed once, which makes a busy layer
+//! cost little more than a single source. Those triggers follow the layer's position glides;
+//! every other short trigger keeps the position it was born at.
 
 use super::placement::PlacementControl;
 use super::rhythm::{Hit, Rhythm, RhythmSettings};
 use super::tempo::{Clock, Transport};
 use crate::binaural::Position;
 use crate::binaural::hrtf::HrtfSet;
-use crate::binaural::motion::MotionSettings;
+use crate::binaural::motion::{MotionMode, MotionSettings};
 use crate::binaural::placer::Placer;
 use crate::triggers::{Excitation, Family, RngExt, TriggerRng, VoiceBank, seeded};
 use std::f32::consts::PI;
@@ -137,6 +142,8 @@ struct Voice {
     tail_left: usize,
     /// Whether it follows the layer's motion (sustained) or stays at its birth position.
     sustained: bool,
+    /// Whether it sounds where the layer is, through the layer's shared placer.
+    on_bus: bool,
     birth: Position,
     offset: Offset,
     /// The layer's placement as of the voice's last control period (sustained voices).
@@ -161,6 +168,14 @@ pub struct Layer {
     fade_len: usize,
     tail_len: usize,
     mono: Vec<f32>,
+    /// Triggers that sound where the layer is (no scatter; sustained, or the layer does not
+    /// move) share one placer: their sum, one block.
+    bus: Vec<f32>,
+    bus_placer: Placer,
+    /// The shared placer's path (follows the layer like a sustained voice).
+    bus_control: PlacementControl,
+    /// Samples the shared placer keeps running after its last trigger (its tail).
+    bus_tail_left: usize,
 }
 
 impl Layer {
@@ -180,6 +195,7 @@ impl Layer {
             fade_from: 0,
             tail_left: 0,
             sustained: false,
+            on_bus: false,
             birth: Position::default(),
             offset: Offset {
                 azimuth_deg: 0.0,
@@ -205,6 +221,10 @@ impl Layer {
             fade_len: ((STEAL_FADE_S * sample_rate) as usize).max(1),
             tail_len,
             mono: vec![0.0; max_block],
+            bus: vec![0.0; max_block],
+            bus_placer: Placer::new(hrtf.clone()),
+            bus_control: PlacementControl::default(),
+            bus_tail_left: 0,
         }
     }
 
@@ -231,6 +251,8 @@ impl Layer {
             v.state = VoiceState::Free;
             v.placer.reset();
         }
+        self.bus_placer.reset();
+        self.bus_tail_left = 0;
         self.hit_count = 0;
     }
 
@@ -309,6 +331,9 @@ impl Layer {
         self.level = target;
         let period = self.voices[0].placer.control_period();
         let period_s = period as f64 / f64::from(self.sample_rate);
+        let bus = &mut self.bus[..n];
+        bus.fill(0.0);
+        let mut bus_used = false;
         for v in self
             .voices
             .iter_mut()
@@ -336,6 +361,17 @@ impl Layer {
                 v.state = VoiceState::Tail;
                 v.tail_left = self.tail_len;
             }
+            if v.on_bus {
+                for (b, m) in bus[v.start..].iter_mut().zip(mono.iter()) {
+                    *b += *m;
+                }
+                bus_used = true;
+                // The shared placer rings out for it.
+                if v.state == VoiceState::Tail {
+                    v.state = VoiceState::Free;
+                }
+                continue;
+            }
             let (start, sustained, birth, offset) = (v.start, v.sustained, v.birth, v.offset);
             let control = &mut v.control;
             v.placer
@@ -358,6 +394,24 @@ impl Layer {
                 if v.tail_left == 0 {
                     v.state = VoiceState::Free;
                 }
+            }
+        }
+        if bus_used {
+            if self.bus_tail_left == 0 {
+                // The bus was idle: start it where the layer is now.
+                self.bus_placer.reset();
+                self.bus_control = self.control.clone();
+            }
+            self.bus_tail_left = self.tail_len;
+        }
+        if self.bus_tail_left > 0 {
+            let control = &mut self.bus_control;
+            self.bus_placer.process_add(bus, left, right, |at| {
+                let beats = clock.beats_at(at + period);
+                control.step(period_s, &params.position, &params.motion, transport, beats)
+            });
+            if !bus_used {
+                self.bus_tail_left = self.bus_tail_left.saturating_sub(n);
             }
         }
         self.control.step(
@@ -438,6 +492,8 @@ impl Layer {
         v.start = offset;
         v.faded = 0;
         v.sustained = info.sustained;
+        v.on_bus = params.scatter.mode == ScatterMode::Off
+            && (info.sustained || params.motion.mode == MotionMode::Off);
         v.offset = offset_pos;
         v.birth = offset_pos.apply(birth_layer);
         v.control = control;

@@ -4,7 +4,8 @@
 //! clusters). A trigger is a stretch of fire that fades in and out.
 
 use super::{
-    ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound, log_map, seeded, white,
+    CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound,
+    exponential, lerp, log_map, seeded, soft_clip, white,
 };
 use crate::dsp::biquad::Biquad;
 use crate::dsp::one_pole::OnePole;
@@ -56,8 +57,6 @@ const LAPPING_GAIN: f32 = 2.2;
 const HISS_BAND_HZ: (f32, f32) = (2500.0, 9000.0);
 /// Gain of the hiss band at Hiss 1 (an RMS level of about 0.02 on average).
 const HISS_GAIN: f32 = 0.2;
-/// Samples between retunings of the lapping band.
-const RETUNE_INTERVAL: usize = 32;
 
 /// How a random level wanders.
 #[derive(Debug, Clone, Copy)]
@@ -357,7 +356,7 @@ impl Fire {
         };
         let centre = log_map(rng.random::<f32>(), timbre.centre_hz);
         let q = rng.random_range(timbre.q.0..timbre.q.1);
-        let duration = (CRACKLE_DURATION_S.0 + exponential(rng, CRACKLE_DURATION_SPREAD_S))
+        let duration = (CRACKLE_DURATION_S.0 + exponential(rng) * CRACKLE_DURATION_SPREAD_S)
             .min(CRACKLE_DURATION_S.1);
         let length = duration / CRACKLE_DURATION_SHARE * fs;
         let slot = self
@@ -388,7 +387,7 @@ impl Fire {
             (duration + rng.random_range(CLUSTER_GAP_S.0..CLUSTER_GAP_S.1)) * fs
         } else {
             // Exponential waiting times: Poisson crackles.
-            exponential(rng, self.mean_interval)
+            exponential(rng) * self.mean_interval
         };
         self.until_crackle = (wait as usize).max(1);
     }
@@ -401,18 +400,6 @@ impl Fire {
         let edge = rise.min(fall).min(1.0);
         edge * edge
     }
-}
-
-/// A random time with an exponential distribution of mean `mean` (any unit).
-fn exponential(rng: &mut TriggerRng, mean: f32) -> f32 {
-    -(1.0 - rng.random::<f32>()).ln() * mean
-}
-
-/// Soft saturation: tanh(x) to within 2.5 % (a rational fit), exactly +-1 beyond +-3.
-#[inline]
-fn saturate(x: f32) -> f32 {
-    let x = x.clamp(-3.0, 3.0);
-    x * (27.0 + x * x) / (27.0 + 9.0 * x * x)
 }
 
 impl TriggerSound for Fire {
@@ -483,7 +470,7 @@ impl TriggerSound for Fire {
         let interval = ((1.0 + follow_ups) / rate - cluster_time).max(MIN_CRACKLE_INTERVAL_S);
         self.mean_interval = interval * fs;
         self.cluster_left = 0;
-        self.until_crackle = exponential(&mut self.rng, self.mean_interval) as usize;
+        self.until_crackle = (exponential(&mut self.rng) * self.mean_interval) as usize;
     }
 
     fn render(&mut self, out: &mut [f32]) -> bool {
@@ -503,9 +490,8 @@ impl TriggerSound for Fire {
             let air = white(&mut self.rng);
             let burst = white(&mut self.rng);
             let sway = self.lapping_sway.next(&mut self.rng);
-            if self.played.is_multiple_of(RETUNE_INTERVAL) {
-                let (dull, bright) = LAPPING_LOW_PASS_HZ;
-                let corner = dull + (bright - dull) * sway;
+            if self.played.is_multiple_of(CONTROL_BLOCK) {
+                let corner = lerp(LAPPING_LOW_PASS_HZ.0, LAPPING_LOW_PASS_HZ.1, sway);
                 self.lapping[1].retune(&Biquad::lowpass(corner, FRAC_1_SQRT_2, self.sample_rate));
             }
             let lapping_level = self.lapping_gain * sway * self.lapping_flicker.next(&mut self.rng);
@@ -520,7 +506,7 @@ impl TriggerSound for Fire {
             for c in &mut self.crackles {
                 crackle += c.process(burst);
             }
-            let crackle = CRACKLE_CEILING * saturate(crackle / CRACKLE_CEILING);
+            let crackle = CRACKLE_CEILING * soft_clip(crackle / CRACKLE_CEILING);
             *o += self.gain * self.fade() * (lapping_level * lapping + hiss_level * hiss + crackle);
             self.played += 1;
         }
@@ -530,23 +516,13 @@ impl TriggerSound for Fire {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit;
+    use super::super::testkit::{self, FS, excitation, peak};
     use super::*;
 
-    const FS: f32 = 48_000.0;
     /// Middle controls and a 4.5 s stretch.
     const MIDDLE: [f32; 4] = [0.5; 4];
     /// The part of a 20 s stretch (Length 1) clear of the fades (s).
     const STEADY_S: (f32, f32) = (0.5, 19.0);
-
-    fn excitation(variant: usize, character: [f32; 4], seed: u64) -> Excitation {
-        Excitation {
-            variant,
-            character,
-            intensity: 1.0,
-            seed,
-        }
-    }
 
     /// The steady part of a 20 s campfire with lapping and hiss off, so crackles stand alone.
     fn crackles_only(crackle: f32, seed: u64) -> Vec<f32> {
@@ -598,15 +574,6 @@ mod tests {
             .collect()
     }
 
-    /// Power of `x` between `low` and `high` Hz (arbitrary units).
-    fn band_power(x: &[f32], low: f32, high: f32) -> f64 {
-        let spectrum = testkit::power_spectrum(x);
-        let bin_hz = FS / (2 * (spectrum.len() - 1)) as f32;
-        spectrum[(low / bin_hz) as usize..(high / bin_hz) as usize]
-            .iter()
-            .sum()
-    }
-
     /// Crackles are short: 1 to 30 ms within 20 dB of their peak.
     #[test]
     fn crackles_are_short() {
@@ -656,7 +623,8 @@ mod tests {
                     testkit::render::<Fire>(FS, &excitation(0, [0.5, lapping, 0.5, 0.5], seed), 4.5)
                 })
                 .collect();
-            band_power(&x, 100.0, 600.0) / band_power(&x, 4000.0, 10_000.0)
+            testkit::band_power(&x, FS, 100.0, 600.0)
+                / testkit::band_power(&x, FS, 4000.0, 10_000.0)
         };
         let (low, high) = (balance(0.1), balance(0.9));
         println!("100-600 Hz over 4-10 kHz: {low:.2} at Lapping 0.1, {high:.2} at 0.9");
@@ -693,7 +661,7 @@ mod tests {
                     let e = excitation(variant, character, seed);
                     let x = testkit::render::<Fire>(FS, &e, 20.0);
                     assert!(x.iter().all(|v| v.is_finite()));
-                    let peak = x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+                    let peak = peak(&x);
                     highest = highest.max(peak);
                     if character == MIDDLE {
                         peaks.push(peak);
@@ -709,39 +677,23 @@ mod tests {
         for fs in [44_100.0, 96_000.0] {
             for variant in 0..INFO.variants.len() {
                 let x = testkit::render::<Fire>(fs, &excitation(variant, [1.0; 4], 0), 20.0);
-                let peak = x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-                assert!(x.iter().all(|v| v.is_finite()) && (0.15..1.0).contains(&peak));
+                assert!(x.iter().all(|v| v.is_finite()) && (0.15..1.0).contains(&peak(&x)));
             }
         }
 
-        let mut voice = Fire::new(FS);
-        voice.start(&excitation(0, [0.5, 0.5, 0.5, 0.0], 1));
-        let mut block = [0.0; 64];
-        let mut blocks = 0;
-        while voice.render(&mut block) {
-            blocks += 1;
-        }
+        let e = excitation(0, [0.5, 0.5, 0.5, 0.0], 1);
+        let x = testkit::assert_finishes_silent::<Fire>(&e, 10.0, 64);
+        // Every block but the last returned true.
+        let blocks = x.len() / 64 - 1;
         let length = log_map(0.0, LENGTH_RANGE_S) * FS;
         assert_eq!(blocks, (length / 64.0).floor() as usize);
-        let mut after = [0.0; 64];
-        assert!(!voice.render(&mut after));
-        assert!(after.iter().all(|v| *v == 0.0));
     }
 
     /// The same excitation gives the same fire, bit for bit, whatever the block size; other
     /// seeds give other fires.
     #[test]
     fn deterministic_per_seed() {
-        let e = excitation(0, MIDDLE, 5);
-        let a = testkit::render::<Fire>(FS, &e, 3.0);
-        let mut voice = Fire::new(FS);
-        voice.start(&e);
-        let mut b = vec![0.0; a.len()];
-        for block in b.chunks_mut(999) {
-            voice.render(block);
-        }
-        assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
-        let c = testkit::render::<Fire>(FS, &excitation(0, MIDDLE, 6), 3.0);
+        let (a, c) = testkit::assert_deterministic::<Fire>(&excitation(0, MIDDLE, 5), 3.0, 999);
         let difference = a.iter().zip(&c).filter(|(x, y)| x != y).count();
         assert!(difference > a.len() / 2);
     }

@@ -15,6 +15,7 @@ pub mod whisper;
 pub use family::{Family, VoiceBank};
 pub use rand::RngExt;
 pub use voice::{
-    ControlInfo, Excitation, FamilyInfo, TriggerRng, TriggerSound, log_map, log_unmap, seeded,
+    CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, NoiseBurst, TriggerRng, TriggerSound,
+    WHITE_POWER, exponential, jitter, lerp, log_map, log_unmap, seeded, smoothstep, soft_clip,
     white,
 };

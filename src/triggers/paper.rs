@@ -8,39 +8,14 @@
 //! turn is a swish of band-passed noise whose centre follows the page's motion, a flutter
 //! (amplitude modulation at a few tens of hertz) as the page falls, and a soft slap as it
 //! settles; bending the page as it is lifted adds a few crinkles.
-//!
-//! The small control-rate helpers at the top are shared with [`super::scratch`].
 
-use super::log_map;
-use super::{ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound, seeded, white};
+use super::{
+    CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound,
+    exponential, jitter, lerp, log_map, seeded, smoothstep, soft_clip, white,
+};
 use crate::dsp::biquad::Biquad;
 use crate::dsp::resonator::Resonator;
 use std::f32::consts::{FRAC_1_SQRT_2, PI, TAU};
-
-/// Samples between control-rate updates (gesture envelopes, filter glides) in the texture
-/// families; values in between are interpolated linearly.
-pub(super) const CONTROL_BLOCK: usize = 32;
-
-/// Linear interpolation from `a` (at `x` = 0) to `b` (at `x` = 1).
-pub(super) fn lerp(a: f32, b: f32, x: f32) -> f32 {
-    a + (b - a) * x
-}
-
-/// Smooth step from 0 (at `x` <= 0) to 1 (at `x` >= 1) with zero slope at both ends.
-pub(super) fn smoothstep(x: f32) -> f32 {
-    let x = x.clamp(0.0, 1.0);
-    x * x * (3.0 - 2.0 * x)
-}
-
-/// Soft saturation of `x` (linear): a Padé approximation of `tanh`, nearly transparent for
-/// small signals (-0.2 dB at 0.3) and never beyond ±1 (reached at ±3 and held above).
-pub(super) fn soft_clip(x: f32) -> f32 {
-    let x = x.clamp(-SOFT_CLIP_KNEE, SOFT_CLIP_KNEE);
-    (x * (27.0 + x * x) / (27.0 + 9.0 * x * x)).clamp(-1.0, 1.0)
-}
-
-/// Input level (linear) at which [`soft_clip`] reaches ±1.
-const SOFT_CLIP_KNEE: f32 = 3.0;
 
 /// Mean click rate (clicks/s) over a trigger; the Density control maps onto it logarithmically.
 const DENSITY_RANGE_PER_S: (f32, f32) = (5.0, 500.0);
@@ -532,7 +507,7 @@ impl TriggerSound for Paper {
             let swish_len = SWISH_SHARE * samples;
             let mut thump = Resonator::default();
             thump.tune(log_map(size, THUMP_HZ), THUMP_DECAY_PER_S, fs);
-            let spread = 1.0 + self.rng.random_range(-FLUTTER_SPREAD..FLUTTER_SPREAD);
+            let spread = 1.0 + jitter(&mut self.rng, FLUTTER_SPREAD);
             PageTurn {
                 swish_len,
                 low_hz: log_map(size, SWISH_LOW_HZ),
@@ -559,7 +534,7 @@ impl TriggerSound for Paper {
         self.rate = 0.0;
         self.rate_step = 0.0;
         self.hazard = 0.0;
-        self.next_click = -(1.0 - self.rng.random::<f32>()).ln();
+        self.next_click = exponential(&mut self.rng);
         self.one_minus_alpha = 1.0 - self.style.alpha;
         self.span_term = 1.0 - self.style.energy_span.powf(self.one_minus_alpha);
         let ms = |range: (f32, f32)| (range.0 * fs / 1000.0, range.1 * fs / 1000.0);
@@ -574,8 +549,7 @@ impl TriggerSound for Paper {
         self.crack_highpass = Biquad::highpass(CRACK_HIGHPASS_HZ, FRAC_1_SQRT_2, fs);
         let lowpass = log_map(stiffness, CRACK_LOWPASS_HZ);
         self.crack_lowpass = Biquad::lowpass(lowpass, FRAC_1_SQRT_2, fs);
-        let mode = log_map(size, SHEET_MODE_HZ)
-            * (1.0 + self.rng.random_range(-SHEET_MODE_SPREAD..SHEET_MODE_SPREAD));
+        let mode = log_map(size, SHEET_MODE_HZ) * (1.0 + jitter(&mut self.rng, SHEET_MODE_SPREAD));
         let decay = log_map(stiffness, SHEET_DECAY_PER_S);
         for (k, r) in self.sheet.iter_mut().enumerate() {
             r.reset();
@@ -600,7 +574,7 @@ impl TriggerSound for Paper {
             self.hazard += self.rate.max(0.0);
             if self.hazard >= self.next_click {
                 self.hazard = 0.0;
-                self.next_click = -(1.0 - self.rng.random::<f32>()).ln();
+                self.next_click = exponential(&mut self.rng);
                 self.spawn_click(None);
             }
             if self
@@ -634,44 +608,10 @@ impl TriggerSound for Paper {
     }
 }
 
-/// Test helpers shared with the other texture family ([`super::scratch`]).
 #[cfg(test)]
-pub(super) mod tests {
-    use super::super::testkit;
+mod tests {
+    use super::super::testkit::{self, FS, excitation, peak};
     use super::*;
-
-    /// Sample rate (Hz) of the tests.
-    pub(in super::super) const FS: f32 = 48_000.0;
-
-    /// An excitation at full intensity.
-    pub(in super::super) fn excitation(
-        variant: usize,
-        character: [f32; 4],
-        seed: u64,
-    ) -> Excitation {
-        Excitation {
-            variant,
-            character,
-            intensity: 1.0,
-            seed,
-        }
-    }
-
-    /// Renders `seconds` of `e` in blocks of `block` samples (the output must not depend on
-    /// how the host splits its buffers).
-    pub(in super::super) fn render_in_blocks<S: TriggerSound>(
-        e: &Excitation,
-        seconds: f32,
-        block: usize,
-    ) -> Vec<f32> {
-        let mut voice = S::new(FS);
-        voice.start(e);
-        let mut out = vec![0.0; (seconds * FS) as usize];
-        for chunk in out.chunks_mut(block) {
-            voice.render(chunk);
-        }
-        out
-    }
 
     /// Renders a paper trigger (and its tail).
     fn paper(variant: usize, character: [f32; 4], seed: u64) -> Vec<f32> {
@@ -905,7 +845,6 @@ pub(super) mod tests {
 
     #[test]
     fn paper_levels_and_ending() {
-        let peak = |x: &[f32]| x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
         for (variant, name) in INFO.variants.iter().enumerate() {
             let peaks: Vec<f32> = (0..4)
                 .map(|seed| peak(&paper(variant, [0.5; 4], seed)))
@@ -922,12 +861,9 @@ pub(super) mod tests {
                 let x = paper(variant, character, 5);
                 assert!(x.iter().all(|v| v.is_finite()) && peak(&x) <= 1.0);
             }
-            let mut voice = Paper::new(FS);
-            voice.start(&excitation(variant, [0.5, 0.5, 0.5, 0.0], 6));
-            let mut out = vec![0.0; ((LENGTH_RANGE_S.0 + TAIL_S) * FS) as usize + 64];
-            assert!(!voice.render(&mut out));
-            let mut after = [0.0; 64];
-            assert!(!voice.render(&mut after) && after.iter().all(|&v| v == 0.0));
+            let e = excitation(variant, [0.5, 0.5, 0.5, 0.0], 6);
+            let longest = LENGTH_RANGE_S.0 + TAIL_S + 64.0 / FS;
+            testkit::assert_finishes_silent::<Paper>(&e, longest, 64);
         }
     }
 
@@ -935,12 +871,9 @@ pub(super) mod tests {
     fn paper_seeds_differ_and_repeat() {
         for variant in 0..INFO.variants.len() {
             let character = [0.5, 0.5, 0.5, 0.2];
-            let a = paper(variant, character, 7);
-            assert_eq!(a, paper(variant, character, 7));
-            let seconds = a.len() as f32 / FS;
+            let seconds = log_map(character[3], LENGTH_RANGE_S) + TAIL_S;
             let e = excitation(variant, character, 7);
-            assert_eq!(a, render_in_blocks::<Paper>(&e, seconds, 37));
-            assert!(a != paper(variant, character, 8));
+            testkit::assert_deterministic::<Paper>(&e, seconds, 37);
         }
     }
 

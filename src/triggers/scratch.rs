@@ -11,9 +11,10 @@
 //! decelerates and lifts off. Strokes alternate up (odd seeds) and down (even seeds); going up
 //! raises the tone by 6 %, going down lowers it as much.
 
-use super::log_map;
-use super::paper::{CONTROL_BLOCK, lerp, smoothstep, soft_clip};
-use super::{ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound, seeded, white};
+use super::{
+    CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound, jitter,
+    lerp, log_map, seeded, smoothstep, soft_clip, white,
+};
 use crate::dsp::biquad::Biquad;
 use crate::dsp::one_pole::OnePole;
 use std::f32::consts::{FRAC_1_SQRT_2, TAU};
@@ -458,7 +459,7 @@ impl TriggerSound for Scratch {
         } else {
             DIRECTION_TONE.recip()
         };
-        let mut spread = || 1.0 + rng.random_range(-GESTURE_SPREAD..GESTURE_SPREAD);
+        let mut spread = || 1.0 + jitter(rng, GESTURE_SPREAD);
         self.stroke = Stroke {
             attack: style.attack * spread(),
             release: style.release * spread(),
@@ -551,8 +552,7 @@ impl TriggerSound for Scratch {
 
 #[cfg(test)]
 mod tests {
-    use super::super::paper::tests::{FS, excitation, render_in_blocks};
-    use super::super::testkit;
+    use super::super::testkit::{self, FS, excitation, peak};
     use super::*;
 
     /// Renders one stroke of `variant` with `character` (and a little silence after it).
@@ -563,10 +563,7 @@ mod tests {
 
     /// Share of the energy of `x` below 300 Hz.
     fn low_band_share(x: &[f32]) -> f64 {
-        let p = testkit::power_spectrum(x);
-        let bin_hz = f64::from(FS) / (2 * (p.len() - 1)) as f64;
-        let low: f64 = p.iter().take((300.0 / bin_hz) as usize).sum();
-        low / p.iter().sum::<f64>()
+        testkit::band_share(x, FS, 0.0, 300.0)
     }
 
     /// Stroke duration (s) at Length `length`.
@@ -703,13 +700,7 @@ mod tests {
         for (variant, name) in INFO.variants.iter().enumerate() {
             let measure = |pressure: f32| {
                 let x = stroke(variant, [0.5, 0.3, 0.5, pressure], 1);
-                let p = testkit::power_spectrum(&x);
-                let bin_hz = FS / (2 * (p.len() - 1)) as f32;
-                let band = |lo: f32, hi: f32| -> f64 {
-                    p[(lo / bin_hz) as usize..(hi / bin_hz) as usize]
-                        .iter()
-                        .sum()
-                };
+                let band = |low, high| testkit::band_power(&x, FS, low, high);
                 (testkit::rms(&x), band(200.0, 800.0) / band(0.0, FS / 2.0))
             };
             let ((light, light_low_mid), (heavy, heavy_low_mid)) = (measure(0.0), measure(1.0));
@@ -732,7 +723,7 @@ mod tests {
                 let x = stroke(variant, [0.5, 0.5, texture, 0.5], 1);
                 let n = (stroke_s(0.5) * FS) as usize;
                 let glide = &x[n / 4..3 * n / 4];
-                glide.iter().fold(0.0f32, |m, v| m.max(v.abs())) / testkit::rms(glide)
+                peak(glide) / testkit::rms(glide)
             };
             let (smooth, gritty) = (crest(0.0), crest(1.0));
             println!("{name}: crest factor smooth {smooth:.1}, gritty {gritty:.1}");
@@ -744,21 +735,17 @@ mod tests {
     fn seeds_differ_and_repeat() {
         for variant in 0..INFO.variants.len() {
             let character = [0.5, 0.2, 0.5, 0.5];
-            let a = stroke(variant, character, 7);
-            assert_eq!(a, stroke(variant, character, 7));
-            let seconds = a.len() as f32 / FS;
+            let seconds = stroke_s(character[1]) + 2.0 * TAIL_S;
             let e = excitation(variant, character, 7);
-            assert_eq!(a, render_in_blocks::<Scratch>(&e, seconds, 37));
-            let b = stroke(variant, character, 8);
+            let (a, b) = testkit::assert_deterministic::<Scratch>(&e, seconds, 37);
             let c = stroke(variant, character, 9);
-            assert!(a != b && a != c && b != c);
+            assert!(a != c && b != c);
         }
     }
 
     #[test]
     fn levels_and_ending() {
         for (variant, name) in INFO.variants.iter().enumerate() {
-            let peak = |x: &[f32]| x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
             let peaks: Vec<f32> = (0..4)
                 .map(|seed| peak(&stroke(variant, [0.5; 4], seed)))
                 .collect();
@@ -775,12 +762,9 @@ mod tests {
                     peak(&x)
                 );
             }
-            let mut voice = Scratch::new(FS);
-            voice.start(&excitation(variant, [0.5, 0.0, 0.5, 0.5], 6));
-            let mut out = vec![0.0; (FS * (stroke_s(0.0) + TAIL_S)) as usize + 64];
-            assert!(!voice.render(&mut out));
-            let mut after = [0.0; 64];
-            assert!(!voice.render(&mut after) && after.iter().all(|&v| v == 0.0));
+            let e = excitation(variant, [0.5, 0.0, 0.5, 0.5], 6);
+            let longest = stroke_s(0.0) + TAIL_S + 64.0 / FS;
+            testkit::assert_finishes_silent::<Scratch>(&e, longest, 64);
         }
     }
 }

@@ -5,7 +5,8 @@
 //! filters which modes are excited.
 
 use super::{
-    ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound, log_map, seeded, white,
+    ControlInfo, Excitation, FamilyInfo, NoiseBurst, TriggerRng, TriggerSound, jitter, log_map,
+    seeded,
 };
 use crate::dsp::resonator::Resonator;
 use std::f32::consts::{PI, TAU};
@@ -260,50 +261,6 @@ fn pulse_response(freq_hz: f32, duration_s: f32) -> f32 {
     (ringing + pushed).min(1.0)
 }
 
-/// A uniform random value in `-spread..spread`.
-fn jitter(rng: &mut TriggerRng, spread: f32) -> f32 {
-    rng.random_range(-spread..spread)
-}
-
-/// Length of a [`NoiseBurst`] in decay time constants (it ends 52 dB down).
-const BURST_TIME_CONSTANTS: f32 = 6.0;
-
-/// A burst of white noise decaying exponentially: a fingernail's click, a drop's impact.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoiseBurst {
-    /// Current amplitude.
-    level: f32,
-    /// Per-sample decay factor (0..1).
-    fall: f32,
-    /// Samples left.
-    left: usize,
-}
-
-impl NoiseBurst {
-    /// Starts a burst of amplitude `level` decaying with time constant `decay_s` (s, > 0) at
-    /// `sample_rate` (Hz), replacing any burst still sounding.
-    pub fn start(&mut self, level: f32, decay_s: f32, sample_rate: f32) {
-        self.level = level;
-        self.fall = (-1.0 / (decay_s * sample_rate)).exp();
-        self.left = (BURST_TIME_CONSTANTS * decay_s * sample_rate) as usize;
-    }
-
-    /// Whether the burst still sounds.
-    pub fn is_sounding(&self) -> bool {
-        self.left > 0
-    }
-
-    /// Adds the next `out.len()` samples of the burst to `out`, drawing noise from `rng`.
-    pub fn add_to(&mut self, out: &mut [f32], rng: &mut TriggerRng) {
-        let len = self.left.min(out.len());
-        for o in &mut out[..len] {
-            *o += self.level * white(rng);
-            self.level *= self.fall;
-        }
-        self.left -= len;
-    }
-}
-
 /// A tapping voice: up to [`MAX_MODES`] modal resonators driven by a finger's force pulse,
 /// plus the click of a fingernail.
 #[derive(Debug, Clone)]
@@ -465,11 +422,8 @@ impl TriggerSound for Tap {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit;
+    use super::super::testkit::{self, FS, excitation as tap, peak};
     use super::*;
-
-    /// Sample rate (Hz) of the test renders.
-    const FS: f32 = 48_000.0;
 
     // Index of each variant in `INFO`.
     const WOOD: usize = 0;
@@ -479,23 +433,8 @@ mod tests {
     const CERAMIC: usize = 4;
     const HOLLOW_BOX: usize = 5;
 
-    /// A tap of `variant` with the given controls at full intensity.
-    fn tap(variant: usize, character: [f32; 4], seed: u64) -> Excitation {
-        Excitation {
-            variant,
-            character,
-            intensity: 1.0,
-            seed,
-        }
-    }
-
     /// Default-ish controls: medium size, medium hardness, medium ring, between centre and edge.
     const MEDIUM: [f32; 4] = [0.5, 0.5, 0.5, 0.3];
-
-    /// Largest magnitude.
-    fn peak(x: &[f32]) -> f32 {
-        x.iter().fold(0.0f32, |m, v| m.max(v.abs()))
-    }
 
     /// 10-90 % rise time (s) of the attack: of a sliding 1 ms RMS envelope (in 0.125 ms
     /// steps), up to its first maximum.
@@ -559,14 +498,11 @@ mod tests {
         }
     }
 
-    /// The same seed repeats a hit bit for bit; another seed gives a clearly different waveform at
-    /// nearly the same level.
+    /// The same seed repeats a hit bit for bit (whatever the block size); another seed gives a
+    /// clearly different waveform at nearly the same level.
     #[test]
     fn seeds_vary_each_hit_slightly() {
-        let a = testkit::render::<Tap>(FS, &tap(WOOD, MEDIUM, 10), 0.5);
-        let b = testkit::render::<Tap>(FS, &tap(WOOD, MEDIUM, 11), 0.5);
-        let again = testkit::render::<Tap>(FS, &tap(WOOD, MEDIUM, 10), 0.5);
-        assert_eq!(a, again, "deterministic");
+        let (a, b) = testkit::assert_deterministic::<Tap>(&tap(WOOD, MEDIUM, 10), 0.5, 37);
         let dot: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
         let correlation = dot / (testkit::rms(&a) * testkit::rms(&b) * a.len() as f32);
         let level_db = 20.0 * (testkit::rms(&a) / testkit::rms(&b)).log10();
@@ -614,16 +550,11 @@ mod tests {
                 ([0.0, 1.0, 1.0, 1.0], 2),
                 ([1.0, 0.0, 0.0, 0.0], 3),
             ] {
-                let mut voice = Tap::new(FS);
-                voice.start(&tap(variant, character, seed));
-                let mut x = Vec::new();
-                let mut block = [0.0f32; 100];
-                while voice.render(&mut block) {
-                    x.extend_from_slice(&block);
-                    block = [0.0; 100];
-                    assert!(x.len() < (FS * 10.0) as usize, "never ends");
-                }
-                x.extend_from_slice(&block);
+                let x = testkit::assert_finishes_silent::<Tap>(
+                    &tap(variant, character, seed),
+                    10.0,
+                    100,
+                );
                 let seconds = x.len() as f32 / FS;
                 let p = peak(&x);
                 let tail = peak(&x[x.len() - 100..]);
@@ -636,12 +567,6 @@ mod tests {
                 }
                 assert!(p < 1.0 && x.iter().all(|v| v.is_finite()));
                 assert!(tail < 1e-4, "ends in silence, tail {tail}");
-                let mut after = [0.0f32; 64];
-                assert!(!voice.render(&mut after));
-                assert!(
-                    after.iter().all(|&v| v == 0.0),
-                    "adds nothing after the end"
-                );
             }
         }
     }

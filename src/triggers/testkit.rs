@@ -1,9 +1,42 @@
-//! Measurements on rendered trigger sounds, for the family tests: levels, envelopes, onsets,
+//! For the family tests: excitations, renders, the checks every family must pass (determinism,
+//! a clean ending) and measurements on rendered trigger sounds: levels, envelopes, onsets,
 //! spectra, autocorrelation and decay times.
 
 use realfft::RealFftPlanner;
 
 use super::voice::{Excitation, TriggerSound};
+
+/// Sample rate (Hz) of the family tests.
+pub const FS: f32 = 48_000.0;
+
+/// Block size (samples) of [`render`].
+const BLOCK: usize = 64;
+
+/// A trigger of `variant` with the `character` controls and `seed`, at full intensity.
+pub fn excitation(variant: usize, character: [f32; 4], seed: u64) -> Excitation {
+    Excitation {
+        variant,
+        character,
+        intensity: 1.0,
+        seed,
+    }
+}
+
+/// Renders one trigger of `S` for `seconds` at `sample_rate` in blocks of `block` samples.
+pub fn render_in_blocks<S: TriggerSound>(
+    sample_rate: f32,
+    excitation: &Excitation,
+    seconds: f32,
+    block: usize,
+) -> Vec<f32> {
+    let mut voice = S::new(sample_rate);
+    voice.start(excitation);
+    let mut out = vec![0.0; (seconds * sample_rate) as usize];
+    for chunk in out.chunks_mut(block) {
+        voice.render(chunk);
+    }
+    out
+}
 
 /// Renders one trigger of `S` for `seconds` at `sample_rate` in 64-sample blocks.
 pub fn render<S: TriggerSound>(
@@ -11,13 +44,67 @@ pub fn render<S: TriggerSound>(
     excitation: &Excitation,
     seconds: f32,
 ) -> Vec<f32> {
-    let mut voice = S::new(sample_rate);
-    voice.start(excitation);
-    let mut out = vec![0.0; (seconds * sample_rate) as usize];
-    for block in out.chunks_mut(64) {
-        voice.render(block);
+    render_in_blocks::<S>(sample_rate, excitation, seconds, BLOCK)
+}
+
+/// Checks that a trigger depends on its seed alone: `e` rendered for `seconds` at [`FS`] in
+/// 64-sample blocks and again in blocks of `block` samples (the host may split its buffers
+/// any way) is the same bit for bit, and the next seed sounds different. Returns the two
+/// renders: this seed's and the next seed's.
+pub fn assert_deterministic<S: TriggerSound>(
+    e: &Excitation,
+    seconds: f32,
+    block: usize,
+) -> (Vec<f32>, Vec<f32>) {
+    let a = render::<S>(FS, e, seconds);
+    let again = render_in_blocks::<S>(FS, e, seconds, block);
+    assert!(
+        a.len() == again.len()
+            && a.iter()
+                .zip(&again)
+                .all(|(x, y)| x.to_bits() == y.to_bits()),
+        "the same seed in {block}-sample blocks differs"
+    );
+    let next = Excitation {
+        seed: e.seed + 1,
+        ..*e
+    };
+    let b = render::<S>(FS, &next, seconds);
+    assert_ne!(a, b, "another seed sounds the same");
+    (a, b)
+}
+
+/// Plays `e` at [`FS`] in blocks of `block` samples until `render` says it has finished, which
+/// must happen within `max_seconds`; then checks that a finished voice keeps returning `false`
+/// and adds nothing. Returns all that was rendered, the last block included.
+pub fn assert_finishes_silent<S: TriggerSound>(
+    e: &Excitation,
+    max_seconds: f32,
+    block: usize,
+) -> Vec<f32> {
+    let mut voice = S::new(FS);
+    voice.start(e);
+    let limit = (max_seconds * FS) as usize;
+    let mut x = Vec::new();
+    let mut out = vec![0.0f32; block];
+    while voice.render(&mut out) {
+        x.extend_from_slice(&out);
+        out.fill(0.0);
+        assert!(x.len() < limit, "never ends");
     }
-    out
+    x.extend_from_slice(&out);
+    let mut after = [0.0f32; BLOCK];
+    assert!(!voice.render(&mut after), "plays on after the end");
+    assert!(
+        after.iter().all(|&v| v == 0.0),
+        "adds nothing after the end"
+    );
+    x
+}
+
+/// Largest magnitude.
+pub fn peak(x: &[f32]) -> f32 {
+    x.iter().fold(0.0f32, |m, v| m.max(v.abs()))
 }
 
 /// Root-mean-square level.
@@ -42,6 +129,25 @@ pub fn power_spectrum(x: &[f32]) -> Vec<f64> {
     let mut out = fft.make_output_vec();
     fft.process(&mut input, &mut out).expect("fft");
     out.iter().map(|c| c.norm_sqr()).collect()
+}
+
+/// Sum of the bins of `spectrum` (of [`power_spectrum`] at `sample_rate`) from `low` to `high` Hz.
+fn band(spectrum: &[f64], sample_rate: f32, low: f32, high: f32) -> f64 {
+    let bin_hz = sample_rate / (2 * (spectrum.len() - 1)) as f32;
+    spectrum[(low / bin_hz) as usize..(high / bin_hz) as usize]
+        .iter()
+        .sum()
+}
+
+/// Power of `x` between `low` and `high` Hz (the units of [`power_spectrum`]).
+pub fn band_power(x: &[f32], sample_rate: f32, low: f32, high: f32) -> f64 {
+    band(&power_spectrum(x), sample_rate, low, high)
+}
+
+/// Share of the power of `x` between `low` and `high` Hz.
+pub fn band_share(x: &[f32], sample_rate: f32, low: f32, high: f32) -> f64 {
+    let spectrum = power_spectrum(x);
+    band(&spectrum, sample_rate, low, high) / spectrum.iter().sum::<f64>()
 }
 
 /// Spectral centroid (Hz) of `x`.

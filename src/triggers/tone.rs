@@ -1,7 +1,7 @@
 //! Tone: a steady sine with soft edges, for checking placement on headphones (and a clean test
 //! source: every artefact of the engine shows against it).
 
-use super::{ControlInfo, Excitation, FamilyInfo, TriggerSound, log_map};
+use super::{ControlInfo, Excitation, FamilyInfo, TriggerSound, lerp, log_map};
 use std::f32::consts::TAU;
 
 /// Lowest and highest pitch (Hz); the Pitch control maps between them logarithmically.
@@ -63,10 +63,8 @@ impl TriggerSound for Tone {
     }
 
     fn start(&mut self, e: &Excitation) {
-        let fade = |x: f32| {
-            ((MIN_FADE_S + x.clamp(0.0, 1.0) * (MAX_FADE_S - MIN_FADE_S)) * self.sample_rate)
-                as usize
-        };
+        let fade =
+            |x: f32| (lerp(MIN_FADE_S, MAX_FADE_S, x.clamp(0.0, 1.0)) * self.sample_rate) as usize;
         self.phase = 0.0;
         self.step = TAU * log_map(e.character[0], PITCH_RANGE_HZ) / self.sample_rate;
         self.amplitude = PEAK * e.intensity.clamp(0.0, 1.0);
@@ -100,12 +98,7 @@ mod tests {
 
     #[test]
     fn pitch_length_and_soft_edges() {
-        let e = Excitation {
-            variant: 0,
-            character: [0.5, 0.5, 0.0, 0.0],
-            intensity: 1.0,
-            seed: 0,
-        };
+        let e = testkit::excitation(0, [0.5, 0.5, 0.0, 0.0], 0);
         let x = testkit::render::<Tone>(48_000.0, &e, 4.0);
         let length = log_map(0.5, LENGTH_RANGE_S);
         let sounding = x.iter().rposition(|v| v.abs() > 1e-4).unwrap() as f32 / 48_000.0;

@@ -4,7 +4,8 @@
 //! it, in breath groups separated by inhales. Timing, stress and vowels vary at random.
 
 use super::{
-    ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound, log_map, seeded, white,
+    CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound,
+    WHITE_POWER, lerp, log_map, seeded, smoothstep, white,
 };
 use crate::dsp::biquad::Biquad;
 use std::f32::consts::{FRAC_1_SQRT_2, PI};
@@ -48,8 +49,6 @@ const BREATH_GROUP_S: (f32, f32) = (1.5, 3.5);
 const OPENING_INHALE_PROBABILITY: f32 = 0.4;
 /// No inhale within this time (s) of the phrase's planned end.
 const LAST_INHALE_S: f32 = 1.0;
-/// Power of [`white`] noise (uniform in -1..1).
-const NOISE_POWER: f32 = 1.0 / 3.0;
 /// Equivalent noise bandwidth of a second-order Butterworth low-pass, in multiples of its
 /// corner frequency (pi / (2 sqrt 2)).
 const BUTTERWORTH_NOISE_BANDWIDTH: f32 = 1.11;
@@ -80,8 +79,6 @@ const NEUTRAL_HZ: [f32; FORMANTS] = [750.0, 1500.0, 2500.0, 3500.0, 4500.0];
 const BANDWIDTHS_HZ: [f32; FORMANTS] = [300.0, 300.0, 350.0, 400.0, 500.0];
 /// Random spread (fraction, ±) of each syllable's formants around the vowel's.
 const FORMANT_JITTER: f32 = 0.06;
-/// Samples between formant retunings during glides.
-const RETUNE_INTERVAL: usize = 32;
 /// Part of the vowel (fraction) over which the formants glide from the previous syllable's.
 const GLIDE_SHARE: f32 = 0.4;
 /// Probability that a vowel glides on to another vowel (a diphthong) after its target.
@@ -377,7 +374,7 @@ impl Swell {
         } else {
             0.0
         };
-        self.peak * x * x * (3.0 - 2.0 * x)
+        self.peak * smoothstep(x)
     }
 }
 
@@ -595,9 +592,7 @@ impl Whisper {
             Position::Coda => (edge as usize).saturating_sub(length),
         };
         let class_level = match art.class {
-            Class::Sibilant => {
-                SIBILANT_LEVEL.0 + self.sibilance * (SIBILANT_LEVEL.1 - SIBILANT_LEVEL.0)
-            }
+            Class::Sibilant => lerp(SIBILANT_LEVEL.0, SIBILANT_LEVEL.1, self.sibilance),
             Class::Plain | Class::Click => 1.0,
         };
         let peak = art.level * class_level * self.style.consonants * level;
@@ -651,7 +646,7 @@ impl Whisper {
             let x = (t - to_target) as f32 / span as f32;
             (&unit.path[1], &unit.path[2], x.min(1.0))
         };
-        let progress = x * x * (3.0 - 2.0 * x);
+        let progress = smoothstep(x);
         for i in 0..FORMANTS {
             let hz = from[i] + progress * (to[i] - from[i]);
             self.formant_hz[i] = hz;
@@ -662,11 +657,6 @@ impl Whisper {
             ));
         }
     }
-}
-
-/// `range.0` at `x` = 0 to `range.1` at `x` = 1, linearly.
-fn lerp(range: (f32, f32), x: f32) -> f32 {
-    range.0 + x.clamp(0.0, 1.0) * (range.1 - range.0)
 }
 
 impl TriggerSound for Whisper {
@@ -698,12 +688,12 @@ impl TriggerSound for Whisper {
     }
 
     fn start(&mut self, e: &Excitation) {
-        let [pace, size, sibilance, length] = e.character;
+        let [pace, size, sibilance, length] = e.character.map(|c| c.clamp(0.0, 1.0));
         self.rng = seeded(e.seed);
         self.style = STYLES[e.variant.min(STYLES.len() - 1)];
-        self.pace = lerp(PACE_RANGE, pace);
-        self.formant_scale = lerp(FORMANT_SCALE_RANGE, size);
-        self.sibilance = sibilance.clamp(0.0, 1.0);
+        self.pace = lerp(PACE_RANGE.0, PACE_RANGE.1, pace);
+        self.formant_scale = lerp(FORMANT_SCALE_RANGE.0, FORMANT_SCALE_RANGE.1, size);
+        self.sibilance = sibilance;
         self.gain = e.intensity.clamp(0.0, 1.0);
         let fs = self.sample_rate;
         self.phrase_length = (log_map(length, LENGTH_RANGE_S) * fs) as usize;
@@ -724,7 +714,7 @@ impl TriggerSound for Whisper {
             .map(|(g, b)| g * g * PI * b / fs)
             .sum();
         let vowel_gain =
-            self.gain * self.style.voice * VOWEL_RMS / (NOISE_POWER * vowel_power).sqrt();
+            self.gain * self.style.voice * VOWEL_RMS / (WHITE_POWER * vowel_power).sqrt();
         let relative = self.style.formant_gains.iter();
         for (i, (gain, relative)) in self.formant_gains.iter_mut().zip(relative).enumerate() {
             let sign = if i.is_multiple_of(2) { 1.0 } else { -1.0 };
@@ -733,7 +723,7 @@ impl TriggerSound for Whisper {
         let (low, high) = self.style.breath_band_hz;
         let (low, high) = (low * self.formant_scale, high * self.formant_scale);
         let breath_power = (BUTTERWORTH_NOISE_BANDWIDTH * high - low) / (0.5 * fs);
-        self.breath_gain = self.gain * BREATH_RMS / (NOISE_POWER * breath_power).sqrt();
+        self.breath_gain = self.gain * BREATH_RMS / (WHITE_POWER * breath_power).sqrt();
         self.breath = [
             Biquad::highpass(low, FRAC_1_SQRT_2, fs),
             Biquad::lowpass(high, FRAC_1_SQRT_2, fs),
@@ -755,7 +745,7 @@ impl TriggerSound for Whisper {
                 return false;
             }
             let t = self.t;
-            if t.is_multiple_of(RETUNE_INTERVAL) {
+            if t.is_multiple_of(CONTROL_BLOCK) {
                 self.glide(t);
             }
             if let Some(coda) = self.unit.coda
@@ -789,21 +779,11 @@ impl TriggerSound for Whisper {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit;
+    use super::super::testkit::{self, FS, excitation, peak};
     use super::*;
 
-    const FS: f32 = 48_000.0;
     /// Default-ish controls: middle Pace, Voice size and Sibilance, a 6 s phrase.
     const MIDDLE: [f32; 4] = [0.5, 0.5, 0.5, 1.0];
-
-    fn excitation(variant: usize, character: [f32; 4], seed: u64) -> Excitation {
-        Excitation {
-            variant,
-            character,
-            intensity: 1.0,
-            seed,
-        }
-    }
 
     /// Phrases of `variant` with `character`, one per seed, one after the other.
     fn phrases(variant: usize, character: [f32; 4], seeds: std::ops::Range<u64>) -> Vec<f32> {
@@ -852,16 +832,6 @@ mod tests {
         peak as f32 * bin_hz
     }
 
-    /// Share of `x`'s power between `low` and `high` Hz.
-    fn band_share(x: &[f32], low: f32, high: f32) -> f64 {
-        let spectrum = testkit::power_spectrum(x);
-        let bin_hz = FS / (2 * (spectrum.len() - 1)) as f32;
-        let band: f64 = spectrum[(low / bin_hz) as usize..(high / bin_hz) as usize]
-            .iter()
-            .sum();
-        band / spectrum.iter().sum::<f64>()
-    }
-
     /// Whispering is unvoiced: no pitch period shows in the autocorrelation, in any variant
     /// or voice size, while the same measure finds a voice's pitch.
     #[test]
@@ -897,7 +867,7 @@ mod tests {
         println!("modulation peaks: {slow:.2} Hz, {middle:.2} Hz, {fast:.2} Hz");
         assert!((3.0..=7.0).contains(&middle), "{middle} Hz");
         for (measured, pace) in [(slow, 0.0), (middle, 0.5), (fast, 1.0)] {
-            let expected = lerp(PACE_RANGE, pace);
+            let expected = lerp(PACE_RANGE.0, PACE_RANGE.1, pace);
             assert!(
                 (measured / expected - 1.0).abs() < 0.3,
                 "{measured} Hz vs {expected} Hz"
@@ -941,8 +911,9 @@ mod tests {
     #[test]
     fn sibilance_brightens() {
         let share = |sibilance: f32| {
-            band_share(
+            testkit::band_share(
                 &phrases(1, [0.5, 0.5, sibilance, 1.0], 0..4),
+                FS,
                 4000.0,
                 8000.0,
             )
@@ -963,7 +934,7 @@ mod tests {
                     let x =
                         testkit::render::<Whisper>(FS, &excitation(variant, character, seed), 7.0);
                     assert!(x.iter().all(|v| v.is_finite()));
-                    peaks.push(x.iter().fold(0.0f32, |m, v| m.max(v.abs())));
+                    peaks.push(peak(&x));
                 }
             }
         }
@@ -975,38 +946,21 @@ mod tests {
         for fs in [44_100.0, 96_000.0] {
             for variant in 0..INFO.variants.len() {
                 let x = testkit::render::<Whisper>(fs, &excitation(variant, MIDDLE, 0), 7.0);
-                let peak = x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-                assert!(x.iter().all(|v| v.is_finite()) && (0.15..0.9).contains(&peak));
+                assert!(x.iter().all(|v| v.is_finite()) && (0.15..0.9).contains(&peak(&x)));
             }
         }
 
-        let mut voice = Whisper::new(FS);
-        voice.start(&excitation(2, [1.0, 0.5, 0.5, 0.0], 7));
-        let mut block = [0.0; 64];
-        let mut blocks = 0;
-        while voice.render(&mut block) {
-            blocks += 1;
-        }
-        assert!(blocks > 0);
-        let mut after = [0.0; 64];
-        assert!(!voice.render(&mut after));
-        assert!(after.iter().all(|v| *v == 0.0));
+        let e = excitation(2, [1.0, 0.5, 0.5, 0.0], 7);
+        let x = testkit::assert_finishes_silent::<Whisper>(&e, 10.0, 64);
+        assert!(x.len() > 64, "plays at least a block");
     }
 
     /// The same excitation gives the same phrase, bit for bit, whatever the block size; other
     /// seeds give other phrases.
     #[test]
     fn deterministic_per_seed() {
-        let e = excitation(1, MIDDLE, 11);
-        let a = testkit::render::<Whisper>(FS, &e, 3.0);
-        let mut voice = Whisper::new(FS);
-        voice.start(&e);
-        let mut b = vec![0.0; a.len()];
-        for block in b.chunks_mut(1000) {
-            voice.render(block);
-        }
-        assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
-        let c = testkit::render::<Whisper>(FS, &excitation(1, MIDDLE, 12), 3.0);
+        let (a, c) =
+            testkit::assert_deterministic::<Whisper>(&excitation(1, MIDDLE, 11), 3.0, 1000);
         let difference = a.iter().zip(&c).filter(|(x, y)| x != y).count();
         assert!(difference > a.len() / 2);
     }
