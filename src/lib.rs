@@ -6,6 +6,7 @@
 
 pub mod binaural;
 pub mod dsp;
+pub mod editor;
 pub mod engine;
 pub mod params;
 pub mod scene;
@@ -103,12 +104,17 @@ impl Plugin for Tingle {
     const MIDI_INPUT: MidiConfig = MidiConfig::Basic;
     const SAMPLE_ACCURATE_AUTOMATION: bool = true;
 
-    type Editor = ();
+    type Editor = nice_plug_egui::EguiEditor<editor::TingleApp>;
     type SysExMessage = ();
     type BackgroundTask = ();
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()
+    }
+
+    /// The editor; it takes the telemetry's receiving end (the first editor made gets it).
+    fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        editor::create(self.params.clone(), self.telemetry_receiver.take())
     }
 
     fn activate(

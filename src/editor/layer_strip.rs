@@ -1,0 +1,260 @@
+//! The layer strips: an overview row per layer (select, mute, solo, family, level) and the
+//! selected layer's full strip (sound, character, rhythm, placement, scatter, motion).
+//!
+//! Mute is the layer's On parameter. Solo lives in the editor (hosts have no solo parameter to
+//! automate): soloing any layer switches every layer's On to its solo state, and releasing the
+//! last solo restores the On switches as they were before; see [`SoloState`].
+
+use super::controls::{choice_box, enum_row, grid, placement_rows, set_value, slider_row};
+use super::{EditorState, Selection, theme};
+use crate::engine::LAYERS;
+use crate::engine::rhythm::RhythmRate;
+use crate::params::TingleParams;
+use crate::triggers::Family;
+use egui::{RichText, Ui};
+use nice_plug::prelude::*;
+use nice_plug_egui::widgets::ParamSlider;
+
+/// Width of the level slider in the overview (points).
+const OVERVIEW_SLIDER_WIDTH: f32 = 90.0;
+
+/// The editor's solo: which layers are soloed and the On switches to restore afterwards.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SoloState {
+    /// Which layers are soloed.
+    pub soloed: [bool; LAYERS],
+    /// The On switches before the first solo, restored when the last solo is released.
+    saved_on: Option<[bool; LAYERS]>,
+}
+
+impl SoloState {
+    /// Solos or unsolos layer `index`, switching the layers' On parameters (each switch is a
+    /// complete automation gesture).
+    pub fn toggle(&mut self, params: &TingleParams, setter: &ParamSetter, index: usize) {
+        if self.saved_on.is_none() {
+            self.saved_on = Some(std::array::from_fn(|i| params.layers[i].enabled.value()));
+        }
+        self.soloed[index] = !self.soloed[index];
+        let target = if self.soloed.iter().any(|s| *s) {
+            self.soloed
+        } else {
+            self.saved_on.take().unwrap_or_default()
+        };
+        for (layer, on) in params.layers.iter().zip(target) {
+            if layer.enabled.value() != on {
+                set_value(setter, &layer.enabled, on);
+            }
+        }
+    }
+}
+
+/// One row per layer (and one for the input): select, mute, solo, family and level.
+pub fn overview(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &mut EditorState) {
+    grid("tingle-overview").num_columns(6).striped(true).show(ui, |ui| {
+        let selected = state.selection == Selection::Input;
+        if ui
+            .selectable_label(selected, RichText::new("Input").strong().color(theme::INPUT_COLOUR))
+            .on_hover_text("Show the input's strip: the track's own audio, placed like a layer.")
+            .clicked()
+        {
+            state.selection = Selection::Input;
+        }
+        ui.label("");
+        ui.label("");
+        ui.label("track audio");
+        ui.label("");
+        ui.add(ParamSlider::for_param(&params.input_gain, setter).with_width(OVERVIEW_SLIDER_WIDTH))
+            .on_hover_text("Level of the track's audio entering Tingle.");
+        ui.end_row();
+
+        for (i, layer) in params.layers.iter().enumerate() {
+            let source = Selection::Layer(i);
+            let text = RichText::new(format!("Layer {}", i + 1))
+                .strong()
+                .color(theme::layer_colour(i));
+            if ui
+                .selectable_label(state.selection == source, text)
+                .on_hover_text("Show this layer's strip.")
+                .clicked()
+            {
+                state.selection = source;
+            }
+            let on = layer.enabled.value();
+            if ui
+                .selectable_label(on, if on { "On" } else { "Off" })
+                .on_hover_text("Mute or unmute the layer (its On switch).")
+                .clicked()
+            {
+                set_value(setter, &layer.enabled, !on);
+            }
+            if ui
+                .selectable_label(state.solo.soloed[i], "Solo")
+                .on_hover_text("Hear only the soloed layers; releasing the last solo restores the On switches.")
+                .clicked()
+            {
+                state.solo.toggle(params, setter, i);
+            }
+            let info = layer.family.value().info();
+            ui.label(info.name);
+            ui.label(variant_name(params, i));
+            ui.add(ParamSlider::for_param(&layer.level, setter).with_width(OVERVIEW_SLIDER_WIDTH))
+                .on_hover_text("The layer's level.");
+            ui.end_row();
+        }
+    });
+}
+
+/// The name of layer `index`'s variant (clamped to its family's variants, as the engine does).
+fn variant_name(params: &TingleParams, index: usize) -> &'static str {
+    let layer = &params.layers[index];
+    let variants = layer.family.value().info().variants;
+    variants[(layer.variant.value().max(0) as usize).min(variants.len() - 1)]
+}
+
+/// The full strip of layer `index`.
+pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: usize) {
+    let layer = &params.layers[index];
+    let family = layer.family.value();
+    let info = family.info();
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(format!("Layer {}", index + 1))
+                .heading()
+                .color(theme::layer_colour(index)),
+        );
+        for f in Family::ALL {
+            if ui
+                .selectable_label(*f == family, f.info().name)
+                .on_hover_text(
+                    "The kind of trigger this layer plays; the character controls change with it.",
+                )
+                .clicked()
+                && *f != family
+            {
+                set_value(setter, &layer.family, *f);
+            }
+        }
+    });
+    ui.columns(2, |columns| {
+        let ui = &mut columns[0];
+        ui.label(RichText::new("Sound").strong());
+        grid(("tingle-sound", index)).show(ui, |ui| {
+            let tip = "Which version of the family's sound plays.";
+            ui.label("Variant").on_hover_text(tip);
+            let current = (layer.variant.value().max(0) as usize).min(info.variants.len() - 1);
+            choice_box(ui, layer.variant.name(), info.variants, current, tip, |v| {
+                set_value(setter, &layer.variant, v as i32);
+            });
+            ui.end_row();
+            slider_row(ui, "Level", &layer.level, setter, "The layer's level.");
+            slider_row(ui, "Intensity", &layer.intensity, setter, "How hard each trigger is played.");
+            slider_row(
+                ui,
+                "Variation",
+                &layer.intensity_variation,
+                setter,
+                "How much the intensity varies at random from hit to hit.",
+            );
+            let character = [
+                &layer.character_1,
+                &layer.character_2,
+                &layer.character_3,
+                &layer.character_4,
+            ];
+            for (control, param) in info.controls.iter().zip(character) {
+                slider_row(ui, control.name, param, setter, control.description);
+            }
+        });
+        ui.add_space(6.0);
+        ui.label(RichText::new("Rhythm").strong());
+        grid(("tingle-rhythm", index)).show(ui, |ui| {
+            enum_row(
+                ui,
+                "Rhythm",
+                &layer.rhythm_mode,
+                setter,
+                "What fires the layer: a free rate, a note value at the host tempo, or MIDI notes only.",
+            );
+            match layer.engine_params().rhythm.rate {
+                Some(RhythmRate::PerSecond(_)) => {
+                    slider_row(ui, "Rate", &layer.rate, setter, "Events per second.");
+                }
+                Some(RhythmRate::Synced(_)) => enum_row(
+                    ui,
+                    "Note",
+                    &layer.note,
+                    setter,
+                    "One event per this note value at the host tempo.",
+                ),
+                None => {}
+            }
+            slider_row(
+                ui,
+                "Humanize",
+                &layer.humanize,
+                setter,
+                "Random timing jitter, so the rhythm breathes instead of ticking.",
+            );
+            slider_row(
+                ui,
+                "Probability",
+                &layer.probability,
+                setter,
+                "The chance that each event actually fires.",
+            );
+            slider_row(ui, "Burst", &layer.burst, setter, "Hits per event.");
+            slider_row(
+                ui,
+                "Burst spacing",
+                &layer.burst_spacing,
+                setter,
+                "Time between the hits of a burst.",
+            );
+            slider_row(
+                ui,
+                "Accent",
+                &layer.accent,
+                setter,
+                "How much softer the unaccented hits of a burst are.",
+            );
+            slider_row(
+                ui,
+                "MIDI note",
+                &layer.midi_note,
+                setter,
+                "The MIDI note that fires this layer.",
+            );
+        });
+
+        let ui = &mut columns[1];
+        ui.label(RichText::new("Placement and motion").strong());
+        grid(("tingle-place", index)).show(ui, |ui| {
+            placement_rows(ui, &layer.placement, setter);
+        });
+        ui.add_space(6.0);
+        ui.label(RichText::new("Scatter").strong());
+        grid(("tingle-scatter", index)).show(ui, |ui| {
+            enum_row(
+                ui,
+                "Scatter",
+                &layer.scatter,
+                setter,
+                "Whether each hit lands somewhere else: spread around the set position, or from ear to ear.",
+            );
+            slider_row(
+                ui,
+                "Spread",
+                &layer.spread,
+                setter,
+                "How far in angle hits scatter around the set direction.",
+            );
+            slider_row(
+                ui,
+                "Distance spread",
+                &layer.distance_spread,
+                setter,
+                "How far hits scatter nearer and farther, in octaves of distance.",
+            );
+        });
+    });
+}

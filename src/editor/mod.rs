@@ -1,0 +1,281 @@
+//! Tingle's editor (egui, through nice-plug-egui): the head view with a draggable handle per
+//! source, the layer strips, and the master section with the meters.
+//!
+//! Everything is drawn by [`ui`], a plain function of the parameters, a [`ParamSetter`] and an
+//! [`EditorState`]; the plugin's window ([`TingleApp`]) and the tests (egui_kittest) both call
+//! it. The editor reads the parameters every frame (so host automation moves the controls
+//! live), changes them only through begin/set/end gestures (so hosts record the moves), and
+//! learns what the audio thread did from the telemetry: trigger flashes drained from a
+//! lock-free queue each frame, meters and current positions from atomics.
+
+mod controls;
+pub mod head_view;
+pub mod layer_strip;
+mod master;
+pub mod meters;
+pub mod theme;
+
+use crate::binaural::Position;
+use crate::engine::telemetry::TelemetryReceiver;
+use crate::params::TingleParams;
+use egui::{Align, Layout, RichText, ScrollArea, Ui, Vec2, vec2};
+use head_view::{FLASH_FADE_S, HandleDrag, HeadGeometry};
+use layer_strip::SoloState;
+use meters::MeterState;
+use nice_plug::context::gui::GuiContext;
+use nice_plug::editor::ResizeHint;
+use nice_plug::editor::dpi::LogicalSize;
+use nice_plug::prelude::*;
+use nice_plug_egui::resizable_window::ResizableWindow;
+use nice_plug_egui::{
+    EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier, baseview,
+    create_egui_editor,
+};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The editor's size when first opened (logical points).
+pub const DEFAULT_SIZE: [f32; 2] = [1180.0, 760.0];
+/// The smallest size it can be resized to (logical points).
+pub const MIN_SIZE: [f32; 2] = [960.0, 640.0];
+/// Share of the width the head view and master section take.
+const LEFT_SHARE: f32 = 0.42;
+/// Height kept under the head view for the master section (points).
+const MASTER_HEIGHT: f32 = 150.0;
+/// How often the editor repaints while it shows live telemetry.
+const FRAME_INTERVAL: Duration = Duration::from_millis(16);
+/// Most flashes kept on screen at once (the oldest go first).
+pub const MAX_FLASHES: usize = 512;
+
+/// Whose strip is shown and whose handle is on top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Selection {
+    /// The track's input.
+    Input,
+    /// Layer `n` (0-based).
+    Layer(usize),
+}
+
+/// A trigger shown where it sounded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlashMark {
+    /// Layer index.
+    pub layer: usize,
+    /// Where it sounded.
+    pub position: Position,
+    /// Its intensity, 0 ..= 1.
+    pub intensity: f32,
+    /// When the editor received it (seconds, egui's clock).
+    pub time: f64,
+}
+
+/// Everything the editor keeps between frames (the parameters live in [`TingleParams`]).
+pub struct EditorState {
+    /// Whose strip is shown.
+    pub selection: Selection,
+    /// What the meters show.
+    pub meters: MeterState,
+    /// The editor's solo.
+    pub solo: SoloState,
+    /// Where the head view was drawn last frame.
+    pub head_rect: Option<egui::Rect>,
+    /// The handle being dragged.
+    drag: Option<HandleDrag>,
+    /// Recent flashes, oldest first.
+    flashes: VecDeque<FlashMark>,
+    /// The audio thread's reports (`None`: no audio side, e.g. a test without one).
+    telemetry: Option<TelemetryReceiver>,
+    /// Whether the theme has been applied to the current egui context.
+    styled: bool,
+}
+
+impl EditorState {
+    /// A fresh state reading `telemetry`, showing layer 1.
+    pub fn new(telemetry: Option<TelemetryReceiver>) -> Self {
+        Self {
+            selection: Selection::Layer(0),
+            meters: MeterState::default(),
+            solo: SoloState::default(),
+            head_rect: None,
+            drag: None,
+            flashes: VecDeque::with_capacity(MAX_FLASHES),
+            telemetry,
+            styled: false,
+        }
+    }
+
+    /// The head view's geometry as drawn last frame.
+    pub fn head_geometry(&self) -> Option<HeadGeometry> {
+        self.head_rect.map(HeadGeometry::new)
+    }
+
+    /// The flashes on screen, oldest first.
+    pub fn flashes(&self) -> impl Iterator<Item = &FlashMark> {
+        self.flashes.iter()
+    }
+
+    /// Where `source` is now according to the audio thread (after glides and motion), once
+    /// it has reported.
+    pub fn live_position(&self, source: Selection) -> Option<Position> {
+        let meters = &self.telemetry.as_ref()?.meters;
+        let p = match source {
+            Selection::Input => meters.input_position.load(),
+            Selection::Layer(i) => meters.layer_positions[i].load(),
+        };
+        (p.distance_m > 0.0).then_some(p)
+    }
+
+    /// Takes the audio thread's news at time `now`: drains the flash queue, drops flashes that
+    /// have faded, and updates the meters.
+    pub fn poll(&mut self, now: f64) {
+        if let Some(telemetry) = &mut self.telemetry {
+            while let Ok(flash) = telemetry.flashes.pop() {
+                if self.flashes.len() == MAX_FLASHES {
+                    self.flashes.pop_front();
+                }
+                self.flashes.push_back(FlashMark {
+                    layer: flash.layer,
+                    position: flash.position,
+                    intensity: flash.intensity,
+                    time: now,
+                });
+            }
+            self.meters.update(&telemetry.meters, now);
+        }
+        while self
+            .flashes
+            .front()
+            .is_some_and(|f| now - f.time > FLASH_FADE_S)
+        {
+            self.flashes.pop_front();
+        }
+    }
+
+    /// Ends an unfinished drag's gestures (the window closed under the pointer).
+    pub fn close(&mut self, params: &TingleParams, setter: &ParamSetter) {
+        if let Some(drag) = self.drag.take() {
+            head_view::end_drag(&drag, head_view::placement_of(params, drag.source), setter);
+        }
+        self.styled = false;
+    }
+}
+
+/// Draws the whole editor into `ui` (the window's root) and handles its input.
+pub fn ui(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &mut EditorState) {
+    if !state.styled {
+        theme::apply(ui.ctx());
+        state.styled = true;
+    }
+    state.poll(ui.input(|i| i.time));
+    ResizableWindow::new("tingle-editor")
+        .min_size(Vec2::from(MIN_SIZE))
+        .show(ui, |ui| layout(ui, params, setter, state));
+    if state.telemetry.is_some() || !state.flashes.is_empty() || state.meters.moving() {
+        ui.ctx().request_repaint_after(FRAME_INTERVAL);
+    }
+}
+
+/// Title, then the head view over the master section on the left and the strips on the right.
+fn layout(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &mut EditorState) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Tingle").heading().strong());
+        ui.label(
+            RichText::new("Drag a handle to place its source; Shift-drag to raise or lower it.")
+                .small()
+                .color(theme::RING_TEXT),
+        );
+    });
+    ui.separator();
+    let available = ui.available_size();
+    let left_width = available.x * LEFT_SHARE;
+    ui.horizontal_top(|ui| {
+        ui.allocate_ui_with_layout(
+            vec2(left_width, available.y),
+            Layout::top_down(Align::Center),
+            |ui| {
+                let side = left_width.min(available.y - MASTER_HEIGHT);
+                head_view::show(ui, params, setter, state, side);
+                master::show(ui, params, setter, state);
+            },
+        );
+        ui.separator();
+        ui.allocate_ui_with_layout(ui.available_size(), Layout::top_down(Align::Min), |ui| {
+            ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    layer_strip::overview(ui, params, setter, state);
+                    ui.separator();
+                    match state.selection {
+                        Selection::Input => master::input_strip(ui, params, setter),
+                        Selection::Layer(i) => layer_strip::strip(ui, params, setter, i),
+                    }
+                });
+        });
+    });
+}
+
+/// The plugin window's app: the parameters, the host's context once the window is open, and
+/// the editor's state (kept while the window is closed, so solo and selection survive).
+pub struct TingleApp {
+    params: Arc<TingleParams>,
+    gui: Option<GuiContext>,
+    state: EditorState,
+}
+
+impl TingleApp {
+    /// An app drawing `params` and reading `telemetry`.
+    pub fn new(params: Arc<TingleParams>, telemetry: Option<TelemetryReceiver>) -> Self {
+        Self {
+            params,
+            gui: None,
+            state: EditorState::new(telemetry),
+        }
+    }
+}
+
+impl NiceEguiApp for TingleApp {
+    fn build(
+        &mut self,
+        egui_ctx: egui::Context,
+        nice_gui_ctx: GuiContext,
+        _frame: &mut nice_plug_egui::Frame,
+    ) -> Result<(), baseview::HandlerError> {
+        theme::apply(&egui_ctx);
+        self.state.styled = true;
+        self.gui = Some(nice_gui_ctx);
+        Ok(())
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut nice_plug_egui::Frame) {
+        if let Some(gui) = &self.gui {
+            self::ui(ui, &self.params, &gui.param_setter(), &mut self.state);
+        }
+    }
+
+    fn editor_closed(&mut self) {
+        if let Some(gui) = self.gui.take() {
+            self.state.close(&self.params, &gui.param_setter());
+        }
+    }
+}
+
+/// The plugin's editor: resizable, at [`DEFAULT_SIZE`] when first opened.
+pub fn create(
+    params: Arc<TingleParams>,
+    telemetry: Option<TelemetryReceiver>,
+) -> Option<EguiEditor<TingleApp>> {
+    let [width, height] = DEFAULT_SIZE;
+    let [min_width, min_height] = MIN_SIZE;
+    create_egui_editor(
+        EguiEditorState::from_size(LogicalSize::new(width, height), 1.0),
+        RepaintNotifier::new(),
+        EguiNiceSettings::new()
+            .with_tile("Tingle")
+            .with_resize_hint(
+                ResizeHint::RESIZABLE
+                    .with_min_logical_size(LogicalSize::new(min_width, min_height)),
+            ),
+        TingleApp::new(params, telemetry),
+    )
+}
