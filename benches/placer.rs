@@ -6,12 +6,14 @@
 //! - `placer/moving`: one source orbiting the head once per second (360 deg/s), a new position
 //!   every control period, requested by the placer through its closure;
 //! - `placer/moving_x64`: 64 placers sharing one `Arc<HrtfSet>`, each orbiting at a slightly
-//!   different rate, elevation and distance, summed into one stereo buffer;
+//!   different rate (1 to 1.63 turns/s), elevation (-30 to 60 deg) and distance (0.5 to
+//!   3.65 m), summed into one stereo buffer;
 //! - `sofar/moving`: sofar's `Renderer` (partition 64, 64-sample crossfade, filter delays on)
 //!   on the same orbit, looking up the filter for the current position every block and
 //!   installing it with `set_filter` before `process_block`. The HRIRs are the MIT KEMAR SOFA
-//!   file's, resampled by sofar to 48 kHz and truncated to the placer's tap count (or, without
-//!   the file, interpolated from Tingle's own `HrtfSet`);
+//!   file's (libmysofa's copy, else the one in `assets/source/`), resampled by sofar to 48 kHz
+//!   and truncated to the placer's tap count (or, without the file, interpolated from
+//!   Tingle's own `HrtfSet`, its ITD as the filter delays);
 //! - `sofar/moving_precomputed`: the same with the filters for every block computed up front,
 //!   so only `set_filter` and `process_block` are timed (for context).
 //!

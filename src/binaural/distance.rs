@@ -26,10 +26,12 @@ const REFERENCE_DISTANCE_M: f32 = 1.0;
 /// Largest overall distance gain (linear, +6 dB, reached at 0.5 m): closer sources grow
 /// louder only through the near-ear cue, so moving in never startles.
 const MAX_SOURCE_GAIN: f32 = 2.0;
-/// Largest near-field boost of one ear relative to the measurement distance (dB).
-const MAX_EAR_BOOST_DB: f32 = 12.0;
-/// Share (of the dB change) of the near-field cue applied above the shelf.
+/// Largest near-field boost of one ear relative to the measurement distance (linear, 12 dB).
+const MAX_EAR_GAIN: f32 = 3.981_071_7;
+/// Share (of the dB change) of the near-field cue applied above the shelf; [`cues`] relies on
+/// it being one half (a square root of the linear gain).
 const HIGH_BAND_FRACTION: f32 = 0.5;
+const _: () = assert!(HIGH_BAND_FRACTION == 0.5);
 /// Corner (Hz) of the per-ear near-field shelf.
 pub const NEAR_FIELD_SHELF_HZ: f32 = 1500.0;
 /// Corner (Hz) of the proximity-bass shelf.
@@ -63,9 +65,12 @@ pub fn cues(position: &Position) -> DistanceCues {
     let r = position.distance_m.clamp(MIN_DISTANCE_M, MAX_DISTANCE_M);
     let source_gain = (REFERENCE_DISTANCE_M / r).min(MAX_SOURCE_GAIN);
 
-    let closeness =
-        ((PROXIMITY_START_M / r).ln() / (PROXIMITY_START_M / MIN_DISTANCE_M).ln()).clamp(0.0, 1.0);
-    let proximity_gain = db_to_gain(PROXIMITY_MAX_DB * closeness);
+    let proximity_gain = if r < PROXIMITY_START_M {
+        let closeness = (PROXIMITY_START_M / r).ln() / (PROXIMITY_START_M / MIN_DISTANCE_M).ln();
+        db_to_gain(PROXIMITY_MAX_DB * closeness.min(1.0))
+    } else {
+        1.0
+    };
 
     let extra_path = (r - MEASUREMENT_DISTANCE_M).max(0.0);
     let air_corner_hz = if extra_path > 0.0 {
@@ -74,12 +79,10 @@ pub fn cues(position: &Position) -> DistanceCues {
         f32::INFINITY
     };
 
-    let (az, el) = (
-        position.azimuth_deg.to_radians(),
-        position.elevation_deg.to_radians(),
-    );
+    let (az_sin, az_cos) = position.azimuth_deg.to_radians().sin_cos();
+    let (el_sin, el_cos) = position.elevation_deg.to_radians().sin_cos();
     // x to the front, y to the right, z up; the ears sit at y = -a (left) and y = +a (right).
-    let dir = [el.cos() * az.cos(), el.cos() * az.sin(), el.sin()];
+    let dir = [el_cos * az_cos, el_cos * az_sin, el_sin];
     let ear_distance = |radius: f32, side: f32| -> f32 {
         let (x, y, z) = (
             radius * dir[0],
@@ -94,9 +97,11 @@ pub fn cues(position: &Position) -> DistanceCues {
         // Free-field level at the ear relative to the head centre, against the same at 1.4 m.
         let here = r / ear_distance(r, side);
         let reference = MEASUREMENT_DISTANCE_M / ear_distance(MEASUREMENT_DISTANCE_M, side);
-        let db = (20.0 * (here / reference).log10()).min(MAX_EAR_BOOST_DB);
-        ear_low[ear] = db_to_gain(db);
-        ear_high[ear] = db_to_gain(HIGH_BAND_FRACTION * db);
+        // The level change capped at MAX_EAR_GAIN, and half of it in dB (the square root)
+        // above the shelf: no logarithms or powers per control period.
+        let low = (here / reference).min(MAX_EAR_GAIN);
+        ear_low[ear] = low;
+        ear_high[ear] = low.sqrt();
     }
     DistanceCues {
         source_gain,
@@ -138,9 +143,20 @@ mod tests {
         let mut last = at(90.0, 1.4);
         for d in [1.0, 0.7, 0.5, 0.3, 0.2, 0.15, 0.1] {
             let c = at(90.0, d);
-            assert!(c.ear_low[1] > last.ear_low[1] || c.ear_low[1] == db_to_gain(MAX_EAR_BOOST_DB));
+            assert!(c.ear_low[1] > last.ear_low[1] || c.ear_low[1] == MAX_EAR_GAIN);
             assert!(c.ear_low[0] < last.ear_low[0]);
             last = c;
+        }
+    }
+
+    /// The linear constants agree with the dB ones they stand for.
+    #[test]
+    fn linear_constants_match_their_db_values() {
+        assert!((MAX_EAR_GAIN - db_to_gain(12.0)).abs() < 1e-6);
+        let c = at(90.0, 0.3);
+        for ear in 0..2 {
+            let db = 20.0 * c.ear_low[ear].log10();
+            assert!((c.ear_high[ear] - db_to_gain(HIGH_BAND_FRACTION * db)).abs() < 1e-5);
         }
     }
 

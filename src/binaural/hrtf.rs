@@ -7,6 +7,7 @@
 //! listener's right (90 = right ear, -90 = left ear); elevation in degrees, positive up.
 
 use crate::dsp::minimum_phase::{MinimumPhase, truncate_with_fade};
+use crate::dsp::simd::{self, mul_add};
 use std::fmt;
 
 /// The embedded, converted KEMAR set (see `xtask/src/hrtf_import.rs` for the format).
@@ -219,9 +220,11 @@ impl HrtfSet {
             let pos = az * slots as f32 / 360.0;
             let k = (pos as usize).min(slots - 1);
             let cubic = catmull_rom(pos - k as f32);
+            // The slot before `k`, then onwards round the ring (one division, not four).
+            let mut slot = (k + slots - 1) % slots;
             for (i, c) in cubic.into_iter().enumerate() {
-                let slot = (k + slots + i - 1) % slots;
                 weights[4 * half + i] = (ring.members[slot], ring_weight * c);
+                slot = if slot + 1 == slots { 0 } else { slot + 1 };
             }
         }
         weights
@@ -236,22 +239,61 @@ impl HrtfSet {
         left: &mut [f32],
         right: &mut [f32],
     ) -> f32 {
-        left.fill(0.0);
-        right.fill(0.0);
+        #[cfg(target_arch = "x86_64")]
+        if simd::avx2_fma_available() {
+            // SAFETY: the CPU supports AVX2 and FMA.
+            return unsafe { self.interpolate_avx2(weights, left, right) };
+        }
+        self.interpolate::<false>(weights, left, right)
+    }
+
+    /// [`HrtfSet::interpolate_reversed`] compiled for AVX2 and FMA.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 and FMA.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn interpolate_avx2(
+        &self,
+        weights: &Weights,
+        left: &mut [f32],
+        right: &mut [f32],
+    ) -> f32 {
+        self.interpolate::<true>(weights, left, right)
+    }
+
+    /// The body of [`HrtfSet::interpolate_reversed`] (`FMA`: fuse the multiply-adds).
+    #[inline(always)]
+    fn interpolate<const FMA: bool>(
+        &self,
+        weights: &Weights,
+        left: &mut [f32],
+        right: &mut [f32],
+    ) -> f32 {
+        let taps = self.taps;
+        let (left, right) = (&mut left[..taps], &mut right[..taps]);
+        let filters =
+            |dir: usize| self.reversed[dir * 2 * taps..(dir + 1) * 2 * taps].split_at(taps);
         let mut itd = 0.0;
-        for &(dir, w) in weights {
-            if w == 0.0 {
+        // Two directions per pass over the outputs; the first pass writes, the others add.
+        let mut first = true;
+        for pair in weights.chunks_exact(2) {
+            let [(dir_a, w_a), (dir_b, w_b)] = [pair[0], pair[1]];
+            if w_a == 0.0 && w_b == 0.0 {
                 continue;
             }
-            let base = dir * 2 * self.taps;
-            let (l, r) = self.reversed[base..base + 2 * self.taps].split_at(self.taps);
-            for (o, v) in left.iter_mut().zip(l) {
-                *o += w * v;
+            let ((left_a, right_a), (left_b, right_b)) = (filters(dir_a), filters(dir_b));
+            for (out, a, b) in [
+                (&mut *left, left_a, left_b),
+                (&mut *right, right_a, right_b),
+            ] {
+                for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
+                    let sum = mul_add::<FMA>(w_a, x, w_b * y);
+                    *o = if first { sum } else { *o + sum };
+                }
             }
-            for (o, v) in right.iter_mut().zip(r) {
-                *o += w * v;
-            }
-            itd += w * self.itd[dir];
+            first = false;
+            itd += w_a * self.itd[dir_a] + w_b * self.itd[dir_b];
         }
         itd
     }
@@ -353,6 +395,22 @@ mod tests {
                 assert!(moved < 0.08, "weights jump at {az}: {moved}");
             }
             last = Some(w);
+        }
+    }
+
+    /// The portable interpolation matches the AVX2/FMA one (where the CPU has it).
+    #[test]
+    fn portable_interpolation_matches_the_vectorised_one() {
+        let set = HrtfSet::kemar();
+        let weights = set.weights(-47.0, 12.5);
+        let taps = set.taps();
+        let (mut l, mut r) = (vec![0.0; taps], vec![0.0; taps]);
+        let (mut pl, mut pr) = (vec![0.0; taps], vec![0.0; taps]);
+        let itd = set.interpolate_reversed(&weights, &mut l, &mut r);
+        let portable_itd = set.interpolate::<false>(&weights, &mut pl, &mut pr);
+        assert!((itd - portable_itd).abs() < 1e-9);
+        for (a, b) in l.iter().chain(&r).zip(pl.iter().chain(&pr)) {
+            assert!((a - b).abs() < 1e-6, "{a} vs {b}");
         }
     }
 

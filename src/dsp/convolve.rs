@@ -32,7 +32,7 @@ pub fn convolve<const F: usize>(x: &[f32], coeffs: [&[f32]; F], out: [&mut [f32]
         );
     }
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+    if super::simd::avx2_fma_available() {
         // SAFETY: the CPU supports AVX2 and FMA, and the lengths were checked above.
         unsafe { avx2::convolve(x, coeffs, out, padded) };
         return;

@@ -10,3 +10,4 @@ pub mod minimum_phase;
 pub mod one_pole;
 pub mod ramp;
 pub mod resonator;
+pub mod simd;
