@@ -75,6 +75,21 @@ fn render_scene(
     (left, right)
 }
 
+/// Renders `seconds` of `layer` (MIDI note 60) fired once at the start.
+fn render_one_note(layer: LayerParams, seconds: f32) -> (Vec<f32>, Vec<f32>) {
+    render_scene(
+        &scene(layer),
+        Transport::default(),
+        seconds,
+        256,
+        |engine, start| {
+            if start == 0 {
+                engine.note_on(0, 60, 1.0);
+            }
+        },
+    )
+}
+
 /// Sample indices where sound starts after at least `gap` silent samples.
 fn sound_starts(x: &[f32], gap: usize) -> Vec<usize> {
     let mut starts = Vec::new();
@@ -296,17 +311,7 @@ fn sustained_triggers_follow_the_layer_motion() {
         rate: MotionRate::Hertz(0.5),
         depth: 0.0,
     };
-    let (left, right) = render_scene(
-        &scene(layer),
-        Transport::default(),
-        2.0,
-        256,
-        |engine, start| {
-            if start == 0 {
-                engine.note_on(0, 60, 1.0);
-            }
-        },
-    );
+    let (left, right) = render_one_note(layer, 2.0);
     // Quarter-orbit windows: right ear louder at 0.5 s (90 deg), left ear at 1.5 s (270 deg)
     // (KEMAR: about 6 dB at 1.6 kHz).
     let window = |t: f32| {
@@ -365,17 +370,7 @@ fn short_triggers_keep_their_birth_position() {
         rate: MotionRate::Hertz(0.5),
         depth: 0.0,
     };
-    let (left, right) = render_scene(
-        &scene(layer),
-        Transport::default(),
-        1.5,
-        256,
-        |engine, start| {
-            if start == 0 {
-                engine.note_on(0, 60, 1.0);
-            }
-        },
-    );
+    let (left, right) = render_one_note(layer, 1.5);
     // The layer turns half way round in 1 s; the tap stays at the right ear.
     let window = |t: f32| {
         let s = (t * FS) as usize;

@@ -8,7 +8,7 @@ use super::{
     ControlInfo, Excitation, FamilyInfo, NoiseBurst, TriggerRng, TriggerSound, jitter, log_map,
     seeded,
 };
-use crate::dsp::resonator::Resonator;
+use crate::dsp::resonator::ResonatorBank;
 use std::f32::consts::{PI, TAU};
 
 /// Family description.
@@ -79,8 +79,9 @@ const CLICK_LEVEL: f32 = 0.25;
 const CLICK_HARDNESS_POWER: f32 = 3.0;
 /// Decay time constant (s) of the fingernail click.
 const CLICK_DECAY_S: f32 = 0.000_25;
-/// Level (amplitude) below which the tap has died away: -90 dB.
-const SILENCE: f32 = 3.2e-5;
+/// Level (amplitude) below which the tap has died away: -80 dBFS, far below any listening level
+/// yet early enough that ringing voices stop costing time.
+const SILENCE: f32 = 1e-4;
 /// Per-hit jitter of the strike point (fraction of the span, both ways).
 const POSITION_JITTER: f32 = 0.03;
 /// Per-hit jitter of the force (dB, both ways).
@@ -267,13 +268,9 @@ fn pulse_response(freq_hz: f32, duration_s: f32) -> f32 {
 pub struct Tap {
     /// Sample rate (Hz).
     sample_rate: f32,
-    /// The ringing modes; the first `mode_count` are in use.
-    modes: [Resonator; MAX_MODES],
-    /// Displacement gain of each mode, scaled so that its differenced output rings at its share
-    /// of the tap's level.
-    gains: [f32; MAX_MODES],
-    /// Modes in use.
-    mode_count: usize,
+    /// The ringing modes, each weighted by its displacement gain (scaled so that its
+    /// differenced output rings at its share of the tap's level).
+    modes: ResonatorBank<MAX_MODES>,
     /// Length of the contact force pulse (samples, >= 1).
     contact: usize,
     /// The fingernail's click.
@@ -306,11 +303,7 @@ impl Tap {
         }
         let mut displacement = [0.0f32; CHUNK];
         let displacement = &mut displacement[..out.len()];
-        for (resonator, &gain) in self.modes[..self.mode_count].iter_mut().zip(&self.gains) {
-            for (d, &f) in displacement.iter_mut().zip(force.iter()) {
-                *d += gain * resonator.process(f);
-            }
-        }
+        self.modes.process(force, displacement);
         self.click.add_to(displacement, &mut self.rng);
         for (o, &d) in out.iter_mut().zip(displacement.iter()) {
             *o += d - self.last_displacement;
@@ -324,9 +317,7 @@ impl TriggerSound for Tap {
     fn new(sample_rate: f32) -> Self {
         Self {
             sample_rate,
-            modes: [Resonator::default(); MAX_MODES],
-            gains: [0.0; MAX_MODES],
-            mode_count: 0,
+            modes: ResonatorBank::default(),
             contact: 1,
             click: NoiseBurst::default(),
             last_displacement: 0.0,
@@ -365,6 +356,7 @@ impl TriggerSound for Tap {
         let cavity = material.cavity.map(|c| (c.ratio, c.weight, c.loss));
         // Per mode: its decay rate and how loud the pulse makes it ring (before the gain).
         let mut rings = [(0.0f32, 0.0f32); MAX_MODES];
+        self.modes.clear();
         let mut count = 0;
         let (mut struck, mut excited) = (0.0, 0.0);
         for (ratio, weight, mode_loss) in body.chain(cavity).take(MAX_MODES) {
@@ -373,21 +365,18 @@ impl TriggerSound for Tap {
                 continue;
             }
             let decay = PI * freq * mode_loss + floor_decay;
-            self.modes[count].reset();
-            self.modes[count].tune(freq, decay, fs);
             // Displacement gain that makes the differenced output ring at `weight`.
-            self.gains[count] = weight / (2.0 * (PI * freq / fs).sin());
+            let displacement_gain = weight / (2.0 * (PI * freq / fs).sin());
+            self.modes
+                .set_mode(count, freq, decay, displacement_gain, fs);
             let level = weight * pulse_response(freq, contact_s);
             rings[count] = (decay, level);
             struck += weight;
             excited += level;
             count += 1;
         }
-        self.mode_count = count;
         let gain = PEAK_GAIN * force / excited.max(struck / MAX_SOFT_GAIN).max(f32::EPSILON);
-        for g in &mut self.gains[..count] {
-            *g *= gain;
-        }
+        self.modes.scale_gains(gain);
 
         let click = PEAK_GAIN * CLICK_LEVEL * force * hardness.powf(CLICK_HARDNESS_POWER);
         self.click.start(click, CLICK_DECAY_S, fs);
