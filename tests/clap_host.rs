@@ -16,6 +16,7 @@ use clack_extensions::state::PluginState;
 use clack_host::events::event_types::ParamValueEvent;
 use clack_host::prelude::*;
 use std::ffi::{CStr, CString};
+use std::mem::ManuallyDrop;
 use std::path::PathBuf;
 
 /// The plugin's CLAP id (`ClapPlugin::CLAP_ID`).
@@ -53,12 +54,15 @@ fn plugin_library_path() -> PathBuf {
     path
 }
 
-/// Loads the plugin library's CLAP entry.
-fn load_entry() -> PluginEntry {
+/// Loads the plugin library's CLAP entry. It is never unloaded: the tests run in parallel
+/// threads, and unloading a Rust library while another thread still holds it (or runs its
+/// thread-local destructors) can crash the test process.
+fn load_entry() -> ManuallyDrop<PluginEntry> {
     let path = plugin_library_path();
     // SAFETY: the library is this crate's own cdylib, a CLAP entry exported by nice-plug.
-    unsafe { PluginEntry::load(&path) }
-        .unwrap_or_else(|e| panic!("loading the CLAP entry of {}: {e}", path.display()))
+    let entry = unsafe { PluginEntry::load(&path) }
+        .unwrap_or_else(|e| panic!("loading the CLAP entry of {}: {e}", path.display()));
+    ManuallyDrop::new(entry)
 }
 
 /// The host's name etc. as shown to the plugin.
