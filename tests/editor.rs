@@ -131,6 +131,21 @@ impl App {
 }
 
 /// A harness at the editor's default size drawing the real editor.
+/// Shows `app` with layer 1 enabled and the input moved out of its way (both start in front),
+/// so a drag grabs the layer; returns the harness and the head view's geometry.
+fn layer_1_in_view(app: App) -> (Harness<'static, App>, editor::head_view::HeadGeometry) {
+    app.automate(&app.params.layers[0].enabled, true);
+    app.automate(&app.params.input.azimuth, -120.0);
+    let mut h = harness(app);
+    h.run();
+    let g = h
+        .state()
+        .state
+        .head_geometry()
+        .expect("the head view was drawn");
+    (h, g)
+}
+
 fn harness(app: App) -> Harness<'static, App> {
     Harness::builder()
         .with_size(Vec2::from(DEFAULT_SIZE))
@@ -173,17 +188,7 @@ fn dragging_a_handle_from_the_front_to_the_right_ear_places_the_layer() {
     let app = App::new(EditorState::new(None));
     app.automate(&app.params.layers[0].placement.azimuth, 0.0);
     app.automate(&app.params.layers[0].placement.distance, 0.0); // 1 m
-    app.automate(&app.params.layers[0].enabled, true);
-    // The input starts in the same spot; move it away so the drag grabs the layer for sure.
-    app.automate(&app.params.input.azimuth, -120.0);
-    let mut h = harness(app);
-    h.run();
-
-    let g = h
-        .state()
-        .state
-        .head_geometry()
-        .expect("the head view was drawn");
+    let (mut h, g) = layer_1_in_view(app);
     let from = g.floor_point(0.0, 1.0);
     let to = g.floor_point(90.0, 0.5);
     drag(&mut h, from, to);
@@ -250,15 +255,7 @@ fn dragging_a_handle_from_the_front_to_the_right_ear_places_the_layer() {
 #[test]
 fn shift_dragging_a_handle_up_raises_the_layer() {
     let app = App::new(EditorState::new(None));
-    app.automate(&app.params.layers[0].enabled, true);
-    app.automate(&app.params.input.azimuth, -120.0);
-    let mut h = harness(app);
-    h.run();
-    let g = h
-        .state()
-        .state
-        .head_geometry()
-        .expect("the head view was drawn");
+    let (mut h, g) = layer_1_in_view(app);
     let from = g.floor_point(0.0, 1.0);
     let to = from - Vec2::new(0.0, 40.0);
     h.hover_at(from);

@@ -36,10 +36,10 @@ const _: () = assert!(HIGH_BAND_FRACTION == 0.5);
 pub const NEAR_FIELD_SHELF_HZ: f32 = 1500.0;
 /// Corner (Hz) of the proximity-bass shelf.
 pub const PROXIMITY_SHELF_HZ: f32 = 250.0;
-/// Proximity bass at the minimum distance (dB); it starts at [`PROXIMITY_START_M`].
+/// Proximity bass at the minimum distance (dB); it starts at [`NEAR_FIELD_M`].
 const PROXIMITY_MAX_DB: f32 = 6.0;
 /// Distance (m) below which proximity bass begins.
-const PROXIMITY_START_M: f32 = 1.0;
+pub const NEAR_FIELD_M: f32 = 1.0;
 /// Air absorption (ISO 9613-1, 20 C, 50 % RH, about 0.1 dB/m at 8 kHz and 0.35 dB/m at
 /// 16 kHz) fitted by a one-pole low-pass whose corner is this (Hz) divided by the square root
 /// of the path beyond the measurement distance (m): 16 kHz at 10 m.
@@ -65,8 +65,8 @@ pub fn cues(position: &Position) -> DistanceCues {
     let r = position.distance_m.clamp(MIN_DISTANCE_M, MAX_DISTANCE_M);
     let source_gain = (REFERENCE_DISTANCE_M / r).min(MAX_SOURCE_GAIN);
 
-    let proximity_gain = if r < PROXIMITY_START_M {
-        let closeness = (PROXIMITY_START_M / r).ln() / (PROXIMITY_START_M / MIN_DISTANCE_M).ln();
+    let proximity_gain = if r < NEAR_FIELD_M {
+        let closeness = (NEAR_FIELD_M / r).ln() / (NEAR_FIELD_M / MIN_DISTANCE_M).ln();
         db_to_gain(PROXIMITY_MAX_DB * closeness.min(1.0))
     } else {
         1.0

@@ -23,7 +23,7 @@ use nice_plug::prelude::*;
 /// Distances with a labelled ring (metres).
 pub const RING_DISTANCES_M: [f32; 6] = [0.2, 0.5, 1.0, 2.0, 5.0, 10.0];
 /// The near field ends here (metres): closer sources get the strong ear-level cues.
-pub const NEAR_FIELD_M: f32 = 1.0;
+pub use crate::binaural::distance::NEAR_FIELD_M;
 /// A flash fades out over this long (seconds).
 pub const FLASH_FADE_S: f64 = 1.0;
 /// The head's radius as a share of the outer ring's.
