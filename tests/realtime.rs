@@ -575,14 +575,7 @@ fn non_finite_input_silences_one_block_and_recovers() {
         fill_input(&mut noise, &mut left, &mut right);
         [&mut left, &mut right][channel][at] = bad;
         host::process_block(&mut plugin, &mut context, &mut left, &mut right);
-        let glitch_peak = left
-            .iter()
-            .chain(&right)
-            .fold(0.0f32, |m, v| m.max(v.abs()));
-        assert!(
-            left.iter().chain(&right).all(|v| v.is_finite()),
-            "non-finite output after {bad} in the input"
-        );
+        let glitch_peak = finite_peak(&left, &right, "the bad input");
 
         let mut quietest = f64::INFINITY;
         let mut after_sq = 0.0;
@@ -635,14 +628,7 @@ fn overflow_inside_the_engine_silences_one_block_and_recovers() {
     left.fill(1e38);
     right.fill(-1e38);
     host::process_block(&mut plugin, &mut context, &mut left, &mut right);
-    let overflow_peak = left
-        .iter()
-        .chain(&right)
-        .fold(0.0f32, |m, v| m.max(v.abs()));
-    assert!(
-        left.iter().chain(&right).all(|v| v.is_finite()),
-        "non-finite output from finite input"
-    );
+    let overflow_peak = finite_peak(&left, &right, "finite input");
     let mut quietest = f64::INFINITY;
     for _ in 0..40 {
         fill_input(&mut noise, &mut left, &mut right);
@@ -653,6 +639,15 @@ fn overflow_inside_the_engine_silences_one_block_and_recovers() {
     println!("overflow block peak {overflow_peak}, quietest block after {quietest:.4}");
     assert_eq!(overflow_peak, 0.0, "the overflowing block was not silenced");
     assert!(quietest > 0.05, "stuck after the overflow: {quietest}");
+}
+
+/// The block's largest magnitude, asserting every sample is finite (`after` names the cause).
+fn finite_peak(left: &[f32], right: &[f32], after: &str) -> f32 {
+    assert!(
+        left.iter().chain(right).all(|v| v.is_finite()),
+        "non-finite output after {after}"
+    );
+    left.iter().chain(right).fold(0.0f32, |m, v| m.max(v.abs()))
 }
 
 /// What [`hot_run`] measured.
