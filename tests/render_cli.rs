@@ -283,3 +283,49 @@ fn a_bad_scene_names_the_field() {
     assert!(message.contains("params.rate_1"), "{message}");
     assert!(!dir.join("out.wav").exists(), "no output left behind");
 }
+
+/// `gallery` renders every variant of a family at every seed, each to its own non-silent
+/// stereo file; seeds and variants sound different. An unknown family is refused by name.
+#[test]
+fn the_gallery_renders_every_variant_at_every_seed() {
+    let dir = scratch("gallery");
+    let seconds = 1.2;
+    let result = render(&[
+        &"gallery",
+        &dir,
+        &"--family",
+        &"tap",
+        &"--seeds",
+        &"1,2",
+        &"--seconds",
+        &seconds.to_string(),
+    ]);
+    assert_ok(&result);
+    let variants = tingle::triggers::tap::INFO.variants;
+    let mut renders = Vec::new();
+    for name in variants {
+        for seed in [1, 2] {
+            let slug = name.to_lowercase().replace(' ', "-");
+            let (left, right) = read_stereo(&dir.join(format!("tap-{slug}-seed{seed}.wav")));
+            assert_eq!(left.len(), (seconds * f64::from(RATE)).round() as usize);
+            assert!(
+                rms_db(&left) > -60.0 && rms_db(&right) > -60.0,
+                "{name} {seed} silent"
+            );
+            renders.push(left);
+        }
+    }
+    assert_eq!(
+        std::fs::read_dir(&dir).expect("list gallery").count(),
+        2 * variants.len(),
+        "one file per variant and seed"
+    );
+    for (i, a) in renders.iter().enumerate() {
+        for b in &renders[i + 1..] {
+            assert_ne!(a, b, "two renders are the same");
+        }
+    }
+    let unknown = render(&[&"gallery", &dir, &"--family", &"kazoo"]);
+    assert_fails_naming(&unknown, "kazoo");
+    let _ = std::fs::remove_dir_all(dir);
+}

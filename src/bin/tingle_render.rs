@@ -5,9 +5,11 @@
 //! - `tingle-render voice.wav voice-orbit.wav --motion orbit --sync 1bar --tempo 90`
 //! - `tingle-render scene.json rain.wav --duration 60` renders a scene (the plugin's saved
 //!   state as JSON: all layers and placement) for a minute.
+//! - `tingle-render gallery sounds/` renders every variant of every trigger family, one layer
+//!   at a time, to a folder of WAV files to listen to and measure.
 
-use clap::Parser;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
 use hound::{SampleFormat, WavReader, WavSpec, WavWriter};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fs::{self, File};
@@ -19,6 +21,8 @@ use tingle::binaural::Position;
 use tingle::binaural::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::tempo::{DEFAULT_TEMPO_BPM, NoteValue, Transport};
 use tingle::engine::{Engine, EngineParams, InputChannels};
+use tingle::params::TingleParams;
+use tingle::triggers::Family;
 
 /// Azimuth range (degrees).
 const AZIMUTH_DEG: RangeInclusive<f32> = -180.0..=180.0;
@@ -40,10 +44,14 @@ const OUTPUT_GAIN_DB: RangeInclusive<f32> = -48.0..=12.0;
 const TAIL_S: RangeInclusive<f32> = 0.0..=60.0;
 /// Range of a scene render's length (seconds).
 const DURATION_S: RangeInclusive<f32> = 0.1..=3600.0;
+/// Range of a gallery render's seeds.
+const SEED: RangeInclusive<u64> = 0..=999_999;
 /// Range of the processing block size (samples).
 const BLOCK_SIZE: RangeInclusive<i64> = 1..=65_536;
 /// Input sample rates the engine is rendered at (Hz).
 const SAMPLE_RATE_HZ: RangeInclusive<u32> = 8_000..=384_000;
+/// Processing block size (samples) of gallery renders.
+const GALLERY_BLOCK: usize = 512;
 /// Inputs at least this long (seconds of audio) show a progress bar.
 const PROGRESS_MIN_S: f32 = 3.0;
 /// Look of the progress bar.
@@ -91,12 +99,22 @@ const NOTES: [(&str, NoteValue); 17] = [
 /// for --duration seconds at --sample-rate; a scene sets every parameter, so the placement and
 /// gain flags do not apply to it.
 #[derive(Parser, Debug)]
-#[command(name = "tingle-render", version)]
+#[command(
+    name = "tingle-render",
+    version,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 struct Cli {
+    /// Another job than placing a file or rendering a scene.
+    #[command(subcommand)]
+    command: Option<Command>,
     /// The WAV file to place, or a scene (.json) to render.
-    input: PathBuf,
+    #[arg(required = true)]
+    input: Option<PathBuf>,
     /// Where to write the binaural stereo WAV.
-    output: PathBuf,
+    #[arg(required = true)]
+    output: Option<PathBuf>,
     /// Direction in degrees, -180..180: 0 = front, positive to the right (90 = right ear).
     #[arg(
         long,
@@ -190,6 +208,43 @@ struct Cli {
     sample_rate: u32,
 }
 
+/// Jobs other than placing a file or rendering a scene.
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Renders every variant of every trigger family (or of one) to a folder of WAV files,
+    /// FAMILY-VARIANT-seedN.wav: one layer at its default settings (the plugin's defaults, in
+    /// front at 1 m), for each seed, to listen to and measure.
+    Gallery(GalleryArgs),
+}
+
+/// What `tingle-render gallery` renders.
+#[derive(Args, Debug)]
+struct GalleryArgs {
+    /// The folder to write the WAV files into (made if missing).
+    dir: PathBuf,
+    /// Only this family.
+    #[arg(long, value_name = "FAMILY", ignore_case = true)]
+    #[arg(value_parser = PossibleValuesParser::new(Family::IDS))]
+    family: Option<String>,
+    /// Seeds to render each variant with, comma-separated, each 0..999999.
+    #[arg(
+        long,
+        value_name = "SEEDS",
+        value_delimiter = ',',
+        default_value = "1,2,3"
+    )]
+    #[arg(value_parser = clap::value_parser!(u64).range(SEED))]
+    seeds: Vec<u64>,
+    /// Length of each render in seconds, 0.1..3600.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    #[arg(value_parser = ranged(DURATION_S, "s"))]
+    seconds: f32,
+    /// Sample rate in Hz, 8000..384000.
+    #[arg(long, value_name = "HZ", default_value_t = 48_000)]
+    #[arg(value_parser = clap::value_parser!(u32).range(8_000..=384_000))]
+    sample_rate: u32,
+}
+
 impl Cli {
     /// The engine parameters the flags describe.
     fn engine_params(&self) -> EngineParams {
@@ -216,12 +271,17 @@ impl Cli {
 
     /// A transport playing from song position 0 at the requested tempo.
     fn transport(&self) -> Transport {
-        Transport {
-            tempo_bpm: f64::from(self.tempo),
-            beats_per_bar: BEATS_PER_BAR,
-            playing: true,
-            position_beats: Some(0.0),
-        }
+        playing_from_start(f64::from(self.tempo))
+    }
+}
+
+/// A transport playing from song position 0 at `tempo_bpm` (beats per minute), in 4/4.
+fn playing_from_start(tempo_bpm: f64) -> Transport {
+    Transport {
+        tempo_bpm,
+        beats_per_bar: BEATS_PER_BAR,
+        playing: true,
+        position_beats: Some(0.0),
     }
 }
 
@@ -327,9 +387,17 @@ enum Failure {
     Write(hound::Error),
 }
 
-/// Renders `cli.input` to `cli.output`; on failure removes the unfinished output.
-fn render(cli: &Cli) -> Result<(), String> {
-    let (input, output) = (&cli.input, &cli.output);
+/// What a render plays and how: the engine's parameters, the input's channels, the transport
+/// and the processing block size (samples).
+struct Setup<'a> {
+    params: &'a EngineParams,
+    channels: InputChannels,
+    transport: Transport,
+    block: usize,
+}
+
+/// Renders `input` to `output` as the flags say; on failure removes the unfinished output.
+fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
     if let (Ok(a), Ok(b)) = (fs::canonicalize(input), fs::canonicalize(output))
         && a == b
     {
@@ -341,23 +409,16 @@ fn render(cli: &Cli) -> Result<(), String> {
     let is_scene = input
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let (spec, input_frames, mut samples, params, channels) = if is_scene {
+    let (sample_rate, input_frames, mut samples, params, channels) = if is_scene {
         let text = fs::read_to_string(input)
             .map_err(|e| format!("cannot read '{}': {e}", input.display()))?;
         let scene = tingle::scene::load(&text)
             .map_err(|e| format!("bad scene '{}': {e}", input.display()))?;
         let frames = (cli.duration * cli.sample_rate as f32).round() as u32;
-        let spec = WavSpec {
-            channels: 1,
-            sample_rate: cli.sample_rate,
-            bits_per_sample: FLOAT_BITS,
-            sample_format: SampleFormat::Float,
-        };
-        let silence: Samples = Box::new((0..frames).map(|_| Ok(0.0)));
         (
-            spec,
+            cli.sample_rate,
             frames,
-            silence,
+            silence(frames),
             scene.engine_params(),
             InputChannels::None,
         )
@@ -367,18 +428,22 @@ fn render(cli: &Cli) -> Result<(), String> {
             1 => InputChannels::Mono,
             _ => InputChannels::Stereo,
         };
-        (spec, frames, samples, cli.engine_params(), channels)
+        (
+            spec.sample_rate,
+            frames,
+            samples,
+            cli.engine_params(),
+            channels,
+        )
     };
-    let out_spec = WavSpec {
-        channels: 2,
-        sample_rate: spec.sample_rate,
-        bits_per_sample: FLOAT_BITS,
-        sample_format: SampleFormat::Float,
+    let setup = Setup {
+        params: &params,
+        channels,
+        transport: cli.transport(),
+        block: cli.block_size as usize,
     };
-    let writer_fail = |e: hound::Error| format!("cannot write '{}': {e}", output.display());
-    let writer = WavWriter::create(output, out_spec).map_err(writer_fail)?;
-    let tail_frames = (cli.tail * spec.sample_rate as f32).round() as u64;
-    let progress = if input_frames as f32 >= PROGRESS_MIN_S * spec.sample_rate as f32 {
+    let tail_frames = (cli.tail * sample_rate as f32).round() as u64;
+    let progress = if input_frames as f32 >= PROGRESS_MIN_S * sample_rate as f32 {
         let bar = ProgressBar::new(u64::from(input_frames) + tail_frames);
         if let Ok(style) = ProgressStyle::with_template(PROGRESS_TEMPLATE) {
             bar.set_style(style.progress_chars("=> "));
@@ -387,45 +452,122 @@ fn render(cli: &Cli) -> Result<(), String> {
     } else {
         ProgressBar::hidden()
     };
-    let result = stream(
-        cli,
-        &params,
-        spec,
-        channels,
+    let result = write_render(
+        &setup,
+        sample_rate,
         &mut samples,
         tail_frames,
-        writer,
+        output,
         &progress,
     );
     progress.finish_and_clear();
-    result.map_err(|failure| {
+    result.map_err(|failure| match failure {
+        Failure::Read(e) => format!("cannot read '{}': {e}", input.display()),
+        Failure::Write(e) => format!("cannot write '{}': {e}", output.display()),
+    })
+}
+
+/// `frames` samples of silence: the input of a scene render.
+fn silence(frames: u32) -> Samples {
+    Box::new((0..frames).map(|_| Ok(0.0)))
+}
+
+/// Renders every variant of the requested families at every seed into `args.dir`.
+fn gallery(args: &GalleryArgs) -> Result<(), String> {
+    fs::create_dir_all(&args.dir)
+        .map_err(|e| format!("cannot make '{}': {e}", args.dir.display()))?;
+    let frames = (args.seconds * args.sample_rate as f32).round() as u32;
+    let chosen = |id: &str| {
+        args.family
+            .as_deref()
+            .is_none_or(|wanted| wanted.eq_ignore_ascii_case(id))
+    };
+    for (&family, id) in Family::ALL
+        .iter()
+        .zip(Family::IDS)
+        .filter(|(_, id)| chosen(id))
+    {
+        for (variant, name) in family.info().variants.iter().enumerate() {
+            for &seed in &args.seeds {
+                let mut params = TingleParams::default().engine_params();
+                params.seed = seed;
+                let layer = &mut params.layers[0];
+                layer.enabled = true;
+                layer.family = family;
+                layer.variant = variant;
+                let setup = Setup {
+                    params: &params,
+                    channels: InputChannels::None,
+                    transport: playing_from_start(DEFAULT_TEMPO_BPM),
+                    block: GALLERY_BLOCK,
+                };
+                let slug = name.to_lowercase().replace(' ', "-");
+                let path = args.dir.join(format!("{id}-{slug}-seed{seed}.wav"));
+                write_render(
+                    &setup,
+                    args.sample_rate,
+                    &mut silence(frames),
+                    0,
+                    &path,
+                    &ProgressBar::hidden(),
+                )
+                .map_err(|failure| match failure {
+                    Failure::Read(e) | Failure::Write(e) => {
+                        format!("cannot write '{}': {e}", path.display())
+                    }
+                })?;
+                println!("{}", path.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs the engine over `samples` (interleaved, as many channels as `setup.channels` has) and
+/// then `tail_frames` of silence, writing a stereo float WAV at `sample_rate` to `output` and
+/// counting frames on `progress`. On failure removes the unfinished output.
+fn write_render(
+    setup: &Setup,
+    sample_rate: u32,
+    samples: &mut Samples,
+    tail_frames: u64,
+    output: &Path,
+    progress: &ProgressBar,
+) -> Result<(), Failure> {
+    let spec = WavSpec {
+        channels: 2,
+        sample_rate,
+        bits_per_sample: FLOAT_BITS,
+        sample_format: SampleFormat::Float,
+    };
+    let writer = WavWriter::create(output, spec).map_err(Failure::Write)?;
+    let result = stream(setup, sample_rate, samples, tail_frames, writer, progress);
+    if result.is_err() {
         // Best effort: a half-written file is no use to anyone.
         let _ = fs::remove_file(output);
-        match failure {
-            Failure::Read(e) => format!("cannot read '{}': {e}", input.display()),
-            Failure::Write(e) => writer_fail(e),
-        }
-    })
+    }
+    result
 }
 
 /// Runs the engine over the input samples and then `tail_frames` of silence, block by block,
 /// writing to `writer` and counting frames on `progress`.
-#[allow(clippy::too_many_arguments)] // one call site; the pieces are unrelated
 fn stream(
-    cli: &Cli,
-    params: &EngineParams,
-    spec: WavSpec,
-    channels: InputChannels,
+    setup: &Setup,
+    sample_rate: u32,
     samples: &mut Samples,
     mut tail_frames: u64,
     mut writer: WavWriter<BufWriter<File>>,
     progress: &ProgressBar,
 ) -> Result<(), Failure> {
-    let block = cli.block_size as usize;
-    let mut engine = Engine::new(spec.sample_rate as f32, block);
-    engine.set_params(params);
-    engine.set_transport(&cli.transport());
+    let block = setup.block;
+    let mut engine = Engine::new(sample_rate as f32, block);
+    engine.set_params(setup.params);
+    engine.set_transport(&setup.transport);
     engine.reset();
+    let input_channels = match setup.channels {
+        InputChannels::Stereo => 2,
+        _ => 1,
+    };
 
     let (mut left, mut right) = (vec![0.0f32; block], vec![0.0f32; block]);
     let mut input_ended = false;
@@ -433,8 +575,7 @@ fn stream(
         let mut n = 0;
         if !input_ended {
             let mut buffers = [&mut left[..], &mut right[..]];
-            n = read_block(samples, &mut buffers[..usize::from(spec.channels)])
-                .map_err(Failure::Read)?;
+            n = read_block(samples, &mut buffers[..input_channels]).map_err(Failure::Read)?;
             input_ended = n < block;
         }
         if input_ended {
@@ -447,7 +588,7 @@ fn stream(
         if n == 0 {
             return writer.finalize().map_err(Failure::Write);
         }
-        engine.process(&mut left[..n], &mut right[..n], channels);
+        engine.process(&mut left[..n], &mut right[..n], setup.channels);
         for (&l, &r) in left[..n].iter().zip(&right[..n]) {
             writer.write_sample(l).map_err(Failure::Write)?;
             writer.write_sample(r).map_err(Failure::Write)?;
@@ -459,7 +600,13 @@ fn stream(
 /// Parses the flags, renders, and reports any error as one line on stderr.
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match render(&cli) {
+    let result = match (&cli.command, &cli.input, &cli.output) {
+        (Some(Command::Gallery(args)), _, _) => gallery(args),
+        (None, Some(input), Some(output)) => render(&cli, input, output),
+        // clap requires both files when there is no subcommand.
+        (None, _, _) => unreachable!("clap checks the positional arguments"),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("tingle-render: error: {message}");
