@@ -34,10 +34,12 @@ use crate::dsp::resonator::{Resonator, ResonatorBank};
 use std::f32::consts::{PI, TAU};
 
 /// Mean click rate (clicks/s) over a trigger; the Density control maps onto it logarithmically.
-const DENSITY_RANGE_PER_S: (f32, f32) = (20.0, 640.0);
-/// Trigger duration (s); the Length control maps onto it logarithmically (a page turn takes a
-/// share of it, [`Style::length_scale`]).
-const LENGTH_RANGE_S: (f32, f32) = (0.6, 4.0);
+const DENSITY_RANGE_PER_S: (f32, f32) = (12.0, 300.0);
+/// Crumpling duration (s); the Length control maps onto it logarithmically.
+const LENGTH_RANGE_S: (f32, f32) = (0.6, 3.0);
+/// Page turn duration (s); the Length control maps onto it logarithmically (a page turn that
+/// drags on reads as a crackling fire, one much quicker as a flap).
+const PAGE_LENGTH_RANGE_S: (f32, f32) = (0.55, 1.1);
 /// Time (s) the facet rings and the settle thump are given to die away after the trigger.
 const TAIL_S: f32 = 0.25;
 /// Click burst decay time (ms) from soft (Stiffness 0) to crisp paper (Stiffness 1).
@@ -133,7 +135,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
     controls: [
         ControlInfo {
             name: "Density",
-            description: "How many crackles per second, from 20 to 640.",
+            description: "How many crackles per second, from 12 to 300.",
         },
         ControlInfo {
             name: "Size",
@@ -145,7 +147,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
         },
         ControlInfo {
             name: "Length",
-            description: "How long the paper is handled, from 0.6 s to 4 s.",
+            description: "How long the paper is handled: 0.6 s to 3 s (a page turn 0.55 s to 1.1 s).",
         },
     ],
     sustained: true,
@@ -173,8 +175,8 @@ struct Style {
     facet_scale: f32,
     /// Flap level relative to the Size control's.
     flap_scale: f32,
-    /// Share of the Length control's duration the trigger takes.
-    length_scale: f32,
+    /// Duration (s) the Length control maps onto.
+    length_range: (f32, f32),
     /// Whether the gesture is a page turn's lift, swish, flutter and landing.
     page_turn: bool,
 }
@@ -190,7 +192,7 @@ const CRINKLE: Style = Style {
     floor: 0.03,
     facet_scale: 1.2,
     flap_scale: 0.7,
-    length_scale: 1.0,
+    length_range: LENGTH_RANGE_S,
     page_turn: false,
 };
 
@@ -205,7 +207,7 @@ const CRUMPLE: Style = Style {
     floor: 0.03,
     facet_scale: 1.0,
     flap_scale: 1.0,
-    length_scale: 1.0,
+    length_range: LENGTH_RANGE_S,
     page_turn: false,
 };
 
@@ -220,7 +222,7 @@ const PAGE_TURN: Style = Style {
     floor: 0.0,
     facet_scale: 1.0,
     flap_scale: 1.0,
-    length_scale: 0.45,
+    length_range: PAGE_LENGTH_RANGE_S,
     page_turn: true,
 };
 
@@ -591,7 +593,7 @@ impl TriggerSound for Paper {
         self.rng = seeded(e.seed);
         self.style = STYLES.get(e.variant).copied().unwrap_or(CRINKLE);
         let style = self.style;
-        let samples = style.length_scale * log_map(length, LENGTH_RANGE_S) * fs;
+        let samples = log_map(length, style.length_range) * fs;
         let block_s = CONTROL_BLOCK as f32 / fs;
         self.page = style.page_turn.then(|| {
             let mut thump = Resonator::default();
@@ -900,13 +902,13 @@ mod tests {
 
     #[test]
     fn click_rate_follows_density() {
-        // One step of log(2) / log(100) on the Density control doubles the nominal rate.
-        let double = 2f32.ln() / 100f32.ln();
+        // One step of log(2) / log(range) on the Density control doubles the nominal rate.
+        let double = 2f32.ln() / (DENSITY_RANGE_PER_S.1 / DENSITY_RANGE_PER_S.0).ln();
         for (variant, name) in [(0, "Crinkle"), (1, "Crumple")] {
             let rates: Vec<f32> = (0..3)
                 .map(|k| detected_rate(variant, k as f32 * double))
                 .collect();
-            println!("{name}: detected {rates:.1?} clicks/s for nominal 20, 40, 80");
+            println!("{name}: detected {rates:.1?} clicks/s for nominal 12, 24, 48");
             // Detection merges the clicks of one avalanche (a few ms apart), so the detected
             // rate grows more slowly than the nominal one.
             for w in rates.windows(2) {
@@ -943,7 +945,7 @@ mod tests {
         for seed in 0..4 {
             let length = 0.8;
             let x = layers(2, [0.2, 0.5, 0.5, length], seed, Layer::Rustle);
-            let swish = (PAGE_TURN.length_scale * log_map(length, LENGTH_RANGE_S) * FS) as usize;
+            let swish = (log_map(length, PAGE_TURN.length_range) * FS) as usize;
             // Rise then fall: 10 envelope points over the swish.
             let env = testkit::envelope(&x[..swish], swish / 10);
             let peak = env.iter().fold(0.0f32, |m, &v| m.max(v));
@@ -1093,8 +1095,7 @@ mod tests {
     fn rustle_is_a_continuous_bright_band() {
         for (variant, name) in INFO.variants.iter().enumerate() {
             let x = layers(variant, [0.5, 0.5, 0.5, 0.5], 3, Layer::Rustle);
-            let length =
-                (STYLES[variant].length_scale * log_map(0.5, LENGTH_RANGE_S) * FS) as usize;
+            let length = (log_map(0.5, STYLES[variant].length_range) * FS) as usize;
             // Most of its power within an octave around the rustle band.
             let share = testkit::band_share(&x, FS, RUSTLE_HZ / 1.5, RUSTLE_HZ * 1.5);
             // Continuous: 20 ms frames over the middle of the trigger are rarely silent.
