@@ -1,56 +1,97 @@
 //! Paper: crinkling, crumpling and page turns.
 //!
-//! A crumpled sheet gives way in discrete buckling events: clicks whose energies follow a power
-//! law `p(E) ~ E^-alpha` with `alpha` about 1.3..1.6 (Houle & Sethna 1996). Clicks arrive as a
-//! Poisson process whose rate follows the crumpling gesture (squeezes), so they come in
-//! clusters. Each click is a short burst of noise (a fraction of a millisecond to a few
-//! milliseconds), coloured by a crack filter and ringing a couple of sheet resonances. A page
-//! turn is a swish of band-passed noise whose centre follows the page's motion, a flutter
-//! (amplitude modulation at a few tens of hertz) as the page falls, and a soft slap as it
-//! settles; bending the page as it is lifted adds a few crinkles.
+//! What a listener hears of handled paper is more than its clicks, so the voice sums four
+//! layers that all follow the hand's gesture:
+//!
+//! - **Clicks.** A crumpled sheet gives way in discrete buckling events whose energies follow a
+//!   power law `p(E) ~ E^-alpha`, `alpha` about 1.3..1.6 (Houle & Sethna 1996, "Acoustic
+//!   emission from crumpling paper"; Kramer & Lobkovsky 1996, "Universal power law in the
+//!   noise from a crumpled elastic sheet"). They arrive as a Poisson stream whose rate follows
+//!   the squeezes of the hand and, within a squeeze, short avalanches of a few milliseconds, so
+//!   they come in bursts. Each click is a burst of noise (a fraction of a millisecond) through
+//!   a crack band-pass that rings three facet modes a few kilohertz up: a short bright ring
+//!   rather than a bare impulse (Cook 2002, "Real Sound Synthesis for Interactive
+//!   Applications", PhISEM: stochastic impulses through resonant filters).
+//! - **Rustle.** The sheets sliding on each other rub continuously: band-passed noise whose
+//!   level follows the gesture and the avalanches (Farnell 2010, "Designing Sound": textures
+//!   as noise shaped by a control envelope).
+//! - **Flap.** The moving sheet pushes air: low-passed noise (a few hundred hertz) whose level
+//!   follows the speed of the gesture.
+//! - **Page turn.** A scripted gesture instead of random squeezes: the grab and lift (a small
+//!   squeeze of crinkles), the swish of the page (the rustle swelling and fading, with its
+//!   crinkly grain), the flutter of the bending page (the rustle and clicks modulated at about
+//!   20-25 Hz) and a soft landing tap (a low thump and a small slap).
+//!
+//! The sum is high-passed gently, as a close microphone hears a handled sheet.
 
 use super::{
     CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound,
     exponential, jitter, lerp, log_map, seeded, smoothstep, soft_clip, white,
 };
 use crate::dsp::biquad::Biquad;
-use crate::dsp::resonator::Resonator;
-use std::f32::consts::{FRAC_1_SQRT_2, PI, TAU};
+use crate::dsp::one_pole::OnePole;
+use crate::dsp::resonator::{Resonator, ResonatorBank};
+use std::f32::consts::{PI, TAU};
 
 /// Mean click rate (clicks/s) over a trigger; the Density control maps onto it logarithmically.
-const DENSITY_RANGE_PER_S: (f32, f32) = (5.0, 500.0);
-/// Trigger duration (s); the Length control maps onto it logarithmically.
-const LENGTH_RANGE_S: (f32, f32) = (0.2, 4.0);
-/// Time (s) the sheet resonances and the settle thump are given to die away after the trigger.
+const DENSITY_RANGE_PER_S: (f32, f32) = (12.0, 300.0);
+/// Crumpling duration (s); the Length control maps onto it logarithmically.
+const LENGTH_RANGE_S: (f32, f32) = (0.6, 3.0);
+/// Page turn duration (s); the Length control maps onto it logarithmically (a page turn that
+/// drags on reads as a crackling fire, one much quicker as a flap).
+const PAGE_LENGTH_RANGE_S: (f32, f32) = (0.55, 1.1);
+/// Time (s) the facet rings and the settle thump are given to die away after the trigger.
 const TAIL_S: f32 = 0.25;
-/// Click burst lengths (ms, decay time constants) of the crispest paper (Stiffness 1).
-const CRISP_CLICK_MS: (f32, f32) = (0.08, 0.8);
-/// Click burst lengths (ms) of the softest, tissue-like paper (Stiffness 0).
-const SOFT_CLICK_MS: (f32, f32) = (0.5, 4.0);
-/// Burst length (ms) the click amplitudes are calibrated at: a click of this length and of the
-/// largest energy peaks at the style's `loudest` level.
-const REFERENCE_CLICK_MS: f32 = 0.5;
-/// High-pass corner (Hz) of the crack filter (the sheet radiates little below it).
-const CRACK_HIGHPASS_HZ: f32 = 500.0;
-/// Low-pass corner (Hz) of the crack filter from soft (Stiffness 0) to crisp (Stiffness 1).
-const CRACK_LOWPASS_HZ: (f32, f32) = (3_500.0, 14_000.0);
-/// Lowest sheet resonance (Hz) from the smallest (Size 0) to the largest sheet (Size 1).
-const SHEET_MODE_HZ: (f32, f32) = (900.0, 170.0);
-/// Ratio of the second sheet resonance to the first (a plate's modes are inharmonic).
-const SHEET_MODE_RATIO: f32 = 2.43;
-/// Random spread (± fraction) of the sheet resonances from trigger to trigger.
-const SHEET_MODE_SPREAD: f32 = 0.08;
-/// Amplitude decay rate (1/s) of the sheet resonances from soft (damped) to crisp paper.
-const SHEET_DECAY_PER_S: (f32, f32) = (450.0, 140.0);
-/// Sheet resonance level (relative to the crack) from the smallest to the largest sheet.
-const SHEET_BODY: (f32, f32) = (0.04, 0.12);
-/// Centre (Hz) of the rustle (sheets sliding on each other) from soft to crisp paper.
-const RUSTLE_HZ: (f32, f32) = (1_800.0, 5_000.0);
-/// Rustle level relative to the loudest click, from crisp (Stiffness 1) to soft paper
-/// (Stiffness 0): tissue rustles more than it crackles.
-const RUSTLE_LEVEL: (f32, f32) = (0.001, 0.006);
-/// Bandwidth (quality) of the rustle band.
-const RUSTLE_Q: f32 = 0.7;
+/// Click burst decay time (ms) from soft (Stiffness 0) to crisp paper (Stiffness 1).
+const CLICK_MS: (f32, f32) = (1.2, 0.17);
+/// Random spread (ratio either way) of one click's burst length around the paper's.
+const CLICK_MS_SPREAD: f32 = 1.4;
+/// Centre (Hz) of the crack band-pass that colours each click, soft to crisp paper.
+const CRACK_HZ: (f32, f32) = (1_300.0, 2_950.0);
+/// Quality of the crack band-pass (broad).
+const CRACK_Q: f32 = 0.5;
+/// Lowest facet ring (Hz) from the smallest (Size 0) to the largest sheet (Size 1).
+const FACET_HZ: (f32, f32) = (3_950.0, 1_575.0);
+/// The facet modes relative to the lowest (a plate's modes are inharmonic).
+const FACET_RATIOS: [f32; 3] = [1.0, 1.64, 2.52];
+/// Random spread (± fraction) of each facet mode from trigger to trigger.
+const FACET_SPREAD: f32 = 0.1;
+/// Amplitude decay rate (1/s) of the facet rings, soft (damped) to crisp paper.
+const FACET_DECAY_PER_S: (f32, f32) = (245.0, 75.0);
+/// Level of each facet ring relative to the crack, for a mode whose gain is normalised to a
+/// one-pole's (`1 - r` at its input, see [`Paper::start`]).
+const FACET_LEVEL: f32 = 1.67;
+/// Click avalanches within a squeeze: mean arrivals per second.
+const AVALANCHES_PER_S: f32 = 29.0;
+/// Click avalanches: decay time (s) of one avalanche's rate bump.
+const AVALANCHE_DECAY_S: f32 = 0.01;
+/// Click avalanches: spread of their heights (the height is `exp(spread * n)`, `n` close to a
+/// unit normal).
+const AVALANCHE_SPREAD: f32 = 0.67;
+/// Click avalanches: steady rate (relative to an avalanche's mean contribution) under them.
+const AVALANCHE_FLOOR: f32 = 0.5;
+/// Exponent of the avalanche factor in the rustle drive (the rubbing follows the avalanches
+/// less than the clicks do).
+const RUSTLE_AVALANCHE_EXP: f32 = 0.42;
+/// Corner (Hz) of the smoothing of the rustle drive (control rate).
+const RUSTLE_SMOOTH_HZ: f32 = 30.0;
+/// Centre (Hz) of the rustle band.
+const RUSTLE_HZ: f32 = 3_230.0;
+/// Quality of the rustle band.
+const RUSTLE_Q: f32 = 2.44;
+/// Rustle level (relative to the click scale) from soft (Stiffness 0) to crisp paper:
+/// tissue rubs more than it crackles.
+const RUSTLE_LEVEL: (f32, f32) = (0.0224, 0.0112);
+/// Corner (Hz) of the two one-poles that low-pass the flap noise, smallest to largest sheet.
+const FLAP_HZ: (f32, f32) = (512.0, 198.0);
+/// Flap level (relative to the click scale) from the smallest to the largest sheet.
+const FLAP_LEVEL: (f32, f32) = (0.0065, 0.026);
+/// Time (s) that turns the gesture's slope (relative rate per second) into a flap drive.
+const FLAP_SPEED_S: f32 = 0.15;
+/// Corner (Hz) of the smoothing of the flap drive (control rate).
+const FLAP_SMOOTH_HZ: f32 = 10.0;
+/// Corner (Hz) of the gentle one-pole high-pass on the sum.
+const OUTPUT_HIGHPASS_HZ: f32 = 950.0;
 /// Most clicks sounding at once; a new click replaces the quietest.
 const MAX_CLICKS: usize = 16;
 /// Click amplitude below which a click slot counts as free (and is cleared, to keep the
@@ -58,41 +99,34 @@ const MAX_CLICKS: usize = 16;
 const CLICK_FLOOR: f32 = 1e-6;
 /// Most squeezes (rate bumps) in one gesture.
 const MAX_SQUEEZES: usize = 24;
+/// Offset added to and removed from filter states so that decays end at zero rather than in
+/// the denormal range.
+const DENORMAL_GUARD: f32 = 1e-18;
 
-/// Page turn: share of the trigger taken by the swish (the settle follows it).
-const SWISH_SHARE: f32 = 0.8;
-/// Page turn: swish envelope skew; below 1 puts the loudest part before the middle (the page
-/// is fastest just after it is lifted).
-const SWISH_SKEW: f32 = 0.8;
-/// Page turn: swish band centre (Hz) at rest, from the smallest to the largest page; at full
-/// page speed it sweeps up by [`SWISH_SWEEP`] (more for crisp paper).
-const SWISH_LOW_HZ: (f32, f32) = (1_100.0, 450.0);
-/// Page turn: how far (ratio) the swish centre sweeps up at full speed, soft to crisp paper.
-const SWISH_SWEEP: (f32, f32) = (2.0, 6.0);
-/// Page turn: swish band quality (centre / bandwidth), soft to crisp paper.
-const SWISH_Q: (f32, f32) = (0.8, 1.6);
-/// Page turn: swish level at its loudest.
-const SWISH_LEVEL: f32 = 0.5;
-/// Page turn: flutter rate (Hz) from the smallest to the largest page.
-const FLUTTER_HZ: (f32, f32) = (38.0, 14.0);
-/// Page turn: random spread (± fraction) of the flutter rate.
-const FLUTTER_SPREAD: f32 = 0.15;
-/// Page turn: flutter depth (share of the swish level it removes), soft to crisp paper.
-const FLUTTER_DEPTH: (f32, f32) = (0.45, 0.8);
-/// Page turn: where (share of the swish) the flutter fades in, is fully on, and fades out.
-const FLUTTER_SPAN: (f32, f32, f32) = (0.3, 0.5, 0.97);
 /// Page turn: the lift crinkle squeeze, as (centre, half width) in shares of the trigger.
-const LIFT_SQUEEZE: (f32, f32) = (0.1, 0.12);
-/// Page turn: energy (share of the largest click energy) of the slap as the page settles.
-const SLAP_ENERGY: f32 = 0.15;
-/// Page turn: settle thump resonance (Hz), smallest to largest page.
+const LIFT_SQUEEZE: (f32, f32) = (0.12, 0.2);
+/// Page turn: the swish, a raised cosine over the whole turn, as (centre, half width).
+const SWISH_SQUEEZE: (f32, f32) = (0.5, 0.5);
+/// Page turn: height of the lift squeeze relative to the swish.
+const LIFT_HEIGHT: f32 = 0.3;
+/// Page turn: flutter rate (Hz) from the smallest to the largest page.
+const FLUTTER_HZ: (f32, f32) = (25.0, 18.0);
+/// Page turn: random spread (± fraction) of the flutter rate.
+const FLUTTER_SPREAD: f32 = 0.1;
+/// Page turn: flutter depth (share of the rustle and click rate it removes), soft to crisp.
+const FLUTTER_DEPTH: (f32, f32) = (0.55, 0.85);
+/// Page turn: where (share of the turn) the flutter fades in, is fully on, and fades out.
+const FLUTTER_SPAN: (f32, f32, f32) = (0.3, 0.5, 0.97);
+/// Page turn: energy (share of the largest click energy) of the slap as the page lands.
+const SLAP_ENERGY: f32 = 0.005;
+/// Page turn: landing thump resonance (Hz), smallest to largest page.
 const THUMP_HZ: (f32, f32) = (180.0, 75.0);
 /// Page turn: amplitude decay rate (1/s) of the thump.
 const THUMP_DECAY_PER_S: f32 = 40.0;
 /// Page turn: length (s) of the soft push (raised cosine) that excites the thump.
 const THUMP_PUSH_S: f32 = 0.008;
-/// Page turn: thump level.
-const THUMP_LEVEL: f32 = 0.25;
+/// Page turn: thump level (relative to the click scale).
+const THUMP_LEVEL: f32 = 0.01;
 
 /// Family description.
 pub const INFO: FamilyInfo = FamilyInfo {
@@ -101,11 +135,11 @@ pub const INFO: FamilyInfo = FamilyInfo {
     controls: [
         ControlInfo {
             name: "Density",
-            description: "How many crackles per second, from 5 to 500.",
+            description: "How many crackles per second, from 12 to 300.",
         },
         ControlInfo {
             name: "Size",
-            description: "Size of the sheet: larger sheets sound lower, with more body.",
+            description: "Size of the sheet: larger sheets ring lower and flap more.",
         },
         ControlInfo {
             name: "Stiffness",
@@ -113,7 +147,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
         },
         ControlInfo {
             name: "Length",
-            description: "How long the paper is handled, from 0.2 s to 4 s.",
+            description: "How long the paper is handled: 0.6 s to 3 s (a page turn 0.55 s to 1.1 s).",
         },
     ],
     sustained: true,
@@ -126,7 +160,8 @@ struct Style {
     alpha: f32,
     /// Ratio of the largest to the smallest click energy.
     energy_span: f32,
-    /// Peak level of the largest click (of the reference burst length).
+    /// Click scale: amplitude of the largest click's noise burst for a burst of unit energy
+    /// factor; the other layers' levels are relative to it.
     loudest: f32,
     /// Click rate relative to the Density control.
     rate_scale: f32,
@@ -136,48 +171,58 @@ struct Style {
     squeeze_s: (f32, f32),
     /// Click rate between squeezes relative to a squeeze's peak (how steady the crackle is).
     floor: f32,
-    /// Sheet resonance level relative to the usual body.
-    body: f32,
-    /// Whether the clicks come with a page turn's swish, flutter and settle.
+    /// Facet ring frequencies relative to the Size control's.
+    facet_scale: f32,
+    /// Flap level relative to the Size control's.
+    flap_scale: f32,
+    /// Duration (s) the Length control maps onto.
+    length_range: (f32, f32),
+    /// Whether the gesture is a page turn's lift, swish, flutter and landing.
     page_turn: bool,
 }
 
-/// Light, dense, small clicks: an even crackle.
+/// Light crinkling: quick small squeezes, smaller facets (higher rings), little flapping.
 const CRINKLE: Style = Style {
-    alpha: 1.55,
-    energy_span: 3_000.0,
-    loudest: 1.6,
-    rate_scale: 1.0,
-    squeezes_per_s: 4.0,
-    squeeze_s: (0.05, 0.2),
-    floor: 0.5,
-    body: 0.6,
+    alpha: 1.5,
+    energy_span: 1_600.0,
+    loudest: 3.5,
+    rate_scale: 1.24,
+    squeezes_per_s: 3.0,
+    squeeze_s: (0.06, 0.25),
+    floor: 0.03,
+    facet_scale: 1.2,
+    flap_scale: 0.7,
+    length_range: LENGTH_RANGE_S,
     page_turn: false,
 };
 
-/// Heavier crumpling: bigger clicks in bigger clusters, more body.
+/// Heavier crumpling: slower, longer squeezes with bigger clicks and more flapping.
 const CRUMPLE: Style = Style {
-    alpha: 1.4,
-    energy_span: 3_000.0,
-    loudest: 1.2,
+    alpha: 1.38,
+    energy_span: 1_600.0,
+    loudest: 3.5,
     rate_scale: 1.0,
-    squeezes_per_s: 1.5,
-    squeeze_s: (0.12, 0.45),
-    floor: 0.08,
-    body: 1.5,
+    squeezes_per_s: 2.15,
+    squeeze_s: (0.08, 0.3),
+    floor: 0.03,
+    facet_scale: 1.0,
+    flap_scale: 1.0,
+    length_range: LENGTH_RANGE_S,
     page_turn: false,
 };
 
-/// A page turn; its clicks are the crinkles of the page bending as it is lifted: few and small.
+/// A page turn: its clicks are the crinkles of the page bending as it is lifted and swung.
 const PAGE_TURN: Style = Style {
     alpha: 1.6,
-    energy_span: 1_000.0,
-    loudest: 0.8,
-    rate_scale: 0.25,
+    energy_span: 300.0,
+    loudest: 4.0,
+    rate_scale: 1.0,
     squeezes_per_s: 0.0,
     squeeze_s: (0.0, 0.0),
     floor: 0.0,
-    body: 0.8,
+    facet_scale: 1.0,
+    flap_scale: 1.0,
+    length_range: PAGE_LENGTH_RANGE_S,
     page_turn: true,
 };
 
@@ -247,73 +292,88 @@ struct Click {
     decay: f32,
 }
 
-/// The page turn's swish, flutter and settle.
+/// Short avalanches of clicks within a squeeze: a rate factor that jumps at Poisson arrivals
+/// and decays between them (updated at control rate), with a mean of about 1.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Avalanches {
+    /// Sum of the decaying bumps now.
+    level: f32,
+    /// Decay factor per control block.
+    fall: f32,
+    /// Chance of an arrival per control block.
+    chance: f32,
+    /// `1 / (floor + mean level)`: scales the factor to a mean of 1.
+    norm: f32,
+}
+
+impl Avalanches {
+    /// Avalanches at `sample_rate` (Hz).
+    fn new(sample_rate: f32) -> Self {
+        let block = CONTROL_BLOCK as f32 / sample_rate;
+        let fall = (-block / AVALANCHE_DECAY_S).exp();
+        let chance = AVALANCHES_PER_S * block;
+        // A height `exp(s n)`, `n` the sum of three uniforms in -1..1, has the mean
+        // `(sinh(s) / s)^3`.
+        let mean_height = (AVALANCHE_SPREAD.sinh() / AVALANCHE_SPREAD).powi(3);
+        let mean_level = chance * mean_height / (1.0 - fall);
+        Self {
+            level: 0.0,
+            fall,
+            chance,
+            norm: 1.0 / (AVALANCHE_FLOOR + mean_level),
+        }
+    }
+
+    /// Advances one control block; returns the rate factor (mean about 1).
+    fn step(&mut self, rng: &mut TriggerRng) -> f32 {
+        self.level *= self.fall;
+        if rng.random::<f32>() < self.chance {
+            let n = white(rng) + white(rng) + white(rng);
+            self.level += (AVALANCHE_SPREAD * n).exp();
+        }
+        (AVALANCHE_FLOOR + self.level) * self.norm
+    }
+}
+
+/// The page turn's flutter and landing.
 #[derive(Debug, Clone, Copy, Default)]
 struct PageTurn {
-    /// Swish length (samples).
-    swish_len: f32,
-    /// Swish band-pass, retuned every control block.
-    band: Biquad,
-    /// Swish centre at rest (Hz).
-    low_hz: f32,
-    /// Ratio the swish centre sweeps up by at full page speed.
-    sweep: f32,
-    /// Swish band quality.
-    q: f32,
-    /// Swish gain now.
-    gain: f32,
-    /// Per-sample step of `gain` in this control block.
-    gain_step: f32,
+    /// Turn length (samples).
+    turn_len: f32,
     /// Flutter phase (radians).
     flutter_phase: f32,
     /// Flutter phase step per control block (radians).
     flutter_step: f32,
-    /// Flutter depth (share of the swish it removes, 0..1).
+    /// Flutter depth (share of the rustle it removes, 0..1).
     flutter_depth: f32,
-    /// Sample at which the page settles.
+    /// Sample at which the page lands.
     settle_at: usize,
-    /// Settle thump resonance.
+    /// Landing thump resonance.
     thump: Resonator,
     /// Length (samples) of the push that rings the thump.
     push_len: f32,
+    /// Thump level.
+    thump_level: f32,
 }
 
 impl PageTurn {
-    /// Swish envelope (0..1, rise then fall) at `u`, the share of the swish played (0..1).
-    fn envelope(u: f32) -> f32 {
-        if (0.0..1.0).contains(&u) {
-            (PI * u.powf(SWISH_SKEW)).sin().powi(2)
-        } else {
-            0.0
-        }
-    }
-
-    /// Flutter window (0..1) at swish share `u`.
+    /// Flutter window (0..1) at turn share `u`.
     fn flutter_window(u: f32) -> f32 {
         let (fade_in, full, fade_out) = FLUTTER_SPAN;
         smoothstep((u - fade_in) / (full - fade_in)) * smoothstep((fade_out - u) / (1.0 - full))
     }
 
-    /// Updates the swish filter and gain glide for the control block starting at sample `t`.
-    fn control(&mut self, t: f32, sample_rate: f32) {
-        let block = CONTROL_BLOCK as f32;
-        let u = (t + block) / self.swish_len;
-        let envelope = Self::envelope(u);
-        let centre = self.low_hz * self.sweep.powf(envelope);
-        self.band
-            .retune(&Biquad::bandpass(centre, self.q, sample_rate));
+    /// Advances the flutter to the control block starting at sample `t`; returns the factor
+    /// (0..1) the rustle and the click rate are multiplied by.
+    fn flutter(&mut self, t: f32) -> f32 {
+        let u = (t + CONTROL_BLOCK as f32) / self.turn_len;
         self.flutter_phase = (self.flutter_phase + self.flutter_step) % TAU;
-        let flutter = 1.0
-            - self.flutter_depth * Self::flutter_window(u) * (0.5 + 0.5 * self.flutter_phase.sin());
-        let target = SWISH_LEVEL * envelope * flutter;
-        self.gain_step = (target - self.gain) / block;
+        1.0 - self.flutter_depth * Self::flutter_window(u) * (0.5 + 0.5 * self.flutter_phase.sin())
     }
 
-    /// The swish and thump sample at sample `t` given white noise `noise`.
+    /// The landing thump's sample at sample `t`.
     #[inline]
-    fn sample(&mut self, t: usize, noise: f32) -> f32 {
-        self.gain += self.gain_step;
-        let swish = self.band.process(noise) * self.gain;
+    fn thump(&mut self, t: usize) -> f32 {
         let since_settle = t.wrapping_sub(self.settle_at) as f32;
         // A raised cosine of unit area: rings the thump at about unit amplitude.
         let push = if since_settle < self.push_len {
@@ -321,7 +381,7 @@ impl PageTurn {
         } else {
             0.0
         };
-        swish + THUMP_LEVEL * self.thump.process(push)
+        self.thump_level * self.thump.process(push)
     }
 }
 
@@ -344,6 +404,8 @@ pub struct Paper {
     level: f32,
     /// The crumpling gesture the click rate follows.
     gesture: Gesture,
+    /// Click avalanches within the gesture.
+    avalanches: Avalanches,
     /// Mean click rate (clicks per sample).
     mean_rate: f32,
     /// Click rate now (clicks per sample).
@@ -359,29 +421,41 @@ pub struct Paper {
     one_minus_alpha: f32,
     /// `1 - span^(1 - alpha)`, the range term of the inverse distribution.
     span_term: f32,
-    /// Shortest and longest click burst decay time (samples).
-    click_len: (f32, f32),
-    /// `1 - d^2` of the reference burst's per-sample decay `d` (energy normalisation).
-    reference_energy: f32,
+    /// Mean click burst decay time (samples).
+    click_len: f32,
     /// The sounding clicks.
     clicks: [Click; MAX_CLICKS],
-    /// Crack filter: high-pass.
-    crack_highpass: Biquad,
-    /// Crack filter: low-pass.
-    crack_lowpass: Biquad,
-    /// The sheet's resonances.
-    sheet: [Resonator; 2],
-    /// Level of the sheet resonances.
-    body: f32,
+    /// Crack band-pass.
+    crack: Biquad,
+    /// The facet rings.
+    facets: ResonatorBank<3>,
     /// Rustle band-pass.
     rustle_band: Biquad,
-    /// Rustle level now (follows the gesture).
+    /// Rustle level at a drive of 1.
+    rustle_level: f32,
+    /// Smoothed rustle drive (control rate).
+    rustle_drive: f32,
+    /// Smoothing coefficient of the rustle drive per control block.
+    rustle_smooth: f32,
+    /// Rustle gain now.
     rustle: f32,
     /// Per-sample step of `rustle` in this control block.
     rustle_step: f32,
-    /// Rustle level at a relative gesture rate of 1.
-    rustle_level: f32,
-    /// The page turn's swish, flutter and settle (Page turn only).
+    /// Flap low-passes.
+    flap_lowpass: [OnePole; 2],
+    /// Flap level at a drive of 1.
+    flap_level: f32,
+    /// Smoothed flap drive (control rate).
+    flap_drive: f32,
+    /// Smoothing coefficient of the flap drive per control block.
+    flap_smooth: f32,
+    /// Flap gain now.
+    flap: f32,
+    /// Per-sample step of `flap` in this control block.
+    flap_step: f32,
+    /// Output high-pass (the state of its low-pass complement).
+    highpass: OnePole,
+    /// The page turn's flutter and landing (Page turn only).
     page: Option<PageTurn>,
 }
 
@@ -395,11 +469,10 @@ impl Paper {
             let u = rng.random::<f32>();
             (1.0 - u * self.span_term).powf(1.0 / self.one_minus_alpha) / self.style.energy_span
         });
-        let len = log_map(rng.random::<f32>(), self.click_len);
+        let len = self.click_len * CLICK_MS_SPREAD.powf(2.0 * rng.random::<f32>() - 1.0);
         let decay = (-1.0 / len).exp();
         // Same energy for any burst length: amplitude^2 / (1 - decay^2) is fixed.
-        let amplitude =
-            self.style.loudest * (share * (1.0 - decay * decay) / self.reference_energy).sqrt();
+        let amplitude = self.style.loudest * (share * (1.0 - decay * decay)).sqrt();
         let polarity = if rng.random::<bool>() { 1.0 } else { -1.0 };
         let slot = self
             .clicks
@@ -420,12 +493,14 @@ impl Paper {
             ..Gesture::default()
         };
         if self.style.page_turn {
-            g.squeezes[0] = Squeeze {
-                centre: LIFT_SQUEEZE.0 * length,
-                half_width: LIFT_SQUEEZE.1 * length,
-                height: 1.0,
+            let bump = |(centre, half_width): (f32, f32), height: f32| Squeeze {
+                centre: centre * length,
+                half_width: half_width * length,
+                height,
             };
-            g.count = 1;
+            g.squeezes[0] = bump(LIFT_SQUEEZE, LIFT_HEIGHT);
+            g.squeezes[1] = bump(SWISH_SQUEEZE, 1.0);
+            g.count = 2;
         } else {
             let wanted = (self.style.squeezes_per_s * length / fs).ceil() as usize;
             g.count = wanted.clamp(1, MAX_SQUEEZES);
@@ -444,21 +519,30 @@ impl Paper {
     /// Control-rate update for the [`CONTROL_BLOCK`] samples starting at the current one.
     fn control(&mut self) {
         let block = CONTROL_BLOCK as f32;
-        let t = self.played as f32 + block;
-        let relative = if self.played < self.clicks_until {
-            self.gesture.rate(t)
+        let t = self.played as f32;
+        let (now, next) = if self.played < self.clicks_until {
+            (self.gesture.rate(t), self.gesture.rate(t + block))
         } else {
-            0.0
+            (0.0, 0.0)
         };
-        self.rate_step = (self.mean_rate * relative - self.rate) / block;
-        self.rustle_step = (self.rustle_level * relative - self.rustle) / block;
+        let avalanche = self.avalanches.step(&mut self.rng);
+        let flutter = match &mut self.page {
+            Some(page) => page.flutter(t),
+            None => 1.0,
+        };
+        let target_rate = self.mean_rate * next * avalanche * flutter;
+        self.rate_step = (target_rate - self.rate) / block;
+        let drive = (next * avalanche.powf(RUSTLE_AVALANCHE_EXP)).max(0.0);
+        self.rustle_drive += self.rustle_smooth * (drive - self.rustle_drive);
+        let target_rustle = self.rustle_level * self.rustle_drive.sqrt() * flutter;
+        self.rustle_step = (target_rustle - self.rustle) / block;
+        let speed = (next - now).abs() / block * self.sample_rate * FLAP_SPEED_S;
+        self.flap_drive += self.flap_smooth * (speed - self.flap_drive);
+        self.flap_step = (self.flap_level * self.flap_drive - self.flap) / block;
         for c in &mut self.clicks {
             if c.amplitude.abs() < CLICK_FLOOR {
                 c.amplitude = 0.0;
             }
-        }
-        if let Some(page) = &mut self.page {
-            page.control(self.played as f32, self.sample_rate);
         }
     }
 }
@@ -474,6 +558,7 @@ impl TriggerSound for Paper {
             clicks_until: 0,
             level: 0.0,
             gesture: Gesture::default(),
+            avalanches: Avalanches::new(sample_rate),
             mean_rate: 0.0,
             rate: 0.0,
             rate_step: 0.0,
@@ -481,17 +566,23 @@ impl TriggerSound for Paper {
             next_click: 0.0,
             one_minus_alpha: 0.0,
             span_term: 0.0,
-            click_len: (1.0, 1.0),
-            reference_energy: 1.0,
+            click_len: 1.0,
             clicks: [Click::default(); MAX_CLICKS],
-            crack_highpass: Biquad::default(),
-            crack_lowpass: Biquad::default(),
-            sheet: [Resonator::default(); 2],
-            body: 0.0,
+            crack: Biquad::default(),
+            facets: ResonatorBank::default(),
             rustle_band: Biquad::default(),
+            rustle_level: 0.0,
+            rustle_drive: 0.0,
+            rustle_smooth: 0.0,
             rustle: 0.0,
             rustle_step: 0.0,
-            rustle_level: 0.0,
+            flap_lowpass: [OnePole::default(); 2],
+            flap_level: 0.0,
+            flap_drive: 0.0,
+            flap_smooth: 0.0,
+            flap: 0.0,
+            flap_step: 0.0,
+            highpass: OnePole::default(),
             page: None,
         }
     }
@@ -500,66 +591,72 @@ impl TriggerSound for Paper {
         let fs = self.sample_rate;
         let [density, size, stiffness, length] = e.character.map(|c| c.clamp(0.0, 1.0));
         self.rng = seeded(e.seed);
-        let length_s = log_map(length, LENGTH_RANGE_S);
-        let samples = length_s * fs;
         self.style = STYLES.get(e.variant).copied().unwrap_or(CRINKLE);
-        self.page = self.style.page_turn.then(|| {
-            let swish_len = SWISH_SHARE * samples;
+        let style = self.style;
+        let samples = log_map(length, style.length_range) * fs;
+        let block_s = CONTROL_BLOCK as f32 / fs;
+        self.page = style.page_turn.then(|| {
             let mut thump = Resonator::default();
             thump.tune(log_map(size, THUMP_HZ), THUMP_DECAY_PER_S, fs);
             let spread = 1.0 + jitter(&mut self.rng, FLUTTER_SPREAD);
             PageTurn {
-                swish_len,
-                low_hz: log_map(size, SWISH_LOW_HZ),
-                sweep: lerp(SWISH_SWEEP.0, SWISH_SWEEP.1, stiffness),
-                q: lerp(SWISH_Q.0, SWISH_Q.1, stiffness),
+                turn_len: samples,
                 flutter_phase: self.rng.random::<f32>() * TAU,
-                flutter_step: TAU * log_map(size, FLUTTER_HZ) * spread * CONTROL_BLOCK as f32 / fs,
+                flutter_step: TAU * log_map(size, FLUTTER_HZ) * spread * block_s,
                 flutter_depth: lerp(FLUTTER_DEPTH.0, FLUTTER_DEPTH.1, stiffness),
-                settle_at: swish_len as usize,
+                settle_at: samples as usize,
                 thump,
                 push_len: THUMP_PUSH_S * fs,
-                ..PageTurn::default()
+                thump_level: THUMP_LEVEL * style.loudest,
             }
         });
         self.played = 0;
         self.end = (samples + TAIL_S * fs) as usize;
-        self.clicks_until = match &self.page {
-            Some(page) => page.settle_at,
-            None => samples as usize,
-        };
+        self.clicks_until = samples as usize;
         self.level = e.intensity.clamp(0.0, 1.0);
         self.draw_gesture(samples);
-        self.mean_rate = self.style.rate_scale * log_map(density, DENSITY_RANGE_PER_S) / fs;
+        self.avalanches = Avalanches::new(fs);
+        self.mean_rate = style.rate_scale * log_map(density, DENSITY_RANGE_PER_S) / fs;
         self.rate = 0.0;
         self.rate_step = 0.0;
         self.hazard = 0.0;
         self.next_click = exponential(&mut self.rng);
-        self.one_minus_alpha = 1.0 - self.style.alpha;
-        self.span_term = 1.0 - self.style.energy_span.powf(self.one_minus_alpha);
-        let ms = |range: (f32, f32)| (range.0 * fs / 1000.0, range.1 * fs / 1000.0);
-        let (crisp, soft) = (ms(CRISP_CLICK_MS), ms(SOFT_CLICK_MS));
-        self.click_len = (
-            lerp(soft.0, crisp.0, stiffness),
-            lerp(soft.1, crisp.1, stiffness),
-        );
-        let reference_decay = (-1000.0 / (REFERENCE_CLICK_MS * fs)).exp();
-        self.reference_energy = 1.0 - reference_decay * reference_decay;
+        self.one_minus_alpha = 1.0 - style.alpha;
+        self.span_term = 1.0 - style.energy_span.powf(self.one_minus_alpha);
+        self.click_len = log_map(stiffness, CLICK_MS) * fs / 1000.0;
         self.clicks = [Click::default(); MAX_CLICKS];
-        self.crack_highpass = Biquad::highpass(CRACK_HIGHPASS_HZ, FRAC_1_SQRT_2, fs);
-        let lowpass = log_map(stiffness, CRACK_LOWPASS_HZ);
-        self.crack_lowpass = Biquad::lowpass(lowpass, FRAC_1_SQRT_2, fs);
-        let mode = log_map(size, SHEET_MODE_HZ) * (1.0 + jitter(&mut self.rng, SHEET_MODE_SPREAD));
-        let decay = log_map(stiffness, SHEET_DECAY_PER_S);
-        for (k, r) in self.sheet.iter_mut().enumerate() {
-            r.reset();
-            r.tune(mode * SHEET_MODE_RATIO.powi(k as i32), decay, fs);
+        self.crack = Biquad::bandpass(log_map(stiffness, CRACK_HZ), CRACK_Q, fs);
+        let facet = style.facet_scale * log_map(size, FACET_HZ);
+        let facet_decay = log_map(stiffness, FACET_DECAY_PER_S);
+        // Each mode's input gain `1 - r` (r its pole radius) over the bank's own `sin(w)`: a
+        // ring as loud as a one-pole of the same decay would pass.
+        let r = (-facet_decay / fs).exp();
+        self.facets.clear();
+        for (k, ratio) in FACET_RATIOS.iter().enumerate() {
+            let hz = facet * ratio * (1.0 + jitter(&mut self.rng, FACET_SPREAD));
+            let w = TAU * (hz / fs).min(0.49);
+            let gain = FACET_LEVEL * (1.0 - r) / w.sin();
+            self.facets.set_mode(k, hz, facet_decay, gain, fs);
         }
-        self.body = self.style.body * lerp(SHEET_BODY.0, SHEET_BODY.1, size);
-        self.rustle_band = Biquad::bandpass(log_map(stiffness, RUSTLE_HZ), RUSTLE_Q, fs);
+        self.rustle_band = Biquad::bandpass(RUSTLE_HZ, RUSTLE_Q, fs);
+        self.rustle_level = style.loudest * log_map(stiffness, RUSTLE_LEVEL);
+        self.rustle_drive = 0.0;
+        self.rustle_smooth = 1.0 - (-TAU * RUSTLE_SMOOTH_HZ * block_s).exp();
         self.rustle = 0.0;
         self.rustle_step = 0.0;
-        self.rustle_level = self.style.loudest * log_map(1.0 - stiffness, RUSTLE_LEVEL);
+        let flap_k = OnePole::coefficient(log_map(size, FLAP_HZ), fs);
+        for lp in &mut self.flap_lowpass {
+            lp.reset();
+            lp.set_coefficient(flap_k);
+        }
+        self.flap_level = style.loudest * style.flap_scale * log_map(size, FLAP_LEVEL);
+        self.flap_drive = 0.0;
+        self.flap_smooth = 1.0 - (-TAU * FLAP_SMOOTH_HZ * block_s).exp();
+        self.flap = 0.0;
+        self.flap_step = 0.0;
+        self.highpass.reset();
+        self.highpass
+            .set_coefficient(OnePole::coefficient(OUTPUT_HIGHPASS_HZ, fs));
     }
 
     fn render(&mut self, out: &mut [f32]) -> bool {
@@ -577,11 +674,11 @@ impl TriggerSound for Paper {
                 self.next_click = exponential(&mut self.rng);
                 self.spawn_click(None);
             }
-            if self
+            let landing = self
                 .page
                 .as_ref()
-                .is_some_and(|p| p.settle_at == self.played)
-            {
+                .is_some_and(|p| p.settle_at == self.played);
+            if landing {
                 self.spawn_click(Some(SLAP_ENERGY));
             }
             let mut burst = 0.0;
@@ -590,18 +687,21 @@ impl TriggerSound for Paper {
                 c.amplitude *= c.decay;
             }
             let noise = white(&mut self.rng);
-            let excitation = burst * noise;
-            let crack = self
-                .crack_lowpass
-                .process(self.crack_highpass.process(excitation));
-            let body: f32 = self.sheet.iter_mut().map(|r| r.process(excitation)).sum();
+            let crack = self.crack.process(burst * noise);
+            let mut ring = [0.0];
+            self.facets.process(&[crack], &mut ring);
             self.rustle += self.rustle_step;
             let rustle = self.rustle_band.process(noise) * self.rustle;
-            let page = match &mut self.page {
-                Some(p) => p.sample(self.played, noise),
+            self.flap += self.flap_step;
+            let flap_noise = self.flap_lowpass[0].process(noise);
+            let flap = self.flap_lowpass[1].process(flap_noise) * self.flap;
+            let thump = match &mut self.page {
+                Some(p) => p.thump(self.played),
                 None => 0.0,
             };
-            *o += soft_clip(self.level * (crack + self.body * body + rustle + page));
+            let sum = crack + ring[0] + rustle + flap + thump + DENORMAL_GUARD;
+            let high = sum - self.highpass.process(sum);
+            *o += soft_clip(self.level * high);
             self.played += 1;
         }
         self.played < self.end
@@ -617,6 +717,42 @@ mod tests {
     fn paper(variant: usize, character: [f32; 4], seed: u64) -> Vec<f32> {
         let seconds = log_map(character[3], LENGTH_RANGE_S) + TAIL_S;
         testkit::render::<Paper>(FS, &excitation(variant, character, seed), seconds)
+    }
+
+    /// Which layers a [`layers`] render keeps.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Layer {
+        /// The clicks and their facet rings only.
+        Clicks,
+        /// The rustle only.
+        Rustle,
+        /// The flap only.
+        Flap,
+    }
+
+    /// Renders a paper trigger (and its tail) with only one `layer` sounding.
+    fn layers(variant: usize, character: [f32; 4], seed: u64, layer: Layer) -> Vec<f32> {
+        let seconds = log_map(character[3], LENGTH_RANGE_S) + TAIL_S;
+        let mut voice = Paper::new(FS);
+        voice.start(&excitation(variant, character, seed));
+        if layer != Layer::Clicks {
+            voice.mean_rate = 0.0;
+            if let Some(page) = &mut voice.page {
+                page.thump_level = 0.0;
+                page.settle_at = usize::MAX;
+            }
+        }
+        if layer != Layer::Rustle {
+            voice.rustle_level = 0.0;
+        }
+        if layer != Layer::Flap {
+            voice.flap_level = 0.0;
+        }
+        let mut out = vec![0.0; (seconds * FS) as usize];
+        for chunk in out.chunks_mut(64) {
+            voice.render(chunk);
+        }
+        out
     }
 
     /// Detected clicks: onset sample and energy (sum of squares from 1 ms before the onset to
@@ -737,7 +873,9 @@ mod tests {
     fn click_energies_follow_a_power_law() {
         for (variant, name) in [(0, "Crinkle"), (1, "Crumple")] {
             let energies: Vec<f64> = (0..40)
-                .flat_map(|seed| clicks(&paper(variant, [0.1, 0.5, 0.5, 1.0], seed)))
+                .flat_map(|seed| {
+                    clicks(&layers(variant, [0.0, 0.5, 0.5, 1.0], seed, Layer::Clicks))
+                })
                 .map(|(_, e)| e)
                 .collect();
             let (alpha, lower, fitted) = fit_power_law(&energies);
@@ -757,33 +895,36 @@ mod tests {
         let seeds = 12;
         let character = [density, 0.5, 0.5, 1.0];
         let count: usize = (0..seeds)
-            .map(|seed| clicks(&paper(variant, character, seed)).len())
+            .map(|seed| clicks(&layers(variant, character, seed, Layer::Clicks)).len())
             .sum();
         count as f32 / (seeds as f32 * log_map(1.0, LENGTH_RANGE_S))
     }
 
     #[test]
     fn click_rate_follows_density() {
-        // One step of log(2) / log(100) on the Density control doubles the nominal rate.
-        let double = 2f32.ln() / 100f32.ln();
+        // One step of log(2) / log(range) on the Density control doubles the nominal rate.
+        let double = 2f32.ln() / (DENSITY_RANGE_PER_S.1 / DENSITY_RANGE_PER_S.0).ln();
         for (variant, name) in [(0, "Crinkle"), (1, "Crumple")] {
             let rates: Vec<f32> = (0..3)
                 .map(|k| detected_rate(variant, k as f32 * double))
                 .collect();
-            println!("{name}: detected {rates:.1?} clicks/s for nominal 5, 10, 20");
+            println!("{name}: detected {rates:.1?} clicks/s for nominal 12, 24, 48");
+            // Detection merges the clicks of one avalanche (a few ms apart), so the detected
+            // rate grows more slowly than the nominal one.
             for w in rates.windows(2) {
                 let ratio = w[1] / w[0];
-                assert!((1.4..=2.6).contains(&ratio), "{name}: {rates:?}");
+                assert!((1.25..=2.6).contains(&ratio), "{name}: {rates:?}");
             }
         }
     }
 
     #[test]
-    fn clicks_are_not_periodic() {
+    fn clicks_come_in_bursts() {
         for (variant, name) in [(0, "Crinkle"), (1, "Crumple")] {
             let mut gaps = Vec::new();
             for seed in 0..6 {
-                let onsets = clicks(&paper(variant, [0.3, 0.5, 0.5, 1.0], seed));
+                let x = layers(variant, [0.3, 0.5, 0.5, 1.0], seed, Layer::Clicks);
+                let onsets = clicks(&x);
                 gaps.extend(onsets.windows(2).map(|w| (w[1].0 - w[0].0) as f64));
             }
             let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
@@ -793,7 +934,9 @@ mod tests {
                 "{name}: {} gaps, coefficient of variation {cv:.2}",
                 gaps.len()
             );
-            assert!(cv > 0.5, "{name}: cv {cv}");
+            // A Poisson stream has a coefficient of variation of 1; squeezes and avalanches
+            // bunch the clicks beyond that, a periodic ticking would be far below.
+            assert!(cv > 1.1, "{name}: cv {cv}");
         }
     }
 
@@ -801,8 +944,8 @@ mod tests {
     fn page_turn_swishes_then_flutters() {
         for seed in 0..4 {
             let length = 0.8;
-            let x = paper(2, [0.2, 0.5, 0.5, length], seed);
-            let swish = (SWISH_SHARE * log_map(length, LENGTH_RANGE_S) * FS) as usize;
+            let x = layers(2, [0.2, 0.5, 0.5, length], seed, Layer::Rustle);
+            let swish = (log_map(length, PAGE_TURN.length_range) * FS) as usize;
             // Rise then fall: 10 envelope points over the swish.
             let env = testkit::envelope(&x[..swish], swish / 10);
             let peak = env.iter().fold(0.0f32, |m, &v| m.max(v));
@@ -812,7 +955,8 @@ mod tests {
                 env.iter().map(|v| v / peak).collect::<Vec<_>>()
             );
             assert!((2..=6).contains(&peak_at), "peak at {peak_at} of 10");
-            assert!(env[0] < 0.5 * peak && env[9] < 0.5 * peak);
+            // The lift rustles from the start; the page lands quietly.
+            assert!(env[0] < 0.7 * peak && env[9] < 0.5 * peak);
             // Flutter: the envelope's modulation spectrum (1 ms hops, relative to its 50 ms
             // average) peaks between 10 and 60 Hz.
             let fine = testkit::envelope(&x[swish / 4..swish], (FS / 1000.0) as usize);
@@ -911,6 +1055,80 @@ mod tests {
             let (soft, crisp) = (centroid(0.0), centroid(1.0));
             println!("{name}: centroid soft {soft:.0} Hz, crisp {crisp:.0} Hz");
             assert!(crisp > 1.2 * soft, "{name}");
+        }
+    }
+
+    /// Power in `low..high` Hz over the power in `reference` (a band of the same width in
+    /// octaves) of the clicks-only render, summed over seeds.
+    fn click_band_contrast(
+        variant: usize,
+        size: f32,
+        band: (f32, f32),
+        reference: (f32, f32),
+    ) -> f64 {
+        let (mut inside, mut outside) = (0.0, 0.0);
+        for seed in 0..4 {
+            let x = layers(variant, [0.6, size, 0.5, 0.5], seed, Layer::Clicks);
+            inside += testkit::band_power(&x, FS, band.0, band.1);
+            outside += testkit::band_power(&x, FS, reference.0, reference.1);
+        }
+        inside / outside
+    }
+
+    #[test]
+    fn clicks_ring_a_bright_facet_band() {
+        // Each click rings facet modes a few kHz up: at Size 0.5 the lowest sits at
+        // about 2.5 kHz (times the variant's facet scale). The third of an octave around it
+        // holds clearly more power than the third of an octave an octave below.
+        for (variant, name) in INFO.variants.iter().enumerate() {
+            let facet = STYLES[variant].facet_scale * log_map(0.5, FACET_HZ);
+            let third = 2f32.powf(1.0 / 6.0);
+            let band = (facet / third, facet * third);
+            let below = (band.0 / 2.0, band.1 / 2.0);
+            let contrast = click_band_contrast(variant, 0.5, band, below);
+            println!("{name}: facet band {facet:.0} Hz over the octave below: {contrast:.1}");
+            assert!(contrast > 2.0, "{name}: {contrast}");
+        }
+    }
+
+    #[test]
+    fn rustle_is_a_continuous_bright_band() {
+        for (variant, name) in INFO.variants.iter().enumerate() {
+            let x = layers(variant, [0.5, 0.5, 0.5, 0.5], 3, Layer::Rustle);
+            let length = (log_map(0.5, STYLES[variant].length_range) * FS) as usize;
+            // Most of its power within an octave around the rustle band.
+            let share = testkit::band_share(&x, FS, RUSTLE_HZ / 1.5, RUSTLE_HZ * 1.5);
+            // Continuous: 20 ms frames over the middle of the trigger are rarely silent.
+            let env = testkit::envelope(&x[length / 5..length * 4 / 5], (0.02 * FS) as usize);
+            let loudest = env.iter().fold(0.0f32, |m, &v| m.max(v));
+            let quiet =
+                env.iter().filter(|&&v| v < 0.03 * loudest).count() as f32 / env.len() as f32;
+            println!("{name}: rustle band share {share:.2}, silent frames {quiet:.2}");
+            assert!(share > 0.6, "{name}: {share}");
+            assert!(quiet < 0.25, "{name}: {quiet}");
+        }
+    }
+
+    #[test]
+    fn sheets_flap_a_few_hundred_hertz_low() {
+        for (variant, name) in [(0, "Crinkle"), (1, "Crumple")] {
+            let low = |size: f32| {
+                (0..4)
+                    .map(|seed| {
+                        let x = layers(variant, [0.5, size, 0.5, 0.5], seed, Layer::Flap);
+                        let all = testkit::band_power(&x, FS, 20.0, 20_000.0);
+                        (testkit::band_share(&x, FS, 20.0, 1_000.0), all)
+                    })
+                    .fold((0.0, 0.0), |a, b| (a.0 + b.0 / 4.0, a.1 + b.1))
+            };
+            let ((small_share, small), (large_share, large)) = (low(0.0), low(1.0));
+            println!(
+                "{name}: flap below 1 kHz: small sheet {small_share:.2}, large {large_share:.2}; \
+                 power large / small {:.1}",
+                large / small
+            );
+            assert!(small_share > 0.65 && large_share > 0.85 && large_share > small_share);
+            assert!(large > 1.2 * small);
         }
     }
 }
