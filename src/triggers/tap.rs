@@ -1,29 +1,35 @@
 //! Tap: fingertip and fingernail tapping on objects of different materials, close-miked.
 //!
 //! A real tap is a contact transient plus a heavily damped, dense, inharmonic ring of the
-//! object and of the surface it rests on. Each hit here sums three parts:
+//! object and of the surface it rests on. Each hit sums the object's modes heard through the
+//! contact, the strike's noise and the support's low mode, and no two hits are alike:
 //!
 //! - **The object's modes** (modal synthesis, van den Doel & Pai 1998 "The sounds of physical
 //!   shapes"; van den Doel, Kry & Pai 2001 "FoleyAutomatic: physically-based sound effects for
 //!   interactive simulation and animation"): a bank of exponentially decaying resonators at the
 //!   material's inharmonic mode ratios (free bar, Chladni plate, ring modes of a glass or a
 //!   mug). Mode `k` decays at `pi f1 tan(phi) (f_k / f1)^g`: `g = 1` is van den Doel's
-//!   constant-Q internal friction (wood, plastic), smaller `g` lets the upper partials of glass
-//!   and metal ring on, as measured on real struck glasses and plates. Nearly symmetric objects
-//!   (a glass, a tin) split each mode into a beating pair (Rossing 2000 "Science of
-//!   Percussion Instruments"). A loss floor stands for the support holding the object, so
+//!   constant-Q internal friction (wood, plastic); a material's frequency-damping law is its
+//!   signature (Djoharian 2000 "Shape and material design in physical modeling sound
+//!   synthesis"; Ren, Yeh & Lin 2013 "Example-guided physically based modal sound synthesis"),
+//!   and a smaller `g` lets the upper partials of glass and metal ring on. Nearly symmetric
+//!   objects (a glass, a tin) split each mode into a beating pair (Rossing 1991 "Acoustics of
+//!   the glass harmonica"). A loss floor stands for the support holding the object, so
 //!   nothing rings longer than [`LONGEST_T60_S`].
 //! - **No two hits alike**: each hit moves the whole object's tuning (another spot, another
-//!   glass) and each mode's tuning, amplitude and decay a little, like Cook's randomised modal
-//!   and PhISEM models (Cook 2002 "Real Sound Synthesis for Interactive Applications",
-//!   ch. 8 and 12). Identical repeated tonal hits are heard as music, not as tapping.
+//!   glass) and each mode's tuning, amplitude and decay a little, as Cook's randomised modal
+//!   and PhISEM models do (Cook 2002 "Real Sound Synthesis for Interactive Applications").
+//!   Identical repeated tonal hits are heard as music, not as tapping.
 //! - **The contact**: the finger's force is an asymmetric pulse, a fast rise and an exponential
-//!   release (a heavily damped Hunt & Crossley 1975 contact, as in Avanzini & Rocchesso 2001
-//!   "Modeling collision sounds: non-linear contact force"); its spectrum, two one-pole
-//!   low-passes at `1 / (2 pi tau)` and `1 / (2 pi tau share)`, filters the ring. A fingertip
-//!   pad releases slowly (dull), a nail quickly (bright). The strike itself is heard as a burst
-//!   of band-passed noise (Farnell 2010 "Designing Sound", ch. on impacts; Cook's PhISEM
-//!   excitation): a low, few-ms thud for a pad, a short bright click for a nail.
+//!   release (a heavily damped Hunt & Crossley 1975 contact, "Coefficient of restitution
+//!   interpreted as damping in vibroimpact", as used by Avanzini & Rocchesso 2001 "Modeling
+//!   collision sounds: non-linear contact force"); its spectrum, two one-pole low-passes at
+//!   `1 / (2 pi tau)` and `1 / (2 pi tau share)`, filters the ring. A fingertip pad releases
+//!   slowly (dull), a nail quickly (bright).
+//! - **The strike's noise**: the abrupt contact itself radiates a short broadband burst beside
+//!   the modes (the "acceleration noise" of Chadwick, Zheng & James 2012 "Precomputed
+//!   acceleration noise for improved rigid-body sound"; Cook's PhISEM noise excitation), here
+//!   band-passed noise: a low, few-ms thud for a pad, a short bright click for a nail.
 //! - **The support**: the table or hand the object rests on adds a heavily damped low mode
 //!   (100-200 Hz), the weight a close microphone picks up; a hollow box rings its air cavity
 //!   (a Helmholtz-like mode below its wall modes) instead.
@@ -471,7 +477,7 @@ impl TriggerSound for Tap {
         let contact_s = log_map(hardness, CONTACT_S)
             * intensity.max(MIN_CONTACT_INTENSITY).powf(HERTZ_EXPONENT)
             * (1.0 + jitter(rng, CONTACT_JITTER));
-        let strike =
+        let strike_point =
             (log_map(position, STRIKE_POINT) + jitter(rng, POSITION_JITTER)).clamp(0.0, 1.0);
         let fundamental = material.fundamental_hz
             * SIZE_SPAN.powf(1.0 - 2.0 * size)
@@ -500,7 +506,7 @@ impl TriggerSound for Tap {
             PI * fundamental * loss * (freq / fundamental).powf(material.decay_exponent)
         };
         for (k, m) in material.modes.iter().enumerate() {
-            let shape = (PI * (k + 1) as f32 * strike).sin().abs();
+            let shape = (PI * (k + 1) as f32 * strike_point).sin().abs();
             let weight = m.weight * (1.0 - POSITION_DEPTH + POSITION_DEPTH * shape);
             let freq = fundamental * m.ratio * (1.0 + jitter(rng, TUNING_JITTER));
             let amplitude = weight * rng.random_range(AMPLITUDE_FLOOR..1.0);
@@ -672,8 +678,8 @@ mod tests {
     }
 
     /// The strike is heard: its noise carries a share of the first 5 ms of every material and
-    /// peaks within 20 dB of the ring, a nail's click stands out more (a higher peak against the ring's) than a pad's
-    /// thud, and the noise is gone after 30 ms.
+    /// peaks within 20 dB of the ring, a nail's click stands out more (a higher peak against
+    /// the ring's) than a pad's thud, and the noise is gone after 30 ms.
     #[test]
     fn strike_noise_is_audible_and_short() {
         let early = (FS * 0.005) as usize;
@@ -704,15 +710,18 @@ mod tests {
         }
     }
 
-    /// A close-miked tap has weight: the support's (or the cavity's) low mode puts a real share
-    /// of the hit's energy below 300 Hz on every material.
+    /// A close-miked tap has weight: the support's (or the cavity's) low mode puts energy below
+    /// 300 Hz on every material, a large share of it on the dull ones (wood, plastic, ceramic,
+    /// the box), whose ring is short, and a small one under the long rings of glass and metal.
     #[test]
     fn weight_below_300_hz() {
-        for variant in 0..INFO.variants.len() {
+        /// Least share below 300 Hz, per variant.
+        const LEAST: [f64; 6] = [0.1, 0.004, 0.1, 0.004, 0.1, 0.1];
+        for (variant, least) in LEAST.into_iter().enumerate() {
             let x = testkit::render::<Tap>(FS, &tap(variant, MEDIUM, 6), 0.3);
             let low = testkit::band_share(&centred(&x), FS, 20.0, 300.0);
             println!("{}: share below 300 Hz {low:.3}", INFO.variants[variant]);
-            assert!((0.002..0.9).contains(&low), "low share {low}");
+            assert!((least..0.9).contains(&low), "low share {low}");
         }
     }
 
@@ -790,8 +799,9 @@ mod tests {
         assert!(edge > 1.1 * centre);
     }
 
-    /// Peaks stay below 1 (0.25-0.7 for medium controls), the output is finite, and `render` returns
-    /// false once the tap has died away, then adds nothing.
+    /// Peaks stay below 1 (0.25-0.7 for medium controls), the output is finite and never
+    /// subnormal (modes are stopped before they decay that far), and `render` returns false
+    /// once the tap has died away, then adds nothing.
     #[test]
     fn levels_and_ending() {
         for variant in 0..INFO.variants.len() {
