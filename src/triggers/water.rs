@@ -492,7 +492,7 @@ pub struct Water {
     radius_m: f32,
     /// Spread of bubble radii (octaves, both ways).
     radius_spread: f32,
-    /// Median peak of a rain bubble.
+    /// Median peak of a rain bubble (a droplet: its one bubble's peak).
     bubble_level: f32,
     /// Mean heavy drops per sample.
     drops_per_sample: f32,
