@@ -44,7 +44,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
     controls: [
         ControlInfo {
             name: "Drop size",
-            description: "Size of the drops: small drops tick brightly and plink high, large ones land with a duller, longer thud and a lower bloop (bubbles of 1 to 5 mm in rain, 1.8 to 4.5 mm for a droplet).",
+            description: "Size of the drops: small drops tick brightly and plink high, large ones land with a duller, longer thud and a lower bloop (bubbles of 1 to 5 mm in rain, 1.8 to 4 mm for a droplet).",
         },
         ControlInfo {
             name: "Density",
@@ -66,7 +66,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
 const RADIUS_M: (f32, f32) = (0.001, 0.005);
 /// A droplet's bubble radius (m) at Drop size 0 and 1 (logarithmic): a drip from a tap or a
 /// ceiling is a large drop, and its bubble rings long enough to be heard as a plink.
-const DROPLET_RADIUS_M: (f32, f32) = (0.0018, 0.0045);
+const DROPLET_RADIUS_M: (f32, f32) = (0.0018, 0.004);
 /// Smallest and largest radius (m) a bubble may have after its random spread.
 const RADIUS_LIMITS_M: (f32, f32) = (0.0006, 0.008);
 /// Pitch constant (m/s): a bubble of radius `r` rings at `PITCH_CONSTANT / r` Hz.
@@ -492,7 +492,7 @@ pub struct Water {
     radius_m: f32,
     /// Spread of bubble radii (octaves, both ways).
     radius_spread: f32,
-    /// Median peak of a rain bubble.
+    /// Median peak of a rain bubble (a droplet: its one bubble's peak).
     bubble_level: f32,
     /// Mean heavy drops per sample.
     drops_per_sample: f32,
