@@ -42,6 +42,9 @@ const CRINKLE_DENSITY_RANGE_PER_S: (f32, f32) = (15.0, 372.0);
 const PAGE_DENSITY_RANGE_PER_S: (f32, f32) = (20.0, 120.0);
 /// Crumpling duration (s); the Length control maps onto it logarithmically.
 const LENGTH_RANGE_S: (f32, f32) = (0.6, 3.0);
+/// Crinkling duration (s): light crinkling is brief, and long overlapping crinkles read as a
+/// crackling fire.
+const CRINKLE_LENGTH_RANGE_S: (f32, f32) = (0.6, 2.2);
 /// Page turn duration (s); the Length control maps onto it logarithmically (a page turn that
 /// drags on reads as a crackling fire, one much quicker as a flap).
 const PAGE_LENGTH_RANGE_S: (f32, f32) = (0.55, 1.1);
@@ -104,8 +107,9 @@ const MAX_CLICKS: usize = 16;
 const CLICK_FLOOR: f32 = 1e-6;
 /// Most squeezes (rate bumps) in one gesture.
 const MAX_SQUEEZES: usize = 24;
-/// Offset added to and removed from filter states so that decays end at zero rather than in
-/// the denormal range.
+/// Floor of the click noise amplitude: a trace of noise (far below hearing) keeps the crack
+/// band-pass, the facet rings and the output high-pass out of the denormal range between
+/// clicks.
 const DENORMAL_GUARD: f32 = 1e-18;
 
 /// Page turn: the lift crinkle squeeze, as (centre, half width) in shares of the trigger.
@@ -152,7 +156,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
         },
         ControlInfo {
             name: "Length",
-            description: "How long the paper is handled: 0.6 s to 3 s (a page turn 0.55 s to 1.1 s).",
+            description: "How long the paper is handled: 0.6 s to 3 s (crinkling to 2.2 s, a page turn 0.55 s to 1.1 s).",
         },
     ],
     sustained: true,
@@ -188,16 +192,16 @@ struct Style {
 
 /// Light crinkling: quick small squeezes, smaller facets (higher rings), little flapping.
 const CRINKLE: Style = Style {
-    alpha: 1.5,
+    alpha: 1.38,
     energy_span: 1_600.0,
     loudest: 3.5,
     density_range: CRINKLE_DENSITY_RANGE_PER_S,
     squeezes_per_s: 3.0,
     squeeze_s: (0.06, 0.25),
     floor: 0.03,
-    facet_scale: 1.2,
+    facet_scale: 1.06,
     flap_scale: 0.7,
-    length_range: LENGTH_RANGE_S,
+    length_range: CRINKLE_LENGTH_RANGE_S,
     page_turn: false,
 };
 
@@ -692,7 +696,7 @@ impl TriggerSound for Paper {
                 c.amplitude *= c.decay;
             }
             let noise = white(&mut self.rng);
-            let crack = self.crack.process(burst * noise);
+            let crack = self.crack.process((burst + DENORMAL_GUARD) * noise);
             let mut ring = [0.0];
             self.facets.process(&[crack], &mut ring);
             self.rustle += self.rustle_step;
@@ -704,7 +708,7 @@ impl TriggerSound for Paper {
                 Some(p) => p.thump(self.played),
                 None => 0.0,
             };
-            let sum = crack + ring[0] + rustle + flap + thump + DENORMAL_GUARD;
+            let sum = crack + ring[0] + rustle + flap + thump;
             let high = sum - self.highpass.process(sum);
             *o += soft_clip(self.level * high);
             self.played += 1;
@@ -902,7 +906,7 @@ mod tests {
         let count: usize = (0..seeds)
             .map(|seed| clicks(&layers(variant, character, seed, Layer::Clicks)).len())
             .sum();
-        count as f32 / (seeds as f32 * log_map(1.0, LENGTH_RANGE_S))
+        count as f32 / (seeds as f32 * log_map(1.0, STYLES[variant].length_range))
     }
 
     #[test]
