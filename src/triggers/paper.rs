@@ -194,7 +194,7 @@ struct Style {
 const CRINKLE: Style = Style {
     alpha: 1.38,
     energy_span: 1_600.0,
-    loudest: 3.5,
+    loudest: 3.2,
     density_range: CRINKLE_DENSITY_RANGE_PER_S,
     squeezes_per_s: 3.0,
     squeeze_s: (0.06, 0.25),
