@@ -24,7 +24,21 @@ from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-JUDGE = os.path.join(ROOT, "..", "shared", "tools", "judge.py")
+
+
+def find_judge():
+    """The judge: $TINGLE_JUDGE, or shared/tools/judge.py beside the checkout or above it."""
+    if os.environ.get("TINGLE_JUDGE"):
+        return os.environ["TINGLE_JUDGE"]
+    folder = ROOT
+    while os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+        candidate = os.path.join(folder, "shared", "tools", "judge.py")
+        if os.path.exists(candidate):
+            return candidate
+    sys.exit("judge.py not found: set TINGLE_JUDGE to its path")
+
+
 VENV_PYTHON = os.path.expanduser("~/.cache/judge-venv/bin/python")
 
 TAP_WOOD = ["Tap", "Knock", "Wood block", "Wood"]
@@ -100,7 +114,7 @@ def render(binary, path, scene_json, seconds):
 def judge(paths, expected):
     """The judge's JSON verdict on every file in `paths`, with `expected` labels."""
     python = VENV_PYTHON if os.path.exists(VENV_PYTHON) else sys.executable
-    out = subprocess.run([python, JUDGE, *paths, "--json", "--peak", "-1", "--top", "5",
+    out = subprocess.run([python, find_judge(), *paths, "--json", "--peak", "-1", "--top", "5",
                           "--expect", ",".join(expected)],
                          check=True, capture_output=True, text=True).stdout
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
