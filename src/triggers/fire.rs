@@ -20,7 +20,7 @@
 //!   in short puffs.
 //!
 //! The variants: a campfire (open air: lively, bright crackles over a full roar), a fireplace
-//! (enclosed and warmer: a deeper, louder roar under fewer, duller crackles) and embers (hardly
+//! (enclosed and warmer: more deep roar under fewer, duller crackles) and embers (hardly
 //! a flame: a faint roar, sparse small ticks, a faint hiss).
 //!
 //! A trigger is a stretch of fire that fades in and out; at the layer's default rate (one a
@@ -204,7 +204,7 @@ const STYLES: [Style; 3] = [
         roar_hz: 180.0,
         hiss: 1.0,
     },
-    // Fireplace: enclosed and warmer, a deeper and louder roar, fewer and duller crackles.
+    // Fireplace: enclosed and warmer, more deep roar, fewer and duller crackles.
     Style {
         rate: 0.45,
         crackle: 0.8,
@@ -212,7 +212,7 @@ const STYLES: [Style; 3] = [
         duration_s: 0.004,
         pops: 0.15,
         snap_hz: (1200.0, 5000.0),
-        roar: 1.3,
+        roar: 1.1,
         roar_hz: 130.0,
         hiss: 0.5,
     },
@@ -779,8 +779,9 @@ mod tests {
         assert!(high > 10.0 * low);
     }
 
-    /// The variants differ as fires do: a fireplace roars deeper and louder than a campfire
-    /// and crackles less often; embers hardly roar and crackle less often too.
+    /// The variants differ as fires do: a fireplace roars deeper than a campfire, with more
+    /// power below 120 Hz, and crackles less often; embers hardly roar and crackle less often
+    /// too.
     #[test]
     fn variants_differ() {
         let roar = |variant: usize| -> Vec<f32> {
@@ -796,10 +797,14 @@ mod tests {
         let (campfire, fireplace, embers) = (roar(0), roar(1), roar(2));
         let centroids = [&campfire, &fireplace].map(|x| testkit::spectral_centroid(x, FS));
         let levels = [&campfire, &fireplace, &embers].map(|x| testkit::rms(x));
+        let deep = [&campfire, &fireplace].map(|x| testkit::band_power(x, FS, 20.0, 120.0));
         let counts = [0, 1, 2].map(crackles);
-        println!("roar centroids {centroids:?} Hz, roar levels {levels:?}, crackles {counts:?}");
+        println!(
+            "roar centroids {centroids:?} Hz, levels {levels:?}, below 120 Hz {deep:?}, \
+             crackles {counts:?}"
+        );
         assert!(centroids[1] < 0.85 * centroids[0]);
-        assert!(levels[1] > levels[0] && levels[2] < 0.5 * levels[0]);
+        assert!(deep[1] > 1.1 * deep[0] && levels[2] < 0.5 * levels[0]);
         assert!(counts[0] > counts[1] && counts[0] > counts[2]);
     }
 
