@@ -41,7 +41,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
     controls: [
         ControlInfo {
             name: "Crackle",
-            description: "How often the wood crackles, from about 1.5 to 30 times a second.",
+            description: "How often the wood crackles, from about once to 30 times a second.",
         },
         ControlInfo {
             name: "Lapping",
@@ -60,7 +60,8 @@ pub const INFO: FamilyInfo = FamilyInfo {
 };
 
 /// Nominal crackles per second at Crackle 0 and 1 (logarithmic in between), before the
-/// variant's multiplier.
+/// variant's multiplier. The wandering activity lets through about half of it when crackles
+/// are sparse (a gap drawn in a calm moment outlasts the calm) and nearly all when dense.
 const CRACKLE_RATE_RANGE: (f32, f32) = (2.0, 40.0);
 /// Length of the stretch of fire (s) at Length 0 and 1 (logarithmic in between).
 const LENGTH_RANGE_S: (f32, f32) = (1.0, 20.0);
@@ -194,7 +195,7 @@ struct Style {
 const STYLES: [Style; 3] = [
     // Campfire: open air, lively bright crackle over a full roar.
     Style {
-        rate: 1.0,
+        rate: 0.7,
         crackle: 1.0,
         level_spread: 1.3,
         duration_s: 0.004,
@@ -202,7 +203,7 @@ const STYLES: [Style; 3] = [
         snap_hz: (1500.0, 9000.0),
         roar: 1.0,
         roar_hz: 180.0,
-        hiss: 1.0,
+        hiss: 0.8,
     },
     // Fireplace: enclosed and warmer, more deep roar, fewer and duller crackles.
     Style {
@@ -565,9 +566,9 @@ mod tests {
     const MIDDLE: [f32; 4] = [0.5; 4];
     /// The part of a 20 s stretch (Length 1) clear of the fades (s).
     const STEADY_S: (f32, f32) = (0.5, 19.0);
-    /// Share of the nominal rate the crackles reach on average: a gap drawn in a calm moment
-    /// is long and outlasts the calm.
-    const ACTIVITY_RATE_SHARE: f32 = 0.72;
+    /// Least and most share of the nominal rate the crackles reach on average: a gap drawn in
+    /// a calm moment is long and outlasts the calm (the more so, the sparser the crackles).
+    const ACTIVITY_RATE_SHARE: (f32, f32) = (0.45, 1.05);
 
     /// The steady part of a 20 s fire of `variant` with `character` (Length is set to 1).
     fn steady(variant: usize, character: [f32; 4], seed: u64) -> Vec<f32> {
@@ -682,7 +683,7 @@ mod tests {
     #[test]
     fn crackle_levels_are_heavy_tailed() {
         // Sparse crackles (Crackle 0), so that they seldom overlap.
-        let peaks: Vec<f32> = (0..6)
+        let peaks: Vec<f32> = (0..12)
             .flat_map(|seed| crackle_peaks(&crackles_only(0.0, seed)))
             .collect();
         let median = quantile(&peaks, 0.5);
@@ -700,13 +701,13 @@ mod tests {
     }
 
     /// The detected crackle rate follows the Crackle control's mapping (at the share the
-    /// activity lets through), within 20 % where crackles seldom run together, and rises with
-    /// it throughout.
+    /// activity lets through) where crackles seldom run together, and rises with it
+    /// throughout.
     #[test]
     fn crackle_rate_follows_control() {
         let mut last = 0.0;
         for crackle in [0.0, 0.25, 0.5, 1.0] {
-            let expected = log_map(crackle, CRACKLE_RATE_RANGE) * ACTIVITY_RATE_SHARE;
+            let expected = log_map(crackle, CRACKLE_RATE_RANGE) * STYLES[0].rate;
             // Enough seeds for some 300 crackles: the activity makes the count vary.
             let seeds = (300.0 / (expected * (STEADY_S.1 - STEADY_S.0))).ceil() as u64;
             let count: usize = (0..seeds)
@@ -715,7 +716,11 @@ mod tests {
             let rate = count as f32 / (seeds as f32 * (STEADY_S.1 - STEADY_S.0));
             println!("Crackle {crackle}: {rate:.2} per second (mapping {expected:.2})");
             if crackle <= 0.25 {
-                assert!((rate / expected - 1.0).abs() < 0.2, "{rate} vs {expected}");
+                let share = rate / expected;
+                assert!(
+                    (ACTIVITY_RATE_SHARE.0..ACTIVITY_RATE_SHARE.1).contains(&share),
+                    "{rate} vs {expected}"
+                );
             }
             assert!(rate > last);
             last = rate;
