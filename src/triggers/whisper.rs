@@ -41,7 +41,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
         },
         ControlInfo {
             name: "Voice size",
-            description: "How large the whisperer sounds: formants from 25 % above to 10 % below a woman's.",
+            description: "How large the whisperer sounds: formants from 30 % above to 5 % below a woman's.",
         },
         ControlInfo {
             name: "Sibilance",
@@ -65,7 +65,7 @@ const LENGTH_JITTER: f32 = 0.15;
 /// A phrase ends once less than this (s) of it is left; a syllable is never shorter.
 const MIN_SYLLABLE_S: f32 = 0.12;
 /// Formant frequency multiplier at Voice size 0 (small) and 1 (large), linear in between.
-const FORMANT_SCALE_RANGE: (f32, f32) = (1.25, 0.9);
+const FORMANT_SCALE_RANGE: (f32, f32) = (1.3, 0.95);
 /// Length (s) of a breath group (speech between inhales), random in the range.
 const BREATH_GROUP_S: (f32, f32) = (1.5, 3.5);
 
@@ -213,7 +213,7 @@ const STYLES: [Style; 3] = [
     // Breathy: wider formants, breath under the vowels, more inhales.
     Style {
         voice: 1.0,
-        bandwidth: 1.1,
+        bandwidth: 1.0,
         aspiration: 0.2,
         consonants: 0.9,
         proximity: 0.0,
