@@ -19,9 +19,12 @@
 //! vowel's formants. Syllables rise and fall smoothly (no gates), stress and length vary at
 //! random, and breath groups are separated by soft inhales. The syllables never form words.
 //!
-//! Variants: Soft is the plain whisper; Close adds the low-mid body of a mouth near the ear
-//! (proximity effect), sharper formants and the odd mouth click; Breathy widens the formants,
-//! lets breath noise through under the vowels and breathes in more often.
+//! Variants: Soft is the plain whisper with subdued consonants; Close adds the low-mid body of
+//! a mouth near the ear (a microphone's or ear's proximity effect) and mouth clicks; Breathy
+//! lets breath noise through under the vowels and opens every phrase with an inhale.
+//!
+//! Phrases are short by default (0.8 s, one a second at the layer's default rate), with
+//! pauses between them, as whispered speech comes in breath groups.
 
 use super::{
     CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound,
@@ -92,7 +95,7 @@ const UPPER_FORMANTS_HZ: [f32; 2] = [3900.0, 4800.0];
 const WHISPER_F1_SHIFT_HZ: f32 = 150.0;
 /// Formants of the neutral vowel (Hz, whispered) the first syllable glides from.
 const NEUTRAL_HZ: [f32; FORMANTS] = [700.0, 1600.0, 2700.0, 3900.0, 4800.0];
-/// Whispered formant bandwidths (Hz) F1..F5, before the variant's multiplier: wider than
+/// Whispered formant bandwidths (Hz) F1..F5: wider than
 /// voiced ones, F1 most, as the open glottis couples the tract to the lungs and damps it.
 const BANDWIDTHS_HZ: [f32; FORMANTS] = [250.0, 200.0, 250.0, 300.0, 400.0];
 /// Random spread (fraction, ±) of each syllable's formants around the vowel's.
@@ -167,15 +170,13 @@ const BREATH_RMS: f32 = 0.1;
 /// corner frequency (pi / (2 sqrt 2)).
 const BUTTERWORTH_NOISE_BANDWIDTH: f32 = 1.11;
 /// Corner (Hz) of the low-pass whose output the proximity effect adds back.
-const PROXIMITY_HZ: f32 = 400.0;
+const PROXIMITY_HZ: f32 = 700.0;
 
 /// How a variant shapes the whisper.
 #[derive(Debug, Clone, Copy)]
 struct Style {
     /// Level (0..1) of the vowels.
     voice: f32,
-    /// Multiplier on the whispered formant bandwidths (> 1: less formant focus).
-    bandwidth: f32,
     /// Breath noise under the vowels, relative to the vowel level (0..1).
     aspiration: f32,
     /// Level multiplier (0..1) of the consonants.
@@ -193,7 +194,6 @@ const STYLES: [Style; 3] = [
     // Soft: a gentle whisper, consonants a little subdued.
     Style {
         voice: 1.0,
-        bandwidth: 1.0,
         aspiration: 0.0,
         consonants: 0.8,
         proximity: 0.0,
@@ -203,17 +203,15 @@ const STYLES: [Style; 3] = [
     // Close: intimate, more low-mid body, the odd mouth click.
     Style {
         voice: 0.9,
-        bandwidth: 1.0,
         aspiration: 0.0,
         consonants: 1.0,
-        proximity: 1.5,
-        clicks: 0.25,
+        proximity: 2.0,
+        clicks: 0.5,
         inhale: 0.9,
     },
     // Breathy: wider formants, breath under the vowels, more inhales.
     Style {
         voice: 1.0,
-        bandwidth: 1.0,
         aspiration: 0.2,
         consonants: 0.9,
         proximity: 0.0,
@@ -531,7 +529,7 @@ pub struct Whisper {
     tract: [FormantResonator; FORMANTS],
     /// Current formant frequencies (Hz).
     formant_hz: [f32; FORMANTS],
-    /// Pole radii of the formants (bandwidths of the variant and voice size).
+    /// Pole radii of the formants (from their bandwidths).
     radius: [f32; FORMANTS],
     /// Last tract output, for the radiation's first difference.
     last_tract: f32,
@@ -782,7 +780,7 @@ impl TriggerSound for Whisper {
         };
         self.last_vowel = self.rng.random_range(0..VOWELS_HZ.len());
         self.formant_hz = NEUTRAL_HZ.map(|f| f * self.formant_scale);
-        self.radius = BANDWIDTHS_HZ.map(|b| (-PI * b * self.style.bandwidth / fs).exp());
+        self.radius = BANDWIDTHS_HZ.map(|b| (-PI * b / fs).exp());
         let tract_noise = TRACT_NOISE_GAIN * (REFERENCE_RATE / fs).sqrt();
         self.tract_gain = gain * self.style.voice * VOWEL_RMS / (WHITE_POWER.sqrt() * tract_noise);
         self.consonant_gain = 0.0;
