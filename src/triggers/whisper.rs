@@ -689,15 +689,13 @@ impl Whisper {
         if art.source == Source::Tract {
             return;
         }
+        // A smaller mouth moves the whole band up and widens it in proportion.
         let (centre, bandwidth) = art.band_hz;
-        let centre = (centre * self.formant_scale).min(0.45 * self.sample_rate);
-        self.consonant[0].retune(&Biquad::bandpass(
-            centre,
-            centre / bandwidth,
-            self.sample_rate,
-        ));
+        let (centre, bandwidth) = (centre * self.formant_scale, bandwidth * self.formant_scale);
+        let q = centre / bandwidth;
+        self.consonant[0].retune(&Biquad::bandpass(centre, q, self.sample_rate));
         // A band-pass of bandwidth B passes about pi B / fs of white noise's power.
-        let power = WHITE_POWER * PI * bandwidth * self.formant_scale / self.sample_rate;
+        let power = WHITE_POWER * PI * bandwidth / self.sample_rate;
         self.consonant_gain = self.intensity * CONSONANT_RMS / power.min(WHITE_POWER).sqrt();
     }
 
