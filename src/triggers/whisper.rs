@@ -52,7 +52,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
         },
         ControlInfo {
             name: "Length",
-            description: "How long each whispered phrase lasts, from a fifth of a second (a syllable or two) to 3.2 s.",
+            description: "How long each whispered phrase lasts, from 0.3 s (a syllable or two) to 2.4 s.",
         },
     ],
     sustained: true,
@@ -60,9 +60,9 @@ pub const INFO: FamilyInfo = FamilyInfo {
 
 /// Syllables per second at Pace 0 and 1 (linear in between).
 const PACE_RANGE: (f32, f32) = (2.0, 7.0);
-/// Phrase length (s) at Length 0 and 1 (logarithmic in between: 0.8 s in the middle, which
+/// Phrase length (s) at Length 0 and 1 (logarithmic in between: 0.85 s in the middle, which
 /// at the layer's default rate of one phrase a second leaves short pauses between phrases).
-const LENGTH_RANGE_S: (f32, f32) = (0.2, 3.2);
+const LENGTH_RANGE_S: (f32, f32) = (0.3, 2.4);
 /// Random spread (fraction, ±) of each phrase's length around Length.
 const LENGTH_JITTER: f32 = 0.15;
 /// A phrase ends once less than this (s) of it is left; a syllable is never shorter.
@@ -888,7 +888,8 @@ mod tests {
         frames[frames.len() / 2]
     }
 
-    /// Frequency (Hz) of the strongest syllable-rate modulation: the peak between 1 and 15 Hz
+    /// Frequency (Hz) of the strongest syllable-rate modulation: the peak between 1.4 Hz (70 %
+    /// of the slowest pace; phrase and breath-group rhythms lie below) and 15 Hz
     /// of the spectrum of the 5 ms level in dB (mean removed), smoothed over +-0.4 Hz. In dB,
     /// as loudness is heard, the dips between syllables count and the louder open vowels do
     /// not drown them.
@@ -905,7 +906,7 @@ mod tests {
         let bin_hz = FS / hop as f32 / (2 * (spectrum.len() - 1)) as f32;
         let half = (0.4 / bin_hz) as usize;
         let smoothed = |k: usize| spectrum[k - half..=k + half].iter().sum::<f64>();
-        let band = (1.0 / bin_hz) as usize..(15.0 / bin_hz) as usize;
+        let band = (1.4 / bin_hz) as usize..(15.0 / bin_hz) as usize;
         let peak = band
             .max_by(|&a, &b| smoothed(a).total_cmp(&smoothed(b)))
             .unwrap();
