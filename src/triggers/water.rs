@@ -52,7 +52,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
         },
         ControlInfo {
             name: "Length",
-            description: "How long each stretch of rain (or a droplet's faint drizzle) lasts, from 1.5 s to 8 s; longer stretches overlap into heavier rain.",
+            description: "How long each stretch of rain lasts, from 1.5 s to 8 s (longer stretches overlap into heavier rain), or a droplet's faint drizzle, from 0.8 s to 2 s.",
         },
         ControlInfo {
             name: "Brightness",
@@ -87,6 +87,10 @@ const DENSITY_PER_S: (f32, f32) = (1.0, 400.0);
 /// Stretch length (s) at Length 0 and 1 (logarithmic in between). The shortest still spans the
 /// second between two triggers at the layer's default rate, with room for both fades.
 const LENGTH_S: (f32, f32) = (1.5, 8.0);
+/// A droplet's length (s) at Length 0 and 1 (logarithmic in between): its drizzle is only the
+/// wet air around one drip, about a second at the default, where two drips a second apart just
+/// meet. Short, because droplets are often scattered, every one through a placer of its own.
+const DROPLET_LENGTH_S: (f32, f32) = (0.8, 2.0);
 /// Fade (s) in and out of every stretch of grain and wash (at most half the stretch).
 const FADE_S: f32 = 0.25;
 /// Most bubbles ringing at once; a new one replaces the quietest when all are busy.
@@ -166,6 +170,8 @@ const GRAIN: [GrainClass; 3] = [
         tilt: -1.0,
     },
 ];
+/// The grain class a droplet's drizzle is made of (the middle one, 1.2-6 kHz).
+const DRIZZLE_CLASS: usize = 1;
 /// Level change (dB) of the outer grain classes from Brightness 0 to 1 (the bright class up,
 /// the dark one down).
 const BRIGHTNESS_TILT_DB: f32 = 12.0;
@@ -480,6 +486,9 @@ pub struct Water {
     rng: TriggerRng,
     /// The grain's impact streams, one per [`GRAIN`] class.
     grain: [ImpactStream; 3],
+    /// How many of `grain` sound: all three in rain; one in a droplet, whose drizzle is far
+    /// below its drip (and droplets are often many at once, each through its own placer).
+    grain_streams: usize,
     /// The heavy drops' impacts (and a droplet's tick).
     drops: ImpactStream,
     /// Bubble slots.
@@ -566,7 +575,7 @@ impl Water {
             let n = start + i;
             let mut x = 0.0;
             if n < self.length {
-                for stream in &mut self.grain {
+                for stream in &mut self.grain[..self.grain_streams] {
                     x += stream.next(&mut self.rng);
                 }
                 if self.wash_gain > 0.0 {
@@ -576,7 +585,11 @@ impl Water {
                 }
                 x *= self.fade_gain(n);
             }
-            *o += x + self.drops.next(&mut self.rng);
+            // A droplet's one tick is done once it has died away.
+            if self.drops_per_sample > 0.0 || self.drops.envelope > SILENCE {
+                x += self.drops.next(&mut self.rng);
+            }
+            *o += x;
         }
     }
 
@@ -594,6 +607,7 @@ impl TriggerSound for Water {
             sample_rate,
             rng: seeded(0),
             grain: [ImpactStream::default(); 3],
+            grain_streams: 0,
             drops: ImpactStream::default(),
             bubbles: [Bubble::default(); MAX_BUBBLES],
             wash_filters: [Biquad::default(); 2],
@@ -627,7 +641,12 @@ impl TriggerSound for Water {
                 RADIUS_M
             },
         );
-        self.length = (log_map(length, LENGTH_S) * fs) as usize;
+        let lengths = if kind == Kind::Droplet {
+            DROPLET_LENGTH_S
+        } else {
+            LENGTH_S
+        };
+        self.length = (log_map(length, lengths) * fs) as usize;
         self.fade = ((FADE_S * fs) as usize).min(self.length / 2).max(1);
         let drop = Impact {
             decay_s: log_map(size, DROP_DECAY_S),
@@ -675,6 +694,14 @@ impl TriggerSound for Water {
                 fs,
             )
         });
+        self.grain_streams = GRAIN.len();
+        if kind == Kind::Droplet {
+            // The drizzle, all of its impacts in the middle class.
+            let c = GRAIN[DRIZZLE_CLASS];
+            self.grain[0] =
+                ImpactStream::new(c.impact, GRAIN_LEVEL_SIGMA, grain_rate, true, grain_rms, fs);
+            self.grain_streams = 1;
+        }
 
         let cutoff = log_map(brightness, BED_CUTOFF_HZ);
         self.wash_filters = [
@@ -987,7 +1014,7 @@ mod tests {
     fn droplet_ticks_then_plinks_over_a_faint_drizzle() {
         for size in [0.25, 0.5, 0.75] {
             // Seed 3 rings a bubble at every size.
-            let x = testkit::render::<Water>(FS, &water(DROPLET, [size, 0.5, 0.0, 0.5], 3), 1.5);
+            let x = testkit::render::<Water>(FS, &water(DROPLET, [size, 0.5, 0.5, 0.5], 3), 1.5);
             let ms = (0.001 * FS) as usize;
             let tick = &x[..ms];
             let high = testkit::band_share(tick, FS, 1000.0, 20_000.0);
@@ -995,7 +1022,7 @@ mod tests {
             let ring = &x[5 * ms..30 * ms];
             let near = testkit::band_share(ring, FS, 0.8 * f0, 1.3 * f0);
             let drip = peak(&x[..30 * ms]);
-            let drizzle = rms(&x[(0.6 * FS) as usize..(1.2 * FS) as usize]);
+            let drizzle = rms(&x[(0.3 * FS) as usize..(0.7 * FS) as usize]);
             println!(
                 "size {size}: tick {:.0} % above 1 kHz, ring {:.0} % near {f0:.0} Hz, drizzle {:.1} dB below the drip peak",
                 high * 100.0,
