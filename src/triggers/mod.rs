@@ -16,6 +16,6 @@ pub use family::{Family, VoiceBank};
 pub use rand::RngExt;
 pub use voice::{
     CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, NoiseBurst, TriggerRng, TriggerSound,
-    WHITE_POWER, exponential, jitter, lerp, log_map, log_unmap, seeded, smoothstep, soft_clip,
-    white,
+    WHITE_POWER, db_gain, exponential, jitter, lerp, log_map, log_unmap, seeded, smoothstep,
+    soft_clip, white,
 };

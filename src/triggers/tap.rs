@@ -36,7 +36,7 @@
 
 use super::{
     ControlInfo, Excitation, FamilyInfo, NoiseBurst, RngExt, TriggerRng, TriggerSound, WHITE_POWER,
-    jitter, log_map, seeded,
+    db_gain, jitter, log_map, seeded,
 };
 use crate::dsp::biquad::Biquad;
 use crate::dsp::one_pole::OnePole;
@@ -473,7 +473,7 @@ impl TriggerSound for Tap {
         self.rng = seeded(e.seed);
         let rng = &mut self.rng;
 
-        let force = 10f32.powf(jitter(rng, FORCE_JITTER_DB) / 20.0) * intensity * material.level;
+        let force = db_gain(jitter(rng, FORCE_JITTER_DB)) * intensity * material.level;
         let contact_s = log_map(hardness, CONTACT_S)
             * intensity.max(MIN_CONTACT_INTENSITY).powf(HERTZ_EXPONENT)
             * (1.0 + jitter(rng, CONTACT_JITTER));

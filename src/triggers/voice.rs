@@ -99,6 +99,11 @@ impl NoiseBurst {
     }
 }
 
+/// Linear amplitude gain of `db` decibels.
+pub fn db_gain(db: f32) -> f32 {
+    10f32.powf(db / 20.0)
+}
+
 /// Maps a control `x` (0 ..= 1, clamped) onto `range` logarithmically.
 pub fn log_map(x: f32, range: (f32, f32)) -> f32 {
     range.0 * (range.1 / range.0).powf(x.clamp(0.0, 1.0))

@@ -31,7 +31,7 @@
 //! the same way, as the layer handles a family uniformly.
 
 use super::{
-    ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound, WHITE_POWER,
+    ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound, WHITE_POWER, db_gain,
     exponential, log_map, log_unmap, seeded, smoothstep, soft_clip, white,
 };
 use crate::dsp::biquad::Biquad;
@@ -240,7 +240,7 @@ fn spread(rng: &mut TriggerRng, octaves: f32) -> f32 {
 
 /// A random amplitude factor between `-spread_db` dB and 0 dB (uniform in dB).
 fn level_variation(rng: &mut TriggerRng, spread_db: f32) -> f32 {
-    10f32.powf(-rng.random::<f32>() * spread_db / 20.0)
+    db_gain(-rng.random::<f32>() * spread_db)
 }
 
 /// A lognormal amplitude factor with median 1: `exp(sigma n)`, `n` nearly standard normal but
@@ -265,11 +265,6 @@ fn lognormal_moments(sigma: f32) -> (f32, f32) {
         }
     };
     (mgf(2.0), mgf(1.0))
-}
-
-/// Linear gain of `db` decibels.
-fn db_gain(db: f32) -> f32 {
-    10f32.powf(db / 20.0)
 }
 
 /// Share of white noise power the band-pass [`Biquad::bandpass`] of centre `centre_hz` (Hz) and
