@@ -3,6 +3,7 @@
 
 pub mod biquad;
 pub mod convolve;
+pub mod denormal;
 pub mod fractional_delay;
 pub mod limiter;
 pub mod loudness;

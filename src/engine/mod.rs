@@ -14,6 +14,7 @@ use crate::binaural::Position;
 use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::motion::MotionSettings;
 use crate::binaural::placer::Placer;
+use crate::dsp::denormal::FlushDenormals;
 use crate::dsp::limiter::{DEFAULT_CEILING_DB, Limiter};
 use crate::dsp::loudness::Loudness;
 use crate::dsp::ramp::Ramp;
@@ -214,8 +215,10 @@ impl Engine {
 
     /// Processes one block in place: `left` and `right` hold the input as `input` says and
     /// receive the output. Any block length works. Non-finite input silences the block and
-    /// clears the filters, so one bad sample never sticks.
+    /// clears the filters, so one bad sample never sticks. Subnormal numbers are flushed to zero
+    /// meanwhile ([`FlushDenormals`]), so decaying states neither slow down nor reach the output.
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32], input: InputChannels) {
+        let _flush = FlushDenormals::new();
         let len = left.len().min(right.len());
         let mut start = 0;
         while start < len {

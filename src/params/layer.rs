@@ -102,6 +102,33 @@ pub struct LayerParams {
     pub distance_spread: FloatParam,
 }
 
+/// A character control's value (0..=1) from its text: what it displays ("Hardness 70%", the
+/// control's name first), or just the percentage ("70%", "70").
+fn parse_character(text: &str) -> Option<f32> {
+    let number = text.trim_start_matches(|c: char| c.is_alphabetic() || c.is_whitespace());
+    number
+        .trim_end_matches([' ', '%'])
+        .parse::<f32>()
+        .ok()
+        .map(|percent| percent / 100.0)
+}
+
+/// A variant's index from its text: one of `family`'s variant names (any letter case), or the
+/// index itself.
+fn parse_variant(family: Family, text: &str) -> Option<i32> {
+    let text = text.trim();
+    let variants = family.info().variants;
+    variants
+        .iter()
+        .position(|name| name.eq_ignore_ascii_case(text))
+        .map(|index| index as i32)
+        .or_else(|| {
+            text.parse::<i32>()
+                .ok()
+                .filter(|&index| (0..variants.len() as i32).contains(&index))
+        })
+}
+
 impl LayerParams {
     /// The parameters of layer `index` (0-based; names say "L1" .. "L8").
     pub fn new(index: usize) -> Self {
@@ -120,9 +147,10 @@ impl LayerParams {
                 let info = Family::ALL[family.load(Ordering::Relaxed)].info();
                 format!("{} {:.0}%", info.controls[slot].name, v * 100.0)
             }))
-            .with_string_to_value(formatters::s2v_f32_percentage())
+            .with_string_to_value(Arc::new(parse_character))
         };
         let variant_family = family_index.clone();
+        let parse_family = family_index.clone();
         let on_family = family_index.clone();
         Self {
             enabled: BoolParam::new(name("On"), false),
@@ -147,6 +175,9 @@ impl LayerParams {
                     .info()
                     .variants;
                 variants[(v.max(0) as usize).min(variants.len() - 1)].to_owned()
+            }))
+            .with_string_to_value(Arc::new(move |text| {
+                parse_variant(Family::ALL[parse_family.load(Ordering::Relaxed)], text)
             })),
             level: units::decibels(&name("Level"), 0.0, -48.0, 12.0),
             character_1: character(0),
@@ -220,5 +251,60 @@ impl LayerParams {
                 distance_octaves: self.distance_spread.value(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every character control and the variant parse the text they display, the plain number,
+    /// and (the variant) its name in any letter case; nonsense parses to nothing.
+    #[test]
+    fn displayed_text_parses_back() {
+        let layer = LayerParams::new(0);
+        for param in [
+            &layer.character_1,
+            &layer.character_2,
+            &layer.character_3,
+            &layer.character_4,
+        ] {
+            for value in [0.0, 0.07, 0.5, 0.7, 1.0] {
+                let shown = param.normalized_value_to_string(value, true);
+                let parsed = param.string_to_normalized_value(&shown);
+                assert_eq!(parsed, Some(value), "'{shown}'");
+            }
+            assert_eq!(param.string_to_normalized_value("35%"), Some(0.35));
+            assert_eq!(param.string_to_normalized_value("35"), Some(0.35));
+            assert_eq!(param.string_to_normalized_value("loud"), None);
+        }
+        let variants = Family::default().info().variants;
+        for (index, name) in variants.iter().enumerate() {
+            let value = layer.variant.preview_normalized(index as i32);
+            assert_eq!(layer.variant.normalized_value_to_string(value, true), *name);
+            for text in [name.to_string(), name.to_uppercase(), index.to_string()] {
+                assert_eq!(
+                    layer.variant.string_to_normalized_value(&text),
+                    Some(value),
+                    "'{text}'"
+                );
+            }
+        }
+        assert_eq!(layer.variant.string_to_normalized_value("Kazoo"), None);
+        assert_eq!(
+            layer
+                .variant
+                .string_to_normalized_value(&variants.len().to_string()),
+            None,
+            "past the family's last variant"
+        );
+    }
+
+    /// The variant parser follows the family: another family's names are its own.
+    #[test]
+    fn variant_names_follow_the_family() {
+        assert_eq!(parse_variant(Family::Water, "rain bed"), Some(2));
+        assert_eq!(parse_variant(Family::Tap, "rain bed"), None);
+        assert_eq!(parse_variant(Family::Tap, "Hollow box"), Some(5));
     }
 }
