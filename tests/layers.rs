@@ -196,6 +196,30 @@ fn midi_notes_fire_their_layer_at_their_sample_offset() {
     assert_on_grid(&onsets, &[0.0, 30_017.0, 60_123.0]);
 }
 
+/// A note in a block longer than the engine was built for (which it splits) fires at its own
+/// sample, not at the start of the part it was queued in.
+#[test]
+fn notes_in_a_long_block_fire_at_their_own_sample() {
+    const BUILT_FOR: usize = 512;
+    const HOST_BLOCK: usize = 32_768;
+    let mut layer = tone_layer(None, tone(0.5, 0.0));
+    layer.midi_note = 64;
+    let mut engine = Engine::new(FS, BUILT_FOR);
+    engine.set_params(&scene(layer));
+    engine.reset();
+    let (mut left, mut right) = (vec![0.0; HOST_BLOCK], vec![0.0; HOST_BLOCK]);
+    // Tones of 0.1 s (4800 samples), far enough apart to stay distinct.
+    let notes = [100usize, 10_000, 25_555];
+    for &at in &notes {
+        engine.note_on(at, 64, 1.0);
+    }
+    engine.process(&mut left, &mut right, InputChannels::None);
+    let onsets = sound_starts(&left, 2000);
+    let expected: Vec<f64> = notes.iter().map(|&at| at as f64).collect();
+    assert_eq!(onsets.len(), notes.len(), "{onsets:?}");
+    assert_on_grid(&onsets, &expected);
+}
+
 /// Stealing a voice that plays a steady tone leaves no step: the high-passed residual around
 /// the steal stays 60 dB below the tone.
 #[test]

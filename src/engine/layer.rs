@@ -257,7 +257,8 @@ impl Layer {
     }
 
     /// Fires the layer `offset` samples into the next block at `intensity` (0 ..= 1), e.g. for
-    /// a MIDI note-on with its velocity.
+    /// a MIDI note-on with its velocity. An offset past the next [`Layer::process_add`] call's
+    /// length fires that much later, in the calls that follow.
     pub fn fire(&mut self, offset: usize, intensity: f32) {
         if self.hit_count < MAX_EXTERNAL_HITS {
             self.hits[self.hit_count] = Hit { offset, intensity };
@@ -306,20 +307,25 @@ impl Layer {
         for v in &mut self.voices {
             v.start = 0;
         }
+        // Hits beyond this chunk (the engine splits blocks longer than it was built for) wait,
+        // moved to the front, for the chunk they fall in.
+        let mut waiting = 0;
         for i in 0..self.hit_count {
             let hit = self.hits[i];
-            let birth = self.start_voice(
-                params,
-                transport,
-                clock,
-                hit.offset.min(n.saturating_sub(1)),
-                hit.intensity,
-            );
+            if hit.offset >= n {
+                self.hits[waiting] = Hit {
+                    offset: hit.offset - n,
+                    ..hit
+                };
+                waiting += 1;
+                continue;
+            }
+            let birth = self.start_voice(params, transport, clock, hit.offset, hit.intensity);
             if let Some(position) = birth {
                 on_trigger(position, hit.intensity);
             }
         }
-        self.hit_count = 0;
+        self.hit_count = waiting;
 
         let target = 10f32.powf(params.level_db / 20.0);
         let from = if self.level.is_nan() {
