@@ -974,3 +974,61 @@ fn eight_busy_layers_process_without_allocating() {
     );
     assert!(left.iter().any(|v| v.abs() > 1e-4), "the layers sound");
 }
+
+/// The editor's meters cost nothing while no editor is open: with the telemetry connected but
+/// nobody listening, the audio thread leaves every meter untouched; once an editor listens,
+/// the peaks, the loudness and the positions follow the output, and they stop again when it
+/// closes.
+#[test]
+fn meters_are_measured_only_while_an_editor_listens() {
+    const BLOCK: usize = 480;
+    let (sender, receiver) = tingle::engine::telemetry::telemetry();
+    let meters = &receiver.meters;
+    let mut engine = Engine::new(48_000.0, BLOCK);
+    engine.set_params(&EngineParams::default());
+    engine.set_telemetry(sender);
+    engine.reset();
+    let mut noise = Lcg(7);
+    let mut run = |engine: &mut Engine, blocks: usize| {
+        for _ in 0..blocks {
+            let mut left: Vec<f32> = (0..BLOCK).map(|_| 0.25 * noise.uniform()).collect();
+            let mut right = left.clone();
+            engine.process(&mut left, &mut right, InputChannels::Mono);
+        }
+    };
+    let lufs = || {
+        meters
+            .short_term_lufs
+            .load(std::sync::atomic::Ordering::Relaxed)
+    };
+    let untouched = lufs();
+    run(&mut engine, 100);
+    assert_eq!(
+        meters.take_peak(0),
+        0.0,
+        "peak measured with no editor open"
+    );
+    assert_eq!(lufs(), untouched, "loudness measured with no editor open");
+
+    meters.set_listening(true);
+    run(&mut engine, 200);
+    let (peak, open_lufs) = (meters.take_peak(0), lufs());
+    assert!(peak > 0.05, "peak {peak}");
+    assert!(
+        (-40.0..0.0).contains(&open_lufs),
+        "loudness {open_lufs} LUFS while the editor listens"
+    );
+
+    meters.set_listening(false);
+    run(&mut engine, 100);
+    assert_eq!(
+        meters.take_peak(0),
+        0.0,
+        "peak measured after the editor closed"
+    );
+    assert_eq!(
+        lufs(),
+        open_lufs,
+        "loudness measured after the editor closed"
+    );
+}

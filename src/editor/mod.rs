@@ -152,6 +152,14 @@ impl EditorState {
         }
     }
 
+    /// Tells the audio thread whether this editor reads the meters (while it is open), so
+    /// that a closed editor costs the audio thread nothing.
+    pub fn listen(&self, on: bool) {
+        if let Some(telemetry) = &self.telemetry {
+            telemetry.meters.set_listening(on);
+        }
+    }
+
     /// Ends an unfinished drag's gestures (the window closed under the pointer).
     pub fn close(&mut self, params: &TingleParams, setter: &ParamSetter) {
         if let Some(drag) = self.drag.take() {
@@ -243,6 +251,7 @@ impl NiceEguiApp for TingleApp {
     ) -> Result<(), baseview::HandlerError> {
         theme::apply(&egui_ctx);
         self.state.styled = true;
+        self.state.listen(true);
         self.gui = Some(nice_gui_ctx);
         Ok(())
     }
@@ -254,6 +263,7 @@ impl NiceEguiApp for TingleApp {
     }
 
     fn editor_closed(&mut self) {
+        self.state.listen(false);
         if let Some(gui) = self.gui.take() {
             self.state.close(&self.params, &gui.param_setter());
         }

@@ -100,6 +100,8 @@ pub struct Engine {
     limiter: Limiter,
     /// Output loudness, measured while an editor listens.
     loudness: Loudness,
+    /// Whether the last block was measured for a listening editor.
+    reported: bool,
     /// The editor's line to the audio thread, when connected.
     telemetry: Option<TelemetrySender>,
     /// Mono source, one block.
@@ -135,6 +137,7 @@ impl Engine {
             output_gain: Ramp::new(1.0, glide),
             limiter: Limiter::new(sample_rate, DEFAULT_CEILING_DB),
             loudness: Loudness::new(sample_rate),
+            reported: false,
             telemetry: None,
             mono: vec![0.0; max_block],
             wet: [vec![0.0; max_block], vec![0.0; max_block]],
@@ -312,12 +315,21 @@ impl Engine {
         self.report(left, right);
     }
 
-    /// Writes the meters and positions for the editor, if one listens.
+    /// Writes the meters and positions for the editor, if one is open and listens; costs
+    /// nothing otherwise. The loudness measurement starts afresh each time an editor opens.
     fn report(&mut self, left: &[f32], right: &[f32]) {
         let Some(telemetry) = &self.telemetry else {
             return;
         };
         let meters = telemetry.meters();
+        let listening = meters.is_listening();
+        if listening && !self.reported {
+            self.loudness.reset();
+        }
+        self.reported = listening;
+        if !listening {
+            return;
+        }
         let relaxed = std::sync::atomic::Ordering::Relaxed;
         for (channel, samples) in [left, right].into_iter().enumerate() {
             let peak = samples.iter().fold(0.0f32, |m, v| m.max(v.abs()));

@@ -6,7 +6,7 @@ use super::LAYERS;
 use crate::binaural::Position;
 use atomic_float::AtomicF32;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Flashes the queue holds before the audio thread starts dropping them.
 pub const FLASH_CAPACITY: usize = 1024;
@@ -57,9 +57,21 @@ pub struct Meters {
     pub input_position: SharedPosition,
     /// Where each layer is now (after glides and motion).
     pub layer_positions: [SharedPosition; LAYERS],
+    /// Whether an editor is open and reading them: the audio thread measures only then.
+    pub listening: AtomicBool,
 }
 
 impl Meters {
+    /// Tells the audio thread whether an editor reads the meters (`true` while one is open).
+    pub fn set_listening(&self, on: bool) {
+        self.listening.store(on, Ordering::Relaxed);
+    }
+
+    /// Whether an editor reads the meters.
+    pub fn is_listening(&self) -> bool {
+        self.listening.load(Ordering::Relaxed)
+    }
+
     /// Takes the peak of `channel` (0 = left, 1 = right) since the last call, resetting it.
     pub fn take_peak(&self, channel: usize) -> f32 {
         self.peak[channel].swap(0.0, Ordering::Relaxed)
