@@ -19,7 +19,11 @@ use nice_plug::midi::Key;
 use nice_plug::prelude::*;
 use params::TingleParams;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
+/// Name of the saved-state field recording the first-sound choice (see
+/// [`TingleParams::first_sound_done`]).
+const FIRST_SOUND_FIELD: &str = "first_sound";
 /// Quarter notes per bar when the host reports no time signature (4/4).
 const DEFAULT_BEATS_PER_BAR: f64 = 4.0;
 
@@ -50,9 +54,30 @@ impl Default for Tingle {
 }
 
 impl Tingle {
-    /// The plugin's parameters (shared with the host wrapper and, later, the editor).
+    /// The plugin's parameters (shared with the host wrapper and the editor).
     pub fn tingle_params(&self) -> Arc<TingleParams> {
         self.params.clone()
+    }
+
+    /// A new instance's first sound, decided once at its first activation: without an audio
+    /// input (an instrument track) it loads the gentle default scene, so it is never silent;
+    /// with one it keeps the defaults, which place the input in front. A restored session has
+    /// made its choice already and keeps its own state.
+    fn first_sound(&mut self) {
+        if self.params.first_sound_done.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        if self.input != InputChannels::None {
+            return;
+        }
+        if let Some(first) = scene::factory::find(scene::factory::FIRST_SOUND)
+            && let Ok(loaded) = first.read()
+        {
+            scene::copy_values(&loaded.params, &self.params);
+            if let Ok(mut key) = self.params.scene.write() {
+                *key = scene::Source::Factory(first).key();
+            }
+        }
     }
 }
 
@@ -117,6 +142,15 @@ impl Plugin for Tingle {
         editor::create(self.params.clone(), self.telemetry_receiver.take())
     }
 
+    /// States saved before the first-sound choice existed (they have no `first_sound` field)
+    /// are sessions someone made: they never get the default scene.
+    fn filter_state(state: &mut PluginState) {
+        state
+            .fields
+            .entry(FIRST_SOUND_FIELD.to_owned())
+            .or_insert_with(|| "true".to_owned());
+    }
+
     fn activate(
         &mut self,
         audio_io_layout: &AudioIOLayout,
@@ -128,6 +162,7 @@ impl Plugin for Tingle {
             Some(1) => InputChannels::Mono,
             Some(_) => InputChannels::Stereo,
         };
+        self.first_sound();
         let mut engine = Engine::new(
             buffer_config.sample_rate,
             buffer_config.max_buffer_size as usize,
@@ -212,3 +247,49 @@ impl Vst3Plugin for Tingle {
 
 nice_export_clap!(Tingle);
 nice_export_vst3!(Tingle);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Without an audio input a new instance plays the default scene; with one it keeps the
+    /// defaults; either way the choice is made once.
+    #[test]
+    fn a_new_instrument_instance_starts_with_the_default_scene() {
+        let mut instrument = Tingle {
+            input: InputChannels::None,
+            ..Tingle::default()
+        };
+        instrument.first_sound();
+        let p = instrument.tingle_params();
+        assert!(p.layers.iter().filter(|l| l.enabled.value()).count() >= 2);
+        assert_eq!(*p.scene.read().unwrap(), "factory/gentle-start");
+
+        let mut effect = Tingle::default();
+        effect.first_sound();
+        let q = effect.tingle_params();
+        assert!(q.layers.iter().all(|l| !l.enabled.value()));
+        assert!(q.scene.read().unwrap().is_empty());
+        effect.input = InputChannels::None;
+        effect.first_sound();
+        assert!(
+            q.layers.iter().all(|l| !l.enabled.value()),
+            "the choice is made once"
+        );
+    }
+
+    /// A state saved before the first-sound choice existed counts as made.
+    #[test]
+    fn old_states_never_get_the_default_scene() {
+        let mut state = PluginState {
+            version: "0.1.0".into(),
+            params: Default::default(),
+            fields: Default::default(),
+        };
+        Tingle::filter_state(&mut state);
+        assert_eq!(state.fields[FIRST_SOUND_FIELD], "true");
+        state.fields.insert(FIRST_SOUND_FIELD.into(), "false".into());
+        Tingle::filter_state(&mut state);
+        assert_eq!(state.fields[FIRST_SOUND_FIELD], "false");
+    }
+}

@@ -115,7 +115,7 @@ fn parse_character(text: &str) -> Option<f32> {
 
 /// A variant's index from its text: one of `family`'s variant names (any letter case), or the
 /// index itself.
-fn parse_variant(family: Family, text: &str) -> Option<i32> {
+pub fn parse_variant(family: Family, text: &str) -> Option<i32> {
     let text = text.trim();
     let variants = family.info().variants;
     variants

@@ -7,11 +7,13 @@ mod layer;
 mod placement;
 mod units;
 
-pub use layer::LayerParams;
+pub use layer::{LayerParams, parse_variant};
 pub use placement::PlacementParams;
 
 use crate::engine::{EngineParams, LAYERS};
 use nice_plug::prelude::*;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, RwLock};
 
 /// Largest seed value.
 const MAX_SEED: i32 = 999_999;
@@ -42,6 +44,14 @@ pub struct TingleParams {
     /// The eight trigger layers.
     #[nested(array, group = "Layer")]
     pub layers: [LayerParams; LAYERS],
+    /// The scene last loaded ([`crate::scene::Source::key`], empty if none), so the editor can
+    /// show its name and whether it was changed. Not a parameter: saved with the session.
+    #[persist = "scene"]
+    pub scene: Arc<RwLock<String>>,
+    /// Whether the instance has made its first-sound choice (see [`crate::Tingle`]); saved
+    /// with the session, so a reopened session is never replaced by the default scene.
+    #[persist = "first_sound"]
+    pub first_sound_done: Arc<AtomicBool>,
 }
 
 impl Default for TingleParams {
@@ -61,6 +71,8 @@ impl Default for TingleParams {
                 },
             ),
             layers: std::array::from_fn(LayerParams::new),
+            scene: Arc::new(RwLock::new(String::new())),
+            first_sound_done: Arc::new(AtomicBool::new(false)),
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::{Scene, SceneError, read};
 
 /// A factory scene's file name and text.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FactoryScene {
     /// File name in `scenes/`, without `.json`.
     pub file: &'static str,

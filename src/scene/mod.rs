@@ -93,6 +93,63 @@ pub struct Scene {
     pub params: TingleParams,
 }
 
+/// Where a loaded scene came from, as remembered with the session (`factory/gentle-start`,
+/// `user//home/me/.local/share/tingle/presets/rain.json`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A factory scene.
+    Factory(&'static factory::FactoryScene),
+    /// A user preset's file.
+    User(std::path::PathBuf),
+}
+
+/// Prefix of a factory scene's key.
+const FACTORY_KEY: &str = "factory/";
+/// Prefix of a user preset's key.
+const USER_KEY: &str = "user/";
+
+impl Source {
+    /// The key saved with the session.
+    pub fn key(&self) -> String {
+        match self {
+            Source::Factory(scene) => format!("{FACTORY_KEY}{}", scene.file),
+            Source::User(path) => format!("{USER_KEY}{}", path.display()),
+        }
+    }
+
+    /// The source a saved key names (`None` for an empty or unknown key).
+    pub fn from_key(key: &str) -> Option<Source> {
+        if let Some(file) = key.strip_prefix(FACTORY_KEY) {
+            factory::find(file).map(Source::Factory)
+        } else {
+            key.strip_prefix(USER_KEY)
+                .map(|path| Source::User(path.into()))
+        }
+    }
+
+    /// Reads the scene.
+    pub fn read(&self) -> Result<(SceneInfo, TingleParams), String> {
+        match self {
+            Source::Factory(scene) => scene
+                .read()
+                .map(|s| (s.info, s.params))
+                .map_err(|e| format!("{}: {e}", scene.file)),
+            Source::User(path) => library::load_file(path),
+        }
+    }
+}
+
+/// Sets every parameter of `to` to its value in `from`, directly, outside any host gesture:
+/// for the plugin before the host has seen its parameters (a new instance's first sound). The
+/// editor loads scenes through host gestures instead.
+pub fn copy_values(from: &TingleParams, to: &TingleParams) {
+    for ((_, source, _), (_, target, _)) in from.param_map().into_iter().zip(to.param_map()) {
+        // SAFETY: both point into parameter sets borrowed for this call; the maps list the
+        // same parameters in the same order.
+        unsafe { target._internal_set_normalized_value(source.unmodulated_normalized_value()) };
+    }
+}
+
 /// Reads a scene into a fresh set of parameters (the metadata dropped).
 pub fn load(json: &str) -> Result<TingleParams, SceneError> {
     read(json).map(|scene| scene.params)
