@@ -288,7 +288,9 @@ mod tests {
         };
         Tingle::filter_state(&mut state);
         assert_eq!(state.fields[FIRST_SOUND_FIELD], "true");
-        state.fields.insert(FIRST_SOUND_FIELD.into(), "false".into());
+        state
+            .fields
+            .insert(FIRST_SOUND_FIELD.into(), "false".into());
         Tingle::filter_state(&mut state);
         assert_eq!(state.fields[FIRST_SOUND_FIELD], "false");
     }

@@ -647,3 +647,114 @@ fn opening_and_closing_the_editor_while_audio_runs_changes_nothing() {
         "{differing} samples differ with the editor open"
     );
 }
+
+/// An editor state whose user presets live in a fresh folder of their own.
+fn state_with_presets(tag: &str) -> (EditorState, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!(
+        "tingle-editor-presets-{tag}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let library = tingle::scene::library::Library::in_folder(&dir);
+    (EditorState::with_library(None, library), dir)
+}
+
+/// Every parameter's normalized value, by id.
+fn all_values(params: &TingleParams) -> Vec<(String, f32)> {
+    params
+        .param_map()
+        .into_iter()
+        // SAFETY: the pointers point into `params`, borrowed here.
+        .map(|(id, ptr, _)| (id, unsafe { ptr.unmodulated_normalized_value() }))
+        .collect()
+}
+
+#[test]
+fn picking_a_scene_loads_it_in_one_gesture_and_shows_its_name() {
+    let (state, dir) = state_with_presets("pick");
+    let mut h = harness(App::new(state));
+    h.run();
+    h.get_by_label("Pick a scene to start");
+    h.get_by_label("No scene").click();
+    h.run();
+    h.get_by_label("Relax").click();
+    h.run();
+    h.get_by_label("Calm Tapping").click();
+    h.run();
+
+    let expected = tingle::scene::factory::find("calm-tapping")
+        .expect("a factory scene")
+        .read()
+        .expect("it reads");
+    assert_eq!(all_values(&h.state().params), all_values(&expected.params));
+    h.get_by_label("Calm Tapping");
+    assert!(h.query_by_label("Pick a scene to start").is_none());
+    // One gesture: every begin, then every set, then every end.
+    let gestures = h.state().host.take();
+    let kinds: Vec<u8> = gestures
+        .iter()
+        .map(|g| match g {
+            Gesture::Begin(_) => 0,
+            Gesture::Set(..) => 1,
+            Gesture::End(_) => 2,
+        })
+        .collect();
+    assert!(kinds.len() >= 3 * 10, "{} gestures", kinds.len());
+    assert!(
+        kinds.is_sorted(),
+        "begins, then sets, then ends: {gestures:?}"
+    );
+
+    // A change marks the scene as modified.
+    let app = h.state();
+    app.automate(&app.params.layers[0].level, -12.0);
+    h.run();
+    h.get_by_label("Calm Tapping *");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_saved_user_preset_loads_back_every_parameter() {
+    let (state, dir) = state_with_presets("save");
+    let mut h = harness(App::new(state));
+    h.run();
+    {
+        let app = h.state();
+        app.automate(&app.params.layers[2].enabled, true);
+        app.automate(&app.params.layers[2].family, Family::Water);
+        app.automate(&app.params.layers[2].variant, 2);
+        app.automate(&app.params.layers[2].character_3, 0.33);
+        app.automate(&app.params.layers[2].placement.azimuth, 123.5);
+        app.automate(&app.params.input.motion, MotionMode::Drift);
+        app.automate(&app.params.seed, 4242);
+    }
+    let saved = all_values(&h.state().params);
+    h.get_by_label("Save as…").click();
+    h.run();
+    let field = h.get_by_role(egui::accesskit::Role::TextInput);
+    field.focus();
+    field.type_text("Night Rain");
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(dir.join("night-rain.json").exists());
+    h.get_by_label("Night Rain");
+
+    // Change things, then load the preset back through the browser.
+    {
+        let app = h.state();
+        app.automate(&app.params.layers[2].enabled, false);
+        app.automate(&app.params.seed, 1);
+        app.automate(&app.params.input.motion, MotionMode::Off);
+    }
+    h.run();
+    h.get_by_label("Night Rain *").click();
+    h.run();
+    h.get_by_label("User").click();
+    h.run();
+    h.get_by_label("Night Rain").click();
+    h.run();
+    assert_eq!(all_values(&h.state().params), saved);
+    h.get_by_label("Night Rain");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -101,7 +101,11 @@ fn render(params: &TingleParams) -> Measured {
         if !midi_notes.is_empty() {
             let next = note * note_interval;
             if next >= done && next < done + n {
-                engine.note_on(next - done, midi_notes[note % midi_notes.len()], NOTE_VELOCITY);
+                engine.note_on(
+                    next - done,
+                    midi_notes[note % midi_notes.len()],
+                    NOTE_VELOCITY,
+                );
                 note += 1;
             }
         }

@@ -28,6 +28,11 @@ pub struct SoloState {
 }
 
 impl SoloState {
+    /// Forgets the solo (a scene was loaded: its On switches stand).
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+
     /// Solos or unsolos layer `index`, switching the layers' On parameters (each switch is a
     /// complete automation gesture).
     pub fn toggle(&mut self, params: &TingleParams, setter: &ParamSetter, index: usize) {

@@ -8,6 +8,7 @@
 //! learns what the audio thread did from the telemetry: trigger flashes drained from a
 //! lock-free queue each frame, meters and current positions from atomics.
 
+pub mod browser;
 mod controls;
 pub mod head_view;
 pub mod layer_strip;
@@ -18,6 +19,8 @@ pub mod theme;
 use crate::binaural::Position;
 use crate::engine::telemetry::TelemetryReceiver;
 use crate::params::TingleParams;
+use crate::scene::library::Library;
+use browser::Browser;
 use egui::{Align, Layout, RichText, ScrollArea, Ui, Vec2, vec2};
 use head_view::{FLASH_FADE_S, HandleDrag, HeadGeometry};
 use layer_strip::SoloState;
@@ -78,6 +81,8 @@ pub struct EditorState {
     pub meters: MeterState,
     /// The editor's solo.
     pub solo: SoloState,
+    /// The scene browser.
+    pub browser: Browser,
     /// Where the head view was drawn last frame.
     pub head_rect: Option<egui::Rect>,
     /// The handle being dragged.
@@ -91,12 +96,19 @@ pub struct EditorState {
 }
 
 impl EditorState {
-    /// A fresh state reading `telemetry`, showing layer 1.
+    /// A fresh state reading `telemetry`, showing layer 1, with the user presets in the
+    /// platform's standard folder.
     pub fn new(telemetry: Option<TelemetryReceiver>) -> Self {
+        Self::with_library(telemetry, Library::standard())
+    }
+
+    /// A fresh state reading `telemetry`, with the user presets in `library`.
+    pub fn with_library(telemetry: Option<TelemetryReceiver>, library: Library) -> Self {
         Self {
             selection: Selection::Layer(0),
             meters: MeterState::default(),
             solo: SoloState::default(),
+            browser: Browser::new(library),
             head_rect: None,
             drag: None,
             flashes: VecDeque::with_capacity(MAX_FLASHES),
@@ -184,10 +196,15 @@ pub fn ui(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &mut 
     }
 }
 
-/// Title, then the head view over the master section on the left and the strips on the right.
+/// Title and scene browser, then the head view over the master section on the left and the
+/// strips on the right.
 fn layout(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &mut EditorState) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Tingle").heading().strong());
+        if browser::show(ui, params, setter, &mut state.browser) {
+            // The scene's On switches replace whatever a solo had saved.
+            state.solo.clear();
+        }
         ui.label(
             RichText::new("Drag a handle to place its source; Shift-drag to raise or lower it.")
                 .small()

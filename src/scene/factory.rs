@@ -80,7 +80,9 @@ mod tests {
         embedded.sort();
         assert_eq!(files, embedded);
         for scene in SCENES {
-            let read = scene.read().unwrap_or_else(|e| panic!("{}: {e}", scene.file));
+            let read = scene
+                .read()
+                .unwrap_or_else(|e| panic!("{}: {e}", scene.file));
             assert!(!read.info.name.is_empty(), "{}", scene.file);
             assert!(!read.info.category.is_empty(), "{}", scene.file);
             assert!(!read.info.description.is_empty(), "{}", scene.file);

@@ -94,7 +94,10 @@ impl Library {
     /// Saves `params` as the preset `name` (replacing a preset of that name); returns its file.
     pub fn save(&self, params: &TingleParams, name: &str) -> Result<PathBuf, String> {
         let name = clean_name(name)?;
-        let dir = self.dir.as_ref().ok_or("this system has no user data folder")?;
+        let dir = self
+            .dir
+            .as_ref()
+            .ok_or("this system has no user data folder")?;
         fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         let path = dir.join(format!("{}.{EXTENSION}", file_stem(&name)));
         let info = SceneInfo {

@@ -226,7 +226,12 @@ impl<'a> Reader<'a> {
                         )));
                     };
                     for (inner, value) in object {
-                        entries.push((format!("params.{key}.{inner}"), inner.clone(), Some(layer), value));
+                        entries.push((
+                            format!("params.{key}.{inner}"),
+                            inner.clone(),
+                            Some(layer),
+                            value,
+                        ));
                     }
                 }
                 None => entries.push((format!("params.{key}"), key.clone(), None, value)),
@@ -267,7 +272,13 @@ impl<'a> Reader<'a> {
 
     /// Applies one value; `layer` is 1 ..= 8 for a layer's parameter (`key` without suffix),
     /// 0 for the others.
-    fn apply_one(&self, field: &str, key: &str, layer: usize, value: &Value) -> Result<(), SceneError> {
+    fn apply_one(
+        &self,
+        field: &str,
+        key: &str,
+        layer: usize,
+        value: &Value,
+    ) -> Result<(), SceneError> {
         let fail = |why: String| SceneError(format!("{field}: {why}"));
         let value = untagged(value);
         let id = |base: &str| match layer {
@@ -275,7 +286,9 @@ impl<'a> Reader<'a> {
             n => format!("{base}_{n}"),
         };
         if key == DISTANCE_M_KEY {
-            let ptr = self.ptr(&id(DISTANCE_ID)).ok_or_else(|| fail("unknown parameter".into()))?;
+            let ptr = self
+                .ptr(&id(DISTANCE_ID))
+                .ok_or_else(|| fail("unknown parameter".into()))?;
             let metres = value
                 .as_f64()
                 .ok_or_else(|| fail(format!("expected metres, found {value}")))?;
@@ -339,7 +352,10 @@ fn layer_number(key: &str) -> Option<usize> {
 /// `("variant", 2)` from `"variant_2"`.
 fn split_layer_suffix(key: &str) -> Option<(&str, usize)> {
     let (base, n) = key.rsplit_once('_')?;
-    let n = n.parse::<usize>().ok().filter(|n| (1..=LAYERS).contains(n))?;
+    let n = n
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=LAYERS).contains(n))?;
     Some((base, n))
 }
 
@@ -412,7 +428,10 @@ unsafe fn apply(ptr: ParamPtr, value: &Value) -> Result<(), String> {
                 return Ok(());
             }
             enum_choice(ptr, text).ok_or_else(|| {
-                format!("unknown choice \"{text}\": one of {}", enum_choices(ptr).join(", "))
+                format!(
+                    "unknown choice \"{text}\": one of {}",
+                    enum_choices(ptr).join(", ")
+                )
             })?
         },
         (ParamPtr::EnumParam(_), _) => return Err(format!("expected a name, found {value}")),
@@ -441,7 +460,11 @@ unsafe fn enum_choice(ptr: ParamPtr, text: &str) -> Option<f32> {
     // SAFETY: guaranteed by the caller.
     let steps = unsafe { ptr.step_count() }.unwrap_or(0);
     (0..=steps).find_map(|i| {
-        let normalized = if steps == 0 { 0.0 } else { i as f32 / steps as f32 };
+        let normalized = if steps == 0 {
+            0.0
+        } else {
+            i as f32 / steps as f32
+        };
         // SAFETY: guaranteed by the caller.
         let name = unsafe { ptr.normalized_value_to_string(normalized, false) };
         (folded(&name) == wanted).then_some(normalized)
@@ -457,7 +480,11 @@ unsafe fn enum_choices(ptr: ParamPtr) -> Vec<String> {
     let steps = unsafe { ptr.step_count() }.unwrap_or(0);
     (0..=steps)
         .map(|i| {
-            let normalized = if steps == 0 { 0.0 } else { i as f32 / steps as f32 };
+            let normalized = if steps == 0 {
+                0.0
+            } else {
+                i as f32 / steps as f32
+            };
             // SAFETY: guaranteed by the caller.
             unsafe { ptr.normalized_value_to_string(normalized, false) }
         })
@@ -477,8 +504,8 @@ pub fn write(params: &TingleParams, info: &SceneInfo) -> String {
         .collect();
     let mut layers: Vec<Map<String, Value>> = vec![Map::new(); LAYERS];
     for (id, ptr, _) in params.param_map() {
-        let layer = split_layer_suffix(&id)
-            .filter(|(base, _)| layer_ids.iter().any(|known| known == base));
+        let layer =
+            split_layer_suffix(&id).filter(|(base, _)| layer_ids.iter().any(|known| known == base));
         // SAFETY: `ptr` points into `params`, borrowed for this call.
         let (value, is_default) = unsafe {
             (
@@ -657,11 +684,17 @@ mod tests {
         );
         assert!(err(r#"{"par": {}}"#).contains("missing the \"params\" object"));
         assert!(err("{").starts_with("not valid JSON"));
-        assert!(err(r#"{"params": {"layer_2": {"variant": "kazoo"}}}"#)
-            .starts_with("params.layer_2.variant: \"kazoo\" is not a variant of Tap"));
-        assert!(err(r#"{"params": {"layer_2": {"sparkle": 1}}}"#)
-            .starts_with("params.layer_2.sparkle: unknown parameter"));
-        assert!(err(r#"{"params": {"layer_2": 5}}"#).starts_with("params.layer_2: expected an object"));
+        assert!(
+            err(r#"{"params": {"layer_2": {"variant": "kazoo"}}}"#)
+                .starts_with("params.layer_2.variant: \"kazoo\" is not a variant of Tap")
+        );
+        assert!(
+            err(r#"{"params": {"layer_2": {"sparkle": 1}}}"#)
+                .starts_with("params.layer_2.sparkle: unknown parameter")
+        );
+        assert!(
+            err(r#"{"params": {"layer_2": 5}}"#).starts_with("params.layer_2: expected an object")
+        );
         assert!(err(r#"{"params": {"dist_m": 1e300}}"#).starts_with("params.dist_m:"));
         assert!(err(r#"{"params": {"rate_1": 1e300}}"#).starts_with("params.rate_1:"));
         assert!(err(r#"{"tingle_scene": 9, "params": {}}"#).contains("newer Tingle"));
