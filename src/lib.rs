@@ -142,13 +142,12 @@ impl Plugin for Tingle {
         editor::create(self.params.clone(), self.telemetry_receiver.take())
     }
 
-    /// States saved before the first-sound choice existed (they have no `first_sound` field)
-    /// are sessions someone made: they never get the default scene.
+    /// A loaded state is a session or preset someone made, whatever version wrote it (older
+    /// ones have no `first_sound` field): it never gets the default scene.
     fn filter_state(state: &mut PluginState) {
         state
             .fields
-            .entry(FIRST_SOUND_FIELD.to_owned())
-            .or_insert_with(|| "true".to_owned());
+            .insert(FIRST_SOUND_FIELD.to_owned(), "true".to_owned());
     }
 
     fn activate(

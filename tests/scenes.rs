@@ -233,3 +233,94 @@ fn a_version_1_scene_keeps_its_meaning() {
     assert_eq!(p.seed.value(), 42);
     assert!((p.input.azimuth.value() + 30.0).abs() < 1e-6);
 }
+
+/// Bad scene files give a message naming the field (or the place in the text) and no
+/// parameters: the caller keeps its current state.
+#[test]
+fn bad_scene_files_are_refused_with_the_field_named() {
+    let good = factory::find("rain-on-a-window")
+        .expect("a factory scene")
+        .json;
+    assert!(scene::read(good).is_ok());
+    let err = |text: &str| match scene::read(text) {
+        Ok(_) => panic!("accepted: {text}"),
+        Err(e) => e.to_string(),
+    };
+    // Truncated anywhere: the JSON parser's line and column.
+    for cut in [1, good.len() / 3, good.len() / 2, good.len() - 3] {
+        let message = err(&good[..cut]);
+        assert!(
+            message.starts_with("not valid JSON") && message.contains("line"),
+            "{message}"
+        );
+    }
+    let replace = |from: &str, to: &str| {
+        assert!(good.contains(from), "{from}");
+        good.replacen(from, to, 1)
+    };
+    let cases = [
+        // Wrong types.
+        (
+            replace("\"rate\": 0.35", "\"rate\": \"fast\""),
+            "params.layer_1.rate: expected a number",
+        ),
+        (
+            replace("\"on\": true", "\"on\": 1"),
+            "params.layer_1.on: expected true or false",
+        ),
+        (
+            replace("\"family\": \"water\"", "\"family\": 3"),
+            "params.layer_1.family: expected a name",
+        ),
+        (
+            replace("\"seed\": 21", "\"seed\": [21]"),
+            "params.seed: expected a number",
+        ),
+        (
+            replace("\"name\": \"Rain on a Window\"", "\"name\": {}"),
+            "name: expected text",
+        ),
+        // Unknown names.
+        (
+            replace("\"variant\": \"rain bed\"", "\"variant\": \"hail\""),
+            "params.layer_1.variant: \"hail\" is not a variant of Water",
+        ),
+        (
+            replace("\"family\": \"water\"", "\"family\": \"lava\""),
+            "params.layer_1.family: unknown choice \"lava\"",
+        ),
+        (
+            replace("\"seed\": 21", "\"sede\": 21"),
+            "params.sede: unknown parameter",
+        ),
+        (
+            replace("\"layer_1\"", "\"layer_12\""),
+            "params.layer_12: unknown parameter",
+        ),
+        // Huge numbers.
+        (
+            replace("\"rate\": 0.35", "\"rate\": 1e300"),
+            "params.layer_1.rate: 1e+300 is outside",
+        ),
+        (
+            replace("\"seed\": 21", "\"seed\": 99999999999"),
+            "params.seed: 99999999999 is outside",
+        ),
+        (
+            replace("\"dist_m\": 2.5", "\"dist_m\": -1e308"),
+            "params.layer_1.dist_m:",
+        ),
+        // A newer format.
+        (
+            replace("\"tingle_scene\": 2", "\"tingle_scene\": 3"),
+            "tingle_scene: this scene was made by a newer Tingle",
+        ),
+    ];
+    for (text, expected) in cases {
+        let message = err(&text);
+        assert!(
+            message.starts_with(expected),
+            "{message}\n  expected: {expected}"
+        );
+    }
+}
