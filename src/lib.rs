@@ -24,6 +24,10 @@ use std::sync::atomic::Ordering;
 /// Name of the saved-state field recording the first-sound choice (see
 /// [`TingleParams::first_sound_done`]).
 const FIRST_SOUND_FIELD: &str = "first_sound";
+/// MIDI controller "all sound off" (a channel mode message).
+const ALL_SOUND_OFF_CC: u8 = 120;
+/// MIDI controller "all notes off".
+const ALL_NOTES_OFF_CC: u8 = 123;
 /// Quarter notes per bar when the host reports no time signature (4/4).
 const DEFAULT_BEATS_PER_BAR: f64 = 4.0;
 
@@ -125,8 +129,9 @@ impl Plugin for Tingle {
         },
     ];
 
-    /// Note input, so that instrument tracks can drive the trigger layers.
-    const MIDI_INPUT: MidiConfig = MidiConfig::Basic;
+    /// Notes, so that instrument tracks can drive the trigger layers, and CCs, for all notes
+    /// off and all sound off.
+    const MIDI_INPUT: MidiConfig = MidiConfig::MidiCCs;
     const SAMPLE_ACCURATE_AUTOMATION: bool = true;
 
     type Editor = nice_plug_egui::EguiEditor<editor::TingleApp>;
@@ -200,14 +205,29 @@ impl Plugin for Tingle {
         engine.set_transport(&engine_transport(context.transport()));
         engine.set_params(&self.params.engine_params());
         while let Some(event) = context.next_event() {
-            if let NoteEvent::NoteOn {
-                timing,
-                key: Key::Number(note),
-                velocity,
-                ..
-            } = event
-            {
-                engine.note_on(timing as usize, note, velocity);
+            match event {
+                NoteEvent::NoteOn {
+                    timing,
+                    key: Key::Number(note),
+                    velocity,
+                    ..
+                } => engine.note_on(timing as usize, note, velocity),
+                NoteEvent::NoteOff {
+                    timing,
+                    key: Key::Number(note),
+                    ..
+                }
+                | NoteEvent::Choke {
+                    timing,
+                    key: Key::Number(note),
+                    ..
+                } => engine.note_off(timing as usize, note),
+                NoteEvent::MidiCC { timing, cc, .. }
+                    if cc == ALL_SOUND_OFF_CC || cc == ALL_NOTES_OFF_CC =>
+                {
+                    engine.all_sound_off(timing as usize)
+                }
+                _ => {}
             }
         }
         if let [left, right, ..] = buffer.as_slice() {

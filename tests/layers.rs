@@ -472,3 +472,121 @@ fn a_long_render_never_repeats_a_segment() {
     );
     assert_eq!(repeats, 0, "segments repeat");
 }
+
+/// Level (dB re full scale) of `x` over `from .. to` samples, RMS.
+fn level_db(x: &[f32], from: usize, to: usize) -> f32 {
+    20.0 * rms(&x[from..to]).max(1e-9).log10()
+}
+
+/// On a layer that follows note length, a note-off ends its sustained tone within the
+/// release (plus the placer's tail); on one that does not, the tone plays on. The release is
+/// smooth: the residual above 1 kHz (ten times the tone) stays 60 dB below the tone.
+#[test]
+fn a_note_off_ends_the_notes_sustained_trigger_when_the_layer_follows_note_length() {
+    const BLOCK: usize = 64;
+    let on_at = 1000;
+    let off_at = 24_000 + 17;
+    let render = |follow: bool| {
+        let mut layer = tone_layer(None, tone(0.0, 1.0)); // 100 Hz, 20 s tone
+        layer.midi_note = 62;
+        layer.follow_note = follow;
+        render_scene(
+            &scene(layer),
+            Transport::default(),
+            1.0,
+            BLOCK,
+            |engine, start| {
+                if (start..start + BLOCK).contains(&on_at) {
+                    engine.note_on(on_at - start, 62, 1.0);
+                }
+                if (start..start + BLOCK).contains(&off_at) {
+                    engine.note_off(off_at - start, 62);
+                    engine.note_off(off_at - start, 61); // another note: no effect
+                }
+            },
+        )
+        .0
+    };
+    let followed = render(true);
+    let free = render(false);
+    let before = level_db(&followed, off_at - 4800, off_at);
+    // Release 0.12 s, placer tail well under 10 ms.
+    let after = (off_at + 6720)..(off_at + 12_000);
+    assert!(before > -30.0, "the tone sounds: {before:.1} dB");
+    assert!(
+        level_db(&followed, after.start, after.end) < before - 90.0,
+        "ended: {:.1} dB",
+        level_db(&followed, after.start, after.end)
+    );
+    assert!(
+        (level_db(&free, after.start, after.end) - before).abs() < 1.0,
+        "without following, the tone plays on"
+    );
+    let mut hp = [
+        tingle::dsp::biquad::Biquad::highpass(1000.0, 0.54, FS),
+        tingle::dsp::biquad::Biquad::highpass(1000.0, 1.31, FS),
+    ];
+    let residual: Vec<f32> = followed
+        .iter()
+        .map(|&x| hp.iter_mut().fold(x, |y, f| f.process(y)))
+        .collect();
+    let residual_db = level_db(&residual, off_at, off_at + 6720);
+    assert!(
+        residual_db < before - 60.0,
+        "release residual {residual_db:.1} dB"
+    );
+}
+
+/// All sound off fades every sounding trigger of every layer out within tens of milliseconds,
+/// smoothly, and later notes play again.
+#[test]
+fn all_sound_off_silences_every_layer_smoothly() {
+    const BLOCK: usize = 64;
+    let mut p = EngineParams {
+        limiter: false,
+        ..EngineParams::default()
+    };
+    for (i, pitch) in [0.1, 0.3, 0.5].into_iter().enumerate() {
+        let mut layer = tone_layer(None, tone(pitch, 1.0));
+        layer.midi_note = 60 + i as u8;
+        p.layers[i] = layer;
+    }
+    let stop_at = 24_000 + 5;
+    let again_at = 36_000;
+    let (left, _) = render_scene(&p, Transport::default(), 1.0, BLOCK, |engine, start| {
+        if start == 0 {
+            for note in 60..63 {
+                engine.note_on(100, note, 1.0);
+            }
+        }
+        if (start..start + BLOCK).contains(&stop_at) {
+            engine.all_sound_off(stop_at - start);
+        }
+        if (start..start + BLOCK).contains(&again_at) {
+            engine.note_on(again_at - start, 60, 1.0);
+        }
+    });
+    let before = level_db(&left, stop_at - 4800, stop_at);
+    // 30 ms fade, then the placers' tails.
+    let silent = level_db(&left, stop_at + 1920, again_at);
+    assert!(before > -30.0, "{before:.1} dB");
+    assert!(silent < before - 90.0, "silent after: {silent:.1} dB");
+    // Smooth: the residual above 4 kHz (six times the highest tone) stays 60 dB below.
+    let mut hp = [
+        tingle::dsp::biquad::Biquad::highpass(4000.0, 0.54, FS),
+        tingle::dsp::biquad::Biquad::highpass(4000.0, 1.31, FS),
+    ];
+    let residual: Vec<f32> = left
+        .iter()
+        .map(|&x| hp.iter_mut().fold(x, |y, f| f.process(y)))
+        .collect();
+    let residual_db = level_db(&residual, stop_at - 480, stop_at + 1920);
+    assert!(
+        residual_db < before - 60.0,
+        "fade residual {residual_db:.1} dB"
+    );
+    assert!(
+        level_db(&left, again_at + 2400, again_at + 7200) > before - 12.0,
+        "a later note plays again"
+    );
+}

@@ -264,7 +264,7 @@ const FREE_RATE_HZ: f32 = 3.0;
 /// Runs `case` through the plugin via the test host: every `process()` and one mid-run
 /// `reset()` inside `assert_no_alloc`.
 fn run_plugin(case: &Case) -> Measured {
-    let mut plugin = Tingle::default();
+    let mut plugin = host::session_plugin();
     host::set_param(&plugin, "motion", motion_index(case.motion));
     host::set_param(&plugin, "msync", if case.synced { 1.0 } else { 0.0 });
     host::set_param(&plugin, "mnote", QUARTER_NOTE_INDEX);
@@ -551,7 +551,7 @@ fn non_finite_input_silences_one_block_and_recovers() {
         (MONO, 0, 17, f32::INFINITY),
     ];
     for (layout, channel, at, bad) in glitches {
-        let mut plugin = Tingle::default();
+        let mut plugin = host::session_plugin();
         host::set_param(&plugin, "motion", motion_index(MotionMode::Orbit));
         host::set_param(&plugin, "mrate", 0.5);
         host::set_param(&plugin, "dist", -0.5);
@@ -615,7 +615,7 @@ fn non_finite_input_silences_one_block_and_recovers() {
 #[test]
 fn overflow_inside_the_engine_silences_one_block_and_recovers() {
     const BLOCK: usize = 128;
-    let mut plugin = Tingle::default();
+    let mut plugin = host::session_plugin();
     host::set_param(&plugin, "ingain", 24.0);
     host::activate(&mut plugin, 48_000.0, BLOCK as u32, STEREO);
     let mut context = TestProcessContext::new(48_000.0);
@@ -665,7 +665,7 @@ fn hot_run(azimuth: f32, elevation: f32, log10_m: f32, motion: MotionMode, limit
     const RATE: f32 = 48_000.0;
     const BLOCK: usize = 512;
     const SECONDS: f32 = 3.0;
-    let mut plugin = Tingle::default();
+    let mut plugin = host::session_plugin();
     assert_eq!(
         host::param_value(&plugin, "limiter"),
         1.0,
@@ -771,7 +771,7 @@ fn the_limiter_holds_the_ceiling_on_hot_input() {
 fn mix_zero_passes_the_input_through_every_layout() {
     for rate in [44_100.0, 96_000.0] {
         for layout in [STEREO, MONO, NO_INPUT] {
-            let mut plugin = Tingle::default();
+            let mut plugin = host::session_plugin();
             assert_eq!(host::set_param(&plugin, "mix", 0.0), 0.0);
             assert_eq!(host::set_param(&plugin, "outgain", 0.0), 0.0);
             host::set_param(&plugin, "motion", motion_index(MotionMode::Orbit));
@@ -843,7 +843,7 @@ fn mix_zero_passes_the_input_through_every_layout() {
 /// `host::set_param` reaches the values the plugin hands the engine.
 #[test]
 fn set_param_reaches_the_engine_parameters() {
-    let plugin = Tingle::default();
+    let plugin = host::session_plugin();
     assert_eq!(host::set_param(&plugin, "az", -135.0), -135.0);
     assert_eq!(host::set_param(&plugin, "el", 30.0), 30.0);
     assert_eq!(host::set_param(&plugin, "dist", -1.0), -1.0);
@@ -948,7 +948,7 @@ fn eight_busy_layers_process_without_allocating() {
         "voice pools should fill: at most {most_voices} full layers"
     );
 
-    let mut plugin = Tingle::default();
+    let mut plugin = host::session_plugin();
     for layer in 1..=8 {
         host::set_param(&plugin, &format!("on_{layer}"), 1.0);
         host::set_param(
@@ -1031,4 +1031,31 @@ fn meters_are_measured_only_while_an_editor_listens() {
         open_lufs,
         "loudness measured after the editor closed"
     );
+}
+
+/// A new instance on a track without audio input sounds at once (its first-sound scene), in
+/// the first second, under the limiter's ceiling, without allocating in `process()`.
+#[test]
+fn a_new_instrument_instance_sounds_from_its_first_second() {
+    const BLOCK: usize = 512;
+    let mut plugin = Tingle::default();
+    host::activate(&mut plugin, 48_000.0, BLOCK as u32, NO_INPUT);
+    let mut context = TestProcessContext::new(48_000.0);
+    let (mut left, mut right) = (vec![0.0f32; BLOCK], vec![0.0f32; BLOCK]);
+    let (mut sum_sq, mut peak, mut samples) = (0.0f64, 0.0f32, 0usize);
+    reset_violation_count();
+    for _ in 0..(48_000 / BLOCK) {
+        left.fill(0.0);
+        right.fill(0.0);
+        host::process_block(&mut plugin, &mut context, &mut left, &mut right);
+        for v in left.iter().chain(&right) {
+            sum_sq += f64::from(*v).powi(2);
+            peak = peak.max(v.abs());
+            samples += 1;
+        }
+    }
+    assert_eq!(violation_count(), 0, "allocations in process()");
+    let rms_db = 10.0 * (sum_sq / samples as f64).log10();
+    assert!(rms_db > -50.0, "the first second is silent: {rms_db:.1} dB");
+    assert!(f64::from(peak) <= ceiling(), "peak {peak}");
 }

@@ -5,7 +5,7 @@
 //! automate): soloing any layer switches every layer's On to its solo state, and releasing the
 //! last solo restores the On switches as they were before; see [`SoloState`].
 
-use super::controls::{choice_box, enum_row, grid, placement_rows, set_value, slider_row};
+use super::controls::{choice_box, enum_row, grid, placement_rows, set_value, slider_row, switch};
 use super::{EditorState, Selection, theme};
 use crate::engine::LAYERS;
 use crate::engine::rhythm::RhythmRate;
@@ -229,6 +229,15 @@ pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: us
                 setter,
                 "The MIDI note that fires this layer.",
             );
+            ui.label("");
+            switch(
+                ui,
+                "Follow note length",
+                &layer.follow_note,
+                setter,
+                "A note-off ends the triggers its note started, with a short release; off, they play to their natural end.",
+            );
+            ui.end_row();
         });
 
         let ui = &mut columns[1];

@@ -23,6 +23,12 @@ pub const VOICES_PER_LAYER: usize = 16;
 const RELEASE_SLOTS: usize = 4;
 /// Fade-out of a stolen voice (s).
 const STEAL_FADE_S: f32 = 0.005;
+/// Release of a trigger whose note ended, on a layer that follows note length (s).
+const NOTE_RELEASE_S: f32 = 0.12;
+/// Fade-out of every voice on all-notes-off or all-sound-off (s): quick, never a click.
+const STOP_FADE_S: f32 = 0.03;
+/// Note-offs a layer queues per block.
+const MAX_RELEASES: usize = 32;
 /// MIDI notes (or other external hits) a layer accepts per block.
 const MAX_EXTERNAL_HITS: usize = 128;
 /// MIDI note of the first layer (C4); the others follow chromatically.
@@ -60,6 +66,9 @@ pub struct Scatter {
 pub struct LayerParams {
     /// Whether the layer fires (its sounding voices always finish).
     pub enabled: bool,
+    /// Whether a note-off ends the triggers its note started (with a short release), instead
+    /// of letting them finish.
+    pub follow_note: bool,
     /// Trigger family.
     pub family: Family,
     /// Variant of the family (clamped to its variant count).
@@ -84,6 +93,7 @@ impl Default for LayerParams {
     fn default() -> Self {
         Self {
             enabled: false,
+            follow_note: false,
             family: Family::default(),
             variant: 0,
             level_db: 0.0,
@@ -115,6 +125,16 @@ struct Offset {
     distance_factor: f32,
 }
 
+impl Voice {
+    /// Starts fading out over `len` samples, `at` samples into the block.
+    fn fade_out(&mut self, at: usize, len: usize) {
+        self.state = VoiceState::Releasing;
+        self.faded = 0;
+        self.fade_len = len;
+        self.fade_from = at;
+    }
+}
+
 impl Offset {
     fn apply(&self, p: Position) -> Position {
         Position {
@@ -134,8 +154,12 @@ struct Voice {
     order: u64,
     /// Where this block's rendering starts.
     start: usize,
-    /// Stolen voices: samples of fade done (of `fade_len`).
+    /// Fading voices: samples of fade done (of `fade_len`).
     faded: usize,
+    /// Fading voices: length of the fade (samples).
+    fade_len: usize,
+    /// Whether a MIDI note started it.
+    from_note: bool,
     /// Stolen voices: offset in this block where the fade begins.
     fade_from: usize,
     /// Samples of placer tail left to flush.
@@ -160,6 +184,11 @@ pub struct Layer {
     /// Hits of this block (rhythm and external), sorted by offset before use.
     hits: [Hit; MAX_EXTERNAL_HITS],
     hit_count: usize,
+    /// Offsets of queued note-offs (this block or later ones).
+    releases: [usize; MAX_RELEASES],
+    release_count: usize,
+    /// Offset of a queued all-notes-off.
+    stop_at: Option<usize>,
     started: u64,
     next_ear_right: bool,
     /// Level at the end of the last block (linear); NaN until the first block, which starts
@@ -192,6 +221,8 @@ impl Layer {
             order: 0,
             start: 0,
             faded: 0,
+            fade_len: 1,
+            from_note: false,
             fade_from: 0,
             tail_left: 0,
             sustained: false,
@@ -213,8 +244,12 @@ impl Layer {
             hits: [Hit {
                 offset: 0,
                 intensity: 0.0,
+                from_note: false,
             }; MAX_EXTERNAL_HITS],
             hit_count: 0,
+            releases: [0; MAX_RELEASES],
+            release_count: 0,
+            stop_at: None,
             started: 0,
             next_ear_right: false,
             level: f32::NAN,
@@ -254,6 +289,8 @@ impl Layer {
         self.bus_placer.reset();
         self.bus_tail_left = 0;
         self.hit_count = 0;
+        self.release_count = 0;
+        self.stop_at = None;
     }
 
     /// Fires the layer `offset` samples into the next block at `intensity` (0 ..= 1), e.g. for
@@ -261,9 +298,28 @@ impl Layer {
     /// length fires that much later, in the calls that follow.
     pub fn fire(&mut self, offset: usize, intensity: f32) {
         if self.hit_count < MAX_EXTERNAL_HITS {
-            self.hits[self.hit_count] = Hit { offset, intensity };
+            self.hits[self.hit_count] = Hit {
+                offset,
+                intensity,
+                from_note: true,
+            };
             self.hit_count += 1;
         }
+    }
+
+    /// Ends the triggers MIDI notes started, `offset` samples into the next block, with a
+    /// short release (a note-off on a layer that follows note length).
+    pub fn release_notes(&mut self, offset: usize) {
+        if self.release_count < MAX_RELEASES {
+            self.releases[self.release_count] = offset;
+            self.release_count += 1;
+        }
+    }
+
+    /// Fades every sounding trigger out quickly, `offset` samples into the next block, and
+    /// forgets the notes queued before it (all-notes-off, all-sound-off).
+    pub fn stop_all(&mut self, offset: usize) {
+        self.stop_at = Some(self.stop_at.map_or(offset, |at| at.min(offset)));
     }
 
     /// Voices sounding (playing, fading or ringing out).
@@ -320,12 +376,16 @@ impl Layer {
                 waiting += 1;
                 continue;
             }
-            let birth = self.start_voice(params, transport, clock, hit.offset, hit.intensity);
+            if self.stop_at.is_some_and(|at| hit.offset < at) {
+                continue;
+            }
+            let birth = self.start_voice(params, transport, clock, &hit);
             if let Some(position) = birth {
                 on_trigger(position, hit.intensity);
             }
         }
         self.hit_count = waiting;
+        self.apply_releases(n);
 
         let target = 10f32.powf(params.level_db / 20.0);
         let from = if self.level.is_nan() {
@@ -356,14 +416,13 @@ impl Layer {
             for (i, m) in mono.iter_mut().enumerate() {
                 let mut g = from + step * (v.start + i) as f32;
                 if v.state == VoiceState::Releasing && v.start + i >= v.fade_from {
-                    g *=
-                        0.5 * (1.0 + (PI * (v.faded as f32 / self.fade_len as f32).min(1.0)).cos());
+                    g *= 0.5 * (1.0 + (PI * (v.faded as f32 / v.fade_len as f32).min(1.0)).cos());
                     v.faded += 1;
                 }
                 *m *= g;
             }
             v.fade_from = 0;
-            if v.state == VoiceState::Releasing && v.faded >= self.fade_len {
+            if v.state == VoiceState::Releasing && v.faded >= v.fade_len {
                 v.state = VoiceState::Tail;
                 v.tail_left = self.tail_len;
             }
@@ -436,9 +495,9 @@ impl Layer {
         params: &LayerParams,
         transport: &Transport,
         clock: &Clock,
-        offset: usize,
-        intensity: f32,
+        hit: &Hit,
     ) -> Option<Position> {
+        let (offset, intensity) = (hit.offset, hit.intensity);
         let playing = self
             .voices
             .iter()
@@ -451,10 +510,8 @@ impl Layer {
                 .filter(|v| v.state == VoiceState::Playing)
                 .min_by_key(|v| v.order)
         {
-            oldest.state = VoiceState::Releasing;
-            oldest.faded = 0;
             // Its fade starts where the new trigger starts.
-            oldest.fade_from = offset;
+            oldest.fade_out(offset, self.fade_len);
         }
         // A free voice, else the quietest fading or ringing-out one.
         let index = self
@@ -497,6 +554,7 @@ impl Layer {
         v.order = self.started;
         v.start = offset;
         v.faded = 0;
+        v.from_note = hit.from_note;
         v.sustained = info.sustained;
         v.on_bus = params.scatter.mode == ScatterMode::Off
             && (info.sustained || params.motion.mode == MotionMode::Off);
@@ -504,6 +562,48 @@ impl Layer {
         v.birth = offset_pos.apply(birth_layer);
         v.control = control;
         Some(v.birth)
+    }
+
+    /// Starts the fades of queued note-offs and all-notes-offs that fall in this block of `n`
+    /// samples; later ones wait, moved on by `n`.
+    fn apply_releases(&mut self, n: usize) {
+        let release = ((NOTE_RELEASE_S * self.sample_rate) as usize).max(1);
+        let mut waiting = 0;
+        for i in 0..self.release_count {
+            let at = self.releases[i];
+            if at >= n {
+                self.releases[waiting] = at - n;
+                waiting += 1;
+                continue;
+            }
+            for v in self
+                .voices
+                .iter_mut()
+                .filter(|v| v.state == VoiceState::Playing && v.from_note && v.start <= at)
+            {
+                v.fade_out(at, release);
+            }
+        }
+        self.release_count = waiting;
+        match self.stop_at {
+            Some(at) if at < n => {
+                let fade = ((STOP_FADE_S * self.sample_rate) as usize).max(1);
+                for v in &mut self.voices {
+                    let shorter = v.state != VoiceState::Releasing
+                        || v.fade_len - v.faded.min(v.fade_len) > fade;
+                    if matches!(v.state, VoiceState::Playing | VoiceState::Releasing)
+                        && v.start <= at
+                        && shorter
+                    {
+                        v.fade_out(at, fade);
+                    }
+                }
+                self.stop_at = None;
+                self.release_count = 0;
+            }
+            Some(at) => self.stop_at = Some(at - n),
+            None => {}
+        }
     }
 
     /// Draws a trigger's offset from the layer position `at`.

@@ -197,6 +197,25 @@ impl Engine {
         }
     }
 
+    /// Ends the triggers MIDI `note` started on every layer that follows note length, with a
+    /// short release, `offset` samples into the next block.
+    pub fn note_off(&mut self, offset: usize, note: u8) {
+        for (layer, params) in self.layers.iter_mut().zip(&self.params.layers) {
+            if params.follow_note && params.midi_note == note.min(MAX_NOTE) {
+                layer.release_notes(offset);
+            }
+        }
+    }
+
+    /// All notes off / all sound off: every sounding trigger of every layer fades out quickly
+    /// (tens of milliseconds, no click), `offset` samples into the next block. The rhythms go
+    /// on; the track's input is not affected.
+    pub fn all_sound_off(&mut self, offset: usize) {
+        for layer in &mut self.layers {
+            layer.stop_all(offset);
+        }
+    }
+
     /// Voices sounding in each layer.
     pub fn active_voices(&self) -> [usize; LAYERS] {
         std::array::from_fn(|i| self.layers[i].active_voices())

@@ -70,6 +70,8 @@ pub struct Hit {
     pub offset: usize,
     /// Intensity, 0 ..= 1.
     pub intensity: f32,
+    /// Whether a MIDI note fired it (a note-off can end it), not the rhythm.
+    pub from_note: bool,
 }
 
 /// A hit waiting to sound.
@@ -150,6 +152,7 @@ impl Rhythm {
             fire(Hit {
                 offset,
                 intensity: p.intensity,
+                from_note: false,
             });
         }
         self.pending.copy_within(due..self.pending_len, 0);

@@ -88,6 +88,10 @@ pub struct LayerParams {
     /// MIDI note that fires the layer, 0 ..= 127 (defaults C4, C#4, ... for layers 1..8).
     #[id = "midi"]
     pub midi_note: IntParam,
+    /// Whether a note-off ends the triggers its note started (with a short release); off, they
+    /// play to their natural end.
+    #[id = "follow"]
+    pub follow_note: BoolParam,
     /// Where the layer sounds and how it moves.
     #[nested]
     pub placement: PlacementParams,
@@ -201,6 +205,7 @@ impl LayerParams {
             )
             .with_value_to_string(formatters::v2s_i32_key_formatter())
             .with_string_to_value(formatters::s2v_i32_key_formatter()),
+            follow_note: BoolParam::new(name("Follow Note Length"), false),
             placement: PlacementParams::new(&prefix),
             scatter: EnumParam::new(name("Scatter"), ScatterMode::Off),
             spread: units::degrees(name("Spread"), 30.0, 0.0, 180.0),
@@ -223,6 +228,7 @@ impl LayerParams {
         };
         engine_layer::LayerParams {
             enabled: self.enabled.value(),
+            follow_note: self.follow_note.value(),
             family: self.family.value(),
             variant: self.variant.value().max(0) as usize,
             level_db: self.level.value(),

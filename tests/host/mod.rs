@@ -143,9 +143,21 @@ pub fn activate(plugin: &mut Tingle, sample_rate: f32, max_block: u32, layout: u
     plugin.reset();
 }
 
-/// A new plugin with default parameters, activated as [`activate`] says.
+/// A plugin as a restored session has it: its first-sound choice made, so it keeps the
+/// default parameters whatever layout it is activated with (a new instance without input
+/// would start a scene instead).
+pub fn session_plugin() -> Tingle {
+    let plugin = Tingle::default();
+    plugin
+        .tingle_params()
+        .first_sound_done
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    plugin
+}
+
+/// A plugin with default parameters ([`session_plugin`]), activated as [`activate`] says.
 pub fn activated(sample_rate: f32, max_block: u32, layout: usize) -> Tingle {
-    let mut plugin = Tingle::default();
+    let mut plugin = session_plugin();
     activate(&mut plugin, sample_rate, max_block, layout);
     plugin
 }
