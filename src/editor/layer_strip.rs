@@ -1,13 +1,13 @@
 //! The layer strips: an overview row per layer (select, mute, solo, family, level) and the
 //! selected layer's full strip (sound, character, rhythm, placement, scatter, motion).
 //!
-//! Mute is the layer's On parameter. Solo lives in the editor (hosts have no solo parameter to
-//! automate): soloing any layer switches every layer's On to its solo state, and releasing the
-//! last solo restores the On switches as they were before; see [`SoloState`].
+//! Mute is the layer's On parameter. Solo is a monitoring switch, not a parameter: while any
+//! layer is soloed only the soloed layers sound, whatever their On switches say, and the On
+//! switches themselves never change, so a session saved while soloing keeps its layers (see
+//! [`TingleParams::solo`]).
 
 use super::controls::{choice_box, enum_row, grid, placement_rows, set_value, slider_row, switch};
 use super::{EditorState, Selection, theme};
-use crate::engine::LAYERS;
 use crate::engine::rhythm::RhythmRate;
 use crate::params::TingleParams;
 use crate::triggers::Family;
@@ -17,41 +17,6 @@ use nice_plug_egui::widgets::ParamSlider;
 
 /// Width of the level slider in the overview (points).
 const OVERVIEW_SLIDER_WIDTH: f32 = 90.0;
-
-/// The editor's solo: which layers are soloed and the On switches to restore afterwards.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SoloState {
-    /// Which layers are soloed.
-    pub soloed: [bool; LAYERS],
-    /// The On switches before the first solo, restored when the last solo is released.
-    saved_on: Option<[bool; LAYERS]>,
-}
-
-impl SoloState {
-    /// Forgets the solo (a scene was loaded: its On switches stand).
-    pub fn clear(&mut self) {
-        *self = Self::default();
-    }
-
-    /// Solos or unsolos layer `index`, switching the layers' On parameters (each switch is a
-    /// complete automation gesture).
-    pub fn toggle(&mut self, params: &TingleParams, setter: &ParamSetter, index: usize) {
-        if self.saved_on.is_none() {
-            self.saved_on = Some(std::array::from_fn(|i| params.layers[i].enabled.value()));
-        }
-        self.soloed[index] = !self.soloed[index];
-        let target = if self.soloed.iter().any(|s| *s) {
-            self.soloed
-        } else {
-            self.saved_on.take().unwrap_or_default()
-        };
-        for (layer, on) in params.layers.iter().zip(target) {
-            if layer.enabled.value() != on {
-                set_value(setter, &layer.enabled, on);
-            }
-        }
-    }
-}
 
 /// One row per layer (and one for the input): select, mute, solo, family and level.
 pub fn overview(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &mut EditorState) {
@@ -93,11 +58,11 @@ pub fn overview(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state:
                 set_value(setter, &layer.enabled, !on);
             }
             if ui
-                .selectable_label(state.solo.soloed[i], "Solo")
-                .on_hover_text("Hear only the soloed layers; releasing the last solo restores the On switches.")
+                .selectable_label(params.is_soloed(i), "Solo")
+                .on_hover_text("Hear only the soloed layers while listening; never saved, the On switches stay as they are.")
                 .clicked()
             {
-                state.solo.toggle(params, setter, i);
+                params.toggle_solo(i);
             }
             let info = layer.family.value().info();
             ui.label(info.name);

@@ -23,7 +23,6 @@ use crate::scene::library::Library;
 use browser::Browser;
 use egui::{Align, Layout, RichText, ScrollArea, Ui, Vec2, vec2};
 use head_view::{FLASH_FADE_S, HandleDrag, HeadGeometry};
-use layer_strip::SoloState;
 use meters::MeterState;
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::ResizeHint;
@@ -79,8 +78,6 @@ pub struct EditorState {
     pub selection: Selection,
     /// What the meters show.
     pub meters: MeterState,
-    /// The editor's solo.
-    pub solo: SoloState,
     /// The scene browser.
     pub browser: Browser,
     /// Where the head view was drawn last frame.
@@ -107,7 +104,6 @@ impl EditorState {
         Self {
             selection: Selection::Layer(0),
             meters: MeterState::default(),
-            solo: SoloState::default(),
             browser: Browser::new(library),
             head_rect: None,
             drag: None,
@@ -202,8 +198,8 @@ fn layout(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &mut 
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Tingle").heading().strong());
         if browser::show(ui, params, setter, &mut state.browser) {
-            // The scene's On switches replace whatever a solo had saved.
-            state.solo.clear();
+            // The scene's layers play as it says.
+            params.clear_solo();
         }
         ui.label(
             RichText::new("Drag a handle to place its source; Shift-drag to raise or lower it.")
@@ -241,7 +237,7 @@ fn layout(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &mut 
 }
 
 /// The plugin window's app: the parameters, the host's context once the window is open, and
-/// the editor's state (kept while the window is closed, so solo and selection survive).
+/// the editor's state (kept while the window is closed, so the selection survives).
 pub struct TingleApp {
     params: Arc<TingleParams>,
     gui: Option<GuiContext>,

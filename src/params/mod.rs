@@ -12,7 +12,7 @@ pub use placement::PlacementParams;
 
 use crate::engine::{EngineParams, LAYERS};
 use nice_plug::prelude::*;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// Largest seed value.
@@ -44,6 +44,10 @@ pub struct TingleParams {
     /// The eight trigger layers.
     #[nested(array, group = "Layer")]
     pub layers: [LayerParams; LAYERS],
+    /// The editor's solo, a monitoring switch: bit n solos layer n + 1. While any bit is set
+    /// only the soloed layers sound. Neither a parameter nor saved, so a session saved while
+    /// soloing keeps its layers.
+    pub solo: Arc<AtomicU8>,
     /// The scene last loaded ([`crate::scene::Source::key`], empty if none), so the editor can
     /// show its name and whether it was changed. Not a parameter: saved with the session.
     #[persist = "scene"]
@@ -71,6 +75,7 @@ impl Default for TingleParams {
                 },
             ),
             layers: std::array::from_fn(LayerParams::new),
+            solo: Arc::new(AtomicU8::new(0)),
             scene: Arc::new(RwLock::new(String::new())),
             first_sound_done: Arc::new(AtomicBool::new(false)),
         }
@@ -78,8 +83,24 @@ impl Default for TingleParams {
 }
 
 impl TingleParams {
+    /// Whether layer `index` (0-based) is soloed.
+    pub fn is_soloed(&self, index: usize) -> bool {
+        self.solo.load(Ordering::Relaxed) & (1 << index) != 0
+    }
+
+    /// Solos layer `index` (0-based), or releases its solo.
+    pub fn toggle_solo(&self, index: usize) {
+        self.solo.fetch_xor(1 << index, Ordering::Relaxed);
+    }
+
+    /// Releases every solo.
+    pub fn clear_solo(&self) {
+        self.solo.store(0, Ordering::Relaxed);
+    }
+
     /// The engine's view of the current values.
     pub fn engine_params(&self) -> EngineParams {
+        let solo = self.solo.load(Ordering::Relaxed);
         EngineParams {
             position: self.input.position(),
             motion: self.input.motion(),
@@ -87,7 +108,13 @@ impl TingleParams {
             mix: self.mix.value(),
             output_gain_db: self.output_gain.value(),
             limiter: self.limiter.value(),
-            layers: std::array::from_fn(|i| self.layers[i].engine_params()),
+            layers: std::array::from_fn(|i| {
+                let mut layer = self.layers[i].engine_params();
+                if solo != 0 {
+                    layer.enabled = solo & (1 << i) != 0;
+                }
+                layer
+            }),
             seed: self.seed.value() as u64,
         }
     }
