@@ -368,6 +368,7 @@ fn run_engine(case: &Case, max_block: usize) -> Measured {
             beats_per_bar: 4.0,
             playing: case.playing,
             position_beats: Some(beats),
+            position_seconds: Some(beats * 60.0 / TEMPO_BPM),
         };
         let (l, r) = (&mut left[..n], &mut right[..n]);
         fill_input(&mut noise, l, r);

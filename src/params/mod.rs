@@ -10,11 +10,21 @@ mod units;
 pub use layer::LayerParams;
 pub use placement::PlacementParams;
 
+use crate::engine::bed::{BedKind, BedSettings, DEFAULT_BED_LEVEL_DB};
+use crate::engine::timer::{DEFAULT_FADE_S, DEFAULT_LENGTH_S, TimerSettings};
 use crate::engine::{EngineParams, LAYERS};
 use nice_plug::prelude::*;
 
 /// Largest seed value.
 const MAX_SEED: i32 = 999_999;
+/// Seconds per minute.
+const SECONDS_PER_MINUTE: f32 = 60.0;
+/// Range of the session length (minutes): up to eight hours, a night's sleep.
+const SESSION_MINUTES: (i32, i32) = (1, 480);
+/// Range of the fade-out time (s).
+const FADE_SECONDS: (i32, i32) = (5, 600);
+/// Range of the bed level (dB, read as LUFS).
+const BED_LEVEL_DB: (f32, f32) = (-60.0, -12.0);
 
 /// Tingle's parameters.
 #[derive(Params)]
@@ -39,6 +49,27 @@ pub struct TingleParams {
     /// sound.
     #[id = "seed"]
     pub seed: IntParam,
+    /// The ambient bed: Off (default), Pink, Brown, Air, Distant Rain (ids `off`, `pink`,
+    /// `brown`, `air`, `rain`).
+    #[id = "bed"]
+    pub bed: EnumParam<BedKind>,
+    /// The bed's level in dB, -60 ..= -12 (default -45), calibrated as loudness: L dB measures
+    /// about L LUFS.
+    #[id = "bedlevel"]
+    pub bed_level: FloatParam,
+    /// Gentle mode: no sound jumps more than 12 dB above the running short-term level of the
+    /// output (off by default).
+    #[id = "gentle"]
+    pub gentle: BoolParam,
+    /// The session timer (off by default).
+    #[id = "timer"]
+    pub timer: BoolParam,
+    /// Session length in minutes, 1 ..= 480 (default 30): the fade-out ends here.
+    #[id = "tlen"]
+    pub timer_length: IntParam,
+    /// Fade-out time in seconds, 5 ..= 600 (default 60), clamped to the session length.
+    #[id = "tfade"]
+    pub timer_fade: IntParam,
     /// The eight trigger layers.
     #[nested(array, group = "Layer")]
     pub layers: [LayerParams; LAYERS],
@@ -60,6 +91,33 @@ impl Default for TingleParams {
                     max: MAX_SEED,
                 },
             ),
+            bed: EnumParam::new("Ambient Bed", BedKind::Off),
+            bed_level: units::decibels(
+                "Bed Level",
+                DEFAULT_BED_LEVEL_DB,
+                BED_LEVEL_DB.0,
+                BED_LEVEL_DB.1,
+            ),
+            gentle: BoolParam::new("Gentle", false),
+            timer: BoolParam::new("Session Timer", false),
+            timer_length: IntParam::new(
+                "Session Length",
+                (DEFAULT_LENGTH_S / SECONDS_PER_MINUTE) as i32,
+                IntRange::Linear {
+                    min: SESSION_MINUTES.0,
+                    max: SESSION_MINUTES.1,
+                },
+            )
+            .with_unit(" min"),
+            timer_fade: IntParam::new(
+                "Fade Out",
+                DEFAULT_FADE_S as i32,
+                IntRange::Linear {
+                    min: FADE_SECONDS.0,
+                    max: FADE_SECONDS.1,
+                },
+            )
+            .with_unit(" s"),
             layers: std::array::from_fn(LayerParams::new),
         }
     }
@@ -76,7 +134,22 @@ impl TingleParams {
             output_gain_db: self.output_gain.value(),
             limiter: self.limiter.value(),
             layers: std::array::from_fn(|i| self.layers[i].engine_params()),
+            bed: BedSettings {
+                kind: self.bed.value(),
+                level_db: self.bed_level.value(),
+            },
+            gentle: self.gentle.value(),
+            timer: self.timer_settings(),
             seed: self.seed.value() as u64,
+        }
+    }
+
+    /// The session timer's settings (also what the editor shows).
+    pub fn timer_settings(&self) -> TimerSettings {
+        TimerSettings {
+            enabled: self.timer.value(),
+            length_s: self.timer_length.value() as f32 * SECONDS_PER_MINUTE,
+            fade_s: self.timer_fade.value() as f32,
         }
     }
 }
