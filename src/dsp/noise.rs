@@ -25,19 +25,21 @@ const PINK_LOWEST_POLE_HZ: f32 = 10.0;
 /// (in octaves), so the response alternates -6 and 0 dB per octave every octave and averages
 /// -3 dB per octave within about ±0.3 dB.
 const PINK_POLE_RATIO: f32 = 4.0;
+/// Frequency at which the pink filter has unity gain (Hz).
+const PINK_UNITY_HZ: f32 = 1000.0;
 /// Corner of the brown filter (Hz): -6 dB per octave above it, flat below (no rumble build-up).
 const BROWN_CORNER_HZ: f32 = 30.0;
 
 /// A pink (1/f) filter for white noise: a cascade of first-order pole-zero sections with
 /// poles two octaves apart from 10 Hz up and a zero between each pair, normalised to unity
-/// gain at DC.
+/// gain at 1 kHz (so its level there is the same at every sample rate).
 #[derive(Debug, Clone, Copy)]
 pub struct PinkFilter {
     /// Per section: (pole, zero) coefficients of `(1 - z q^-1) / (1 - p q^-1)`.
     sections: [(f32, f32); PINK_SECTIONS],
     /// Per section: last input and last output.
     state: [(f32, f32); PINK_SECTIONS],
-    /// Gain that makes the whole cascade unity at DC.
+    /// Gain that makes the whole cascade unity at [`PINK_UNITY_HZ`].
     gain: f32,
 }
 
@@ -48,6 +50,9 @@ impl PinkFilter {
         let pole_limit = sample_rate / 4.0;
         let mut sections = [(0.0, 0.0); PINK_SECTIONS];
         let mut gain = 1.0;
+        let cos = (TAU * PINK_UNITY_HZ / sample_rate).cos();
+        // |1 - c e^(-jw)| of a pole or zero at `c`.
+        let magnitude = |c: f32| (1.0 - 2.0 * c * cos + c * c).sqrt();
         let mut pole_hz = PINK_LOWEST_POLE_HZ;
         for section in &mut sections {
             if pole_hz < pole_limit {
@@ -55,7 +60,7 @@ impl PinkFilter {
                 let p = (-TAU * pole_hz / sample_rate).exp();
                 let z = (-TAU * zero_hz / sample_rate).exp();
                 *section = (p, z);
-                gain *= (1.0 - p) / (1.0 - z);
+                gain *= magnitude(p) / magnitude(z);
             }
             pole_hz *= PINK_POLE_RATIO;
         }

@@ -7,10 +7,12 @@
 //! nearly 1 in the bass, falling to 0 at about 950 Hz and staying small above. The bed makes
 //! that cheaply from three white noises: a shared one through a Butterworth low-pass and one
 //! per ear through the complementary high-pass at [`COHERENCE_CORNER_HZ`]. The two are power
-//! complementary (|LP|² + |HP|² = 1), so each ear's spectrum stays white and the coherence is
-//! exactly |LP(f)| = 1 / sqrt(1 + (f / fc)^4), which follows the diffuse field's curve within
-//! about 0.1 up to its first zero. Each kind then colours both ears with identical filters,
-//! which leaves the coherence as it is. No HRTF is involved: a diffuse field has no
+//! complementary (|LP|² + |HP|² = 1), so each ear's spectrum stays white and the coherence
+//! (the shared part's share of the power) is exactly |LP(f)|² = 1 / (1 + (f / fc)^4), which
+//! follows the diffuse field's curve within about 0.1. Each kind then colours both ears with identical filters,
+//! which leaves the coherence as it is. The shared part also carries everything below the
+//! corner, so one high-pass on it at [`SUB_BASS_HZ`] keeps both ears free of rumble that
+//! would only wobble the headphones and eat headroom. No HRTF is involved: a diffuse field has no
 //! direction, and the bed costs a handful of filters per sample.
 //!
 //! **Level.** [`BedSettings::level_db`] reads as loudness: each kind is trimmed so that at a
@@ -98,10 +100,12 @@ impl Default for BedSettings {
     }
 }
 
-/// Corner of the coherence low-pass (Hz): the bed's interaural coherence is 1 / sqrt(1 +
-/// (f / 440 Hz)^4), which matches a diffuse field's sinc (0.89 at 250 Hz, 0.61 at 500 Hz, 0.32
-/// at 700 Hz, ~0 from 950 Hz) within about 0.1 below 1 kHz and stays under 0.2 above.
-pub const COHERENCE_CORNER_HZ: f32 = 440.0;
+/// Corner of the coherence low-pass (Hz): the bed's interaural coherence is 1 / (1 +
+/// (f / 550 Hz)^4): 0.96 at 250 Hz, 0.59 at 500 Hz, 0.28 at 700 Hz, 0.09 at 1 kHz, against a
+/// diffuse field's 0.89, 0.61, 0.32 and 0.05.
+pub const COHERENCE_CORNER_HZ: f32 = 550.0;
+/// Corner of the high-pass that keeps infrasound and deep rumble out of the bed (Hz).
+pub const SUB_BASS_HZ: f32 = 25.0;
 /// Crossfade when the bed is switched on, off or to another kind, and its fade-in after a
 /// reset (s).
 pub const FADE_S: f32 = 2.0;
@@ -111,7 +115,7 @@ pub const LEVEL_GLIDE_S: f32 = 0.05;
 const CONTROL_STEP: usize = 32;
 /// Trim of each sounding kind (dB, in [`BedKind::SOUNDING`] order) that makes its loudness at a
 /// level of 0 dB read 0 LUFS (measured by the `bed_level_reads_as_loudness` test).
-const TRIM_DB: [f32; SOUNDING_KINDS] = [0.0, 0.0, 0.0, 0.0];
+const TRIM_DB: [f32; SOUNDING_KINDS] = [5.97, 34.41, 12.43, 5.14];
 
 /// Air: range of the low-pass corner (octaves above 1 Hz: 250 Hz ..= 1.2 kHz).
 const AIR_CORNER_OCTAVES: (f32, f32) = (7.97, 10.23);
@@ -238,7 +242,9 @@ pub struct Bed {
     rng: TriggerRng,
     /// Scale of the white noises (same power density at every sample rate).
     white_scale: f32,
-    /// The diffuse pair: the shared low-passed part and each ear's high-passed part.
+    /// The diffuse pair: the shared part (high-passed at [`SUB_BASS_HZ`], then low-passed)
+    /// and each ear's own high-passed part.
+    sub_bass: Biquad,
     shared: Biquad,
     own: [Biquad; 2],
     pink: [PinkFilter; 2],
@@ -265,6 +271,7 @@ impl Bed {
             sample_rate,
             rng: seeded(seed ^ BED_SEED_SALT),
             white_scale: white_scale(sample_rate),
+            sub_bass: Biquad::highpass(SUB_BASS_HZ, FRAC_1_SQRT_2, sample_rate),
             shared: Biquad::lowpass(COHERENCE_CORNER_HZ, FRAC_1_SQRT_2, sample_rate),
             own: [Biquad::highpass(COHERENCE_CORNER_HZ, FRAC_1_SQRT_2, sample_rate); 2],
             pink: [PinkFilter::new(sample_rate); 2],
@@ -300,6 +307,7 @@ impl Bed {
     /// target, and the current kind fading in over [`FADE_S`].
     pub fn reset(&mut self, seed: u64) {
         self.reseed(seed);
+        self.sub_bass.reset();
         self.shared.reset();
         self.own.iter_mut().for_each(Biquad::reset);
         self.pink.iter_mut().for_each(PinkFilter::reset);
@@ -342,7 +350,8 @@ impl Bed {
             self.control_countdown -= 1;
 
             let scale = self.white_scale;
-            let shared = self.shared.process(scale * white(&mut self.rng));
+            let deep = self.sub_bass.process(scale * white(&mut self.rng));
+            let shared = self.shared.process(deep);
             let ears: [f32; 2] =
                 std::array::from_fn(|e| shared + self.own[e].process(scale * white(&mut self.rng)));
             let mut fades = [0.0; SOUNDING_KINDS];
