@@ -153,3 +153,38 @@ impl TingleParams {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `param`'s displayed text parses back to the same value, over its range.
+    fn parses_its_own_text<P: Param>(param: &P) {
+        for step in 0..=8 {
+            let value = param.preview_normalized(param.preview_plain(step as f32 / 8.0));
+            let shown = param.normalized_value_to_string(value, true);
+            let parsed = param.string_to_normalized_value(&shown);
+            assert_eq!(parsed, Some(value), "{}: {shown:?}", param.name());
+        }
+    }
+
+    /// The master section's session parameters (bed, gentle mode, timer) parse the text they
+    /// display back to the same value, as hosts and the CLAP validator expect.
+    #[test]
+    fn session_parameters_parse_their_own_text() {
+        let params = TingleParams::default();
+        parses_its_own_text(&params.bed);
+        parses_its_own_text(&params.bed_level);
+        parses_its_own_text(&params.gentle);
+        parses_its_own_text(&params.timer);
+        parses_its_own_text(&params.timer_length);
+        parses_its_own_text(&params.timer_fade);
+        assert_eq!(
+            params.bed.normalized_value_to_string(1.0, true),
+            "Distant Rain"
+        );
+        assert_eq!(params.timer_length.to_string(), "30 min");
+        assert_eq!(params.timer_fade.to_string(), "60 s");
+        assert_eq!(params.bed_level.to_string(), "-45.0 dB");
+    }
+}
