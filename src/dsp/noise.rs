@@ -30,63 +30,83 @@ const PINK_UNITY_HZ: f32 = 1000.0;
 /// Corner of the brown filter (Hz): -6 dB per octave above it, flat below (no rumble build-up).
 const BROWN_CORNER_HZ: f32 = 30.0;
 
-/// A pink (1/f) filter for white noise: a cascade of first-order pole-zero sections with
-/// poles two octaves apart from 10 Hz up and a zero between each pair, normalised to unity
-/// gain at 1 kHz (so its level there is the same at every sample rate).
+/// A pink (1/f) filter for white noise: first-order pole-zero sections with poles two octaves
+/// apart from 10 Hz up and a zero between each pair, normalised to unity gain at 1 kHz (so its
+/// level there is the same at every sample rate). The cascade is run in its parallel form (its
+/// partial-fraction expansion: a direct path plus one one-pole per section), whose sections do
+/// not wait for each other, so the filter costs a few vector operations per sample.
 #[derive(Debug, Clone, Copy)]
 pub struct PinkFilter {
-    /// Per section: (pole, zero) coefficients of `(1 - z q^-1) / (1 - p q^-1)`.
-    sections: [(f32, f32); PINK_SECTIONS],
-    /// Per section: last input and last output.
-    state: [(f32, f32); PINK_SECTIONS],
-    /// Gain that makes the whole cascade unity at [`PINK_UNITY_HZ`].
-    gain: f32,
+    /// Per section: pole (0 for a section left out).
+    poles: [f32; PINK_SECTIONS],
+    /// Per section: residue, the gain of its one-pole (0 for a section left out).
+    residues: [f32; PINK_SECTIONS],
+    /// Gain of the direct path.
+    direct: f32,
+    /// Per section: its one-pole's state.
+    state: [f32; PINK_SECTIONS],
 }
 
 impl PinkFilter {
     /// A pink filter at `sample_rate` (Hz). Sections whose pole would lie above a quarter of
-    /// the sample rate are left out (passed through), so the slope holds up to there.
+    /// the sample rate are left out, so the slope holds up to there.
     pub fn new(sample_rate: f32) -> Self {
-        let pole_limit = sample_rate / 4.0;
-        let mut sections = [(0.0, 0.0); PINK_SECTIONS];
-        let mut gain = 1.0;
-        let cos = (TAU * PINK_UNITY_HZ / sample_rate).cos();
-        // |1 - c e^(-jw)| of a pole or zero at `c`.
-        let magnitude = |c: f32| (1.0 - 2.0 * c * cos + c * c).sqrt();
-        let mut pole_hz = PINK_LOWEST_POLE_HZ;
-        for section in &mut sections {
-            if pole_hz < pole_limit {
-                let zero_hz = pole_hz * PINK_POLE_RATIO.sqrt();
-                let p = (-TAU * pole_hz / sample_rate).exp();
-                let z = (-TAU * zero_hz / sample_rate).exp();
-                *section = (p, z);
-                gain *= magnitude(p) / magnitude(z);
-            }
-            pole_hz *= PINK_POLE_RATIO;
+        let fs = f64::from(sample_rate);
+        let cos = (std::f64::consts::TAU * f64::from(PINK_UNITY_HZ) / fs).cos();
+        // |1 - c e^(-jw)| at the unity frequency, of a pole or zero at `c`.
+        let magnitude = |c: f64| (1.0 - 2.0 * c * cos + c * c).sqrt();
+        let at = |hz: f64| (-std::f64::consts::TAU * hz / fs).exp();
+        let mut pairs = [(0.0f64, 0.0f64); PINK_SECTIONS];
+        let mut count = 0;
+        let mut pole_hz = f64::from(PINK_LOWEST_POLE_HZ);
+        while count < PINK_SECTIONS && pole_hz < fs / 4.0 {
+            let zero_hz = pole_hz * f64::from(PINK_POLE_RATIO).sqrt();
+            pairs[count] = (at(pole_hz), at(zero_hz));
+            count += 1;
+            pole_hz *= f64::from(PINK_POLE_RATIO);
+        }
+        let pairs = &pairs[..count];
+        let gain: f64 = pairs
+            .iter()
+            .map(|&(p, z)| magnitude(p) / magnitude(z))
+            .product();
+        // H(q) = gain * prod (1 - z q) / (1 - p q) = direct + sum r_k / (1 - p_k q), q = 1/z.
+        let direct = gain * pairs.iter().map(|&(p, z)| z / p).product::<f64>();
+        let mut poles = [0.0; PINK_SECTIONS];
+        let mut residues = [0.0; PINK_SECTIONS];
+        for (k, &(pk, _)) in pairs.iter().enumerate() {
+            let zeros: f64 = pairs.iter().map(|&(_, z)| 1.0 - z / pk).product();
+            let others: f64 = pairs
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != k)
+                .map(|(_, &(p, _))| 1.0 - p / pk)
+                .product();
+            poles[k] = pk as f32;
+            residues[k] = (gain * zeros / others) as f32;
         }
         Self {
-            sections,
-            state: [(0.0, 0.0); PINK_SECTIONS],
-            gain,
+            poles,
+            residues,
+            direct: direct as f32,
+            state: [0.0; PINK_SECTIONS],
         }
     }
 
     /// Filters one sample.
     #[inline]
     pub fn process(&mut self, x: f32) -> f32 {
-        let mut v = x * self.gain;
-        for (&(p, z), (last_in, last_out)) in self.sections.iter().zip(&mut self.state) {
-            let y = v - z * *last_in + p * *last_out;
-            *last_in = v;
-            *last_out = y;
-            v = y;
+        let mut y = self.direct * x;
+        for ((s, &p), &r) in self.state.iter_mut().zip(&self.poles).zip(&self.residues) {
+            *s = p * *s + r * x;
+            y += *s;
         }
-        v
+        y
     }
 
     /// Clears the state.
     pub fn reset(&mut self) {
-        self.state = [(0.0, 0.0); PINK_SECTIONS];
+        self.state = [0.0; PINK_SECTIONS];
     }
 }
 
