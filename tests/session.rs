@@ -569,6 +569,30 @@ fn the_timer_follows_the_song_position() {
     );
 }
 
+/// Notes sent while the session has ended (a MIDI clip playing on in a DAW) are dropped, so
+/// none waits to burst out when the playhead moves back into the session.
+#[test]
+fn notes_after_the_end_do_not_burst_out_on_return() {
+    let mut p = timed(60.0, 10.0);
+    p.layers[0] = taps(None, 0.0, 60);
+    let mut engine = engine(&p);
+    let at = |seconds: f64| Transport {
+        playing: true,
+        position_seconds: Some(seconds),
+        ..Transport::default()
+    };
+    let (mut left, mut right) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
+    engine.set_transport(&at(70.0));
+    for _ in 0..100 {
+        engine.note_on(0, 60, 1.0);
+        engine.process(&mut left, &mut right, InputChannels::None);
+    }
+    assert!(left.iter().all(|&v| v == 0.0), "silent after the end");
+    engine.set_transport(&at(10.0));
+    engine.process(&mut left, &mut right, InputChannels::None);
+    assert_eq!(engine.active_voices()[0], 0, "no queued trigger fired");
+}
+
 /// The editor learns the time left through the meters while it listens.
 #[test]
 fn the_time_left_reaches_the_editor() {

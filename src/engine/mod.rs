@@ -222,8 +222,12 @@ impl Engine {
     }
 
     /// Fires every enabled layer mapped to MIDI `note` (0 ..= 127) at `velocity` (0 ..= 1),
-    /// `offset` samples into the next block.
+    /// `offset` samples into the next block. Once the session has ended, notes are dropped (so
+    /// none is left waiting to burst out when it resumes).
     pub fn note_on(&mut self, offset: usize, note: u8, velocity: f32) {
+        if self.timer.is_silent() {
+            return;
+        }
         for (layer, params) in self.layers.iter_mut().zip(&self.params.layers) {
             if params.enabled && params.midi_note == note.min(MAX_NOTE) {
                 layer.fire(offset, velocity.clamp(0.0, 1.0));
