@@ -408,6 +408,35 @@ fn switching_the_bed_never_steps() {
     assert!(fastest < 1.01 * glide_step, "{fastest} per sample");
 }
 
+/// The air moves, but slowly: its level over 400 ms windows wanders by a few dB over half a
+/// minute and never changes by more than 1.5 dB from one window to the next (no gusts); the
+/// rain's fluctuations are dense and tiny, so over 400 ms windows it holds within 1 dB.
+#[test]
+fn the_air_moves_slowly_and_the_rain_is_even() {
+    let window = (0.4 * FS) as usize;
+    let skip = (3.0 * FS) as usize / window;
+    for (kind, least_range, most_range) in [(BedKind::Air, 1.0, 8.0), (BedKind::Rain, 0.0, 1.0)] {
+        let (l, r) = render(&bed_params(kind, -30.0), 33.0);
+        let envelope = &envelope_db(&l, &r, window)[skip..];
+        let jump = largest_jump_db(envelope);
+        let (lo, hi) = envelope
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        println!(
+            "{kind:?}: 400 ms level within {:.2} dB over 30 s, largest step {jump:.2} dB",
+            hi - lo
+        );
+        assert!(jump < 1.5, "{kind:?}: {jump} dB");
+        assert!(
+            (least_range..most_range).contains(&(hi - lo)),
+            "{kind:?}: range {} dB",
+            hi - lo
+        );
+    }
+}
+
 /// The same seed gives the same bed bit for bit; another seed another one.
 #[test]
 fn the_bed_is_deterministic_per_seed() {
