@@ -110,7 +110,7 @@ impl PinkFilter {
     }
 }
 
-/// A brown (1/f²) filter for white noise: one pole at [`BROWN_CORNER_HZ`], unity gain at DC.
+/// A brown (1/f²) filter for white noise: one pole at 30 Hz, unity gain at DC.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BrownFilter(OnePole);
 
