@@ -8,7 +8,7 @@ use crate::engine::bed::BedKind;
 use crate::engine::timer::TimerSettings;
 use crate::params::TingleParams;
 use egui::emath::Numeric;
-use egui::{DragValue, RichText, Ui};
+use egui::{DragValue, RichText, ScrollArea, Ui};
 use nice_plug::prelude::*;
 use std::sync::atomic::Ordering;
 
@@ -19,8 +19,17 @@ const BED_LEVEL_SPEED: f64 = 0.1;
 /// Drag speed of the seed, the session length and the fade (units per point).
 const WHOLE_SPEED: f64 = 1.0;
 
-/// Draws the master section under the head view.
+/// Draws the master section under the head view, scrolling if the window leaves it too little
+/// height (a wide, low window).
 pub fn show(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &EditorState) {
+    ScrollArea::vertical()
+        .id_salt("tingle-master")
+        .auto_shrink([false, true])
+        .show(ui, |ui| sections(ui, params, setter, state));
+}
+
+/// The master section's rows: meters, output, bed and gentle mode, session timer.
+fn sections(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &EditorState) {
     meters::show(ui, &state.meters);
     ui.add_space(4.0);
     ui.horizontal(|ui| {
