@@ -25,6 +25,9 @@ const PINK_LOWEST_POLE_HZ: f32 = 10.0;
 /// (in octaves), so the response alternates -6 and 0 dB per octave every octave and averages
 /// -3 dB per octave within about ±0.3 dB.
 const PINK_POLE_RATIO: f32 = 4.0;
+/// Highest pole of the pink filter, as a share of the sample rate: sections above it are left
+/// out (their pole and zero would crowd the Nyquist frequency).
+const PINK_TOP_POLE_SHARE: f64 = 0.25;
 /// Frequency at which the pink filter has unity gain (Hz).
 const PINK_UNITY_HZ: f32 = 1000.0;
 /// Corner of the brown filter (Hz): -6 dB per octave above it, flat below (no rumble build-up).
@@ -59,7 +62,7 @@ impl PinkFilter {
         let mut pairs = [(0.0f64, 0.0f64); PINK_SECTIONS];
         let mut count = 0;
         let mut pole_hz = f64::from(PINK_LOWEST_POLE_HZ);
-        while count < PINK_SECTIONS && pole_hz < fs / 4.0 {
+        while count < PINK_SECTIONS && pole_hz < PINK_TOP_POLE_SHARE * fs {
             let zero_hz = pole_hz * f64::from(PINK_POLE_RATIO).sqrt();
             pairs[count] = (at(pole_hz), at(zero_hz));
             count += 1;
