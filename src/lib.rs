@@ -99,6 +99,8 @@ fn engine_transport(t: &nice_plug::prelude::Transport) -> Transport {
         beats_per_bar,
         playing: t.playing,
         position_beats: t.pos_beats,
+        // Given, or derived from the samples or the beats and tempo, as the host reports.
+        position_seconds: t.pos_seconds(),
     }
 }
 

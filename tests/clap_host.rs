@@ -395,6 +395,12 @@ fn describes_stereo_ports_and_the_documented_parameters() {
         ("outgain", "Output Gain"),
         ("limiter", "Safety Limiter"),
         ("seed", "Seed"),
+        ("bed", "Ambient Bed"),
+        ("bedlevel", "Bed Level"),
+        ("gentle", "Gentle"),
+        ("timer", "Session Timer"),
+        ("tlen", "Session Length"),
+        ("tfade", "Fade Out"),
     ];
     let descs = plugin.param_descs();
     let seen: Vec<(u32, &str)> = descs

@@ -23,6 +23,7 @@ use tingle::binaural::motion::MotionMode;
 use tingle::editor::head_view::FLASH_FADE_S;
 use tingle::editor::meters::PEAK_DECAY_DB_PER_S;
 use tingle::editor::{self, DEFAULT_SIZE, EditorState, Selection, theme};
+use tingle::engine::bed::BedKind;
 use tingle::engine::telemetry::{TelemetrySender, TriggerFlash, telemetry};
 use tingle::params::TingleParams;
 use tingle::triggers::Family;
@@ -469,6 +470,16 @@ fn the_meters_follow_the_audio_side() {
     assert_eq!(meters.reduction_db, 0.0);
     h.get_by_label("0.0 dB");
 
+    // With the session timer on, the time left shows as the audio side reports it.
+    let app = h.state();
+    app.automate(&app.params.timer, true);
+    sender
+        .meters()
+        .timer_remaining_s
+        .store(1453.2, Ordering::Relaxed);
+    h.step();
+    h.get_by_label("24:14 left");
+
     // The flash fades and goes after about a second.
     h.run_steps((FLASH_FADE_S / f64::from(STEP_DT)).ceil() as usize + 1);
     assert_eq!(h.state().state.flashes().count(), 0);
@@ -490,6 +501,9 @@ fn busy_session(app: &App) {
     app.automate(&layers[2].placement.motion, MotionMode::FigureEight);
     app.automate(&layers[2].placement.elevation, 25.0);
     app.automate(&layers[3].placement.motion, MotionMode::Drift);
+    app.automate(&app.params.bed, BedKind::Rain);
+    app.automate(&app.params.gentle, true);
+    app.automate(&app.params.timer, true);
 }
 
 #[test]

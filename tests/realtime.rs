@@ -3,7 +3,8 @@
 //! - `process()` (the engine's and the plugin's) never touches the allocator: every call runs
 //!   inside `assert_no_alloc` with the counting `AllocDisabler` as the global allocator, over
 //!   every motion mode, parameter changes between blocks, block-size patterns, sample rates
-//!   and input layouts.
+//!   and input layouts, with the ambient bed (where there is input), gentle mode and the
+//!   session timer on (the engine's runs reach the end of the session and rest).
 //! - NaN or infinity in the input silences that block only; the filters do not get stuck.
 //! - The hearing-safety limiter holds its -1 dBFS ceiling on hot input, at every position.
 //! - Mix 0 % at 0 dB output passes the input through unchanged, for every input layout.
@@ -18,7 +19,9 @@ use nice_plug::prelude::*;
 use tingle::Tingle;
 use tingle::binaural::Position;
 use tingle::binaural::motion::{MotionMode, MotionRate, MotionSettings};
+use tingle::engine::bed::{BedKind, BedSettings};
 use tingle::engine::tempo::{NoteValue, Transport as EngineTransport};
+use tingle::engine::timer::TimerSettings;
 use tingle::engine::{Engine, EngineParams, InputChannels};
 
 #[global_allocator]
@@ -255,6 +258,42 @@ fn motion_index(mode: MotionMode) -> f32 {
     }
 }
 
+/// Distant Rain as the `bed` parameter's index.
+const RAIN_BED_INDEX: f32 = 4.0;
+/// Bed level of the real-time runs (dB).
+const BED_LEVEL_DB: f32 = -24.0;
+
+/// Switches on the session features through the host: gentle mode, the session timer (one
+/// minute, the longest fade, so the fade runs from the start) and, where there is input (a
+/// no-input run must stay silent), the rain bed.
+fn session_features_on(plugin: &Tingle, layout: usize) {
+    if layout != NO_INPUT {
+        host::set_param(plugin, "bed", RAIN_BED_INDEX);
+        host::set_param(plugin, "bedlevel", BED_LEVEL_DB);
+    }
+    host::set_param(plugin, "gentle", 1.0);
+    host::set_param(plugin, "timer", 1.0);
+    host::set_param(plugin, "tlen", 1.0);
+    host::set_param(plugin, "tfade", 600.0);
+}
+
+/// The same for the engine, with a session that ends at 60 % of a run of `seconds` (when the
+/// transport plays), so the fade, the end and the rest after it run inside the guard.
+fn session_features(params: &mut EngineParams, layout: usize, seconds: f32) {
+    if layout != NO_INPUT {
+        params.bed = BedSettings {
+            kind: BedKind::Rain,
+            level_db: BED_LEVEL_DB,
+        };
+    }
+    params.gentle = true;
+    params.timer = TimerSettings {
+        enabled: true,
+        length_s: 0.6 * seconds,
+        fade_s: 0.2 * seconds,
+    };
+}
+
 /// Note value 1/4 as the `mnote` parameter's index.
 const QUARTER_NOTE_INDEX: f32 = 6.0;
 const TEMPO_BPM: f64 = 128.0;
@@ -269,6 +308,7 @@ fn run_plugin(case: &Case) -> Measured {
     host::set_param(&plugin, "msync", if case.synced { 1.0 } else { 0.0 });
     host::set_param(&plugin, "mnote", QUARTER_NOTE_INDEX);
     host::set_param(&plugin, "mrate", FREE_RATE_HZ);
+    session_features_on(&plugin, case.layout);
     host::activate(
         &mut plugin,
         case.sample_rate,
@@ -331,6 +371,7 @@ fn run_engine(case: &Case, max_block: usize) -> Measured {
         },
         ..EngineParams::default()
     };
+    session_features(&mut params, case.layout, case.seconds);
     engine.set_params(&params);
     engine.reset();
     let input = match case.layout {
@@ -368,6 +409,7 @@ fn run_engine(case: &Case, max_block: usize) -> Measured {
             beats_per_bar: 4.0,
             playing: case.playing,
             position_beats: Some(beats),
+            position_seconds: Some(beats * 60.0 / TEMPO_BPM),
         };
         let (l, r) = (&mut left[..n], &mut right[..n]);
         fill_input(&mut noise, l, r);
@@ -855,6 +897,12 @@ fn set_param_reaches_the_engine_parameters() {
     assert_eq!(host::set_param(&plugin, "mix", 0.25), 0.25);
     assert_eq!(host::set_param(&plugin, "outgain", -6.0), -6.0);
     assert_eq!(host::set_param(&plugin, "limiter", 0.0), 0.0);
+    assert_eq!(host::set_param(&plugin, "bed", 2.0), 2.0);
+    assert_eq!(host::set_param(&plugin, "bedlevel", -30.0), -30.0);
+    assert_eq!(host::set_param(&plugin, "gentle", 1.0), 1.0);
+    assert_eq!(host::set_param(&plugin, "timer", 1.0), 1.0);
+    assert_eq!(host::set_param(&plugin, "tlen", 90.0), 90.0);
+    assert_eq!(host::set_param(&plugin, "tfade", 120.0), 120.0);
     // Clamped to the range, as a host's value would be.
     assert_eq!(host::set_param(&plugin, "ingain", 99.0), 24.0);
     let p = plugin.tingle_params().engine_params();
@@ -873,6 +921,16 @@ fn set_param_reaches_the_engine_parameters() {
         mix: 0.25,
         output_gain_db: -6.0,
         limiter: false,
+        bed: BedSettings {
+            kind: BedKind::Brown,
+            level_db: -30.0,
+        },
+        gentle: true,
+        timer: TimerSettings {
+            enabled: true,
+            length_s: 90.0 * 60.0,
+            fade_s: 120.0,
+        },
         ..p
     };
     assert!((p.position.distance_m - 0.1).abs() < 1e-6, "{p:?}");
@@ -923,6 +981,8 @@ fn eight_busy_layers_process_without_allocating() {
         layer.motion.mode = MODES[i % MODES.len()];
         layer.level_db = -18.0;
     }
+    session_features(&mut params, STEREO, 1.5);
+    params.bed.kind = BedKind::Air;
     let mut engine = Engine::new(48_000.0, 512);
     engine.set_params(&params);
     engine.reset();
@@ -960,6 +1020,7 @@ fn eight_busy_layers_process_without_allocating() {
         host::set_param(&plugin, &format!("burst_{layer}"), 3.0);
         host::set_param(&plugin, &format!("scatter_{layer}"), 1.0);
     }
+    session_features_on(&plugin, STEREO);
     host::activate(&mut plugin, 48_000.0, 512, NO_INPUT);
     let mut context = TestProcessContext::new(48_000.0);
     reset_violation_count();

@@ -282,6 +282,7 @@ fn playing_from_start(tempo_bpm: f64) -> Transport {
         beats_per_bar: BEATS_PER_BAR,
         playing: true,
         position_beats: Some(0.0),
+        position_seconds: None,
     }
 }
 

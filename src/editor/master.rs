@@ -1,14 +1,35 @@
-//! The master section (meters, output gain, safety limiter, seed) and the input's strip
-//! (input gain, mix, placement of the track's own audio).
+//! The master section (meters, output gain, safety limiter, seed, the ambient bed, gentle mode
+//! and the session timer with the time left) and the input's strip (input gain, mix,
+//! placement of the track's own audio).
 
 use super::controls::{self, grid, placement_rows, slider_row, switch};
 use super::{EditorState, meters, theme};
+use crate::engine::bed::BedKind;
+use crate::engine::timer::TimerSettings;
 use crate::params::TingleParams;
-use egui::{DragValue, RichText, Ui};
+use egui::emath::Numeric;
+use egui::{DragValue, RichText, ScrollArea, Ui};
 use nice_plug::prelude::*;
+use std::sync::atomic::Ordering;
 
-/// Draws the master section under the head view.
+/// Seconds per minute and minutes per hour.
+const SIXTY: u32 = 60;
+/// Drag speed of the bed level (dB per point).
+const BED_LEVEL_SPEED: f64 = 0.1;
+/// Drag speed of the seed, the session length and the fade (units per point).
+const WHOLE_SPEED: f64 = 1.0;
+
+/// Draws the master section under the head view, scrolling if the window leaves it too little
+/// height (a wide, low window).
 pub fn show(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &EditorState) {
+    ScrollArea::vertical()
+        .id_salt("tingle-master")
+        .auto_shrink([false, true])
+        .show(ui, |ui| sections(ui, params, setter, state));
+}
+
+/// The master section's rows: meters, output, bed and gentle mode, session timer.
+fn sections(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &EditorState) {
     meters::show(ui, &state.meters);
     ui.add_space(4.0);
     ui.horizontal(|ui| {
@@ -25,8 +46,75 @@ pub fn show(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &Ed
             setter,
             "Keeps the output below -1 dBFS so no sudden peak can hurt; leave it on.",
         );
-        seed(ui, params, setter);
+        ui.label("Seed").on_hover_text(SEED_TIP);
+        drag_value(ui, &params.seed, setter, WHOLE_SPEED, 0, SEED_TIP);
     });
+    ui.horizontal(|ui| {
+        ui.label("Bed").on_hover_text(BED_TIP);
+        controls::choice_box(
+            ui,
+            params.bed.name(),
+            BedKind::variants(),
+            params.bed.value().to_index(),
+            BED_TIP,
+            |index| controls::set_value(setter, &params.bed, BedKind::from_index(index)),
+        );
+        drag_value(
+            ui,
+            &params.bed_level,
+            setter,
+            BED_LEVEL_SPEED,
+            1,
+            BED_LEVEL_TIP,
+        );
+        switch(ui, "Gentle", &params.gentle, setter, GENTLE_TIP);
+    });
+    ui.horizontal(|ui| {
+        switch(ui, "Session timer", &params.timer, setter, TIMER_TIP);
+        drag_value(ui, &params.timer_length, setter, WHOLE_SPEED, 0, LENGTH_TIP);
+        ui.label("fade").on_hover_text(FADE_TIP);
+        drag_value(ui, &params.timer_fade, setter, WHOLE_SPEED, 0, FADE_TIP);
+        let settings = params.timer_settings();
+        if settings.enabled {
+            ui.label(timer_status(time_left(state), &settings))
+                .on_hover_text(STATUS_TIP);
+        }
+    });
+}
+
+/// The time left in the session as the audio side last reported it (s), once it has.
+fn time_left(state: &EditorState) -> Option<f32> {
+    let telemetry = state.telemetry.as_ref().filter(|_| state.meters.live)?;
+    let left = telemetry.meters.timer_remaining_s.load(Ordering::Relaxed);
+    left.is_finite().then_some(left)
+}
+
+/// `seconds` as "m:ss", or "h:mm:ss" from an hour on (rounded up, so "0:00" only at the end).
+fn clock_text(seconds: f32) -> String {
+    let total = seconds.max(0.0).ceil() as u32;
+    let (hours, minutes, secs) = (
+        total / (SIXTY * SIXTY),
+        total / SIXTY % SIXTY,
+        total % SIXTY,
+    );
+    if hours > 0 {
+        format!("{hours}:{minutes:02}:{secs:02}")
+    } else {
+        format!("{minutes}:{secs:02}")
+    }
+}
+
+/// What the session timer shows: the time left, that it is fading (and for how long still),
+/// that it has ended, or that no audio has run yet.
+fn timer_status(left_s: Option<f32>, settings: &TimerSettings) -> String {
+    match left_s {
+        None => "waiting for audio".to_owned(),
+        Some(left) if left <= 0.0 => "ended".to_owned(),
+        Some(left) if left <= settings.effective_fade_s() => {
+            format!("fading, {} left", clock_text(left))
+        }
+        Some(left) => format!("{} left", clock_text(left)),
+    }
 }
 
 /// Tooltip of the output gain.
@@ -34,24 +122,59 @@ const OUTPUT_TIP: &str = "Overall output level, before the safety limiter.";
 /// Tooltip of the seed.
 const SEED_TIP: &str =
     "Seed of all random variation: the same seed and settings always give the same sound.";
+/// Tooltip of the bed's choice.
+const BED_TIP: &str = "A soft noise bed around you: pink, brown, moving air or distant rain.";
+/// Tooltip of the bed's level.
+const BED_LEVEL_TIP: &str = "Loudness of the bed (LUFS). The default sits well under the triggers.";
+/// Tooltip of gentle mode.
+const GENTLE_TIP: &str = "Keeps any sudden sound from jumping more than 12 dB above the \
+     running loudness, so nothing startles (for sleep and therapy).";
+/// Tooltip of the session timer's switch.
+const TIMER_TIP: &str = "Fades out to silence at the end of the session. In a DAW it follows \
+     the song position; in the standalone app, the clock.";
+/// Tooltip of the session length.
+const LENGTH_TIP: &str = "Length of the session: the fade-out ends here.";
+/// Tooltip of the fade-out time.
+const FADE_TIP: &str = "How long the fade-out to silence takes (at most the whole session).";
+/// Tooltip of the timer's status.
+const STATUS_TIP: &str = "Time left in the session.";
 
-/// The seed as a drag value; a drag is one automation gesture, typing or a click one each.
-fn seed(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter) {
-    ui.label("Seed").on_hover_text(SEED_TIP);
-    let mut value = params.seed.value();
-    let response = ui.add(DragValue::new(&mut value)).on_hover_text(SEED_TIP);
+/// `param` as a drag value with its unit, moving `speed` units per point and showing
+/// `decimals` decimals; a drag is one automation gesture, typing or a click one each.
+fn drag_value<P>(
+    ui: &mut Ui,
+    param: &P,
+    setter: &ParamSetter,
+    speed: f64,
+    decimals: usize,
+    tip: &str,
+) where
+    P: Param,
+    P::Plain: Numeric,
+{
+    let mut value = param.modulated_plain_value();
+    let range = param.preview_plain(0.0)..=param.preview_plain(1.0);
+    let response = ui
+        .add(
+            DragValue::new(&mut value)
+                .range(range)
+                .speed(speed)
+                .fixed_decimals(decimals)
+                .suffix(param.unit()),
+        )
+        .on_hover_text(tip);
     if response.drag_started() {
-        setter.begin_set_parameter(&params.seed);
+        setter.begin_set_parameter(param);
     }
     if response.changed() {
         if response.dragged() {
-            setter.set_parameter(&params.seed, value);
+            setter.set_parameter(param, value);
         } else {
-            controls::set_value(setter, &params.seed, value);
+            controls::set_value(setter, param, value);
         }
     }
     if response.drag_stopped() {
-        setter.end_set_parameter(&params.seed);
+        setter.end_set_parameter(param);
     }
 }
 
@@ -79,4 +202,23 @@ pub fn input_strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter) {
         );
         placement_rows(ui, &params.input, setter);
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timer_status_reads_the_time_left() {
+        let settings = TimerSettings {
+            enabled: true,
+            length_s: 1800.0,
+            fade_s: 60.0,
+        };
+        assert_eq!(timer_status(Some(1453.2), &settings), "24:14 left");
+        assert_eq!(timer_status(Some(42.0), &settings), "fading, 0:42 left");
+        assert_eq!(timer_status(Some(0.0), &settings), "ended");
+        assert_eq!(timer_status(None, &settings), "waiting for audio");
+        assert_eq!(clock_text(3.0 * 3600.0 + 65.0), "3:01:05");
+    }
 }

@@ -2,27 +2,33 @@
 //! the tests and the benchmarks all drive this same type; it knows nothing of plugin formats.
 //!
 //! Per block: input gain -> mono downmix -> binaural placement (smoothed position + motion) ->
-//! binaural/original mix -> plus the trigger layers -> output gain -> hearing-safety limiter.
+//! binaural/original mix -> plus the trigger layers -> plus the ambient bed -> output gain ->
+//! gentle mode -> session timer fade -> hearing-safety limiter.
 
+pub mod bed;
 pub mod layer;
 pub mod placement;
 pub mod rhythm;
 pub mod telemetry;
 pub mod tempo;
+pub mod timer;
 
 use crate::binaural::Position;
 use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::motion::MotionSettings;
 use crate::binaural::placer::Placer;
 use crate::dsp::denormal::FlushDenormals;
+use crate::dsp::gentle::Gentle;
 use crate::dsp::limiter::{DEFAULT_CEILING_DB, Limiter};
 use crate::dsp::loudness::Loudness;
 use crate::dsp::ramp::Ramp;
+use bed::{Bed, BedSettings};
 use layer::{Layer, LayerParams};
 use placement::PlacementControl;
 use std::sync::Arc;
 use telemetry::{TelemetrySender, TriggerFlash};
 use tempo::{Clock, Transport};
+use timer::{SessionTimer, TimerSettings};
 
 /// Glide time of gain and mix changes (s).
 const GAIN_GLIDE_S: f32 = 0.02;
@@ -59,6 +65,13 @@ pub struct EngineParams {
     pub limiter: bool,
     /// The trigger layers.
     pub layers: [LayerParams; LAYERS],
+    /// The ambient bed (off by default).
+    pub bed: BedSettings,
+    /// Gentle mode: no sound jumps more than 12 dB above the running level (off by default;
+    /// see [`crate::dsp::gentle`]).
+    pub gentle: bool,
+    /// The session timer (off by default).
+    pub timer: TimerSettings,
     /// Seed of all random variation: the same seed and parameters render the same sound.
     pub seed: u64,
 }
@@ -76,6 +89,9 @@ impl Default for EngineParams {
                 midi_note: layer::DEFAULT_FIRST_NOTE + i as u8,
                 ..LayerParams::default()
             }),
+            bed: BedSettings::default(),
+            gentle: false,
+            timer: TimerSettings::default(),
             seed: 1,
         }
     }
@@ -97,6 +113,13 @@ pub struct Engine {
     input_gain: Ramp,
     mix: Ramp,
     output_gain: Ramp,
+    bed: Bed,
+    gentle: Gentle,
+    /// How much of gentle mode's gain applies, 0 (off) ..= 1 (on): switching glides.
+    gentle_amount: Ramp,
+    timer: SessionTimer,
+    /// Whether the session has ended and the engine rests (its voices already cleared).
+    resting: bool,
     limiter: Limiter,
     /// Output loudness, measured while an editor listens.
     loudness: Loudness,
@@ -135,6 +158,11 @@ impl Engine {
             input_gain: Ramp::new(1.0, glide),
             mix: Ramp::new(params.mix, glide),
             output_gain: Ramp::new(1.0, glide),
+            bed: Bed::new(sample_rate, bed_seed(params.seed)),
+            gentle: Gentle::new(sample_rate),
+            gentle_amount: Ramp::new(0.0, glide),
+            timer: SessionTimer::new(sample_rate),
+            resting: false,
             limiter: Limiter::new(sample_rate, DEFAULT_CEILING_DB),
             loudness: Loudness::new(sample_rate),
             reported: false,
@@ -156,12 +184,17 @@ impl Engine {
             for (i, layer) in self.layers.iter_mut().enumerate() {
                 layer.reseed(layer_seed(params.seed, i));
             }
+            self.bed.reseed(bed_seed(params.seed));
         }
         self.params = *params;
         self.input_gain.set_target(db_to_gain(params.input_gain_db));
         self.mix.set_target(params.mix.clamp(0.0, 1.0));
         self.output_gain
             .set_target(db_to_gain(params.output_gain_db));
+        self.bed.set(&params.bed);
+        self.gentle_amount
+            .set_target(if params.gentle { 1.0 } else { 0.0 });
+        self.timer.set(&params.timer);
     }
 
     /// The transport at the start of the next block. Its song position replaces the one the
@@ -170,6 +203,7 @@ impl Engine {
     pub fn set_transport(&mut self, transport: &Transport) {
         self.transport = *transport;
         self.clock = Clock::new(transport, self.sample_rate);
+        self.timer.locate(transport);
     }
 
     /// Connects the editor: triggers, meters and positions are reported to `sender` from now on.
@@ -188,8 +222,12 @@ impl Engine {
     }
 
     /// Fires every enabled layer mapped to MIDI `note` (0 ..= 127) at `velocity` (0 ..= 1),
-    /// `offset` samples into the next block.
+    /// `offset` samples into the next block. Once the session has ended, notes are dropped (so
+    /// none is left waiting to burst out when it resumes).
     pub fn note_on(&mut self, offset: usize, note: u8, velocity: f32) {
+        if self.timer.is_silent() {
+            return;
+        }
         for (layer, params) in self.layers.iter_mut().zip(&self.params.layers) {
             if params.enabled && params.midi_note == note.min(MAX_NOTE) {
                 layer.fire(offset, velocity.clamp(0.0, 1.0));
@@ -221,8 +259,14 @@ impl Engine {
         std::array::from_fn(|i| self.layers[i].active_voices())
     }
 
+    /// Seconds left in the session (0 once it ended), `None` while the session timer is off.
+    pub fn timer_remaining_s(&self) -> Option<f32> {
+        self.timer.remaining_s()
+    }
+
     /// Clears all signal state (filters, delays, glides, voices) and restarts every layer's
-    /// randomness from the seed, without allocating.
+    /// and the bed's randomness from the seed (the bed fades in again), without allocating.
+    /// The session time runs on.
     pub fn reset(&mut self) {
         for (i, layer) in self.layers.iter_mut().enumerate() {
             layer.reset(layer_seed(self.seed, i));
@@ -233,6 +277,10 @@ impl Engine {
         self.input_gain.jump(self.input_gain.target());
         self.mix.jump(self.mix.target());
         self.output_gain.jump(self.output_gain.target());
+        self.bed.reset(bed_seed(self.seed));
+        self.gentle.reset();
+        self.gentle_amount.jump(self.gentle_amount.target());
+        self.timer.settle();
     }
 
     /// Processes one block in place: `left` and `right` hold the input as `input` says and
@@ -247,6 +295,7 @@ impl Engine {
             let end = (start + self.max_block).min(len);
             self.process_chunk(&mut left[start..end], &mut right[start..end], input);
             self.clock.advance(end - start);
+            self.timer.advance(end - start);
             start = end;
         }
     }
@@ -263,6 +312,19 @@ impl Engine {
             self.silence(left, right);
             return;
         }
+        if self.timer.is_silent() {
+            // The session has ended: silence, and nothing to compute until it resumes.
+            if self.resting {
+                left.fill(0.0);
+                right.fill(0.0);
+            } else {
+                self.silence(left, right);
+                self.resting = true;
+            }
+            self.report(left, right);
+            return;
+        }
+        self.resting = false;
         if input == InputChannels::None {
             left.fill(0.0);
             right.fill(0.0);
@@ -320,12 +382,23 @@ impl Engine {
             );
         }
 
+        self.bed.process_add(left, right);
+
         for i in 0..n {
             let g = self.output_gain.advance();
             left[i] *= g;
             right[i] *= g;
-            if self.params.limiter {
-                self.limiter.process(&mut left[i], &mut right[i]);
+            // Gentle mode's followers run even while it is off, so switching it on finds
+            // them informed; its gain applies as far as it is switched on.
+            let gentle = self.gentle.gain(left[i], right[i]);
+            let g = 1.0 + self.gentle_amount.advance() * (gentle - 1.0);
+            left[i] *= g;
+            right[i] *= g;
+        }
+        self.timer.apply(left, right);
+        if self.params.limiter {
+            for (l, r) in left.iter_mut().zip(right.iter_mut()) {
+                self.limiter.process(l, r);
             }
         }
         if !(finite(left) && finite(right)) {
@@ -361,6 +434,9 @@ impl Engine {
         meters
             .limiter_reduction_db
             .store(self.limiter.reduction_db(), relaxed);
+        meters
+            .timer_remaining_s
+            .store(self.timer.remaining_s().unwrap_or(f32::NAN), relaxed);
         meters.input_position.store(&self.placement.current());
         for (shared, layer) in meters.layer_positions.iter().zip(&self.layers) {
             shared.store(&layer.position());
@@ -376,6 +452,7 @@ impl Engine {
             layer.silence();
         }
         self.limiter.reset();
+        self.gentle.reset();
     }
 }
 
@@ -383,6 +460,11 @@ impl Engine {
 fn layer_seed(seed: u64, index: usize) -> u64 {
     seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
         .wrapping_add(index as u64 + 1)
+}
+
+/// The seed of the ambient bed derived from the engine's seed (after the layers' seeds).
+fn bed_seed(seed: u64) -> u64 {
+    layer_seed(seed, LAYERS)
 }
 
 /// Decibels to a linear gain.

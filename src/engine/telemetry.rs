@@ -53,6 +53,8 @@ pub struct Meters {
     pub short_term_lufs: AtomicF32,
     /// The safety limiter's gain reduction (dB, >= 0).
     pub limiter_reduction_db: AtomicF32,
+    /// Seconds left in the session (0 once it ended; NaN while the session timer is off).
+    pub timer_remaining_s: AtomicF32,
     /// Where the input source is now (after glides and motion).
     pub input_position: SharedPosition,
     /// Where each layer is now (after glides and motion).

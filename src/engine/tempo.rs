@@ -11,6 +11,9 @@ pub struct Transport {
     pub playing: bool,
     /// Song position in quarter notes at the start of the block, when the host says.
     pub position_beats: Option<f64>,
+    /// Song position in seconds at the start of the block, when the host says (the session
+    /// timer follows it; see [`super::timer`]).
+    pub position_seconds: Option<f64>,
 }
 
 /// Tempo assumed when the host does not report one (beats per minute).
@@ -24,6 +27,7 @@ impl Default for Transport {
             beats_per_bar: 4.0,
             playing: false,
             position_beats: None,
+            position_seconds: None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! engine's types stay free of plugin-framework derives.
 
 use crate::binaural::motion::MotionMode;
+use crate::engine::bed::BedKind;
 use crate::engine::layer::ScatterMode;
 use crate::engine::tempo::NoteValue;
 use crate::triggers::Family;
@@ -42,6 +43,15 @@ const SCATTER_MODES: [(ScatterMode, &str, &str); 3] = [
     (ScatterMode::Off, "Off", "off"),
     (ScatterMode::Spread, "Spread", "spread"),
     (ScatterMode::EarToEar, "Ear to Ear", "ear2ear"),
+];
+
+/// Names and stable ids of the ambient beds.
+const BED_KINDS: [(BedKind, &str, &str); 5] = [
+    (BedKind::Off, "Off", "off"),
+    (BedKind::Pink, "Pink", "pink"),
+    (BedKind::Brown, "Brown", "brown"),
+    (BedKind::Air, "Air", "air"),
+    (BedKind::Rain, "Distant Rain", "rain"),
 ];
 
 /// Picks column `$col` (1 = names, 2 = ids) of a `(variant, name, id)` table as a const array.
@@ -116,5 +126,11 @@ table_enum!(
     variants!(SCATTER_MODES, ScatterMode),
     column!(SCATTER_MODES, 1),
     column!(SCATTER_MODES, 2)
+);
+table_enum!(
+    BedKind,
+    variants!(BED_KINDS, BedKind),
+    column!(BED_KINDS, 1),
+    column!(BED_KINDS, 2)
 );
 table_enum!(Family, Family::ALL, Family::NAMES, Family::IDS);

@@ -10,6 +10,8 @@ mod units;
 pub use layer::{LayerParams, parse_variant};
 pub use placement::PlacementParams;
 
+use crate::engine::bed::{BedKind, BedSettings, DEFAULT_BED_LEVEL_DB};
+use crate::engine::timer::{DEFAULT_FADE_S, DEFAULT_LENGTH_S, TimerSettings};
 use crate::engine::{EngineParams, LAYERS};
 use nice_plug::prelude::*;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
@@ -17,6 +19,14 @@ use std::sync::{Arc, RwLock};
 
 /// Largest seed value.
 const MAX_SEED: i32 = 999_999;
+/// Seconds per minute.
+const SECONDS_PER_MINUTE: f32 = 60.0;
+/// Range of the session length (minutes): up to eight hours, a night's sleep.
+const SESSION_MINUTES: (i32, i32) = (1, 480);
+/// Range of the fade-out time (s).
+const FADE_SECONDS: (i32, i32) = (5, 600);
+/// Range of the bed level (dB, read as LUFS).
+const BED_LEVEL_DB: (f32, f32) = (-60.0, -12.0);
 
 /// Tingle's parameters.
 #[derive(Params)]
@@ -41,6 +51,27 @@ pub struct TingleParams {
     /// sound.
     #[id = "seed"]
     pub seed: IntParam,
+    /// The ambient bed: Off (default), Pink, Brown, Air, Distant Rain (ids `off`, `pink`,
+    /// `brown`, `air`, `rain`).
+    #[id = "bed"]
+    pub bed: EnumParam<BedKind>,
+    /// The bed's level in dB, -60 ..= -12 (default -45), calibrated as loudness: L dB measures
+    /// about L LUFS.
+    #[id = "bedlevel"]
+    pub bed_level: FloatParam,
+    /// Gentle mode: no sound jumps more than 12 dB above the running short-term level of the
+    /// output (off by default).
+    #[id = "gentle"]
+    pub gentle: BoolParam,
+    /// The session timer (off by default).
+    #[id = "timer"]
+    pub timer: BoolParam,
+    /// Session length in minutes, 1 ..= 480 (default 30): the fade-out ends here.
+    #[id = "tlen"]
+    pub timer_length: IntParam,
+    /// Fade-out time in seconds, 5 ..= 600 (default 60), clamped to the session length.
+    #[id = "tfade"]
+    pub timer_fade: IntParam,
     /// The eight trigger layers.
     #[nested(array, group = "Layer")]
     pub layers: [LayerParams; LAYERS],
@@ -74,6 +105,33 @@ impl Default for TingleParams {
                     max: MAX_SEED,
                 },
             ),
+            bed: EnumParam::new("Ambient Bed", BedKind::Off),
+            bed_level: units::decibels(
+                "Bed Level",
+                DEFAULT_BED_LEVEL_DB,
+                BED_LEVEL_DB.0,
+                BED_LEVEL_DB.1,
+            ),
+            gentle: BoolParam::new("Gentle", false),
+            timer: BoolParam::new("Session Timer", false),
+            timer_length: IntParam::new(
+                "Session Length",
+                (DEFAULT_LENGTH_S / SECONDS_PER_MINUTE) as i32,
+                IntRange::Linear {
+                    min: SESSION_MINUTES.0,
+                    max: SESSION_MINUTES.1,
+                },
+            )
+            .with_unit(" min"),
+            timer_fade: IntParam::new(
+                "Fade Out",
+                DEFAULT_FADE_S as i32,
+                IntRange::Linear {
+                    min: FADE_SECONDS.0,
+                    max: FADE_SECONDS.1,
+                },
+            )
+            .with_unit(" s"),
             layers: std::array::from_fn(LayerParams::new),
             solo: Arc::new(AtomicU8::new(0)),
             scene: Arc::new(RwLock::new(String::new())),
@@ -115,7 +173,57 @@ impl TingleParams {
                 }
                 layer
             }),
+            bed: BedSettings {
+                kind: self.bed.value(),
+                level_db: self.bed_level.value(),
+            },
+            gentle: self.gentle.value(),
+            timer: self.timer_settings(),
             seed: self.seed.value() as u64,
         }
+    }
+
+    /// The session timer's settings (also what the editor shows).
+    pub fn timer_settings(&self) -> TimerSettings {
+        TimerSettings {
+            enabled: self.timer.value(),
+            length_s: self.timer_length.value() as f32 * SECONDS_PER_MINUTE,
+            fade_s: self.timer_fade.value() as f32,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `param`'s displayed text parses back to the same value, over its range.
+    fn parses_its_own_text<P: Param>(param: &P) {
+        for step in 0..=8 {
+            let value = param.preview_normalized(param.preview_plain(step as f32 / 8.0));
+            let shown = param.normalized_value_to_string(value, true);
+            let parsed = param.string_to_normalized_value(&shown);
+            assert_eq!(parsed, Some(value), "{}: {shown:?}", param.name());
+        }
+    }
+
+    /// The master section's session parameters (bed, gentle mode, timer) parse the text they
+    /// display back to the same value, as hosts and the CLAP validator expect.
+    #[test]
+    fn session_parameters_parse_their_own_text() {
+        let params = TingleParams::default();
+        parses_its_own_text(&params.bed);
+        parses_its_own_text(&params.bed_level);
+        parses_its_own_text(&params.gentle);
+        parses_its_own_text(&params.timer);
+        parses_its_own_text(&params.timer_length);
+        parses_its_own_text(&params.timer_fade);
+        assert_eq!(
+            params.bed.normalized_value_to_string(1.0, true),
+            "Distant Rain"
+        );
+        assert_eq!(params.timer_length.to_string(), "30 min");
+        assert_eq!(params.timer_fade.to_string(), "60 s");
+        assert_eq!(params.bed_level.to_string(), "-45.0 dB");
     }
 }
