@@ -299,9 +299,9 @@ mod tests {
         );
     }
 
-    /// A state saved before the first-sound choice existed counts as made.
+    /// A loaded state, old (without the field) or new, counts as having made the choice.
     #[test]
-    fn old_states_never_get_the_default_scene() {
+    fn loaded_states_never_get_the_default_scene() {
         let mut state = PluginState {
             version: "0.1.0".into(),
             params: Default::default(),
@@ -313,6 +313,6 @@ mod tests {
             .fields
             .insert(FIRST_SOUND_FIELD.into(), "false".into());
         Tingle::filter_state(&mut state);
-        assert_eq!(state.fields[FIRST_SOUND_FIELD], "false");
+        assert_eq!(state.fields[FIRST_SOUND_FIELD], "true");
     }
 }

@@ -164,14 +164,14 @@ fn every_factory_scene_plays_at_the_common_loudness() {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
-/// Every parameter's normalized value, by id.
+/// Every parameter's plain value, by id (what the plugin's own saved state holds).
 fn values(params: &TingleParams) -> Vec<(String, f32)> {
     use nice_plug::prelude::Params;
     params
         .param_map()
         .into_iter()
         // SAFETY: the pointers point into `params`, borrowed here.
-        .map(|(id, ptr, _)| (id, unsafe { ptr.unmodulated_normalized_value() }))
+        .map(|(id, ptr, _)| (id, unsafe { ptr.unmodulated_plain_value() }))
         .collect()
 }
 
@@ -189,7 +189,7 @@ fn randomize(params: &TingleParams, rng: &mut SmallRng) {
     }
 }
 
-/// Plugin state -> scene file -> state gives back every parameter exactly, for the factory
+/// Plugin state -> scene file -> state gives back every parameter's value exactly, for the factory
 /// scenes and for random states.
 #[test]
 fn scenes_round_trip_exactly() {

@@ -39,6 +39,7 @@ use crate::binaural::distance::{MAX_DISTANCE_M, MIN_DISTANCE_M};
 use crate::engine::LAYERS;
 use crate::params::{LayerParams, TingleParams, parse_variant};
 use crate::triggers::Family;
+use nice_plug::params::InternalParamMut;
 use nice_plug::prelude::*;
 use serde_json::{Map, Number, Value};
 use std::fmt;
@@ -435,8 +436,11 @@ unsafe fn apply(ptr: ParamPtr, value: &Value) -> Result<(), String> {
             })?
         },
         (ParamPtr::EnumParam(_), _) => return Err(format!("expected a name, found {value}")),
-        (ParamPtr::FloatParam(_), _) => unsafe {
-            ptr.preview_normalized(in_range(number()? as f32)?)
+        // The plain value itself, as the plugin's own state restores it (through the normalized
+        // value a skewed range would not give back exactly the same number).
+        (ParamPtr::FloatParam(p), _) => unsafe {
+            (*p)._internal_set_plain_value(in_range(number()? as f32)?);
+            return Ok(());
         },
         _ => {
             let v = number()?;
