@@ -1,39 +1,41 @@
 //! Gentle mode's gain computer: keeps any sudden sound from jumping more than
-//! [`MAX_JUMP_DB`] above the running short-term level, with no lookahead and no latency.
+//! [`MAX_JUMP_DB`] above the running level of what the listener has just heard, with no
+//! lookahead and no latency.
 //!
-//! Two followers of the stereo mean square `(l² + r²) / 2`:
+//! Three followers of the stereo mean square `(l² + r²) / 2`:
 //!
-//! - the **running level** of the output (what the listener hears, after the gain), a
-//!   one-pole mean-square follower of [`REFERENCE_S`] (the time scale of short-term
-//!   loudness), floored at [`REFERENCE_FLOOR_DB`];
 //! - the **fast level** of the signal entering the stage, a mean-square envelope with a
-//!   [`ATTACK_S`] attack and a [`RELEASE_S`] release.
+//!   [`ATTACK_S`] attack and a [`RELEASE_S`] release (how loud a trigger is right now);
+//! - the **running level** of the output (after the gain), a one-pole mean-square follower of
+//!   [`REFERENCE_S`] (the time scale of short-term loudness);
+//! - the **held level** of the output: the fast level of what came out, climbing towards it
+//!   with a [`HOLD_ATTACK_S`] time constant and decaying with [`REFERENCE_S`] (how loud the
+//!   recent triggers were).
 //!
-//! Whenever the fast level exceeds the running level by more than [`MAX_JUMP_DB`] the gain is
+//! The bound is [`MAX_JUMP_DB`] above the larger of the running and the held level (and never
+//! below [`REFERENCE_FLOOR_DB`]). Whenever the fast level exceeds it the gain is
 //! `bound / fast` (in amplitude), so the output's fast level sits on the bound; otherwise it is
-//! exactly 1, so material under the bound passes bit for bit. The gain recovers as the fast
-//! envelope releases, smoothly and within tens of milliseconds. The output is the input of the
+//! exactly 1, so material under the bound passes bit for bit. The output is the input of the
 //! same sample times the gain: no latency.
 //!
-//! **The reference is measured after the gain**, so a loud hit does not raise its own bound:
-//! measured before, a hit 30 dB louder than what went before would lift the 3-second mean by
-//! 12 dB within its first 50 ms and pass its tail 24 dB above the earlier level. Measured
-//! after, the bound rises only as fast as the bounded output feeds it (at most about 22 dB
-//! per second), so a sound that stays loud comes up over a second or two instead of at once.
+//! **Why the held level.** Sparse triggers (a tap a second) sit far above the 3-second mean
+//! square of the silences around them, each by its own crest: measured against the mean square
+//! alone every ordinary tap would be pulled down (by 7 LU for a default tap layer). Against the
+//! held level a trigger as loud as the ones before passes untouched, and one much louder than
+//! them is held to [`MAX_JUMP_DB`] above them: that is the jump a listener hears.
 //!
-//! **At the start, after a long silence, and under sparse sounds**, the running level is low;
-//! the floor keeps the bound at [`REFERENCE_FLOOR_DB`] + [`MAX_JUMP_DB`] (-24 dBFS of fast
-//! level), so the first trigger is heard, softly, and is never startling; as the running level
-//! builds up, the bound rises with it. Triggers sparser than about four a second cannot hold
-//! the running level up by themselves (each is, after all, a jump far above the silences
-//! around it), so in gentle mode their fast level stays at most at that floor's bound.
+//! **Both are measured after the gain**, so a loud hit does not raise its own bound: a sound
+//! that stays loud comes up by at most [`MAX_JUMP_DB`] per trigger (or over a second or two of
+//! steady sound) instead of at once.
+//!
+//! **At the start and after a long silence** the floor keeps the bound at
+//! [`REFERENCE_FLOOR_DB`] + [`MAX_JUMP_DB`] (-24 dBFS of fast level): the first trigger is
+//! heard, softly, and the next ones rise in steps of at most [`MAX_JUMP_DB`].
 //!
 //! The attack of about a millisecond lets a hit's first samples through above the bound while
-//! the fast level catches up (for a jump of 30 dB: +17 dB for the first sample, under +2 dB
-//! after 1 ms); their energy is small (the level over 10 ms overshoots by about 1 dB), and the
-//! hearing-safety limiter after gentle mode still holds every sample under its ceiling. In
-//! exchange, the natural peaks of steady noise and the waveform of low tones do not make the
-//! gain flutter.
+//! the fast level catches up; their energy is small, and the hearing-safety limiter after
+//! gentle mode still holds every sample under its ceiling. In exchange, the natural peaks of
+//! steady noise and the waveform of low tones do not make the gain flutter.
 
 /// Largest jump of the fast level above the running level (dB).
 pub const MAX_JUMP_DB: f32 = 12.0;
@@ -41,6 +43,10 @@ pub const MAX_JUMP_DB: f32 = 12.0;
 pub const REFERENCE_S: f32 = 3.0;
 /// Lowest running level the bound is measured from (dBFS, mean square).
 pub const REFERENCE_FLOOR_DB: f32 = -36.0;
+/// Time constant with which the held level climbs to a louder output (s): slow enough that a
+/// hit cannot lift its own bound while it sounds, fast enough that a few triggers of a new,
+/// louder level are accepted.
+pub const HOLD_ATTACK_S: f32 = 0.5;
 /// Attack time constant of the fast level (s).
 pub const ATTACK_S: f32 = 0.001;
 /// Release time constant of the fast level (s).
@@ -71,6 +77,10 @@ pub struct Gentle {
     reference: f32,
     /// The fast level (mean square).
     fast: f32,
+    /// The held level (mean square), its attack coefficient and its decay per sample.
+    held: f32,
+    hold_k: f32,
+    hold_decay: f32,
 }
 
 impl Gentle {
@@ -84,6 +94,9 @@ impl Gentle {
             floor: db_to_power(REFERENCE_FLOOR_DB),
             reference: 0.0,
             fast: 0.0,
+            held: 0.0,
+            hold_k: coefficient(HOLD_ATTACK_S, sample_rate),
+            hold_decay: 1.0 - coefficient(REFERENCE_S, sample_rate),
         }
     }
 
@@ -98,7 +111,7 @@ impl Gentle {
             self.release_k
         };
         self.fast += k * (power - self.fast);
-        let bound = self.max_jump * self.reference.max(self.floor);
+        let bound = self.max_jump * self.reference.max(self.held).max(self.floor);
         let gain = if self.fast > bound {
             (bound / self.fast).sqrt()
         } else {
@@ -106,6 +119,14 @@ impl Gentle {
         };
         let heard = power * gain * gain;
         self.reference += self.reference_k * (heard - self.reference);
+        // The held level climbs towards the output's fast level at the hold's pace (so a
+        // bounded hit cannot raise its own bound sample by sample) and decays slowly.
+        let out_fast = self.fast * gain * gain;
+        self.held = if out_fast > self.held {
+            self.held + self.hold_k * (out_fast - self.held)
+        } else {
+            out_fast.max(self.held * self.hold_decay)
+        };
         gain
     }
 
@@ -113,6 +134,7 @@ impl Gentle {
     pub fn reset(&mut self) {
         self.reference = 0.0;
         self.fast = 0.0;
+        self.held = 0.0;
     }
 }
 
