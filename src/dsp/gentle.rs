@@ -8,9 +8,12 @@
 //!   [`ATTACK_S`] attack and a [`RELEASE_S`] release (how loud a trigger is right now);
 //! - the **running level** of the output (after the gain), a one-pole mean-square follower of
 //!   [`REFERENCE_S`] (the time scale of short-term loudness);
-//! - the **held level** of the output: the fast level of what came out, climbing towards it
-//!   with a [`HOLD_ATTACK_S`] time constant and decaying with [`REFERENCE_S`] (how loud the
-//!   recent triggers were).
+//! - the **held level** of the output: its loudest mean square over the recent [`FRAME_S`]
+//!   frames that passed untouched, decaying with [`REFERENCE_S`] (how loud the
+//!   recent triggers were). A frame the gain bounded counts only once the sound is back under
+//!   the bound, at its bounded level, so the next trigger may come up by one more jump. While a sound is being
+//!   bounded the held level stays; when it ends, the held level takes the bounded level, so
+//!   the next trigger may come up by one more jump.
 //!
 //! The bound is [`MAX_JUMP_DB`] above the larger of the running and the held level (and never
 //! below [`REFERENCE_FLOOR_DB`]). Whenever the fast level exceeds it the gain is
@@ -24,9 +27,9 @@
 //! held level a trigger as loud as the ones before passes untouched, and one much louder than
 //! them is held to [`MAX_JUMP_DB`] above them: that is the jump a listener hears.
 //!
-//! **Both are measured after the gain**, so a loud hit does not raise its own bound: a sound
-//! that stays loud comes up by at most [`MAX_JUMP_DB`] per trigger (or over a second or two of
-//! steady sound) instead of at once.
+//! **Both are measured after the gain**, so a loud hit does not raise its own bound: loud
+//! triggers come up by at most [`MAX_JUMP_DB`] per trigger, and a sound that stays loud over
+//! seconds, as the running level follows it, instead of at once.
 //!
 //! **At the start and after a long silence** the floor keeps the bound at
 //! [`REFERENCE_FLOOR_DB`] + [`MAX_JUMP_DB`] (-24 dBFS of fast level): the first trigger is
@@ -43,10 +46,9 @@ pub const MAX_JUMP_DB: f32 = 12.0;
 pub const REFERENCE_S: f32 = 3.0;
 /// Lowest running level the bound is measured from (dBFS, mean square).
 pub const REFERENCE_FLOOR_DB: f32 = -36.0;
-/// Time constant with which the held level climbs to a louder output (s): slow enough that a
-/// hit cannot lift its own bound while it sounds, fast enough that a few triggers of a new,
-/// louder level are accepted.
-pub const HOLD_ATTACK_S: f32 = 0.5;
+/// Length of the frames in which the held level learns the output's level (s): longer than
+/// the rising edge of a trigger, so a hit is bounded within the frame it starts in.
+pub const FRAME_S: f32 = 0.02;
 /// Attack time constant of the fast level (s).
 pub const ATTACK_S: f32 = 0.001;
 /// Release time constant of the fast level (s).
@@ -77,10 +79,19 @@ pub struct Gentle {
     reference: f32,
     /// The fast level (mean square).
     fast: f32,
-    /// The held level (mean square), its attack coefficient and its decay per sample.
+    /// The held level (mean square).
     held: f32,
-    hold_k: f32,
-    hold_decay: f32,
+    /// The loudest bounded output level of the sound being bounded (mean square).
+    pending: f32,
+    /// Frame length and samples left in the current frame.
+    frame_len: usize,
+    frame_left: usize,
+    /// The output's energy (sum of mean squares) in the current frame, and whether the frame
+    /// was bounded.
+    frame_sum: f32,
+    frame_bounded: bool,
+    /// Decay of the held level per frame.
+    frame_decay: f32,
 }
 
 impl Gentle {
@@ -95,8 +106,12 @@ impl Gentle {
             reference: 0.0,
             fast: 0.0,
             held: 0.0,
-            hold_k: coefficient(HOLD_ATTACK_S, sample_rate),
-            hold_decay: 1.0 - coefficient(REFERENCE_S, sample_rate),
+            pending: 0.0,
+            frame_len: ((FRAME_S * sample_rate) as usize).max(1),
+            frame_left: ((FRAME_S * sample_rate) as usize).max(1),
+            frame_sum: 0.0,
+            frame_bounded: false,
+            frame_decay: (-FRAME_S / REFERENCE_S).exp(),
         }
     }
 
@@ -119,14 +134,26 @@ impl Gentle {
         };
         let heard = power * gain * gain;
         self.reference += self.reference_k * (heard - self.reference);
-        // The held level climbs towards the output's fast level at the hold's pace (so a
-        // bounded hit cannot raise its own bound sample by sample) and decays slowly.
-        let out_fast = self.fast * gain * gain;
-        self.held = if out_fast > self.held {
-            self.held + self.hold_k * (out_fast - self.held)
-        } else {
-            out_fast.max(self.held * self.hold_decay)
-        };
+        // The held level learns, a frame at a time, how loud the output was in frames that
+        // passed untouched; a frame the gain bounded only counts once the sound it bounded has
+        // passed (a hit cannot raise its own bound), and then at its bounded level: the next
+        // trigger may come up by one more jump.
+        self.frame_sum += heard;
+        self.frame_bounded |= gain < 1.0;
+        self.frame_left -= 1;
+        if self.frame_left == 0 {
+            self.frame_left = self.frame_len;
+            self.held *= self.frame_decay;
+            let frame_level = self.frame_sum / self.frame_len as f32;
+            if self.frame_bounded {
+                self.pending = self.pending.max(frame_level);
+            } else {
+                self.held = self.held.max(frame_level).max(self.pending);
+                self.pending = 0.0;
+            }
+            self.frame_sum = 0.0;
+            self.frame_bounded = false;
+        }
         gain
     }
 
@@ -135,6 +162,10 @@ impl Gentle {
         self.reference = 0.0;
         self.fast = 0.0;
         self.held = 0.0;
+        self.pending = 0.0;
+        self.frame_left = self.frame_len;
+        self.frame_sum = 0.0;
+        self.frame_bounded = false;
     }
 }
 
@@ -164,7 +195,7 @@ mod tests {
     }
 
     /// After seconds of a quiet tone, a tone 30 dB louder is held to 12 dB above the running
-    /// level within a millisecond, and released once it stops.
+    /// (and held) level within a millisecond, and released once it stops.
     #[test]
     fn a_jump_is_held_to_the_bound() {
         let mut g = Gentle::new(FS);
@@ -174,7 +205,7 @@ mod tests {
             let x = sine(quiet, n);
             g.gain(x, x);
         }
-        let reference_db = 10.0 * g.reference.log10();
+        let reference_db = 10.0 * g.reference.max(g.held).log10();
         let mut late_peak = 0.0f32;
         for n in settle..settle + (0.05 * FS) as usize {
             // Peaks after the first 2 ms (the attack).
