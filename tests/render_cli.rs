@@ -446,7 +446,8 @@ fn reported(stdout: &str, label: &str) -> f64 {
 }
 
 /// A 60 s scene with fades rendered at `--loudness -23` measures -23 +/- 0.5 LUFS (EBU R128,
-/// fades included), as the renderer reports; the limiter still holds the peaks under -1 dBFS.
+/// fades included), as the renderer reports with the peak; the limiter still holds the peaks
+/// under -1 dBFS.
 #[test]
 fn a_loudness_target_is_met_within_half_a_lu() {
     let dir = scratch("loudness");
@@ -473,6 +474,8 @@ fn a_loudness_target_is_met_within_half_a_lu() {
     let stdout = String::from_utf8_lossy(&result.stdout);
     let claimed = reported(&stdout, "loudness:");
     assert!((claimed - lufs).abs() < 0.05, "reports {claimed}: {stdout}");
+    let claimed_peak = reported(&stdout, "peak");
+    assert!((claimed_peak - peak_db).abs() < 0.05, "{stdout}");
     assert_eq!(reported(&stdout, "target"), -23.0, "{stdout}");
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -125,7 +125,7 @@ const NOTES: [(&str, NoteValue); 17] = [
 /// integer or 32-bit float), or a scene (a .json file with the plugin's parameters, as the
 /// plugin saves them), rendered for --duration seconds at --sample-rate; a scene sets every
 /// parameter, so the placement and gain flags do not apply to it. At the end it prints the
-/// written file's integrated loudness and true peak.
+/// written file's integrated loudness and sample peak.
 #[derive(Parser, Debug)]
 #[command(
     name = "tingle-render",
@@ -606,8 +606,8 @@ impl std::fmt::Display for Report {
         if let Some((target, gain_db)) = self.target {
             write!(f, " (target {target:.1}), gain {gain_db:+.1} dB")?;
         }
-        if let Some(peak) = self.measurement.true_peak_db {
-            write!(f, ", true peak {peak:.1} dBTP")?;
+        if let Some(peak) = self.measurement.peak_db {
+            write!(f, ", peak {peak:.1} dBFS")?;
         }
         Ok(())
     }
