@@ -131,7 +131,7 @@ fn text(error: impl Display) -> String {
 /// frame sizes and MD5 signature. Memory use is one block, whatever the length.
 pub struct FlacWriter {
     file: BufWriter<File>,
-    /// The encoder's default configuration.
+    /// The encoder's configuration: fixed predictors.
     config: Verified<config::Encoder>,
     /// A configuration that stores samples verbatim (with stereo decorrelation): the fallback
     /// for a frame the default one encodes larger than its raw samples.
@@ -153,13 +153,16 @@ impl FlacWriter {
     fn create(path: &Path, sample_rate: u32) -> Result<Self, String> {
         // The frame encoder takes its block size from the frame buffer, not from the config.
         let verify = |config: config::Encoder| config.into_verified().map_err(|(_, e)| text(e));
-        let mut verbatim = config::Encoder::default();
+        // Fixed predictors only, like `flac -1`: for a minute of a dense scene the LPC search
+        // costs a third of the render on top (0.5 s instead of 0.17 s) for files 11 % smaller.
+        let mut fixed = config::Encoder::default();
+        fixed.subframe_coding.use_lpc = false;
+        let mut verbatim = fixed.clone();
         verbatim.subframe_coding.use_fixed = false;
-        verbatim.subframe_coding.use_lpc = false;
         let channels = usize::from(CHANNELS);
         let mut writer = Self {
             file: BufWriter::new(File::create(path).map_err(text)?),
-            config: verify(config::Encoder::default())?,
+            config: verify(fixed)?,
             verbatim: verify(verbatim)?,
             header: Stream::new(sample_rate as usize, channels, FLAC_BITS).map_err(text)?,
             block: FrameBuf::with_size(channels, FLAC_BLOCK).map_err(text)?,
