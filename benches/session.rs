@@ -1,8 +1,9 @@
 //! Cost of a session render through `tingle-render` itself (the built binary, as a user runs
 //! it): the dense 8-layer scene of `benches/scene.rs` (rain at 200 drops/s, taps at 8/s,
 //! whisper, brush, paper, fire and two scattered layers) as a scene file, at 48 kHz, with
-//! fades, written to WAV; and the same as a FLAC at a target loudness (two passes). Prints the
-//! time an hour takes, extrapolated from a minute (target: under 60 s on one core).
+//! fades, written to WAV; to FLAC; and to FLAC at a target loudness (two passes). Prints the
+//! time an hour takes, extrapolated from a minute (target: under 60 s on one core), on the
+//! wall clock and on the CPU.
 
 use criterion::{Criterion, criterion_group};
 use std::path::PathBuf;
@@ -21,8 +22,13 @@ const HOUR_S: f64 = 3600.0;
 const TARGET_S: f64 = 60.0;
 /// Timed runs per figure; the fastest counts (the least disturbed by other processes).
 const RUNS: usize = 3;
-/// Fade-in and fade-out of the timed renders (s).
-const FADE_S: &str = "10";
+/// Clock ticks per second of the CPU times in `/proc` (Linux's USER_HZ).
+const CLOCK_TICKS_PER_S: f64 = 100.0;
+/// Fields of `/proc/self/stat` after the command name up to the children's user CPU time
+/// (`cutime`, field 16; `cstime`, the system time, follows).
+const CUTIME_INDEX: usize = 13;
+/// Share of a render under its fade-in, and under its fade-out.
+const FADE_SHARE: f64 = 1.0 / 6.0;
 /// Target loudness of the loudness render (LUFS).
 const LOUDNESS_LUFS: &str = "-30";
 
@@ -79,12 +85,13 @@ impl Bench {
         Self { dir, scene }
     }
 
-    /// Renders `seconds` of the dense scene with fades to `output` (in `self.dir`), with
-    /// `extra` flags, and returns the wall time the renderer took.
-    fn render(&self, seconds: f64, output: &str, extra: &[&str]) -> Duration {
+    /// Renders `seconds` of the dense scene with fades (a sixth of it each) to `output` (in
+    /// `self.dir`), with `extra` flags, and returns the time the renderer took.
+    fn render(&self, seconds: f64, output: &str, extra: &[&str]) -> Times {
         let output = self.dir.join(output);
         let duration = seconds.to_string();
-        let start = Instant::now();
+        let fade = (seconds * FADE_SHARE).to_string();
+        let (start, cpu_before) = (Instant::now(), children_cpu_s());
         let result = Command::new(env!("CARGO_BIN_EXE_tingle-render"))
             .arg(&self.scene)
             .arg(&output)
@@ -92,37 +99,75 @@ impl Bench {
                 "--duration",
                 &duration,
                 "--fade-in",
-                FADE_S,
+                &fade,
                 "--fade-out",
-                FADE_S,
+                &fade,
             ])
             .args(extra)
             .output()
             .expect("run tingle-render");
-        let elapsed = start.elapsed();
+        let wall = start.elapsed().as_secs_f64();
+        let cpu = children_cpu_s() - cpu_before;
         assert!(
             result.status.success(),
             "{}",
             String::from_utf8_lossy(&result.stderr)
         );
-        elapsed
+        Times { wall, cpu }
     }
 
-    /// The fastest of [`RUNS`] renders of `seconds`.
-    fn fastest(&self, seconds: f64, output: &str, extra: &[&str]) -> Duration {
-        (0..RUNS)
-            .map(|_| self.render(seconds, output, extra))
-            .min()
-            .unwrap_or_default()
+    /// The fastest of [`RUNS`] renders of `seconds`, by wall clock and by CPU time.
+    fn fastest(&self, seconds: f64, output: &str, extra: &[&str]) -> Times {
+        (0..RUNS).map(|_| self.render(seconds, output, extra)).fold(
+            Times {
+                wall: f64::MAX,
+                cpu: f64::MAX,
+            },
+            |best, t| Times {
+                wall: best.wall.min(t.wall),
+                cpu: best.cpu.min(t.cpu),
+            },
+        )
     }
 
-    /// The time an hour of the render takes: the renderer's start plus 60 times what a minute
+    /// The times an hour of the render takes: the renderer's start plus 60 times what a minute
     /// costs beyond it.
-    fn hour(&self, output: &str, extra: &[&str]) -> f64 {
-        let startup = self.fastest(STARTUP_S, output, extra).as_secs_f64();
-        let minute = self.fastest(TIMED_S, output, extra).as_secs_f64();
-        startup + (minute - startup) * HOUR_S / TIMED_S
+    fn hour(&self, output: &str, extra: &[&str]) -> Times {
+        let startup = self.fastest(STARTUP_S, output, extra);
+        let minute = self.fastest(TIMED_S, output, extra);
+        let scale = |start: f64, minute: f64| start + (minute - start) * HOUR_S / TIMED_S;
+        Times {
+            wall: scale(startup.wall, minute.wall),
+            cpu: scale(startup.cpu, minute.cpu),
+        }
     }
+}
+
+/// How long a render took (s): on the wall clock, and on the CPU (user and system time of the
+/// renderer's one thread, which a busy machine does not inflate as much).
+#[derive(Debug, Clone, Copy)]
+struct Times {
+    wall: f64,
+    cpu: f64,
+}
+
+/// CPU time (s) of this process's finished children, from `/proc/self/stat` (Linux; 0 where
+/// there is none).
+fn children_cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The command name, in parentheses, may hold spaces: count the fields after it.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |index: usize| -> f64 {
+        fields
+            .get(index)
+            .and_then(|field| field.parse().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(CUTIME_INDEX) + ticks(CUTIME_INDEX + 1)) / CLOCK_TICKS_PER_S
 }
 
 impl Drop for Bench {
@@ -140,7 +185,7 @@ fn benches(c: &mut Criterion) {
     group.bench_function("tingle-render: dense scene, 10 s to WAV with fades", |b| {
         b.iter_custom(|iterations| {
             (0..iterations)
-                .map(|_| bench.render(SAMPLED_S, "sampled.wav", &[]))
+                .map(|_| Duration::from_secs_f64(bench.render(SAMPLED_S, "sampled.wav", &[]).wall))
                 .sum()
         })
     });
@@ -151,10 +196,20 @@ fn benches(c: &mut Criterion) {
 fn summary() {
     let bench = Bench::new();
     let wav = bench.hour("hour.wav", &[]);
-    println!("hour of dense scene: {wav:.1} s (target < {TARGET_S} s), to WAV with fades");
-    let flac = bench.hour("hour.flac", &["--loudness", LOUDNESS_LUFS]);
     println!(
-        "hour of dense scene to FLAC at --loudness {LOUDNESS_LUFS} (measure + write): {flac:.1} s"
+        "hour of dense scene: {:.1} s (target < {TARGET_S} s), {:.1} s of CPU; to WAV with fades",
+        wav.wall, wav.cpu
+    );
+    let flac = bench.hour("hour.flac", &[]);
+    println!(
+        "hour of dense scene to FLAC: {:.1} s, {:.1} s of CPU",
+        flac.wall, flac.cpu
+    );
+    let loud = bench.hour("hour-loud.flac", &["--loudness", LOUDNESS_LUFS]);
+    println!(
+        "hour of dense scene to FLAC at --loudness {LOUDNESS_LUFS} (measure + write): {:.1} s, \
+         {:.1} s of CPU",
+        loud.wall, loud.cpu
     );
 }
 
