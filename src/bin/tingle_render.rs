@@ -124,8 +124,8 @@ const NOTES: [(&str, NoteValue); 17] = [
 /// rate; a .wav is 32-bit float, a .flac 24-bit). INPUT is a mono or stereo WAV (8/16/24/32-bit
 /// integer or 32-bit float), or a scene (a .json file with the plugin's parameters, as the
 /// plugin saves them), rendered for --duration seconds at --sample-rate; a scene sets every
-/// parameter, so the placement and gain flags do not apply to it. At the end it prints the
-/// written file's integrated loudness and sample peak.
+/// parameter, so the placement and gain flags do not apply to it. With --loudness it prints the
+/// written file's integrated loudness and sample peak at the end.
 #[derive(Parser, Debug)]
 #[command(
     name = "tingle-render",
@@ -553,32 +553,35 @@ impl Job<'_> {
         }
     }
 
-    /// Renders at `params` without writing and measures the integrated loudness (LUFS).
-    fn measure(&self, params: &EngineParams, progress: &ProgressBar) -> Result<f64, String> {
-        let mut meter = Meter::new(self.sample_rate, false)?;
+    /// Renders at `params` without writing and measures the output.
+    fn measure(
+        &self,
+        params: &EngineParams,
+        progress: &ProgressBar,
+    ) -> Result<Measurement, String> {
+        let mut meter = Meter::new(self.sample_rate)?;
         self.run(params, progress, |left, right| meter.add(left, right))?;
-        Ok(meter.measurement()?.integrated_lufs)
+        meter.measurement()
     }
 
-    /// Renders at `params` to `output` in `format` and measures what it writes. On failure
-    /// removes the unfinished output.
+    /// Renders at `params` to `output` in `format`, showing each written block to `tap` too.
+    /// On failure removes the unfinished output.
     fn write(
         &self,
         params: &EngineParams,
         output: &Path,
         format: Format,
         progress: &ProgressBar,
-    ) -> Result<Measurement, String> {
+        mut tap: impl FnMut(&[f32], &[f32]) -> Result<(), String>,
+    ) -> Result<(), String> {
         let fail = |e: String| format!("cannot write '{}': {e}", output.display());
         let mut writer = Writer::create(output, format, self.sample_rate).map_err(fail)?;
-        let mut meter = Meter::new(self.sample_rate, true)?;
         let result = self
             .run(params, progress, |left, right| {
-                meter.add(left, right)?;
+                tap(left, right)?;
                 writer.write(left, right).map_err(fail)
             })
-            .and_then(|()| writer.finish().map_err(fail))
-            .and_then(|()| meter.measurement());
+            .and_then(|()| writer.finish().map_err(fail));
         if result.is_err() {
             // Best effort: a half-written file is no use to anyone.
             let _ = fs::remove_file(output);
@@ -587,29 +590,24 @@ impl Job<'_> {
     }
 }
 
-/// What a render reports at the end: the written file's loudness and peak, and the loudness
-/// target with the gain that reached it.
+/// What a `--loudness` render reports at the end: the written file's loudness and peak, the
+/// target and the gain that reached it.
 struct Report {
     /// The written file's measurement.
     measurement: Measurement,
-    /// The `--loudness` target (LUFS) and the gain added to the output gain for it (dB).
-    target: Option<(f32, f32)>,
+    /// The `--loudness` target (LUFS).
+    target: f32,
+    /// The gain added to the output gain for it (dB).
+    gain_db: f32,
 }
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "loudness: {:.1} LUFS integrated",
-            self.measurement.integrated_lufs
-        )?;
-        if let Some((target, gain_db)) = self.target {
-            write!(f, " (target {target:.1}), gain {gain_db:+.1} dB")?;
-        }
-        if let Some(peak) = self.measurement.peak_db {
-            write!(f, ", peak {peak:.1} dBFS")?;
-        }
-        Ok(())
+            "loudness: {:.1} LUFS integrated (target {:.1}), gain {:+.1} dB, peak {:.1} dBFS",
+            self.measurement.integrated_lufs, self.target, self.gain_db, self.measurement.peak_db
+        )
     }
 }
 
@@ -644,9 +642,11 @@ fn write_at_loudness(
 ) -> Result<Report, String> {
     let mut passes = LOUDNESS_PASSES;
     progress.set_prefix(format!("measuring (pass 1/{passes})"));
-    let measured = job.measure(&job.params, progress)?;
+    let measured = job.measure(&job.params, progress)?.integrated_lufs;
     if !measured.is_finite() {
-        warn("the render is silent: written without a loudness gain");
+        warn(
+            "the render is silent or nearly (below the -70 LUFS gate of EBU R128): written without a loudness gain",
+        );
     }
     let mut gain_db = if measured.is_finite() {
         (f64::from(target) - measured) as f32
@@ -665,19 +665,25 @@ fn write_at_loudness(
         }
         gain_db = params.output_gain_db - job.params.output_gain_db;
         progress.set_prefix(format!("writing (pass {pass}/{passes})"));
-        let measurement = job.write(&params, output, format, progress)?;
+        let mut meter = Meter::new(job.sample_rate)?;
+        job.write(&params, output, format, progress, |left, right| {
+            meter.add(left, right)
+        })?;
+        let measurement = meter.measurement()?;
         let missing = f64::from(target) - measurement.integrated_lufs;
         let done = missing.abs() <= LOUDNESS_TOLERANCE_LU || !missing.is_finite() || clamped;
         if done || pass == MAX_LOUDNESS_PASSES {
             if !done {
+                let side = if missing > 0.0 { "below" } else { "above" };
                 warn(&format!(
-                    "the loudness is {:.1} LU off the target: the limiter holds the peaks",
-                    -missing
+                    "the loudness is {:.1} LU {side} the target: the limiter holds the peaks",
+                    missing.abs()
                 ));
             }
             return Ok(Report {
                 measurement,
-                target: Some((target, gain_db)),
+                target,
+                gain_db,
             });
         }
         gain_db += missing as f32;
@@ -687,8 +693,8 @@ fn write_at_loudness(
     }
 }
 
-/// Renders `input` to `output` as the flags say and prints the report; on failure removes the
-/// unfinished output.
+/// Renders `input` to `output` as the flags say (printing the report of a `--loudness` render);
+/// on failure removes the unfinished output.
 fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
     if let (Ok(a), Ok(b)) = (fs::canonicalize(input), fs::canonicalize(output))
         && a == b
@@ -784,18 +790,17 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
         ProgressBar::hidden()
     };
     let report = match cli.loudness {
-        Some(target) => write_at_loudness(&job, target, output, format, &progress),
+        Some(target) => write_at_loudness(&job, target, output, format, &progress).map(Some),
         None => {
             progress.set_prefix("rendering");
-            job.write(&job.params, output, format, &progress)
-                .map(|measurement| Report {
-                    measurement,
-                    target: None,
-                })
+            job.write(&job.params, output, format, &progress, |_, _| Ok(()))
+                .map(|()| None)
         }
     };
     progress.finish_and_clear();
-    println!("{}", report?);
+    if let Some(report) = report? {
+        println!("{report}");
+    }
     Ok(())
 }
 
@@ -840,7 +845,8 @@ fn gallery(args: &GalleryArgs) -> Result<(), String> {
                 };
                 let slug = name.to_lowercase().replace(' ', "-");
                 let path = args.dir.join(format!("{id}-{slug}-seed{seed}.wav"));
-                job.write(&job.params, &path, Format::Wav, &ProgressBar::hidden())?;
+                let hidden = ProgressBar::hidden();
+                job.write(&job.params, &path, Format::Wav, &hidden, |_, _| Ok(()))?;
                 println!("{}", path.display());
             }
         }
