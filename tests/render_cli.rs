@@ -329,3 +329,290 @@ fn the_gallery_renders_every_variant_at_every_seed() {
     assert_fails_naming(&unknown, "kazoo");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A steady scene: rain at 200 heavy drops per second and taps eight times a second.
+const RAIN_AND_TAPS: &str = r#"{"params": {
+    "on_1": true, "family_1": "water", "variant_1": 1, "rate_1": 0.125, "c2_1": 0.8,
+    "c3_1": 1.0, "level_1": -12,
+    "on_2": true, "family_2": "tap", "rate_2": 8, "level_2": -12}}"#;
+
+/// Writes [`RAIN_AND_TAPS`] into `dir` and returns its path.
+fn rain_and_taps(dir: &Path) -> PathBuf {
+    let scene = dir.join("rain-and-taps.json");
+    std::fs::write(&scene, RAIN_AND_TAPS).expect("write scene");
+    scene
+}
+
+/// The raised-cosine fade gain `x` of the way through a fade (0 at its silent end).
+fn raised_cosine(x: f64) -> f64 {
+    0.5 - 0.5 * (std::f64::consts::PI * x).cos()
+}
+
+/// Dry noise with a 0.5 s fade-in and a 0.5 s fade-out: the output is silent at both ends,
+/// follows the raised cosine sample by sample (so it has no step), its level rises through
+/// the fade-in and falls through the fade-out, and in between it is the input unchanged.
+#[test]
+fn fades_rise_from_silence_and_fall_to_silence() {
+    let dir = scratch("fades");
+    let input = dir.join("noise.wav");
+    let signal = noise(2.0);
+    write_float_wav(&input, 1, &signal);
+    let output = dir.join("faded.wav");
+    let args: [&dyn AsRef<std::ffi::OsStr>; 10] = [
+        &input,
+        &output,
+        &"--mix",
+        &"0",
+        &"--tail",
+        &"0",
+        &"--fade-in",
+        &"0.5",
+        &"--fade-out",
+        &"0.5",
+    ];
+    assert_ok(&render(&args));
+    let (left, right) = read_stereo(&output);
+    assert_eq!(left, right, "dry mono input: both ears alike");
+    let len = signal.len();
+    assert_eq!(left.len(), len);
+    let fade = (0.5 * f64::from(RATE)) as usize;
+
+    // Silent ends: the first and the last sample are zero, the first and the last 10 ms are
+    // more than 60 dB below the input.
+    assert_eq!((left[0], left[len - 1]), (0.0, 0.0));
+    let ten_ms = (0.01 * f64::from(RATE)) as usize;
+    let input_db = rms_db(&signal);
+    for (end, part) in [("start", &left[..ten_ms]), ("end", &left[len - ten_ms..])] {
+        let level = rms_db(part) - input_db;
+        assert!(
+            level < -60.0,
+            "first/last 10 ms at the {end}: {level:.1} dB"
+        );
+    }
+
+    // Every sample is the input times the raised cosine: smooth, no step.
+    for (i, (&out, &inp)) in left.iter().zip(&signal).enumerate() {
+        let gain = if i < fade {
+            raised_cosine(i as f64 / fade as f64)
+        } else if len - 1 - i < fade {
+            raised_cosine((len - 1 - i) as f64 / fade as f64)
+        } else {
+            1.0
+        };
+        let expected = f64::from(inp) * gain;
+        assert!(
+            (f64::from(out) - expected).abs() < 1e-6,
+            "sample {i}: {out} instead of {expected}"
+        );
+    }
+
+    // The level rises through the fade-in and falls through the fade-out, window by window.
+    let window = (0.05 * f64::from(RATE)) as usize;
+    let levels = |part: &[f32]| -> Vec<f64> { part.chunks_exact(window).map(rms_db).collect() };
+    let rising = levels(&left[..fade]);
+    assert!(rising.windows(2).all(|w| w[1] > w[0]), "{rising:.1?}");
+    let falling = levels(&left[len - fade..]);
+    assert!(falling.windows(2).all(|w| w[1] < w[0]), "{falling:.1?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Integrated loudness (LUFS) and sample peak (dBFS) of a stereo render, measured with the
+/// `ebur128` crate.
+fn loudness(left: &[f32], right: &[f32]) -> (f64, f64) {
+    use ebur128::{EbuR128, Mode};
+    let mut meter = EbuR128::new(2, RATE, Mode::I | Mode::SAMPLE_PEAK).expect("meter");
+    meter
+        .add_frames_planar_f32(&[left, right])
+        .expect("measure");
+    let peak = meter
+        .sample_peak(0)
+        .unwrap()
+        .max(meter.sample_peak(1).unwrap());
+    (meter.loudness_global().unwrap(), 20.0 * peak.log10())
+}
+
+/// The number after `label` in the renderer's report line.
+fn reported(stdout: &str, label: &str) -> f64 {
+    let after = stdout
+        .split(label)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no '{label}' in the report: {stdout}"));
+    after
+        .trim_start()
+        .split(|c: char| !(c.is_ascii_digit() || "+-.".contains(c)))
+        .next()
+        .and_then(|number| number.parse().ok())
+        .unwrap_or_else(|| panic!("no number after '{label}': {stdout}"))
+}
+
+/// A 60 s scene with fades rendered at `--loudness -23` measures -23 +/- 0.5 LUFS (EBU R128,
+/// fades included), as the renderer reports with the peak; the limiter still holds the peaks
+/// under -1 dBFS.
+#[test]
+fn a_loudness_target_is_met_within_half_a_lu() {
+    let dir = scratch("loudness");
+    let scene = rain_and_taps(&dir);
+    let output = dir.join("session.wav");
+    let args: [&dyn AsRef<std::ffi::OsStr>; 10] = [
+        &scene,
+        &output,
+        &"--duration",
+        &"60",
+        &"--fade-in",
+        &"5",
+        &"--fade-out",
+        &"10",
+        &"--loudness",
+        &"-23",
+    ];
+    let result = render(&args);
+    assert_ok(&result);
+    let (left, right) = read_stereo(&output);
+    let (lufs, peak_db) = loudness(&left, &right);
+    assert!((lufs + 23.0).abs() <= 0.5, "measured {lufs:.2} LUFS");
+    assert!(peak_db <= -1.0 + 1e-3, "peak {peak_db:.2} dBFS");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let claimed = reported(&stdout, "loudness:");
+    assert!((claimed - lufs).abs() < 0.05, "reports {claimed}: {stdout}");
+    let claimed_peak = reported(&stdout, "peak");
+    assert!((claimed_peak - peak_db).abs() < 0.05, "{stdout}");
+    assert_eq!(reported(&stdout, "target"), -23.0, "{stdout}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The fields of a FLAC file's STREAMINFO block.
+#[derive(Debug, PartialEq)]
+struct StreamInfo {
+    sample_rate: u32,
+    channels: u8,
+    bits_per_sample: u8,
+    total_samples: u64,
+}
+
+/// Parses the `fLaC` marker and the STREAMINFO block that must follow it.
+fn stream_info(bytes: &[u8]) -> StreamInfo {
+    assert_eq!(&bytes[..4], b"fLaC", "FLAC marker");
+    assert_eq!(bytes[4] & 0x7F, 0, "STREAMINFO comes first");
+    let length = u32::from_be_bytes([0, bytes[5], bytes[6], bytes[7]]);
+    assert_eq!(length, 34, "STREAMINFO length");
+    let info = &bytes[8..42];
+    // 20 bits of sample rate, 3 of channels - 1, 5 of bits - 1, 36 of total samples.
+    let packed = u64::from_be_bytes(info[10..18].try_into().unwrap());
+    StreamInfo {
+        sample_rate: (packed >> 44) as u32,
+        channels: ((packed >> 41) & 0x7) as u8 + 1,
+        bits_per_sample: ((packed >> 36) & 0x1F) as u8 + 1,
+        total_samples: packed & ((1 << 36) - 1),
+    }
+}
+
+/// A FLAC render is a FLAC stream: its STREAMINFO gives 48 kHz stereo 24-bit and the render's
+/// length (the WAV render's), the first frame follows with its sync code, and the file is
+/// smaller than the raw samples, even at a loudness where sharp transients come near full
+/// scale (once the encoder blew such a frame up a thousandfold).
+#[test]
+fn a_flac_render_has_a_valid_stream_header() {
+    let dir = scratch("flac");
+    let scene = rain_and_taps(&dir);
+    let (flac, wav) = (dir.join("session.flac"), dir.join("session.wav"));
+    for output in [&flac, &wav] {
+        let args: [&dyn AsRef<std::ffi::OsStr>; 6] =
+            [&scene, output, &"--duration", &"10", &"--loudness", &"-23"];
+        assert_ok(&render(&args));
+    }
+    let frames = read_stereo(&wav).0.len() as u64;
+    let bytes = std::fs::read(&flac).expect("read FLAC");
+    let info = stream_info(&bytes);
+    assert_eq!(
+        info,
+        StreamInfo {
+            sample_rate: RATE,
+            channels: 2,
+            bits_per_sample: 24,
+            total_samples: frames,
+        }
+    );
+    assert_eq!(&bytes[42..44], &[0xFF, 0xF8], "frame sync code");
+    let raw = frames * 2 * 3;
+    assert!(
+        (bytes.len() as u64) < raw,
+        "{} bytes for {raw} bytes of samples",
+        bytes.len()
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The same scene, seed and flags render the same file, bit for bit, loudness passes and fades
+/// included; `--seed` overrides the scene's seed, and another seed renders other triggers.
+#[test]
+fn the_same_seed_renders_the_same_file() {
+    let dir = scratch("seed");
+    let scene = rain_and_taps(&dir);
+    let seeded = dir.join("seeded.json");
+    std::fs::write(
+        &seeded,
+        RAIN_AND_TAPS.replace("\"on_1\"", "\"seed\": 7, \"on_1\""),
+    )
+    .unwrap();
+    let session = |scene: &Path, name: &str, seed: Option<&str>| {
+        let output = dir.join(name);
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
+            &scene,
+            &output,
+            &"--duration",
+            &"3",
+            &"--fade-in",
+            &"1",
+            &"--fade-out",
+            &"1",
+            &"--loudness",
+            &"-30",
+        ];
+        let seed = seed.map(|n| ("--seed", n));
+        if let Some((flag, value)) = &seed {
+            args.extend([flag as &dyn AsRef<std::ffi::OsStr>, value]);
+        }
+        assert_ok(&render(&args));
+        std::fs::read(&output).expect("read render")
+    };
+    let first = session(&scene, "a.wav", Some("7"));
+    assert_eq!(first, session(&scene, "b.wav", Some("7")), "same seed");
+    assert_eq!(first, session(&seeded, "c.wav", None), "the scene's seed 7");
+    assert_ne!(
+        first,
+        session(&seeded, "d.wav", Some("8")),
+        "--seed overrides"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Fades longer than the render, an unknown output format, a loudness out of range and a WAV
+/// longer than the format holds each fail with a message naming the culprit, before writing.
+#[test]
+fn session_errors_name_the_flag() {
+    let dir = scratch("session-errors");
+    let scene = rain_and_taps(&dir);
+    let output = dir.join("out.wav");
+    let fades = render(&[
+        &scene,
+        &output,
+        &"--duration",
+        &"10",
+        &"--fade-in",
+        &"6",
+        &"--fade-out",
+        &"5",
+    ]);
+    assert_fails_naming(&fades, "--fade-in");
+    let mp3 = dir.join("out.mp3");
+    let message = assert_fails_naming(&render(&[&scene, &mp3]), "out.mp3");
+    assert!(message.contains(".flac"), "{message}");
+    let quiet = render(&[&scene, &output, &"--loudness", &"-70"]);
+    assert_fails_naming(&quiet, "--loudness");
+    // Twelve hours is a valid length, but not in a float WAV (4 GiB): FLAC holds it.
+    let long = render(&[&scene, &output, &"--duration", &"43200"]);
+    let message = assert_fails_naming(&long, "out.wav");
+    assert!(message.contains("FLAC"), "{message}");
+    assert!(!output.exists() && !mp3.exists(), "nothing written");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,19 +1,32 @@
 //! `tingle-render`: places a WAV file binaurally offline, with the same parameters as the
-//! plugin, and writes the result as a stereo 32-bit float WAV at the input's sample rate.
+//! plugin, or renders a scene for any length, and writes the result as a stereo 32-bit float
+//! WAV or 24-bit FLAC, with optional fades and a target loudness (EBU R128).
 //!
 //! Examples:
 //! - `tingle-render voice.wav voice-orbit.wav --motion orbit --sync 1bar --tempo 90`
 //! - `tingle-render scene.json rain.wav --duration 60` renders a scene (the plugin's saved
 //!   state as JSON: all layers and placement) for a minute.
+//! - `tingle-render scene.json sleep.flac --duration 3600 --fade-in 30 --fade-out 300
+//!   --loudness -30` renders an hour-long session at -30 LUFS.
 //! - `tingle-render gallery sounds/` renders every variant of every trigger family, one layer
 //!   at a time, to a folder of WAV files to listen to and measure.
 
+#[path = "tingle_render/fade.rs"]
+mod fade;
+#[path = "tingle_render/loudness.rs"]
+mod loudness;
+#[path = "tingle_render/output.rs"]
+mod output;
+
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
-use hound::{SampleFormat, WavReader, WavSpec, WavWriter};
+use fade::Fades;
+use hound::{SampleFormat, WavReader, WavSpec};
 use indicatif::{ProgressBar, ProgressStyle};
+use loudness::{Measurement, Meter};
+use output::{Format, Writer};
 use std::fs::{self, File};
-use std::io::{BufReader, BufWriter};
+use std::io::BufReader;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,9 +55,23 @@ const INPUT_GAIN_DB: RangeInclusive<f32> = -48.0..=24.0;
 const OUTPUT_GAIN_DB: RangeInclusive<f32> = -48.0..=12.0;
 /// Range of the silence appended after the input (seconds).
 const TAIL_S: RangeInclusive<f32> = 0.0..=60.0;
-/// Range of a scene render's length (seconds).
-const DURATION_S: RangeInclusive<f32> = 0.1..=3600.0;
-/// Range of a gallery render's seeds.
+/// Range of a scene render's length (seconds): up to a day.
+const DURATION_S: RangeInclusive<f32> = 0.1..=86_400.0;
+/// Range of a gallery render's length (seconds).
+const GALLERY_S: RangeInclusive<f32> = 0.1..=3600.0;
+/// Range of the fades' lengths (seconds).
+const FADE_S: RangeInclusive<f32> = 0.0..=86_400.0;
+/// Range of the target integrated loudness (LUFS).
+const LOUDNESS_LUFS: RangeInclusive<f32> = -60.0..=-5.0;
+/// A loudness render's passes when the first correction meets the target: measure, write.
+const LOUDNESS_PASSES: u64 = 2;
+/// The most passes of a loudness render: measure, write, correct what the limiter held down.
+const MAX_LOUDNESS_PASSES: u64 = 3;
+/// How far a written loudness may miss its target before another pass corrects it (LU).
+const LOUDNESS_TOLERANCE_LU: f64 = 0.1;
+/// Seconds per hour.
+const SECONDS_PER_HOUR: f64 = 3600.0;
+/// Range of the seeds.
 const SEED: RangeInclusive<u64> = 0..=999_999;
 /// Range of the processing block size (samples).
 const BLOCK_SIZE: RangeInclusive<i64> = 1..=65_536;
@@ -52,15 +79,15 @@ const BLOCK_SIZE: RangeInclusive<i64> = 1..=65_536;
 const SAMPLE_RATE_HZ: RangeInclusive<u32> = 8_000..=384_000;
 /// Processing block size (samples) of gallery renders.
 const GALLERY_BLOCK: usize = 512;
-/// Inputs at least this long (seconds of audio) show a progress bar.
-const PROGRESS_MIN_S: f32 = 3.0;
-/// Look of the progress bar.
-const PROGRESS_TEMPLATE: &str = "rendering [{bar:40}] {percent:>3}%  eta {eta}";
+/// Renders at least this long (seconds of audio) show a progress bar.
+const PROGRESS_MIN_S: f64 = 3.0;
+/// Look of the progress bar: the pass, the share done and the time left.
+const PROGRESS_TEMPLATE: &str = "{prefix} [{bar:40}] {percent:>3}%  eta {eta}";
 /// Quarter notes per bar of an offline render (4/4).
 const BEATS_PER_BAR: f64 = 4.0;
 /// Integer input sample sizes (bits).
 const INT_BITS: RangeInclusive<u16> = 8..=32;
-/// Float input and output sample size (bits).
+/// Float input sample size (bits).
 const FLOAT_BITS: u16 = 32;
 
 /// Command-line names of the motion shapes.
@@ -93,11 +120,12 @@ const NOTES: [(&str, NoteValue); 17] = [
     ("1/64", NoteValue::SixtyFourth),
 ];
 
-/// Places INPUT binaurally around the listener's head and writes OUTPUT (stereo, 32-bit float
-/// WAV, same sample rate). INPUT is a mono or stereo WAV (8/16/24/32-bit integer or 32-bit float),
-/// or a scene (a .json file with the plugin's parameters, as the plugin saves them), rendered
-/// for --duration seconds at --sample-rate; a scene sets every parameter, so the placement and
-/// gain flags do not apply to it.
+/// Places INPUT binaurally around the listener's head and writes OUTPUT (stereo, same sample
+/// rate; a .wav is 32-bit float, a .flac 24-bit). INPUT is a mono or stereo WAV (8/16/24/32-bit
+/// integer or 32-bit float), or a scene (a .json file with the plugin's parameters, as the
+/// plugin saves them), rendered for --duration seconds at --sample-rate; a scene sets every
+/// parameter, so the placement and gain flags do not apply to it. With --loudness it prints the
+/// written file's integrated loudness and sample peak at the end.
 #[derive(Parser, Debug)]
 #[command(
     name = "tingle-render",
@@ -112,7 +140,7 @@ struct Cli {
     /// The WAV file to place, or a scene (.json) to render.
     #[arg(required = true)]
     input: Option<PathBuf>,
-    /// Where to write the binaural stereo WAV.
+    /// Where to write the binaural stereo file: .wav (32-bit float) or .flac (24-bit).
     #[arg(required = true)]
     output: Option<PathBuf>,
     /// Direction in degrees, -180..180: 0 = front, positive to the right (90 = right ear).
@@ -198,7 +226,7 @@ struct Cli {
     #[arg(long, value_name = "SECONDS", default_value_t = 0.05)]
     #[arg(value_parser = ranged(TAIL_S, "s"))]
     tail: f32,
-    /// Length of a scene render in seconds, 0.1..3600.
+    /// Length of a scene render in seconds, 0.1..86400 (a day).
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     #[arg(value_parser = ranged(DURATION_S, "s"))]
     duration: f32,
@@ -206,6 +234,28 @@ struct Cli {
     #[arg(long, value_name = "HZ", default_value_t = 48_000)]
     #[arg(value_parser = clap::value_parser!(u32).range(8_000..=384_000))]
     sample_rate: u32,
+    /// Seed of all random variation, 0..999999, instead of the scene's (placing a WAV uses 1
+    /// unless set). The same input, seed and flags write the same file, bit for bit.
+    #[arg(long, value_name = "N")]
+    #[arg(value_parser = clap::value_parser!(u64).range(SEED))]
+    seed: Option<u64>,
+    /// Fade-in in seconds, 0 (none) .. 86400: the output rises from silence along a raised
+    /// cosine. With --fade-out, at most the render's length.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
+    #[arg(value_parser = ranged(FADE_S, "s"))]
+    fade_in: f32,
+    /// Fade-out in seconds, 0 (none) .. 86400: the output falls to silence at its last sample
+    /// along a raised cosine.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
+    #[arg(value_parser = ranged(FADE_S, "s"))]
+    fade_out: f32,
+    /// Target integrated loudness (EBU R128) in LUFS, -60..-5. A first pass measures the render
+    /// as it will be written, fades included; the difference is added to the output gain
+    /// (before the limiter, within its -48..12 dB) and a second pass writes the file. If the
+    /// limiter holds it more than 0.1 LU below the target, a third pass corrects the gain.
+    #[arg(long, value_name = "LUFS", allow_negative_numbers = true)]
+    #[arg(value_parser = ranged(LOUDNESS_LUFS, "LUFS"))]
+    loudness: Option<f32>,
 }
 
 /// Jobs other than placing a file or rendering a scene.
@@ -237,7 +287,7 @@ struct GalleryArgs {
     seeds: Vec<u64>,
     /// Length of each render in seconds, 0.1..3600.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    #[arg(value_parser = ranged(DURATION_S, "s"))]
+    #[arg(value_parser = ranged(GALLERY_S, "s"))]
     seconds: f32,
     /// Sample rate in Hz, 8000..384000.
     #[arg(long, value_name = "HZ", default_value_t = 48_000)]
@@ -321,8 +371,8 @@ fn named<T: Copy + Send + Sync + 'static>(
 /// Input samples as `f32` in -1..1, interleaved.
 type Samples = Box<dyn Iterator<Item = hound::Result<f32>>>;
 
-/// Opens `path` as a mono or stereo WAV: its spec and its samples.
-fn open_input(path: &Path) -> Result<(WavSpec, u32, Samples), String> {
+/// Opens `path` as a mono or stereo WAV: its spec, its length (frames) and its samples.
+fn open_input(path: &Path) -> Result<(WavSpec, u64, Samples), String> {
     let fail = |cause: &dyn std::fmt::Display| format!("cannot read '{}': {cause}", path.display());
     let reader: WavReader<BufReader<File>> = WavReader::open(path).map_err(|e| fail(&e))?;
     let spec = reader.spec();
@@ -350,7 +400,7 @@ fn open_input(path: &Path) -> Result<(WavSpec, u32, Samples), String> {
             spec.bits_per_sample
         )));
     }
-    let frames = reader.duration();
+    let frames = u64::from(reader.duration());
     let samples: Samples = match spec.sample_format {
         SampleFormat::Float => Box::new(reader.into_samples::<f32>()),
         SampleFormat::Int => {
@@ -380,24 +430,272 @@ fn read_block(samples: &mut Samples, buffers: &mut [&mut [f32]]) -> hound::Resul
     Ok(len)
 }
 
-/// Where a render failed.
-enum Failure {
-    /// Reading the input.
-    Read(hound::Error),
-    /// Writing the output.
-    Write(hound::Error),
+/// Where a render's input comes from. Each pass of a render opens it afresh.
+#[derive(Debug, Clone, Copy)]
+enum Input<'a> {
+    /// A scene: no input, the layers play for this many frames.
+    Silence(u64),
+    /// A mono or stereo WAV file to place.
+    Wav(&'a Path),
 }
 
-/// What a render plays and how: the engine's parameters, the input's channels, the transport
-/// and the processing block size (samples).
-struct Setup<'a> {
-    params: &'a EngineParams,
+/// An open input.
+enum Reader<'a> {
+    /// Frames of silence left.
+    Silence(u64),
+    /// The WAV file's samples, as many channels as the file has.
+    Wav(&'a Path, Samples),
+}
+
+impl<'a> Input<'a> {
+    /// Opens the input from its start.
+    fn open(self) -> Result<Reader<'a>, String> {
+        Ok(match self {
+            Self::Silence(frames) => Reader::Silence(frames),
+            Self::Wav(path) => Reader::Wav(path, open_input(path)?.2),
+        })
+    }
+}
+
+impl Reader<'_> {
+    /// Reads the next frames into `buffers` (one per input channel; a scene reads nothing and
+    /// leaves them as they are); returns how many frames it read, fewer than the buffers hold
+    /// only at the end of the input.
+    fn read(&mut self, buffers: &mut [&mut [f32]]) -> Result<usize, String> {
+        match self {
+            Self::Silence(left) => {
+                let n = buffers[0]
+                    .len()
+                    .min(usize::try_from(*left).unwrap_or(usize::MAX));
+                *left -= n as u64;
+                Ok(n)
+            }
+            Self::Wav(path, samples) => read_block(samples, buffers)
+                .map_err(|e| format!("cannot read '{}': {e}", path.display())),
+        }
+    }
+}
+
+/// A render: what the engine plays, for how long, and how it fades. Deterministic: every run
+/// with the same parameters gives the same samples, so a render can be measured in one pass
+/// and written in the next.
+struct Job<'a> {
+    /// The engine's parameters, before any loudness gain.
+    params: EngineParams,
+    /// The engine's input.
+    input: Input<'a>,
+    /// The input's channels.
     channels: InputChannels,
+    /// The transport at the start.
     transport: Transport,
+    /// Sample rate (Hz).
+    sample_rate: u32,
+    /// Processing block size (frames).
     block: usize,
+    /// Length of the input (frames).
+    input_frames: u64,
+    /// Silence rendered after the input, so the filter tails ring out (frames).
+    tail_frames: u64,
+    /// The fades applied to the output.
+    fades: Fades,
 }
 
-/// Renders `input` to `output` as the flags say; on failure removes the unfinished output.
+impl Job<'_> {
+    /// Length of the output (frames).
+    fn frames(&self) -> u64 {
+        self.input_frames + self.tail_frames
+    }
+
+    /// Renders the whole output at `params`, block by block: engine, then fades, then `each`
+    /// block; counts frames on `progress`.
+    fn run(
+        &self,
+        params: &EngineParams,
+        progress: &ProgressBar,
+        mut each: impl FnMut(&[f32], &[f32]) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let block = self.block;
+        let mut engine = Engine::new(self.sample_rate as f32, block);
+        engine.set_params(params);
+        engine.set_transport(&self.transport);
+        engine.reset();
+        let input_channels = match self.channels {
+            InputChannels::Stereo => 2,
+            _ => 1,
+        };
+        let mut reader = self.input.open()?;
+        let (mut left, mut right) = (vec![0.0f32; block], vec![0.0f32; block]);
+        let mut tail_frames = self.tail_frames;
+        let mut position = 0;
+        let mut input_ended = false;
+        loop {
+            let mut n = 0;
+            if !input_ended {
+                let mut buffers = [&mut left[..], &mut right[..]];
+                n = reader.read(&mut buffers[..input_channels])?;
+                input_ended = n < block;
+            }
+            if input_ended {
+                let pad = (block - n).min(usize::try_from(tail_frames).unwrap_or(usize::MAX));
+                left[n..n + pad].fill(0.0);
+                right[n..n + pad].fill(0.0);
+                tail_frames -= pad as u64;
+                n += pad;
+            }
+            if n == 0 {
+                return Ok(());
+            }
+            let (left, right) = (&mut left[..n], &mut right[..n]);
+            engine.process(left, right, self.channels);
+            self.fades.apply(position, left, right);
+            each(left, right)?;
+            position += n as u64;
+            progress.inc(n as u64);
+        }
+    }
+
+    /// Renders at `params` without writing and measures the output.
+    fn measure(
+        &self,
+        params: &EngineParams,
+        progress: &ProgressBar,
+    ) -> Result<Measurement, String> {
+        let mut meter = Meter::new(self.sample_rate)?;
+        self.run(params, progress, |left, right| meter.add(left, right))?;
+        meter.measurement()
+    }
+
+    /// Renders at `params` to `output` in `format`, showing each written block to `tap` too.
+    /// On failure removes the unfinished output.
+    fn write(
+        &self,
+        params: &EngineParams,
+        output: &Path,
+        format: Format,
+        progress: &ProgressBar,
+        mut tap: impl FnMut(&[f32], &[f32]) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let fail = |e: String| format!("cannot write '{}': {e}", output.display());
+        let mut writer = Writer::create(output, format, self.sample_rate).map_err(fail)?;
+        let result = self
+            .run(params, progress, |left, right| {
+                tap(left, right)?;
+                writer.write(left, right).map_err(fail)
+            })
+            .and_then(|()| writer.finish().map_err(fail));
+        if result.is_err() {
+            // Best effort: a half-written file is no use to anyone.
+            let _ = fs::remove_file(output);
+        }
+        result
+    }
+}
+
+/// What a `--loudness` render reports at the end: the written file's loudness and peak, the
+/// target and the gain that reached it.
+struct Report {
+    /// The written file's measurement.
+    measurement: Measurement,
+    /// The `--loudness` target (LUFS).
+    target: f32,
+    /// The gain added to the output gain for it (dB).
+    gain_db: f32,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "loudness: {:.1} LUFS integrated (target {:.1}), gain {:+.1} dB, peak {:.1} dBFS",
+            self.measurement.integrated_lufs, self.target, self.gain_db, self.measurement.peak_db
+        )
+    }
+}
+
+/// Prints a warning on stderr.
+fn warn(message: &str) {
+    eprintln!("tingle-render: warning: {message}");
+}
+
+/// `params` with `gain_db` added to the output gain, clamped to its range; and whether it was
+/// clamped.
+fn with_gain(params: &EngineParams, gain_db: f32) -> (EngineParams, bool) {
+    let wanted = params.output_gain_db + gain_db;
+    let output_gain_db = wanted.clamp(*OUTPUT_GAIN_DB.start(), *OUTPUT_GAIN_DB.end());
+    let params = EngineParams {
+        output_gain_db,
+        ..*params
+    };
+    (params, output_gain_db != wanted)
+}
+
+/// Renders `job` to `output` at the integrated loudness `target` (LUFS): pass 1 measures the
+/// render as it would be written (fades included), pass 2 writes it with the difference added
+/// to the output gain, which comes before the limiter. If the limiter holds the result more
+/// than [`LOUDNESS_TOLERANCE_LU`] off the target, pass 3 corrects the gain by what is missing
+/// and writes again. The report is the measurement of the file as written.
+fn write_at_loudness(
+    job: &Job,
+    target: f32,
+    output: &Path,
+    format: Format,
+    progress: &ProgressBar,
+) -> Result<Report, String> {
+    let mut passes = LOUDNESS_PASSES;
+    progress.set_prefix(format!("measuring (pass 1/{passes})"));
+    let measured = job.measure(&job.params, progress)?.integrated_lufs;
+    if !measured.is_finite() {
+        warn(
+            "the render is silent or nearly (below the -70 LUFS gate of EBU R128): written without a loudness gain",
+        );
+    }
+    let mut gain_db = if measured.is_finite() {
+        (f64::from(target) - measured) as f32
+    } else {
+        0.0
+    };
+    let mut pass = 2;
+    loop {
+        let (params, clamped) = with_gain(&job.params, gain_db);
+        if clamped {
+            warn(&format!(
+                "the output gain needed for {target} LUFS ({:+.1} dB) is clamped to {:+.1} dB",
+                job.params.output_gain_db + gain_db,
+                params.output_gain_db
+            ));
+        }
+        gain_db = params.output_gain_db - job.params.output_gain_db;
+        progress.set_prefix(format!("writing (pass {pass}/{passes})"));
+        let mut meter = Meter::new(job.sample_rate)?;
+        job.write(&params, output, format, progress, |left, right| {
+            meter.add(left, right)
+        })?;
+        let measurement = meter.measurement()?;
+        let missing = f64::from(target) - measurement.integrated_lufs;
+        let done = missing.abs() <= LOUDNESS_TOLERANCE_LU || !missing.is_finite() || clamped;
+        if done || pass == MAX_LOUDNESS_PASSES {
+            if !done {
+                let side = if missing > 0.0 { "below" } else { "above" };
+                warn(&format!(
+                    "the loudness is {:.1} LU {side} the target: the limiter holds the peaks",
+                    missing.abs()
+                ));
+            }
+            return Ok(Report {
+                measurement,
+                target,
+                gain_db,
+            });
+        }
+        gain_db += missing as f32;
+        pass += 1;
+        passes += 1;
+        progress.inc_length(job.frames());
+    }
+}
+
+/// Renders `input` to `output` as the flags say (printing the report of a `--loudness` render);
+/// on failure removes the unfinished output.
 fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
     if let (Ok(a), Ok(b)) = (fs::canonicalize(input), fs::canonicalize(output))
         && a == b
@@ -407,24 +705,25 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
             output.display()
         ));
     }
+    let format = Format::of(output)?;
     let is_scene = input
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let (sample_rate, input_frames, mut samples, params, channels) = if is_scene {
+    let (sample_rate, input_frames, source, mut params, channels) = if is_scene {
         let text = fs::read_to_string(input)
             .map_err(|e| format!("cannot read '{}': {e}", input.display()))?;
         let scene = tingle::scene::load(&text)
             .map_err(|e| format!("bad scene '{}': {e}", input.display()))?;
-        let frames = (cli.duration * cli.sample_rate as f32).round() as u32;
+        let frames = seconds_to_frames(cli.duration, cli.sample_rate);
         (
             cli.sample_rate,
             frames,
-            silence(frames),
+            Input::Silence(frames),
             scene.engine_params(),
             InputChannels::None,
         )
     } else {
-        let (spec, frames, samples) = open_input(input)?;
+        let (spec, frames, _) = open_input(input)?;
         let channels = match spec.channels {
             1 => InputChannels::Mono,
             _ => InputChannels::Stereo,
@@ -432,20 +731,58 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
         (
             spec.sample_rate,
             frames,
-            samples,
+            Input::Wav(input),
             cli.engine_params(),
             channels,
         )
     };
-    let setup = Setup {
-        params: &params,
+    if let Some(seed) = cli.seed {
+        params.seed = seed;
+    }
+    let tail_frames = seconds_to_frames(cli.tail, sample_rate);
+    let frames = input_frames + tail_frames;
+    let hours = |frames: u64| frames as f64 / f64::from(sample_rate) / SECONDS_PER_HOUR;
+    if frames > format.max_frames() {
+        return Err(format!(
+            "'{}': {:.1} h is longer than a {} file holds at {sample_rate} Hz \
+             ({:.1} h); write FLAC (.flac) for longer renders",
+            output.display(),
+            hours(frames),
+            format.name(),
+            hours(format.max_frames())
+        ));
+    }
+    let fades = Fades::new(
+        seconds_to_frames(cli.fade_in, sample_rate),
+        seconds_to_frames(cli.fade_out, sample_rate),
+        frames,
+    )
+    .ok_or_else(|| {
+        format!(
+            "--fade-in {} s and --fade-out {} s together are longer than the render ({} s)",
+            cli.fade_in,
+            cli.fade_out,
+            frames as f64 / f64::from(sample_rate)
+        )
+    })?;
+    let job = Job {
+        params,
+        input: source,
         channels,
         transport: cli.transport(),
+        sample_rate,
         block: cli.block_size as usize,
+        input_frames,
+        tail_frames,
+        fades,
     };
-    let tail_frames = (cli.tail * sample_rate as f32).round() as u64;
-    let progress = if input_frames as f32 >= PROGRESS_MIN_S * sample_rate as f32 {
-        let bar = ProgressBar::new(u64::from(input_frames) + tail_frames);
+    let passes = if cli.loudness.is_some() {
+        LOUDNESS_PASSES
+    } else {
+        1
+    };
+    let progress = if frames as f64 >= PROGRESS_MIN_S * f64::from(sample_rate) {
+        let bar = ProgressBar::new(frames * passes);
         if let Ok(style) = ProgressStyle::with_template(PROGRESS_TEMPLATE) {
             bar.set_style(style.progress_chars("=> "));
         }
@@ -453,31 +790,31 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
     } else {
         ProgressBar::hidden()
     };
-    let result = write_render(
-        &setup,
-        sample_rate,
-        &mut samples,
-        tail_frames,
-        output,
-        &progress,
-    );
+    let report = match cli.loudness {
+        Some(target) => write_at_loudness(&job, target, output, format, &progress).map(Some),
+        None => {
+            progress.set_prefix("rendering");
+            job.write(&job.params, output, format, &progress, |_, _| Ok(()))
+                .map(|()| None)
+        }
+    };
     progress.finish_and_clear();
-    result.map_err(|failure| match failure {
-        Failure::Read(e) => format!("cannot read '{}': {e}", input.display()),
-        Failure::Write(e) => format!("cannot write '{}': {e}", output.display()),
-    })
+    if let Some(report) = report? {
+        println!("{report}");
+    }
+    Ok(())
 }
 
-/// `frames` samples of silence: the input of a scene render.
-fn silence(frames: u32) -> Samples {
-    Box::new((0..frames).map(|_| Ok(0.0)))
+/// `seconds` at `sample_rate` (Hz) as a whole number of frames.
+fn seconds_to_frames(seconds: f32, sample_rate: u32) -> u64 {
+    (f64::from(seconds) * f64::from(sample_rate)).round() as u64
 }
 
 /// Renders every variant of the requested families at every seed into `args.dir`.
 fn gallery(args: &GalleryArgs) -> Result<(), String> {
     fs::create_dir_all(&args.dir)
         .map_err(|e| format!("cannot make '{}': {e}", args.dir.display()))?;
-    let frames = (args.seconds * args.sample_rate as f32).round() as u32;
+    let frames = seconds_to_frames(args.seconds, args.sample_rate);
     let chosen = |id: &str| {
         args.family
             .as_deref()
@@ -496,106 +833,26 @@ fn gallery(args: &GalleryArgs) -> Result<(), String> {
                 layer.enabled = true;
                 layer.family = family;
                 layer.variant = variant;
-                let setup = Setup {
-                    params: &params,
+                let job = Job {
+                    params,
+                    input: Input::Silence(frames),
                     channels: InputChannels::None,
                     transport: playing_from_start(DEFAULT_TEMPO_BPM),
+                    sample_rate: args.sample_rate,
                     block: GALLERY_BLOCK,
+                    input_frames: frames,
+                    tail_frames: 0,
+                    fades: Fades::none(frames),
                 };
                 let slug = name.to_lowercase().replace(' ', "-");
                 let path = args.dir.join(format!("{id}-{slug}-seed{seed}.wav"));
-                write_render(
-                    &setup,
-                    args.sample_rate,
-                    &mut silence(frames),
-                    0,
-                    &path,
-                    &ProgressBar::hidden(),
-                )
-                .map_err(|failure| match failure {
-                    Failure::Read(e) | Failure::Write(e) => {
-                        format!("cannot write '{}': {e}", path.display())
-                    }
-                })?;
+                let hidden = ProgressBar::hidden();
+                job.write(&job.params, &path, Format::Wav, &hidden, |_, _| Ok(()))?;
                 println!("{}", path.display());
             }
         }
     }
     Ok(())
-}
-
-/// Runs the engine over `samples` (interleaved, as many channels as `setup.channels` has) and
-/// then `tail_frames` of silence, writing a stereo float WAV at `sample_rate` to `output` and
-/// counting frames on `progress`. On failure removes the unfinished output.
-fn write_render(
-    setup: &Setup,
-    sample_rate: u32,
-    samples: &mut Samples,
-    tail_frames: u64,
-    output: &Path,
-    progress: &ProgressBar,
-) -> Result<(), Failure> {
-    let spec = WavSpec {
-        channels: 2,
-        sample_rate,
-        bits_per_sample: FLOAT_BITS,
-        sample_format: SampleFormat::Float,
-    };
-    let writer = WavWriter::create(output, spec).map_err(Failure::Write)?;
-    let result = stream(setup, sample_rate, samples, tail_frames, writer, progress);
-    if result.is_err() {
-        // Best effort: a half-written file is no use to anyone.
-        let _ = fs::remove_file(output);
-    }
-    result
-}
-
-/// Runs the engine over the input samples and then `tail_frames` of silence, block by block,
-/// writing to `writer` and counting frames on `progress`.
-fn stream(
-    setup: &Setup,
-    sample_rate: u32,
-    samples: &mut Samples,
-    mut tail_frames: u64,
-    mut writer: WavWriter<BufWriter<File>>,
-    progress: &ProgressBar,
-) -> Result<(), Failure> {
-    let block = setup.block;
-    let mut engine = Engine::new(sample_rate as f32, block);
-    engine.set_params(setup.params);
-    engine.set_transport(&setup.transport);
-    engine.reset();
-    let input_channels = match setup.channels {
-        InputChannels::Stereo => 2,
-        _ => 1,
-    };
-
-    let (mut left, mut right) = (vec![0.0f32; block], vec![0.0f32; block]);
-    let mut input_ended = false;
-    loop {
-        let mut n = 0;
-        if !input_ended {
-            let mut buffers = [&mut left[..], &mut right[..]];
-            n = read_block(samples, &mut buffers[..input_channels]).map_err(Failure::Read)?;
-            input_ended = n < block;
-        }
-        if input_ended {
-            let pad = (block - n).min(tail_frames as usize);
-            left[n..n + pad].fill(0.0);
-            right[n..n + pad].fill(0.0);
-            tail_frames -= pad as u64;
-            n += pad;
-        }
-        if n == 0 {
-            return writer.finalize().map_err(Failure::Write);
-        }
-        engine.process(&mut left[..n], &mut right[..n], setup.channels);
-        for (&l, &r) in left[..n].iter().zip(&right[..n]) {
-            writer.write_sample(l).map_err(Failure::Write)?;
-            writer.write_sample(r).map_err(Failure::Write)?;
-        }
-        progress.inc(n as u64);
-    }
 }
 
 /// Parses the flags, renders, and reports any error as one line on stderr.
