@@ -180,6 +180,24 @@ impl Hosted {
             .unwrap_or_else(|| panic!("parameter {id:?} cannot parse {text:?}"))
     }
 
+    /// The text the plugin shows for CLAP value `value` of parameter `id`.
+    fn value_to_text(&mut self, id: ClapId, value: f64) -> String {
+        let params = self.params;
+        let mut buffer = [0u8; 256];
+        let text = params
+            .value_to_text(&self.instance.plugin_handle(), id, value, &mut buffer)
+            .unwrap_or_else(|_| panic!("parameter {id:?} cannot show {value}"));
+        let end = text.iter().position(|&b| b == 0).unwrap_or(text.len());
+        String::from_utf8_lossy(&text[..end]).into_owned()
+    }
+
+    /// The CLAP value the plugin parses from `text`, if it can.
+    fn try_text_to_value(&mut self, id: ClapId, text: &str) -> Option<f64> {
+        let params = self.params;
+        let text = CString::new(text).ok()?;
+        params.text_to_value(&self.instance.plugin_handle(), id, &text)
+    }
+
     /// A CLAP param value event at `time` setting parameter `name` to the plain value `text`.
     fn param_event(&mut self, time: u32, name: &str, text: &str) -> ParamValueEvent {
         let id = self.param_id(name);
@@ -654,4 +672,82 @@ fn fuzzed_states_are_refused_or_taken_whole() {
     let out = render(&mut processor, &mut 0, &noise(MAX_BLOCK * 4, 0.25), &[]);
     target.stop(processor);
     assert!(out.iter().flatten().all(|v| v.is_finite()));
+}
+
+/// Every parameter parses the text it shows, at its ends and at a quarter, half and three
+/// quarters of its range, as clap-validator's `param-conversions` checks: the parsed value
+/// shows the same text again.
+#[test]
+fn every_parameter_parses_the_text_it_shows() {
+    /// Points of each range tried.
+    const POINTS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
+    let entry = load_entry();
+    let mut plugin = Hosted::new(&entry);
+    let mut failures = Vec::new();
+    let descs = plugin.param_descs();
+    for desc in &descs {
+        for point in POINTS {
+            let mut value = desc.min + point * (desc.max - desc.min);
+            if desc.flags.contains(ParamInfoFlags::IS_STEPPED) {
+                value = value.round();
+            }
+            let shown = plugin.value_to_text(desc.id, value);
+            match plugin.try_text_to_value(desc.id, &shown) {
+                Some(parsed) if plugin.value_to_text(desc.id, parsed) == shown => {}
+                other => failures.push(format!(
+                    "{}: {value} shows {shown:?}, parses {other:?}",
+                    desc.name
+                )),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} conversions fail: {failures:#?}",
+        failures.len(),
+        descs.len() * POINTS.len()
+    );
+}
+
+/// After noise, triggers and their tails, a silent input gives output without a single
+/// subnormal sample (clap-validator's `process-sleep-*` tests found some once).
+#[test]
+fn silence_after_sound_has_no_subnormal_samples() {
+    let entry = load_entry();
+    let mut plugin = Hosted::new(&entry);
+    let busy: Vec<_> = [
+        ("L1 On", "on"),
+        ("L1 Rate", "20"),
+        ("L2 On", "on"),
+        ("L2 Family", "Whisper"),
+        ("L2 Rate", "5"),
+        ("L3 On", "on"),
+        ("L3 Family", "Water"),
+        ("L3 Rate", "10"),
+    ]
+    .iter()
+    .map(|&(name, text)| plugin.param_event(0, name, text))
+    .collect();
+    plugin.flush(&busy);
+    let quiet: Vec<_> = ["L1 On", "L2 On", "L3 On"]
+        .iter()
+        .map(|name| plugin.param_event(0, name, "off"))
+        .collect();
+    let mut processor = plugin.start();
+    let mut time = 0;
+    let loud = render(&mut processor, &mut time, &noise(48_000, 0.5), &[]);
+    assert!(loud.iter().flatten().any(|v| v.abs() > 0.01), "it sounded");
+    let silent = render(&mut processor, &mut time, &vec![0.0; 5 * 48_000], &quiet);
+    plugin.stop(processor);
+    let subnormal = silent
+        .iter()
+        .flatten()
+        .filter(|v| **v != 0.0 && !v.is_normal())
+        .count();
+    assert_eq!(subnormal, 0, "subnormal samples after the sound stopped");
+    let last_second = &silent[0][4 * 48_000..];
+    assert!(
+        last_second.iter().all(|v| *v == 0.0),
+        "the tails end in exact silence"
+    );
 }

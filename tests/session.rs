@@ -721,7 +721,10 @@ fn gentle_mode_holds_a_loud_hit_near_the_running_level() {
         "gentle: {loud_on} dB against soft taps at {} dB",
         soft_on.0
     );
-    assert!((soft_on.0 - soft_off.0).abs() < 0.1, "the soft taps pass untouched");
+    assert!(
+        (soft_on.0 - soft_off.0).abs() < 0.1,
+        "the soft taps pass untouched"
+    );
     // No latency: the output changes first where the hit starts, not before.
     let first_change = (hit_at..hit.end)
         .find(|&i| (on.0[i] - off.0[i]).abs() > 0.5 * (on.0[i - 1] - off.0[i - 1]).abs() + 1e-4)
