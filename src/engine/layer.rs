@@ -50,8 +50,11 @@ pub enum ScatterMode {
     EarToEar,
 }
 
+/// Default angular spread of a scatter (degrees).
+pub const DEFAULT_SPREAD_DEG: f32 = 30.0;
+
 /// Scatter settings.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scatter {
     /// The scatter mode.
     pub mode: ScatterMode,
@@ -59,6 +62,17 @@ pub struct Scatter {
     pub spread_deg: f32,
     /// Distance spread (octaves, 0 ..= 2): distance times 2^(± this).
     pub distance_octaves: f32,
+}
+
+impl Default for Scatter {
+    /// Off, with the default spread ready for when it is switched on.
+    fn default() -> Self {
+        Self {
+            mode: ScatterMode::Off,
+            spread_deg: DEFAULT_SPREAD_DEG,
+            distance_octaves: 0.0,
+        }
+    }
 }
 
 /// Everything a layer's sound depends on.

@@ -208,7 +208,7 @@ impl LayerParams {
             follow_note: BoolParam::new(name("Follow Note Length"), false),
             placement: PlacementParams::new(&prefix),
             scatter: EnumParam::new(name("Scatter"), ScatterMode::Off),
-            spread: units::degrees(name("Spread"), 30.0, 0.0, 180.0),
+            spread: units::degrees(name("Spread"), engine_layer::DEFAULT_SPREAD_DEG, 0.0, 180.0),
             distance_spread: FloatParam::new(
                 name("Distance Spread"),
                 0.0,

@@ -195,6 +195,15 @@ impl TingleParams {
 
 #[cfg(test)]
 mod tests {
+    /// The parameters' defaults are the engine's defaults: one set of defaults, two views.
+    #[test]
+    fn parameter_defaults_are_the_engine_defaults() {
+        assert_eq!(
+            TingleParams::default().engine_params(),
+            crate::engine::EngineParams::default()
+        );
+    }
+
     use super::*;
 
     /// `param`'s displayed text parses back to the same value, over its range.
