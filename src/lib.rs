@@ -68,7 +68,7 @@ impl Tingle {
     /// with one it keeps the defaults, which place the input in front. A restored session has
     /// made its choice already and keeps its own state.
     fn first_sound(&mut self) {
-        if self.params.first_sound_done.swap(true, Ordering::SeqCst) {
+        if self.params.first_sound_done.0.swap(true, Ordering::SeqCst) {
             return;
         }
         if self.input != InputChannels::None {

@@ -13,6 +13,7 @@ pub use placement::PlacementParams;
 use crate::engine::bed::{BedKind, BedSettings, DEFAULT_BED_LEVEL_DB};
 use crate::engine::timer::{DEFAULT_FADE_S, DEFAULT_LENGTH_S, TimerSettings};
 use crate::engine::{EngineParams, LAYERS};
+use nice_plug::params::persist::PersistentField;
 use nice_plug::prelude::*;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, RwLock};
@@ -27,6 +28,25 @@ const SESSION_MINUTES: (i32, i32) = (1, 480);
 const FADE_SECONDS: (i32, i32) = (5, 600);
 /// Range of the bed level (dB, read as LUFS).
 const BED_LEVEL_DB: (f32, f32) = (-60.0, -12.0);
+
+/// Whether an instance has made its first-sound choice. A saved state always says it has: a
+/// state is a session or preset someone made, never to be replaced by the default scene, and
+/// saving the same constant keeps a state byte for byte the same after it is reloaded.
+#[derive(Debug, Default)]
+pub struct FirstSoundChoice(pub AtomicBool);
+
+impl PersistentField<'_, bool> for FirstSoundChoice {
+    fn set(&self, made: bool) {
+        self.0.store(made, Ordering::SeqCst);
+    }
+
+    fn map<F, R>(&self, f: F) -> R
+    where
+        F: Fn(&bool) -> R,
+    {
+        f(&true)
+    }
+}
 
 /// Tingle's parameters.
 #[derive(Params)]
@@ -86,7 +106,7 @@ pub struct TingleParams {
     /// Whether the instance has made its first-sound choice (see [`crate::Tingle`]); saved
     /// with the session, so a reopened session is never replaced by the default scene.
     #[persist = "first_sound"]
-    pub first_sound_done: Arc<AtomicBool>,
+    pub first_sound_done: FirstSoundChoice,
 }
 
 impl Default for TingleParams {
@@ -135,7 +155,7 @@ impl Default for TingleParams {
             layers: std::array::from_fn(LayerParams::new),
             solo: Arc::new(AtomicU8::new(0)),
             scene: Arc::new(RwLock::new(String::new())),
-            first_sound_done: Arc::new(AtomicBool::new(false)),
+            first_sound_done: FirstSoundChoice(AtomicBool::new(false)),
         }
     }
 }

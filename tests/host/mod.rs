@@ -151,6 +151,7 @@ pub fn session_plugin() -> Tingle {
     plugin
         .tingle_params()
         .first_sound_done
+        .0
         .store(true, std::sync::atomic::Ordering::SeqCst);
     plugin
 }
