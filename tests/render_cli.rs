@@ -616,3 +616,41 @@ fn session_errors_name_the_flag() {
     assert!(!output.exists() && !mp3.exists(), "nothing written");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The placement flags are the plugin's parameters by another name: the motion shape reads in
+/// the CLI's spelling, the scene's id and the plugin's display name alike, and a value out of
+/// the parameter's range or an unknown name is refused naming the flag.
+#[test]
+fn flags_read_like_the_plugins_parameters() {
+    let dir = scratch("flags");
+    let input = dir.join("noise.wav");
+    write_float_wav(&input, 1, &noise(0.5));
+    let mut outputs = Vec::new();
+    for (i, spelling) in ["ear-to-ear", "ear2ear", "Ear to Ear"].iter().enumerate() {
+        let output = dir.join(format!("e2e{i}.wav"));
+        assert_ok(&render(&[
+            &input,
+            &output,
+            &"--motion",
+            spelling,
+            &"--rate",
+            &"2",
+        ]));
+        outputs.push(std::fs::read(&output).expect("rendered"));
+    }
+    assert!(
+        outputs.windows(2).all(|w| w[0] == w[1]),
+        "one motion, three spellings"
+    );
+    let output = dir.join("bad.wav");
+    assert_fails_naming(
+        &render(&[&input, &output, &"--azimuth", &"400"]),
+        "--azimuth",
+    );
+    assert_fails_naming(
+        &render(&[&input, &output, &"--motion", &"spin"]),
+        "--motion",
+    );
+    assert_fails_naming(&render(&[&input, &output, &"--sync", &"1/5"]), "--sync");
+    assert_ok(&render(&[&input, &output, &"--sync", &"1/4."]));
+}

@@ -18,41 +18,29 @@ mod loudness;
 #[path = "tingle_render/output.rs"]
 mod output;
 
-use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
 use fade::Fades;
 use hound::{SampleFormat, WavReader, WavSpec};
 use indicatif::{ProgressBar, ProgressStyle};
 use loudness::{Measurement, Meter};
+use nice_plug::prelude::Param;
 use output::{Format, Writer};
+use serde_json::Value;
 use std::fs::{self, File};
 use std::io::BufReader;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tingle::binaural::Position;
-use tingle::binaural::motion::{MotionMode, MotionRate, MotionSettings};
-use tingle::engine::tempo::{DEFAULT_TEMPO_BPM, NoteValue, Transport};
+use tingle::engine::tempo::{DEFAULT_TEMPO_BPM, Transport};
 use tingle::engine::{Engine, EngineParams, InputChannels};
 use tingle::params::TingleParams;
 use tingle::triggers::Family;
 
-/// Azimuth range (degrees).
-const AZIMUTH_DEG: RangeInclusive<f32> = -180.0..=180.0;
-/// Elevation range (degrees), the measured HRTF's range.
-const ELEVATION_DEG: RangeInclusive<f32> = -40.0..=90.0;
-/// Distance range (metres).
-const DISTANCE_M: RangeInclusive<f32> = 0.1..=10.0;
-/// Free motion rate range (Hz).
-const RATE_HZ: RangeInclusive<f32> = 0.01..=10.0;
 /// Tempo range for synced motion (beats per minute).
 const TEMPO_BPM: RangeInclusive<f32> = 10.0..=999.0;
 /// Range of the percentage flags (depth, mix).
 const PERCENT: RangeInclusive<f32> = 0.0..=100.0;
-/// Input gain range (dB).
-const INPUT_GAIN_DB: RangeInclusive<f32> = -48.0..=24.0;
-/// Output gain range (dB).
-const OUTPUT_GAIN_DB: RangeInclusive<f32> = -48.0..=12.0;
 /// Range of the silence appended after the input (seconds).
 const TAIL_S: RangeInclusive<f32> = 0.0..=60.0;
 /// Range of a scene render's length (seconds): up to a day.
@@ -90,36 +78,6 @@ const INT_BITS: RangeInclusive<u16> = 8..=32;
 /// Float input sample size (bits).
 const FLOAT_BITS: u16 = 32;
 
-/// Command-line names of the motion shapes.
-const MOTIONS: [(&str, MotionMode); 5] = [
-    ("off", MotionMode::Off),
-    ("orbit", MotionMode::Orbit),
-    ("ear-to-ear", MotionMode::EarToEar),
-    ("figure-eight", MotionMode::FigureEight),
-    ("drift", MotionMode::Drift),
-];
-
-/// Command-line names of the synced note values, longest first.
-const NOTES: [(&str, NoteValue); 17] = [
-    ("4bars", NoteValue::FourBars),
-    ("2bars", NoteValue::TwoBars),
-    ("1bar", NoteValue::OneBar),
-    ("1/2", NoteValue::Half),
-    ("1/2.", NoteValue::HalfDotted),
-    ("1/2T", NoteValue::HalfTriplet),
-    ("1/4", NoteValue::Quarter),
-    ("1/4.", NoteValue::QuarterDotted),
-    ("1/4T", NoteValue::QuarterTriplet),
-    ("1/8", NoteValue::Eighth),
-    ("1/8.", NoteValue::EighthDotted),
-    ("1/8T", NoteValue::EighthTriplet),
-    ("1/16", NoteValue::Sixteenth),
-    ("1/16.", NoteValue::SixteenthDotted),
-    ("1/16T", NoteValue::SixteenthTriplet),
-    ("1/32", NoteValue::ThirtySecond),
-    ("1/64", NoteValue::SixtyFourth),
-];
-
 /// Places INPUT binaurally around the listener's head and writes OUTPUT (stereo, same sample
 /// rate; a .wav is 32-bit float, a .flac 24-bit). INPUT is a mono or stereo WAV (8/16/24/32-bit
 /// integer or 32-bit float), or a scene (a .json file with the plugin's parameters, as the
@@ -150,7 +108,6 @@ struct Cli {
         default_value_t = 0.0,
         allow_negative_numbers = true
     )]
-    #[arg(value_parser = ranged(AZIMUTH_DEG, "degrees"))]
     azimuth: f32,
     /// Elevation in degrees, -40 (below) .. 90 (above).
     #[arg(
@@ -159,17 +116,15 @@ struct Cli {
         default_value_t = 0.0,
         allow_negative_numbers = true
     )]
-    #[arg(value_parser = ranged(ELEVATION_DEG, "degrees"))]
     elevation: f32,
     /// Distance from the centre of the head in metres, 0.1..10.
     #[arg(long, value_name = "M", default_value_t = 1.0)]
-    #[arg(value_parser = ranged(DISTANCE_M, "m"))]
     distance: f32,
-    /// Motion shape: orbit circles the head once per cycle, ear-to-ear sweeps through the front,
-    /// figure-eight traces a sideways eight in front of the face, drift wanders at random.
-    #[arg(long, value_name = "SHAPE", default_value = "off", ignore_case = true)]
-    #[arg(value_parser = named(&MOTIONS))]
-    motion: MotionMode,
+    /// Motion shape: off, orbit (circles the head once per cycle), ear-to-ear (sweeps through
+    /// the front), figure-eight (a sideways eight in front of the face) or drift (wanders at
+    /// random); any letter case, with or without hyphens.
+    #[arg(long, value_name = "SHAPE", default_value = "off")]
+    motion: String,
     /// Free motion rate in cycles per second (Hz), 0.01..10.
     #[arg(
         long,
@@ -177,13 +132,12 @@ struct Cli {
         default_value_t = 0.25,
         conflicts_with = "sync"
     )]
-    #[arg(value_parser = ranged(RATE_HZ, "Hz"))]
     rate: f32,
-    /// Lock the motion to the tempo instead: one cycle per note value, with the transport
-    /// playing from the start of the file.
-    #[arg(long, value_name = "NOTE", ignore_case = true)]
-    #[arg(value_parser = named(&NOTES))]
-    sync: Option<NoteValue>,
+    /// Lock the motion to the tempo instead: one cycle per note value (4bars, 2bars, 1bar,
+    /// 1/2, 1/2., 1/2T, 1/4, ... 1/16T, 1/32, 1/64), with the transport playing from the start
+    /// of the file.
+    #[arg(long, value_name = "NOTE")]
+    sync: Option<String>,
     /// Tempo in beats (quarter notes) per minute, 10..999, for --sync and for a scene's synced
     /// rhythms and motions; the metre is 4/4.
     #[arg(long, value_name = "BPM", default_value_t = DEFAULT_TEMPO_BPM as f32)]
@@ -200,7 +154,6 @@ struct Cli {
         default_value_t = 0.0,
         allow_negative_numbers = true
     )]
-    #[arg(value_parser = ranged(INPUT_GAIN_DB, "dB"))]
     input_gain: f32,
     /// Binaural share of the output in percent, 0 (original) .. 100 (binaural).
     #[arg(long, value_name = "PERCENT", default_value_t = 100.0)]
@@ -213,7 +166,6 @@ struct Cli {
         default_value_t = 0.0,
         allow_negative_numbers = true
     )]
-    #[arg(value_parser = ranged(OUTPUT_GAIN_DB, "dB"))]
     output_gain: f32,
     /// Switch off the hearing-safety limiter (ceiling -1 dBFS, on by default).
     #[arg(long)]
@@ -296,27 +248,43 @@ struct GalleryArgs {
 }
 
 impl Cli {
-    /// The engine parameters the flags describe.
-    fn engine_params(&self) -> EngineParams {
-        EngineParams {
-            position: Position {
-                azimuth_deg: self.azimuth,
-                elevation_deg: self.elevation,
-                distance_m: self.distance,
-            },
-            motion: MotionSettings {
-                mode: self.motion,
-                rate: self
-                    .sync
-                    .map_or(MotionRate::Hertz(self.rate), MotionRate::Synced),
-                depth: self.depth / 100.0,
-            },
-            input_gain_db: self.input_gain,
-            mix: self.mix / 100.0,
-            output_gain_db: self.output_gain,
-            limiter: !self.no_limiter,
-            ..EngineParams::default()
+    /// The engine parameters the flags describe: the flags become a scene by parameter id
+    /// (the same ids, names, ranges and defaults as the plugin's), so a flag out of range or an
+    /// unknown name is refused exactly as a scene's field would be, naming the flag.
+    fn engine_params(&self) -> Result<EngineParams, String> {
+        let mut flags: Vec<(&str, &str, Value)> = vec![
+            ("az", "--azimuth", Value::from(self.azimuth)),
+            ("el", "--elevation", Value::from(self.elevation)),
+            ("dist_m", "--distance", Value::from(self.distance)),
+            ("motion", "--motion", Value::from(self.motion.clone())),
+            ("mrate", "--rate", Value::from(self.rate)),
+            ("mdepth", "--depth", Value::from(self.depth / 100.0)),
+            ("ingain", "--input-gain", Value::from(self.input_gain)),
+            ("mix", "--mix", Value::from(self.mix / 100.0)),
+            ("outgain", "--output-gain", Value::from(self.output_gain)),
+            ("limiter", "--no-limiter", Value::from(!self.no_limiter)),
+        ];
+        if let Some(note) = &self.sync {
+            flags.push(("msync", "--sync", Value::from(true)));
+            flags.push(("mnote", "--sync", Value::from(note.clone())));
         }
+        let params: serde_json::Map<String, Value> = flags
+            .iter()
+            .map(|(id, _, value)| ((*id).to_owned(), value.clone()))
+            .collect();
+        let scene = serde_json::json!({ "params": params }).to_string();
+        tingle::scene::load(&scene)
+            .map(|p| p.engine_params())
+            .map_err(|e| {
+                let e = e.to_string();
+                flags
+                    .iter()
+                    .find_map(|(id, flag, _)| {
+                        e.strip_prefix(&format!("params.{id}: "))
+                            .map(|why| format!("{flag}: {why}"))
+                    })
+                    .unwrap_or(e)
+            })
     }
 
     /// A transport playing from song position 0 at the requested tempo.
@@ -353,19 +321,6 @@ fn ranged(
             ))
         }
     }
-}
-
-/// A flag parser for one of the names in `table` (any letter case), listed in `--help`.
-fn named<T: Copy + Send + Sync + 'static>(
-    table: &'static [(&'static str, T)],
-) -> impl TypedValueParser<Value = T> {
-    PossibleValuesParser::new(table.iter().map(|(name, _)| *name)).try_map(move |text| {
-        table
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(&text))
-            .map(|(_, value)| *value)
-            .ok_or_else(|| format!("unknown value '{text}'"))
-    })
 }
 
 /// Input samples as `f32` in -1..1, interleaved.
@@ -621,7 +576,9 @@ fn warn(message: &str) {
 /// clamped.
 fn with_gain(params: &EngineParams, gain_db: f32) -> (EngineParams, bool) {
     let wanted = params.output_gain_db + gain_db;
-    let output_gain_db = wanted.clamp(*OUTPUT_GAIN_DB.start(), *OUTPUT_GAIN_DB.end());
+    // The output gain parameter's own range.
+    let range = &TingleParams::default().output_gain;
+    let output_gain_db = wanted.clamp(range.preview_plain(0.0), range.preview_plain(1.0));
     let params = EngineParams {
         output_gain_db,
         ..*params
@@ -732,7 +689,7 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
             spec.sample_rate,
             frames,
             Input::Wav(input),
-            cli.engine_params(),
+            cli.engine_params()?,
             channels,
         )
     };

@@ -388,12 +388,12 @@ fn untagged(value: &Value) -> &Value {
     }
 }
 
-/// Folds a name for comparison: lower case, letters and digits only ("Ear to Ear" and
-/// "ear-to-ear" both give "eartoear").
+/// Folds a name for comparison: lower case, without spaces, hyphens or underscores ("Ear to
+/// Ear", "ear-to-ear" and "EAR_TO_EAR" all give "eartoear"; "1/4." stays apart from "1/4").
 fn folded(text: &str) -> String {
     text.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
+        .filter(|c| !(c.is_whitespace() || *c == '-' || *c == '_'))
+        .flat_map(char::to_lowercase)
         .collect()
 }
 
