@@ -576,6 +576,41 @@ mod tests {
         left
     }
 
+    /// A source that stops settles, after the smoothing's settling time, exactly on the filters
+    /// and cues of where it stopped, and then runs without crossfading (as a still source).
+    #[test]
+    fn a_source_that_stops_settles_exactly_where_it_stopped() {
+        let mut placer = Placer::new(Arc::new(HrtfSet::kemar().resampled(48_000.0)));
+        let period = placer.control_period();
+        let input = vec![0.1; period];
+        let (mut left, mut right) = (vec![0.0; period], vec![0.0; period]);
+        let mut period_at = |placer: &mut Placer, position: Position| {
+            placer.process_add(&input, &mut left, &mut right, |_| position);
+        };
+        for step in 0..20 {
+            let moving = Position {
+                azimuth_deg: 10.0 * step as f32,
+                elevation_deg: 0.0,
+                distance_m: 1.0,
+            };
+            period_at(&mut placer, moving);
+        }
+        let stop = Position {
+            azimuth_deg: 52.5,
+            elevation_deg: 12.0,
+            distance_m: 0.3,
+        };
+        for _ in 1..placer.settle_periods {
+            period_at(&mut placer, stop);
+        }
+        assert!(placer.crossfading && placer.old != placer.target);
+        assert!(placer.to != placer.target_cues);
+        period_at(&mut placer, stop);
+        assert!(placer.old == placer.target && placer.to == placer.target_cues);
+        period_at(&mut placer, stop);
+        assert!(!placer.crossfading && placer.from == placer.to);
+    }
+
     /// The portable build of the render stages matches the AVX2/FMA one (where the CPU has it).
     #[test]
     fn portable_build_matches_the_vectorised_one() {
