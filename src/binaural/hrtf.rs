@@ -200,8 +200,10 @@ impl HrtfSet {
     /// azimuths on each of the two neighbouring elevation rings, linear between the rings.
     /// The cubic keeps the interpolated filter's rate of change continuous as a source sweeps
     /// past measured directions; linear weights would kink there, 72 times per second for a
-    /// 1 Hz orbit, and those kinks are audible as sidebands. `azimuth_deg` is any angle
-    /// (wrapped); `elevation_deg` is clamped to the measured range.
+    /// 1 Hz orbit, and those kinks are audible as sidebands. (The cubic's curvature still
+    /// changes at every measured direction; the placer smooths the filters' path in time,
+    /// which removes that and keeps the weights exact at the measured directions.)
+    /// `azimuth_deg` is any angle (wrapped); `elevation_deg` is clamped to the measured range.
     pub fn weights(&self, azimuth_deg: f32, elevation_deg: f32) -> Weights {
         let (lowest, highest) = self.elevation_range();
         let el = elevation_deg.clamp(lowest, highest);

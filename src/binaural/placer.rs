@@ -4,11 +4,29 @@
 //! mono input -> distance gain, proximity bass, air absorption -> HRTF convolution (both ears,
 //! minimum-phase filters) -> per-ear near-field shelf -> per-ear fractional delay (the ITD).
 //!
-//! Positions arrive once per control period (about 0.67 ms). Within a period every cue glides
-//! linearly from the old position's value to the new one, and when the direction changed the
-//! old and new interpolated filters run side by side and are crossfaded over the period. The
-//! filter therefore moves piecewise-linearly in time: no steps, no zipper noise, and no added
-//! latency (direct-form convolution, the near ear is never delayed).
+//! Positions arrive once per control period (about 0.67 ms). Each position's cues (the filters
+//! interpolated for its direction, its ITD split into the two ears' delays, its distance cues)
+//! are a target that the cues follow through a low-pass at the control rate: a cascade of
+//! `CUE_SMOOTHING_STAGES` (4) one-poles at `CUE_SMOOTHING_HZ` (30 Hz), applied to the filter
+//! coefficients and to every scalar cue alike. Within a period every cue glides linearly from
+//! one smoothed value to the next, and while the filters move the old and new ones run side by
+//! side and are crossfaded over the period. The filter therefore moves smoothly and
+//! piecewise-linearly in time: no steps, no zipper noise, and no added latency (direct-form
+//! convolution, the near ear is never delayed).
+//!
+//! Why the smoothing: a tone on a moving source comes out modulated by the path its cues take,
+//! so whatever fast detail that path has becomes sidebands around the tone. Measured on a 1 kHz
+//! tone orbiting at 10 Hz, the unsmoothed path put everything outside +/- 100 Hz only 26 dB
+//! down from the ITD alone (the far ear takes the whole ITD, so each ear's delay turns sharply
+//! where the source crosses the median plane) and 43 dB down from the filters alone (the
+//! measured KEMAR responses change in fine steps between neighbouring directions, so even an
+//! ideal interpolation through them has that detail); at 3 Hz the Catmull-Rom interpolation's
+//! changes of curvature at every measured direction (216 a second) added sidebands 65 dB down.
+//! Gliding per sample instead of per period changed none of these by more than 0.3 dB. The
+//! cascade holds all of it, whatever the motion, at least 42 dB down above 100 Hz, and
+//! settles on the target (then snaps to it) within about 0.11 s, after which a still source
+//! costs nothing extra. The cues lag the position by about 20 ms; measured directions are
+//! reproduced exactly once the source is still.
 //!
 //! Rendering runs stage by stage over a period (input stage, convolution, output stage, delay
 //! read) so that every stage but the few one-pole recurrences vectorises; on x86-64 CPUs with
@@ -21,10 +39,24 @@ use crate::dsp::convolve::{self, OUTPUT_CHUNK};
 use crate::dsp::fractional_delay::FractionalDelay;
 use crate::dsp::one_pole::OnePole;
 use crate::dsp::simd::{self, mul_add};
+use std::f32::consts::TAU;
 use std::sync::Arc;
 
 /// Length of the control period in seconds (32 samples at 48 kHz).
 const CONTROL_PERIOD_S: f32 = 1.0 / 1500.0;
+/// Identical one-pole low-passes in the cascade that smooths the cues' paths (filters, delays,
+/// gains) at the control rate. A cascade of one-poles has a positive impulse response, so the
+/// smoothed filters stay weighted means of the interpolated ones and the ear delays stay
+/// non-negative.
+const CUE_SMOOTHING_STAGES: usize = 4;
+/// Corner (Hz) of each one-pole in the cue smoothing: the cascade passes a 10 Hz orbit's path
+/// (-1.8 dB) and holds the path's detail above 100 Hz, which would become sidebands more than
+/// 100 Hz from every tone, at least 42 dB down. Its delay, about 20 ms, lags the cues behind the
+/// position; the audio itself is not delayed.
+const CUE_SMOOTHING_HZ: f32 = 30.0;
+/// The smoothing is complete (and snaps to its target) once what is left of a step in the
+/// target falls below this fraction of the step.
+const SETTLED_RESIDUAL: f32 = 1e-6;
 /// Extra ITD headroom in the delay lines, in samples.
 const DELAY_HEADROOM: usize = 4;
 /// Width (s) of the smooth hand-over of the ITD between the ears around the median plane.
@@ -39,6 +71,22 @@ const ITD_KNEE_S: f32 = 1e-4;
 fn ear_delays(itd: f32, knee: f32) -> [f32; 2] {
     let common = (itd * itd + knee * knee).sqrt();
     [0.5 * (common + itd), 0.5 * (common - itd)]
+}
+
+/// How many control periods it takes a cascade of [`CUE_SMOOTHING_STAGES`] one-poles with
+/// coefficient `k` to follow a unit step to within [`SETTLED_RESIDUAL`].
+fn settle_periods(k: f32) -> usize {
+    let mut stages = [0.0f32; CUE_SMOOTHING_STAGES];
+    let mut periods = 0;
+    while 1.0 - stages[CUE_SMOOTHING_STAGES - 1] > SETTLED_RESIDUAL {
+        let mut input = 1.0;
+        for s in &mut stages {
+            *s += k * (input - *s);
+            input = *s;
+        }
+        periods += 1;
+    }
+    periods
 }
 
 /// Every cue that glides across a control period.
@@ -58,6 +106,22 @@ struct Cues {
     ear_low: [f32; 2],
     /// Per ear: near-field gain above the shelf.
     ear_high: [f32; 2],
+}
+
+impl Cues {
+    /// One step of a one-pole low-pass with coefficient `k` from `self` towards `target`.
+    fn approach(&mut self, target: &Cues, k: f32) {
+        let step = |s: &mut f32, t: f32| *s += k * (t - *s);
+        step(&mut self.source_gain, target.source_gain);
+        step(&mut self.proximity_boost, target.proximity_boost);
+        step(&mut self.air_k, target.air_k);
+        step(&mut self.itd_samples, target.itd_samples);
+        for ear in 0..2 {
+            step(&mut self.ear_delay[ear], target.ear_delay[ear]);
+            step(&mut self.ear_low[ear], target.ear_low[ear]);
+            step(&mut self.ear_high[ear], target.ear_high[ear]);
+        }
+    }
 }
 
 /// A cue gliding linearly from `from` at a period's start to `to` at its end.
@@ -106,10 +170,27 @@ pub struct Placer {
     old: [Vec<f32>; 2],
     /// Time-reversed filters reached at the end of the period: left, right.
     new: [Vec<f32>; 2],
-    /// Direction the `old` filters were interpolated for.
+    /// Time-reversed filters interpolated for the latest direction: left, right.
+    target: [Vec<f32>; 2],
+    /// Per stage of the cue smoothing, its time-reversed filters: left, right.
+    smoothed: [[Vec<f32>; 2]; CUE_SMOOTHING_STAGES],
+    /// Direction the `target` filters were interpolated for.
     filter_direction: (f32, f32),
     /// Whether `new` differs from `old` in this period.
     crossfading: bool,
+    /// The cues of the latest position, before smoothing.
+    target_cues: Cues,
+    /// Per stage of the cue smoothing, its cues.
+    smoothed_cues: [Cues; CUE_SMOOTHING_STAGES],
+    /// Coefficient of the smoothing's one-poles per control period (the share of the way to
+    /// the input taken per step).
+    smoothing_k: f32,
+    /// Control periods after which a step in the target has settled (see [`SETTLED_RESIDUAL`]).
+    settle_periods: usize,
+    /// Control periods the filters' smoothing still runs for (0 = settled on `target`).
+    filters_settling: usize,
+    /// Control periods the other cues' smoothing still runs for (0 = settled).
+    cues_settling: usize,
     /// `taps - 1` samples of history, then this period's input, then kernel padding.
     history: Vec<f32>,
     /// Convolution outputs: old left, old right, new left, new right.
@@ -138,6 +219,7 @@ impl Placer {
         let period = ((CONTROL_PERIOD_S * sample_rate).round() as usize).max(1);
         let max_delay = (hrtf.max_itd() * sample_rate).ceil() as usize + DELAY_HEADROOM;
         let wet_len = convolve::padded(period);
+        let smoothing_k = 1.0 - (-TAU * CUE_SMOOTHING_HZ * period as f32 / sample_rate).exp();
         let low_pass = |corner_hz| {
             let mut filter = OnePole::default();
             filter.set_coefficient(OnePole::coefficient(corner_hz, sample_rate));
@@ -150,8 +232,16 @@ impl Placer {
             avx2: simd::avx2_fma_available(),
             old: [vec![0.0; taps], vec![0.0; taps]],
             new: [vec![0.0; taps], vec![0.0; taps]],
+            target: [vec![0.0; taps], vec![0.0; taps]],
+            smoothed: std::array::from_fn(|_| [vec![0.0; taps], vec![0.0; taps]]),
             filter_direction: (0.0, 0.0),
             crossfading: false,
+            target_cues: Cues::default(),
+            smoothed_cues: [Cues::default(); CUE_SMOOTHING_STAGES],
+            smoothing_k,
+            settle_periods: settle_periods(smoothing_k),
+            filters_settling: 0,
+            cues_settling: 0,
             history: vec![0.0; taps - 1 + period + OUTPUT_CHUNK],
             wet: std::array::from_fn(|_| vec![0.0; wet_len]),
             fill: period,
@@ -216,19 +306,23 @@ impl Placer {
         self.crossfading = false;
     }
 
+    /// Takes the position the source reaches at the end of the period starting now: its
+    /// filters and cues become the smoothing's target, and the smoothed filters and cues one
+    /// control period on become the period's end points.
     fn begin_period(&mut self, position: Position) {
         let direction = (position.azimuth_deg, position.elevation_deg);
-        let turned = !self.started || direction != self.filter_direction;
-        let itd_samples = if turned {
+        if !self.started || direction != self.filter_direction {
             let weights = self.hrtf.weights(direction.0, direction.1);
-            let [left, right] = &mut self.new;
-            self.hrtf.interpolate_reversed(&weights, left, right) * self.sample_rate
-        } else {
-            self.to.itd_samples
-        };
+            let [left, right] = &mut self.target;
+            let itd = self.hrtf.interpolate_reversed(&weights, left, right);
+            self.target_cues.itd_samples = itd * self.sample_rate;
+            self.filter_direction = direction;
+            self.filters_settling = self.settle_periods;
+        }
+        let itd_samples = self.target_cues.itd_samples;
         let cues = distance::cues(&position);
         let max_delay = self.delay[0].max_delay();
-        let to = Cues {
+        let target = Cues {
             source_gain: cues.source_gain,
             proximity_boost: cues.proximity_gain - 1.0,
             air_k: OnePole::coefficient(cues.air_corner_hz, self.sample_rate).clamp(0.0, 1.0),
@@ -237,18 +331,95 @@ impl Placer {
             ear_low: cues.ear_low,
             ear_high: cues.ear_high,
         };
-        if self.started {
-            self.from = self.to;
-            self.crossfading = turned;
-        } else {
-            std::mem::swap(&mut self.old, &mut self.new);
-            self.from = to;
+        if target != self.target_cues {
+            self.target_cues = target;
+            self.cues_settling = self.settle_periods;
+        }
+        self.fill = 0;
+        if !self.started {
+            // The first position is taken as it is, without smoothing or a glide.
+            for stage in &mut self.smoothed {
+                for (s, t) in stage.iter_mut().zip(&self.target) {
+                    s.copy_from_slice(t);
+                }
+            }
+            for (o, t) in self.old.iter_mut().zip(&self.target) {
+                o.copy_from_slice(t);
+            }
+            self.smoothed_cues = [target; CUE_SMOOTHING_STAGES];
+            (self.from, self.to) = (target, target);
+            (self.filters_settling, self.cues_settling) = (0, 0);
             self.crossfading = false;
             self.started = true;
+            return;
         }
-        self.filter_direction = direction;
-        self.to = to;
-        self.fill = 0;
+        self.from = self.to;
+        if self.cues_settling > 0 {
+            self.cues_settling -= 1;
+            let mut input = self.target_cues;
+            for stage in &mut self.smoothed_cues {
+                if self.cues_settling == 0 {
+                    *stage = input;
+                } else {
+                    stage.approach(&input, self.smoothing_k);
+                    input = *stage;
+                }
+            }
+            self.to = self.smoothed_cues[CUE_SMOOTHING_STAGES - 1];
+        }
+        self.crossfading = self.filters_settling > 0;
+        if self.crossfading {
+            self.filters_settling -= 1;
+            if self.filters_settling == 0 {
+                for (ear, target) in self.target.iter().enumerate() {
+                    for stage in &mut self.smoothed {
+                        stage[ear].copy_from_slice(target);
+                    }
+                    self.new[ear].copy_from_slice(target);
+                }
+            } else {
+                self.smooth_filters_best();
+            }
+        }
+    }
+
+    /// Runs the best build of [`Placer::smooth_filters`] the CPU supports.
+    fn smooth_filters_best(&mut self) {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: `avx2` is only set when the CPU supports AVX2 and FMA.
+            unsafe { self.smooth_filters_avx2() };
+            return;
+        }
+        self.smooth_filters::<false>();
+    }
+
+    /// [`Placer::smooth_filters`] compiled for AVX2 and FMA.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 and FMA.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn smooth_filters_avx2(&mut self) {
+        self.smooth_filters::<true>();
+    }
+
+    /// One control period of the filters' smoothing: each stage steps towards the one before
+    /// it (the first towards `target`), and the last becomes `new` (`FMA`: fuse the
+    /// multiply-adds).
+    #[inline(always)]
+    fn smooth_filters<const FMA: bool>(&mut self) {
+        let k = self.smoothing_k;
+        for (ear, target) in self.target.iter().enumerate() {
+            let mut input = &target[..];
+            for stage in &mut self.smoothed {
+                for (s, &x) in stage[ear].iter_mut().zip(input) {
+                    *s = mul_add::<FMA>(k, x - *s, *s);
+                }
+                input = &stage[ear];
+            }
+            self.new[ear].copy_from_slice(input);
+        }
     }
 
     /// Runs the best build of [`Placer::render`] the CPU supports.
@@ -403,6 +574,41 @@ mod tests {
         }
         left.extend(right);
         left
+    }
+
+    /// A source that stops settles, after the smoothing's settling time, exactly on the filters
+    /// and cues of where it stopped, and then runs without crossfading (as a still source).
+    #[test]
+    fn a_source_that_stops_settles_exactly_where_it_stopped() {
+        let mut placer = Placer::new(Arc::new(HrtfSet::kemar().resampled(48_000.0)));
+        let period = placer.control_period();
+        let input = vec![0.1; period];
+        let (mut left, mut right) = (vec![0.0; period], vec![0.0; period]);
+        let mut period_at = |placer: &mut Placer, position: Position| {
+            placer.process_add(&input, &mut left, &mut right, |_| position);
+        };
+        for step in 0..20 {
+            let moving = Position {
+                azimuth_deg: 10.0 * step as f32,
+                elevation_deg: 0.0,
+                distance_m: 1.0,
+            };
+            period_at(&mut placer, moving);
+        }
+        let stop = Position {
+            azimuth_deg: 52.5,
+            elevation_deg: 12.0,
+            distance_m: 0.3,
+        };
+        for _ in 1..placer.settle_periods {
+            period_at(&mut placer, stop);
+        }
+        assert!(placer.crossfading && placer.old != placer.target);
+        assert!(placer.to != placer.target_cues);
+        period_at(&mut placer, stop);
+        assert!(placer.old == placer.target && placer.to == placer.target_cues);
+        period_at(&mut placer, stop);
+        assert!(!placer.crossfading && placer.from == placer.to);
     }
 
     /// The portable build of the render stages matches the AVX2/FMA one (where the CPU has it).
