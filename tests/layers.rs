@@ -53,7 +53,7 @@ fn render_scene(
     transport: Transport,
     seconds: f32,
     block: usize,
-    mut before_block: impl FnMut(&mut Engine, usize),
+    before_block: impl FnMut(&mut Engine, usize),
 ) -> (Vec<f32>, Vec<f32>) {
     let mut engine = Engine::new(FS, block);
     engine.set_params(params);
@@ -61,17 +61,14 @@ fn render_scene(
     engine.reset();
     let len = (seconds * FS) as usize;
     let (mut left, mut right) = (vec![0.0; len], vec![0.0; len]);
-    let mut start = 0;
-    while start < len {
-        let end = (start + block).min(len);
-        before_block(&mut engine, start);
-        engine.process(
-            &mut left[start..end],
-            &mut right[start..end],
-            InputChannels::None,
-        );
-        start = end;
-    }
+    process_in_blocks(
+        &mut engine,
+        &mut left,
+        &mut right,
+        block,
+        InputChannels::None,
+        before_block,
+    );
     (left, right)
 }
 
@@ -237,14 +234,7 @@ fn voice_stealing_fades_without_a_step() {
         }
     });
     // Fourth-order high-pass at 1 kHz, ten times the tone.
-    let mut hp = [
-        tingle::dsp::biquad::Biquad::highpass(1000.0, 0.54, FS),
-        tingle::dsp::biquad::Biquad::highpass(1000.0, 1.31, FS),
-    ];
-    let residual: Vec<f32> = left
-        .iter()
-        .map(|&x| hp.iter_mut().fold(x, |y, f| f.process(y)))
-        .collect();
+    let residual = high_passed(&left, 1000.0, FS);
     let window = steal_at - 960..steal_at + 960;
     let tone_level = rms(&left[window.clone()]);
     let step = rms(&residual[window]);
@@ -522,14 +512,7 @@ fn a_note_off_ends_the_notes_sustained_trigger_when_the_layer_follows_note_lengt
         (level_db(&free, after.start, after.end) - before).abs() < 1.0,
         "without following, the tone plays on"
     );
-    let mut hp = [
-        tingle::dsp::biquad::Biquad::highpass(1000.0, 0.54, FS),
-        tingle::dsp::biquad::Biquad::highpass(1000.0, 1.31, FS),
-    ];
-    let residual: Vec<f32> = followed
-        .iter()
-        .map(|&x| hp.iter_mut().fold(x, |y, f| f.process(y)))
-        .collect();
+    let residual = high_passed(&followed, 1000.0, FS);
     let residual_db = level_db(&residual, off_at, off_at + 6720);
     assert!(
         residual_db < before - 60.0,
@@ -572,14 +555,7 @@ fn all_sound_off_silences_every_layer_smoothly() {
     assert!(before > -30.0, "{before:.1} dB");
     assert!(silent < before - 90.0, "silent after: {silent:.1} dB");
     // Smooth: the residual above 4 kHz (six times the highest tone) stays 60 dB below.
-    let mut hp = [
-        tingle::dsp::biquad::Biquad::highpass(4000.0, 0.54, FS),
-        tingle::dsp::biquad::Biquad::highpass(4000.0, 1.31, FS),
-    ];
-    let residual: Vec<f32> = left
-        .iter()
-        .map(|&x| hp.iter_mut().fold(x, |y, f| f.process(y)))
-        .collect();
+    let residual = high_passed(&left, 4000.0, FS);
     let residual_db = level_db(&residual, stop_at - 480, stop_at + 1920);
     assert!(
         residual_db < before - 60.0,

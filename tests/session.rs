@@ -5,6 +5,9 @@
 //!
 //! Run with `--nocapture` to see the measured numbers.
 
+mod common;
+
+use common::process_in_blocks;
 use realfft::RealFftPlanner;
 use tingle::engine::bed::{BedKind, BedSettings, COHERENCE_CORNER_HZ, DEFAULT_BED_LEVEL_DB};
 use tingle::engine::layer::LayerParams;
@@ -48,21 +51,18 @@ fn engine(params: &EngineParams) -> Engine {
 fn render_with(
     engine: &mut Engine,
     seconds: f32,
-    mut before_block: impl FnMut(&mut Engine, usize),
+    before_block: impl FnMut(&mut Engine, usize),
 ) -> (Vec<f32>, Vec<f32>) {
     let len = (seconds * FS) as usize;
     let (mut left, mut right) = (vec![0.0; len], vec![0.0; len]);
-    let mut start = 0;
-    while start < len {
-        let end = (start + BLOCK).min(len);
-        before_block(engine, start);
-        engine.process(
-            &mut left[start..end],
-            &mut right[start..end],
-            InputChannels::None,
-        );
-        start = end;
-    }
+    process_in_blocks(
+        engine,
+        &mut left,
+        &mut right,
+        BLOCK,
+        InputChannels::None,
+        before_block,
+    );
     (left, right)
 }
 
@@ -452,7 +452,7 @@ fn the_bed_is_deterministic_per_seed() {
 fn tone_through(
     engine: &mut Engine,
     seconds: f32,
-    mut before_block: impl FnMut(&mut Engine, usize),
+    before_block: impl FnMut(&mut Engine, usize),
 ) -> (Vec<f32>, Vec<f32>) {
     let len = (seconds * FS) as usize;
     let tone: Vec<f32> = (0..len)
@@ -460,17 +460,14 @@ fn tone_through(
         .collect();
     let mut left = tone.clone();
     let mut right = vec![0.0; len];
-    let mut start = 0;
-    while start < len {
-        let end = (start + BLOCK).min(len);
-        before_block(engine, start);
-        engine.process(
-            &mut left[start..end],
-            &mut right[start..end],
-            InputChannels::Mono,
-        );
-        start = end;
-    }
+    process_in_blocks(
+        engine,
+        &mut left,
+        &mut right,
+        BLOCK,
+        InputChannels::Mono,
+        before_block,
+    );
     let gains = left
         .iter()
         .zip(&tone)

@@ -192,3 +192,35 @@ pub fn out_of_band_db(x: &[f32], sample_rate: f64, centre: f64, half_width: f64)
     }
     10.0 * (outside / inside).log10()
 }
+
+/// Processes `left` and `right` in place through `engine` in blocks of up to `block` samples,
+/// calling `before_block` (with the block's first sample) before each, as a host would.
+pub fn process_in_blocks(
+    engine: &mut Engine,
+    left: &mut [f32],
+    right: &mut [f32],
+    block: usize,
+    input: InputChannels,
+    mut before_block: impl FnMut(&mut Engine, usize),
+) {
+    let len = left.len().min(right.len());
+    let mut start = 0;
+    while start < len {
+        let end = (start + block).min(len);
+        before_block(engine, start);
+        engine.process(&mut left[start..end], &mut right[start..end], input);
+        start = end;
+    }
+}
+
+/// `x` through a fourth-order Butterworth high-pass at `corner` Hz: what is left of a tone well
+/// below `corner` is the clicks and steps around it.
+pub fn high_passed(x: &[f32], corner: f32, sample_rate: f32) -> Vec<f32> {
+    /// The Q of the two sections of a fourth-order Butterworth filter.
+    const BUTTERWORTH_4_Q: [f32; 2] = [0.54, 1.31];
+    let mut sections =
+        BUTTERWORTH_4_Q.map(|q| tingle::dsp::biquad::Biquad::highpass(corner, q, sample_rate));
+    x.iter()
+        .map(|&v| sections.iter_mut().fold(v, |y, f| f.process(y)))
+        .collect()
+}
