@@ -35,7 +35,10 @@ pub fn kemar_at(sample_rate: f32) -> Arc<HrtfSet> {
     {
         sets.remove(unused);
     }
-    if !sets.iter().any(|(rate, _)| *rate == native.sample_rate().to_bits()) {
+    if !sets
+        .iter()
+        .any(|(rate, _)| *rate == native.sample_rate().to_bits())
+    {
         sets.push((native.sample_rate().to_bits(), native));
     }
     if set.sample_rate() != KEMAR_RATE {

@@ -8,6 +8,7 @@
 
 use crate::dsp::minimum_phase::{MinimumPhase, truncate_with_fade};
 use crate::dsp::simd::{self, mul_add};
+use std::collections::HashMap;
 use std::fmt;
 
 /// The embedded, converted KEMAR set (see `xtask/src/hrtf_import.rs` for the format).
@@ -220,15 +221,28 @@ impl HrtfSet {
             source_len,
             target_len,
         };
-        // Every filter is rebuilt on its own: the work is shared out among the CPU's threads
+        // Every distinct filter is rebuilt once (the set mirrors one ear's measurements, so
+        // half of them repeat), on its own: the work is shared out among the CPU's threads
         // (the result does not depend on how it is shared).
-        let filters: Vec<&[f32]> = self.reversed.chunks_exact(self.taps).collect();
+        let mut distinct: HashMap<Vec<u32>, usize> = HashMap::new();
+        let mut filters: Vec<&[f32]> = Vec::new();
+        let which: Vec<usize> = self
+            .reversed
+            .chunks_exact(self.taps)
+            .map(|filter| {
+                let bits = filter.iter().map(|v| v.to_bits()).collect();
+                *distinct.entry(bits).or_insert_with(|| {
+                    filters.push(filter);
+                    filters.len() - 1
+                })
+            })
+            .collect();
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, MAX_BUILD_THREADS);
         let per_thread = filters.len().div_ceil(threads).max(1);
         let plan = &plan;
-        let reversed = std::thread::scope(|scope| {
+        let rebuilt = std::thread::scope(|scope| {
             let parts: Vec<_> = filters
                 .chunks(per_thread)
                 .map(|part| scope.spawn(move || plan.run(part)))
@@ -238,6 +252,11 @@ impl HrtfSet {
                 .flat_map(|part| part.join().expect("resampling a filter does not panic"))
                 .collect::<Vec<f32>>()
         });
+        let reversed = which
+            .iter()
+            .flat_map(|&i| &rebuilt[i * taps..(i + 1) * taps])
+            .copied()
+            .collect();
         Self {
             sample_rate,
             taps,

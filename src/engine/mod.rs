@@ -630,7 +630,10 @@ mod tests {
         let (skipping, skipped) = render(&mut engine(params, true), blocks, input, before);
         let (full, not_skipped) = render(&mut engine(params, false), blocks, input, before);
         assert_eq!(not_skipped, 0);
-        assert!(skipped > blocks / 4, "only {skipped} of {blocks} blocks skipped");
+        assert!(
+            skipped > blocks / 4,
+            "only {skipped} of {blocks} blocks skipped"
+        );
         let differing = skipping
             .iter()
             .zip(&full)
