@@ -65,6 +65,15 @@ fn coefficient(seconds: f32, sample_rate: f32) -> f32 {
     1.0 - (-1.0 / (seconds * sample_rate)).exp()
 }
 
+/// The gain that brings the level `fast` down to `bound` (both mean squares). Out of line:
+/// the compiler would otherwise compute it for every sample (a division and a square root in
+/// the chain from one sample's level to the next) and only then pick 1 nearly always.
+#[cold]
+#[inline(never)]
+fn bounded_gain(bound: f32, fast: f32) -> f32 {
+    (bound / fast).sqrt()
+}
+
 /// Decibels to a power ratio.
 fn db_to_power(db: f32) -> f32 {
     10f32.powf(db / 10.0)
@@ -134,7 +143,7 @@ impl Gentle {
         self.fast += k * (power - self.fast);
         let bound = self.max_jump * self.reference.max(self.held).max(self.floor);
         let gain = if self.fast > bound {
-            (bound / self.fast).sqrt()
+            bounded_gain(bound, self.fast)
         } else {
             1.0
         };
