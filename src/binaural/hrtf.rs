@@ -8,6 +8,7 @@
 
 use crate::dsp::minimum_phase::{MinimumPhase, truncate_with_fade};
 use crate::dsp::simd::{self, mul_add};
+use std::collections::HashMap;
 use std::fmt;
 
 /// The embedded, converted KEMAR set (see `xtask/src/hrtf_import.rs` for the format).
@@ -26,6 +27,58 @@ const RESAMPLE_FFT_MIN: usize = 1024;
 const MIN_TAPS: usize = 4;
 /// A resampled filter fades out over its last 1/`FADE_DIVISOR` (as the import does).
 const FADE_DIVISOR: usize = 4;
+
+/// Most threads that rebuild a set for another sample rate.
+const MAX_BUILD_THREADS: usize = 8;
+
+/// How [`HrtfSet::resampled`] carries filters to a new sample rate.
+struct Resampling {
+    /// New rate over the old.
+    ratio: f64,
+    /// Filter length at the new rate (samples).
+    taps: usize,
+    /// Length of the fade-out at the end of a filter (samples).
+    fade: usize,
+    /// FFT length of the analysis at the old rate.
+    source_len: usize,
+    /// FFT length of the minimum-phase synthesis at the new rate.
+    target_len: usize,
+}
+
+impl Resampling {
+    /// The time-reversed filters `reversed` (the old rate's taps each), rebuilt and
+    /// time-reversed again, one after the other.
+    fn run(&self, reversed: &[&[f32]]) -> Vec<f32> {
+        let mut min_phase = MinimumPhase::default();
+        let source_nyquist_bin = self.source_len / 2;
+        let mut out = Vec::with_capacity(reversed.len() * self.taps);
+        for src in reversed {
+            let forward: Vec<f64> = src.iter().rev().map(|&v| f64::from(v)).collect();
+            let magnitude: Vec<f64> = min_phase
+                .spectrum(&forward, self.source_len)
+                .iter()
+                .map(|c| c.norm())
+                .collect();
+            let resampled: Vec<f64> = (0..=self.target_len / 2)
+                .map(|j| {
+                    // Frequency of bin j on the source grid, in source bins.
+                    let pos =
+                        j as f64 * self.ratio * self.source_len as f64 / self.target_len as f64;
+                    if pos >= source_nyquist_bin as f64 {
+                        return 0.0;
+                    }
+                    let k = pos as usize;
+                    let frac = pos - k as f64;
+                    magnitude[k] + frac * (magnitude[k + 1] - magnitude[k])
+                })
+                .collect();
+            let ir = min_phase.filter(&resampled, self.target_len);
+            let cut = truncate_with_fade(&ir, self.taps, self.fade);
+            out.extend(cut.iter().rev().map(|&v| v as f32));
+        }
+        out
+    }
+}
 
 /// The distance (m) at which the set was measured; rendering at this distance reproduces it.
 pub const MEASUREMENT_DISTANCE_M: f32 = 1.4;
@@ -161,32 +214,49 @@ impl HrtfSet {
         let fade = taps / FADE_DIVISOR;
         let source_len = (2 * self.taps).next_power_of_two().max(RESAMPLE_FFT_MIN);
         let target_len = ((source_len as f64 * ratio).ceil() as usize).next_power_of_two();
-        let source_nyquist_bin = source_len / 2;
-        let mut min_phase = MinimumPhase::default();
-        let mut reversed = Vec::with_capacity(self.reversed.len() / self.taps * taps);
-        for src in self.reversed.chunks_exact(self.taps) {
-            let forward: Vec<f64> = src.iter().rev().map(|&v| f64::from(v)).collect();
-            let magnitude: Vec<f64> = min_phase
-                .spectrum(&forward, source_len)
-                .iter()
-                .map(|c| c.norm())
-                .collect();
-            let resampled: Vec<f64> = (0..=target_len / 2)
-                .map(|j| {
-                    // Frequency of bin j on the source grid, in source bins.
-                    let pos = j as f64 * ratio * source_len as f64 / target_len as f64;
-                    if pos >= source_nyquist_bin as f64 {
-                        return 0.0;
-                    }
-                    let k = pos as usize;
-                    let frac = pos - k as f64;
-                    magnitude[k] + frac * (magnitude[k + 1] - magnitude[k])
+        let plan = Resampling {
+            ratio,
+            taps,
+            fade,
+            source_len,
+            target_len,
+        };
+        // Every distinct filter is rebuilt once (the set mirrors one ear's measurements, so
+        // half of them repeat), on its own: the work is shared out among the CPU's threads
+        // (the result does not depend on how it is shared).
+        let mut distinct: HashMap<Vec<u32>, usize> = HashMap::new();
+        let mut filters: Vec<&[f32]> = Vec::new();
+        let which: Vec<usize> = self
+            .reversed
+            .chunks_exact(self.taps)
+            .map(|filter| {
+                let bits = filter.iter().map(|v| v.to_bits()).collect();
+                *distinct.entry(bits).or_insert_with(|| {
+                    filters.push(filter);
+                    filters.len() - 1
                 })
+            })
+            .collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, MAX_BUILD_THREADS);
+        let per_thread = filters.len().div_ceil(threads).max(1);
+        let plan = &plan;
+        let rebuilt = std::thread::scope(|scope| {
+            let parts: Vec<_> = filters
+                .chunks(per_thread)
+                .map(|part| scope.spawn(move || plan.run(part)))
                 .collect();
-            let ir = min_phase.filter(&resampled, target_len);
-            let cut = truncate_with_fade(&ir, taps, fade);
-            reversed.extend(cut.iter().rev().map(|&v| v as f32));
-        }
+            parts
+                .into_iter()
+                .flat_map(|part| part.join().expect("resampling a filter does not panic"))
+                .collect::<Vec<f32>>()
+        });
+        let reversed = which
+            .iter()
+            .flat_map(|&i| &rebuilt[i * taps..(i + 1) * taps])
+            .copied()
+            .collect();
         Self {
             sample_rate,
             taps,

@@ -1,6 +1,7 @@
 //! Binaural placement: the measured HRTF set, distance cues, motion, and the per-source placer
 //! that renders a mono signal to the two ears.
 
+pub mod cache;
 pub mod distance;
 pub mod hrtf;
 pub mod motion;

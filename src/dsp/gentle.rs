@@ -54,9 +54,24 @@ pub const ATTACK_S: f32 = 0.001;
 /// Release time constant of the fast level (s).
 pub const RELEASE_S: f32 = 0.04;
 
+/// Levels (mean square, relative to [`REFERENCE_FLOOR_DB`]'s) below which the followers are
+/// set to zero at a frame's end: 2^-30 of the floor is below the resolution of any bound they
+/// could still take part in (the bound never goes under the floor), so this changes no gain,
+/// and it lets a silent instance's followers come to rest (see [`Gentle::is_at_rest`]).
+const REST_SHARE_OF_FLOOR: f32 = 1.0 / (1u32 << 30) as f32;
+
 /// One-pole coefficient for a time constant of `seconds` at `sample_rate` (Hz).
 fn coefficient(seconds: f32, sample_rate: f32) -> f32 {
     1.0 - (-1.0 / (seconds * sample_rate)).exp()
+}
+
+/// The gain that brings the level `fast` down to `bound` (both mean squares). Out of line:
+/// the compiler would otherwise compute it for every sample (a division and a square root in
+/// the chain from one sample's level to the next) and only then pick 1 nearly always.
+#[cold]
+#[inline(never)]
+fn bounded_gain(bound: f32, fast: f32) -> f32 {
+    (bound / fast).sqrt()
 }
 
 /// Decibels to a power ratio.
@@ -128,7 +143,7 @@ impl Gentle {
         self.fast += k * (power - self.fast);
         let bound = self.max_jump * self.reference.max(self.held).max(self.floor);
         let gain = if self.fast > bound {
-            (bound / self.fast).sqrt()
+            bounded_gain(bound, self.fast)
         } else {
             1.0
         };
@@ -153,8 +168,41 @@ impl Gentle {
             }
             self.frame_sum = 0.0;
             self.frame_bounded = false;
+            let rest = self.floor * REST_SHARE_OF_FLOOR;
+            for level in [&mut self.reference, &mut self.fast, &mut self.held] {
+                if *level < rest {
+                    *level = 0.0;
+                }
+            }
         }
         gain
+    }
+
+    /// Whether every follower is at zero with nothing pending: silence then changes nothing
+    /// but the frame phase, and [`Gentle::skip`] may stand in for processing it.
+    pub fn is_at_rest(&self) -> bool {
+        self.reference == 0.0
+            && self.fast == 0.0
+            && self.held == 0.0
+            && self.pending == 0.0
+            && self.frame_sum == 0.0
+            && !self.frame_bounded
+    }
+
+    /// Advances `n` samples of silence (the gain for each is 1) exactly as `n` calls of
+    /// [`Gentle::gain`] with zeros would; cheap while [`Gentle::is_at_rest`].
+    pub fn skip(&mut self, n: usize) {
+        if !self.is_at_rest() {
+            for _ in 0..n {
+                self.gain(0.0, 0.0);
+            }
+            return;
+        }
+        self.frame_left = if n < self.frame_left {
+            self.frame_left - n
+        } else {
+            self.frame_len - (n - self.frame_left) % self.frame_len
+        };
     }
 
     /// Back to silence.

@@ -55,6 +55,12 @@ impl Limiter {
     }
 
     /// Forgets any gain reduction.
+    /// Whether silence leaves the limiter as it is (its gain has recovered as far as it
+    /// can): processing zeros may then be skipped.
+    pub fn is_at_rest(&self) -> bool {
+        self.gain + self.release * (1.0 - self.gain) == self.gain
+    }
+
     pub fn reset(&mut self) {
         self.gain = 1.0;
     }

@@ -54,6 +54,21 @@ impl Ramp {
     }
 
     /// The value the ramp is heading to.
+    /// Advances `n` samples without reading the values: exactly as `n` calls of
+    /// [`Ramp::advance`], and free once the target is reached.
+    pub fn skip(&mut self, n: usize) {
+        if self.remaining > 0 {
+            for _ in 0..n {
+                self.advance();
+            }
+        }
+    }
+
+    /// Whether the ramp has reached its target (it stays there until a new one is set).
+    pub fn is_settled(&self) -> bool {
+        self.remaining == 0
+    }
+
     pub fn target(&self) -> f32 {
         self.target
     }

@@ -208,6 +208,10 @@ pub struct Layer {
     /// Level at the end of the last block (linear); NaN until the first block, which starts
     /// at its target instead of gliding in.
     level: f32,
+    /// The level setting `level_target` was computed for (dB; NaN: none yet).
+    level_db: f32,
+    /// The linear gain of `level_db`.
+    level_target: f32,
     fade_len: usize,
     tail_len: usize,
     mono: Vec<f32>,
@@ -267,6 +271,8 @@ impl Layer {
             started: 0,
             next_ear_right: false,
             level: f32::NAN,
+            level_db: f32::NAN,
+            level_target: 1.0,
             fade_len: ((STEAL_FADE_S * sample_rate) as usize).max(1),
             tail_len,
             mono: vec![0.0; max_block],
@@ -350,7 +356,9 @@ impl Layer {
     }
 
     /// Renders the next `left.len()` samples and adds them to `left` and `right`; calls
-    /// `on_trigger` with the position and intensity of every trigger it starts.
+    /// `on_trigger` with the position and intensity of every trigger it starts. Returns whether
+    /// anything sounded (a voice or the shared placer's tail): if not, nothing was added. An
+    /// idle layer only advances its rhythm and its position, which costs little.
     pub fn process_add(
         &mut self,
         params: &LayerParams,
@@ -359,7 +367,7 @@ impl Layer {
         left: &mut [f32],
         right: &mut [f32],
         mut on_trigger: impl FnMut(Position, f32),
-    ) {
+    ) -> bool {
         let n = left.len();
         let mut settings = params.rhythm;
         if !params.enabled {
@@ -401,7 +409,17 @@ impl Layer {
         self.hit_count = waiting;
         self.apply_releases(n);
 
-        let target = 10f32.powf(params.level_db / 20.0);
+        if params.level_db.to_bits() != self.level_db.to_bits() {
+            self.level_db = params.level_db;
+            self.level_target = 10f32.powf(params.level_db / 20.0);
+        }
+        let target = self.level_target;
+        if self.bus_tail_left == 0 && self.voices.iter().all(|v| v.state == VoiceState::Free) {
+            // Nothing sounds: only the level and the position move on.
+            self.level = target;
+            self.step_position(params, transport, clock, n);
+            return false;
+        }
         let from = if self.level.is_nan() {
             target
         } else {
@@ -493,6 +511,18 @@ impl Layer {
                 self.bus_tail_left = self.bus_tail_left.saturating_sub(n);
             }
         }
+        self.step_position(params, transport, clock, n);
+        true
+    }
+
+    /// Moves the layer's position on by a block of `n` samples.
+    fn step_position(
+        &mut self,
+        params: &LayerParams,
+        transport: &Transport,
+        clock: &Clock,
+        n: usize,
+    ) {
         self.control.step(
             n as f64 / f64::from(self.sample_rate),
             &params.position,

@@ -14,7 +14,7 @@ pub mod tempo;
 pub mod timer;
 
 use crate::binaural::Position;
-use crate::binaural::hrtf::HrtfSet;
+use crate::binaural::cache;
 use crate::binaural::motion::MotionSettings;
 use crate::binaural::placer::Placer;
 use crate::dsp::denormal::FlushDenormals;
@@ -25,7 +25,6 @@ use crate::dsp::ramp::Ramp;
 use bed::{Bed, BedSettings};
 use layer::{Layer, LayerParams};
 use placement::PlacementControl;
-use std::sync::Arc;
 use telemetry::{TelemetrySender, TriggerFlash};
 use tempo::{Clock, Transport};
 use timer::{SessionTimer, TimerSettings};
@@ -131,6 +130,13 @@ pub struct Engine {
     mono: Vec<f32>,
     /// Binaural output, one block each.
     wet: [Vec<f32>; 2],
+    /// Samples the input's placer keeps sounding after the input fell silent (0: it rests).
+    input_tail_left: usize,
+    /// Whether blocks in which nothing sounds skip the output stages (on; off only to check
+    /// that skipping changes nothing).
+    skip_silence: bool,
+    /// Whether the last chunk skipped its work.
+    skipped: bool,
 }
 
 impl Engine {
@@ -139,7 +145,7 @@ impl Engine {
     /// gliding from the defaults, call [`Engine::set_params`] and then [`Engine::reset`] before
     /// the first block. Allocates: call from `activate()`.
     pub fn new(sample_rate: f32, max_block: usize) -> Self {
-        let hrtf = Arc::new(HrtfSet::kemar().resampled(sample_rate));
+        let hrtf = cache::kemar_at(sample_rate);
         let max_block = max_block.max(1);
         let glide = (GAIN_GLIDE_S * sample_rate) as u32;
         let params = EngineParams::default();
@@ -169,6 +175,9 @@ impl Engine {
             telemetry: None,
             mono: vec![0.0; max_block],
             wet: [vec![0.0; max_block], vec![0.0; max_block]],
+            input_tail_left: 0,
+            skip_silence: true,
+            skipped: false,
         }
     }
 
@@ -214,6 +223,19 @@ impl Engine {
     /// Disconnects the editor's line (to hand it to the next engine after a re-activation).
     pub fn take_telemetry(&mut self) -> Option<TelemetrySender> {
         self.telemetry.take()
+    }
+
+    /// Whether blocks in which nothing sounds (no input, no trigger, no tail, no bed) skip the
+    /// output stages and cost next to nothing (on by default). Skipping changes no sample and
+    /// no state: turning it off is only useful to check just that.
+    pub fn set_silence_skipping(&mut self, on: bool) {
+        self.skip_silence = on;
+    }
+
+    /// Whether the last block was silent and skipped its work (see
+    /// [`Engine::set_silence_skipping`]).
+    pub fn was_silent(&self) -> bool {
+        self.skipped
     }
 
     /// Current limiter gain reduction (dB, >= 0).
@@ -272,6 +294,7 @@ impl Engine {
             layer.reset(layer_seed(self.seed, i));
         }
         self.placer.reset();
+        self.input_tail_left = 0;
         self.placement.reset();
         self.limiter.reset();
         self.input_gain.jump(self.input_gain.target());
@@ -302,6 +325,7 @@ impl Engine {
 
     fn process_chunk(&mut self, left: &mut [f32], right: &mut [f32], input: InputChannels) {
         let n = left.len();
+        self.skipped = false;
         let finite = |s: &[f32]| s.iter().all(|v| v.is_finite());
         let input_ok = match input {
             InputChannels::None => true,
@@ -325,11 +349,110 @@ impl Engine {
             return;
         }
         self.resting = false;
+        let silent_input = match input {
+            InputChannels::None => true,
+            InputChannels::Mono => is_silent(left),
+            InputChannels::Stereo => is_silent(left) && is_silent(right),
+        };
+        let input_idle = silent_input && self.input_tail_left == 0;
+        if input_idle {
+            // Nothing to place: the placer rests (reset when it fell idle) while the input's
+            // position moves on, and the next sound starts it afresh where the input is then.
+            left.fill(0.0);
+            right.fill(0.0);
+            self.input_gain.skip(n);
+            self.mix.skip(n);
+            let beats = self.clock.beats_at(n);
+            self.placement.step(
+                n as f64 / f64::from(self.sample_rate),
+                &self.params.position,
+                &self.params.motion,
+                &self.transport,
+                beats,
+            );
+        } else {
+            self.place_input(left, right, input, silent_input);
+        }
+
+        let clock = self.clock;
+        let telemetry = &mut self.telemetry;
+        let mut sounded = !input_idle;
+        for (index, (layer, params)) in self.layers.iter_mut().zip(&self.params.layers).enumerate()
+        {
+            sounded |= layer.process_add(
+                params,
+                &self.transport,
+                &clock,
+                left,
+                right,
+                |position, intensity| {
+                    if let Some(t) = telemetry.as_mut() {
+                        t.flash(TriggerFlash {
+                            layer: index,
+                            position,
+                            intensity,
+                        });
+                    }
+                },
+            );
+        }
+
+        sounded |= !self.bed.is_silent();
+        self.bed.process_add(left, right);
+
+        if !sounded && self.skip_silence {
+            // Every sample is zero: the gains and followers advance as they would over zeros.
+            self.output_gain.skip(n);
+            self.gentle.skip(n);
+            self.gentle_amount.skip(n);
+            self.timer.apply(left, right);
+            if self.params.limiter && !self.limiter.is_at_rest() {
+                for (l, r) in left.iter_mut().zip(right.iter_mut()) {
+                    self.limiter.process(l, r);
+                }
+            }
+            self.report(left, right);
+            self.skipped = true;
+            return;
+        }
+
+        for i in 0..n {
+            let g = self.output_gain.advance();
+            left[i] *= g;
+            right[i] *= g;
+            // Gentle mode's followers run even while it is off, so switching it on finds
+            // them informed; its gain applies as far as it is switched on.
+            let gentle = self.gentle.gain(left[i], right[i]);
+            let g = 1.0 + self.gentle_amount.advance() * (gentle - 1.0);
+            left[i] *= g;
+            right[i] *= g;
+        }
+        self.timer.apply(left, right);
+        if self.params.limiter {
+            for (l, r) in left.iter_mut().zip(right.iter_mut()) {
+                self.limiter.process(l, r);
+            }
+        }
+        if !(finite(left) && finite(right)) {
+            self.silence(left, right);
+        }
+        self.report(left, right);
+    }
+
+    /// Applies the input gain, places the input binaurally and mixes it with the original into
+    /// `left` and `right` (`silent`: the input is all zeros, and only the placer's tail sounds).
+    fn place_input(
+        &mut self,
+        left: &mut [f32],
+        right: &mut [f32],
+        input: InputChannels,
+        silent: bool,
+    ) {
+        let n = left.len();
         if input == InputChannels::None {
             left.fill(0.0);
             right.fill(0.0);
         }
-
         let mono = &mut self.mono[..n];
         for i in 0..n {
             let g = self.input_gain.advance();
@@ -355,56 +478,20 @@ impl Engine {
             let beats = clock.beats_at(offset + period);
             placement.step(period_s, &params.position, &params.motion, transport, beats)
         });
+        if silent {
+            self.input_tail_left = self.input_tail_left.saturating_sub(n);
+            if self.input_tail_left == 0 {
+                self.placer.reset();
+            }
+        } else {
+            self.input_tail_left = self.placer.tail_len();
+        }
 
         for i in 0..n {
             let m = self.mix.advance();
             left[i] += m * (wet_l[i] - left[i]);
             right[i] += m * (wet_r[i] - right[i]);
         }
-        let telemetry = &mut self.telemetry;
-        for (index, (layer, params)) in self.layers.iter_mut().zip(&self.params.layers).enumerate()
-        {
-            layer.process_add(
-                params,
-                &self.transport,
-                &clock,
-                left,
-                right,
-                |position, intensity| {
-                    if let Some(t) = telemetry.as_mut() {
-                        t.flash(TriggerFlash {
-                            layer: index,
-                            position,
-                            intensity,
-                        });
-                    }
-                },
-            );
-        }
-
-        self.bed.process_add(left, right);
-
-        for i in 0..n {
-            let g = self.output_gain.advance();
-            left[i] *= g;
-            right[i] *= g;
-            // Gentle mode's followers run even while it is off, so switching it on finds
-            // them informed; its gain applies as far as it is switched on.
-            let gentle = self.gentle.gain(left[i], right[i]);
-            let g = 1.0 + self.gentle_amount.advance() * (gentle - 1.0);
-            left[i] *= g;
-            right[i] *= g;
-        }
-        self.timer.apply(left, right);
-        if self.params.limiter {
-            for (l, r) in left.iter_mut().zip(right.iter_mut()) {
-                self.limiter.process(l, r);
-            }
-        }
-        if !(finite(left) && finite(right)) {
-            self.silence(left, right);
-        }
-        self.report(left, right);
     }
 
     /// Writes the meters and positions for the editor, if one is open and listens; costs
@@ -448,6 +535,7 @@ impl Engine {
         left.fill(0.0);
         right.fill(0.0);
         self.placer.reset();
+        self.input_tail_left = 0;
         for layer in &mut self.layers {
             layer.silence();
         }
@@ -467,7 +555,154 @@ fn bed_seed(seed: u64) -> u64 {
     layer_seed(seed, LAYERS)
 }
 
+/// Whether every sample of `samples` is zero.
+fn is_silent(samples: &[f32]) -> bool {
+    samples.iter().all(|&v| v == 0.0)
+}
+
 /// Decibels to a linear gain.
 pub fn db_to_gain(db: f32) -> f32 {
     10f32.powf(db / 20.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rhythm::RhythmRate;
+    use crate::triggers::Family;
+
+    const FS: f32 = 48_000.0;
+    const BLOCK: usize = 64;
+    /// Silence before each onset, long enough for every tail to end (s).
+    const QUIET_S: f32 = 1.0;
+
+    /// An engine at `params`, skipping silent blocks or not.
+    fn engine(params: &EngineParams, skip: bool) -> Engine {
+        let mut engine = Engine::new(FS, BLOCK);
+        engine.set_params(params);
+        engine.reset();
+        engine.set_silence_skipping(skip);
+        engine
+    }
+
+    /// Renders `blocks` blocks of `input(block)` (mono); calls `before(engine, block)` before
+    /// each. Returns the output (left, right, interleaved by block) and how many blocks were
+    /// skipped as silent.
+    fn render(
+        engine: &mut Engine,
+        blocks: usize,
+        input: impl Fn(usize) -> [f32; BLOCK],
+        mut before: impl FnMut(&mut Engine, usize),
+    ) -> (Vec<f32>, usize) {
+        let (mut out, mut skipped) = (Vec::new(), 0);
+        for b in 0..blocks {
+            before(engine, b);
+            let mut left = input(b);
+            let mut right = [0.0; BLOCK];
+            engine.process(&mut left, &mut right, InputChannels::Mono);
+            skipped += usize::from(engine.was_silent());
+            out.extend_from_slice(&left);
+            out.extend_from_slice(&right);
+        }
+        (out, skipped)
+    }
+
+    /// Index of the first non-zero sample of either ear, in samples from the start.
+    fn onset(out: &[f32]) -> Option<usize> {
+        out.chunks_exact(2 * BLOCK)
+            .enumerate()
+            .find_map(|(b, block)| {
+                let (left, right) = block.split_at(BLOCK);
+                (0..BLOCK)
+                    .find(|&i| left[i] != 0.0 || right[i] != 0.0)
+                    .map(|i| b * BLOCK + i)
+            })
+    }
+
+    /// Renders `params` with and without skipping: the two must agree bit for bit, and the one
+    /// that skips must have skipped silent blocks. Returns the output.
+    fn same_with_and_without_skipping(
+        params: &EngineParams,
+        blocks: usize,
+        input: impl Fn(usize) -> [f32; BLOCK] + Copy,
+        before: impl FnMut(&mut Engine, usize) + Copy,
+    ) -> Vec<f32> {
+        let (skipping, skipped) = render(&mut engine(params, true), blocks, input, before);
+        let (full, not_skipped) = render(&mut engine(params, false), blocks, input, before);
+        assert_eq!(not_skipped, 0);
+        assert!(
+            skipped > blocks / 4,
+            "only {skipped} of {blocks} blocks skipped"
+        );
+        let differing = skipping
+            .iter()
+            .zip(&full)
+            .position(|(a, b)| a.to_bits() != b.to_bits());
+        assert_eq!(differing, None, "skipping changed the output");
+        skipping
+    }
+
+    fn silence(_: usize) -> [f32; BLOCK] {
+        [0.0; BLOCK]
+    }
+
+    /// After a second of silence, an input impulse 17 samples into a block is heard from that
+    /// very sample, exactly as a fresh engine hears it.
+    #[test]
+    fn a_silent_instance_wakes_on_the_exact_sample_of_an_input_onset() {
+        const AT: usize = 17;
+        let quiet_blocks = (QUIET_S * FS) as usize / BLOCK;
+        let params = EngineParams::default();
+        let impulse = |b: usize| {
+            let mut block = [0.0; BLOCK];
+            if b == quiet_blocks {
+                block[AT] = 0.5;
+            }
+            block
+        };
+        let out = same_with_and_without_skipping(&params, quiet_blocks + 20, impulse, |_, _| {});
+        let fresh_impulse = |b: usize| impulse(b + quiet_blocks);
+        let (fresh, _) = render(&mut engine(&params, true), 20, fresh_impulse, |_, _| {});
+        let fresh_onset = onset(&fresh).expect("the fresh engine sounds");
+        assert!(fresh_onset <= AT + 1, "onset at {fresh_onset}");
+        assert_eq!(onset(&out), Some(quiet_blocks * BLOCK + fresh_onset));
+        assert_eq!(&out[quiet_blocks * 2 * BLOCK..], &fresh[..]);
+    }
+
+    /// A layer whose rhythm fires once a second rests between its taps and wakes for each on
+    /// the sample its rhythm gives, exactly as without skipping.
+    #[test]
+    fn a_silent_instance_wakes_on_the_exact_sample_of_a_rhythm_event() {
+        let mut params = EngineParams::default();
+        params.layers[0].enabled = true;
+        params.layers[0].family = Family::Tap;
+        params.layers[0].rhythm.rate = Some(RhythmRate::PerSecond(1.0));
+        let blocks = (3.5 * FS) as usize / BLOCK;
+        let out = same_with_and_without_skipping(&params, blocks, silence, |_, _| {});
+        assert!(onset(&out).is_some(), "the taps sound");
+    }
+
+    /// A note 23 samples into a block after a second of silence sounds from that sample, as
+    /// it does in a fresh engine.
+    #[test]
+    fn a_silent_instance_wakes_on_the_exact_sample_of_a_midi_note() {
+        const AT: usize = 23;
+        let quiet_blocks = (QUIET_S * FS) as usize / BLOCK;
+        let mut params = EngineParams::default();
+        params.layers[0].enabled = true;
+        params.layers[0].family = Family::Tap;
+        params.layers[0].rhythm.rate = None;
+        let note = params.layers[0].midi_note;
+        let play = move |engine: &mut Engine, b: usize| {
+            if b == quiet_blocks {
+                engine.note_on(AT, note, 1.0);
+            }
+        };
+        let out = same_with_and_without_skipping(&params, quiet_blocks + 40, silence, play);
+        let mut fresh = engine(&params, true);
+        let (fresh, _) = render(&mut fresh, 40, silence, |e, b| play(e, b + quiet_blocks));
+        let fresh_onset = onset(&fresh).expect("the note sounds");
+        assert!(fresh_onset <= AT + 1, "onset at {fresh_onset}");
+        assert_eq!(onset(&out), Some(quiet_blocks * BLOCK + fresh_onset));
+    }
 }

@@ -336,17 +336,25 @@ impl ImpactStream {
         self.until = (exponential(rng) * self.gap) as u32;
     }
 
+    /// The impacts due now, and the wait until the next.
+    #[inline(never)]
+    fn impacts(&mut self, rng: &mut TriggerRng) {
+        while self.until == 0 {
+            self.strike(1.0, rng);
+            self.draw_wait(rng);
+        }
+    }
+
     /// One impact of `level` times a random lognormal factor around the stream's median.
     fn strike(&mut self, level: f32, rng: &mut TriggerRng) {
         self.envelope += level * self.median * lognormal(rng, self.sigma);
     }
 
-    /// The next sample.
-    #[inline]
+    /// The next sample (inlined into the sample loops, the rare impacts kept out of line).
+    #[inline(always)]
     fn next(&mut self, rng: &mut TriggerRng) -> f32 {
-        while self.until == 0 {
-            self.strike(1.0, rng);
-            self.draw_wait(rng);
+        if self.until == 0 {
+            self.impacts(rng);
         }
         self.until -= 1;
         let y = self.filter.process(self.envelope * white(rng));
