@@ -27,13 +27,15 @@ enum Editing {
     SaveAs,
     /// Renaming the loaded user preset.
     Rename,
-    /// Asking before deleting the loaded user preset.
+    /// Asking before deleting the loaded user preset (the text is unused).
     ConfirmDelete,
 }
 
 /// The browser's state between frames.
 pub struct Browser {
     library: Library,
+    /// The factory scenes with their descriptions, read once.
+    factory: Vec<(&'static FactoryScene, SceneInfo)>,
     /// The user presets as last listed.
     user: Vec<UserPreset>,
     /// Whether `user` needs listing again.
@@ -60,6 +62,10 @@ impl Browser {
     pub fn new(library: Library) -> Self {
         Self {
             library,
+            factory: factory::SCENES
+                .iter()
+                .filter_map(|s| s.read().ok().map(|r| (s, r.info)))
+                .collect(),
             user: Vec::new(),
             stale: true,
             loaded: None,
@@ -247,12 +253,9 @@ pub fn show(
 /// scene clicked.
 fn menu(ui: &mut Ui, browser: &Browser) -> Option<Source> {
     let mut picked = None;
-    let scenes: Vec<(&'static FactoryScene, SceneInfo)> = factory::SCENES
-        .iter()
-        .filter_map(|s| s.read().ok().map(|r| (s, r.info)))
-        .collect();
+    let scenes = &browser.factory;
     let mut categories: Vec<&str> = Vec::new();
-    for (_, info) in &scenes {
+    for (_, info) in scenes {
         if !categories.contains(&info.category.as_str()) {
             categories.push(&info.category);
         }
@@ -306,13 +309,13 @@ fn user_actions(ui: &mut Ui, params: &TingleParams, browser: &mut Browser) {
                 let name = browser.loaded_name().unwrap_or_default().to_owned();
                 browser.editing = Some((Editing::SaveAs, name));
             }
-            if let Some(path) = &user_path {
+            if user_path.is_some() {
                 if ui.button("Rename…").clicked() {
                     let name = browser.loaded_name().unwrap_or_default().to_owned();
                     browser.editing = Some((Editing::Rename, name));
                 }
                 if ui.button("Delete").clicked() {
-                    browser.editing = Some((Editing::ConfirmDelete, path.display().to_string()));
+                    browser.editing = Some((Editing::ConfirmDelete, String::new()));
                 }
             }
         }
@@ -355,8 +358,6 @@ fn user_actions(ui: &mut Ui, params: &TingleParams, browser: &mut Browser) {
                 match result {
                     Ok(path) => {
                         browser.stale = true;
-                        browser.user = browser.library.list();
-                        browser.stale = false;
                         let source = Source::User(path);
                         let key = source.key();
                         if let Ok(mut saved) = params.scene.write() {
