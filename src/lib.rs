@@ -9,6 +9,7 @@ pub mod dsp;
 pub mod editor;
 pub mod engine;
 pub mod params;
+pub mod samples;
 pub mod scene;
 pub mod triggers;
 
