@@ -6,6 +6,8 @@
 //! cost little more than a single source. Those triggers follow the layer's position glides;
 //! every other short trigger keeps the position it was born at.
 
+mod samples;
+
 use super::placement::PlacementControl;
 use super::rhythm::{Hit, Rhythm, RhythmSettings};
 use super::tempo::{Clock, Transport};
@@ -13,6 +15,8 @@ use crate::binaural::Position;
 use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::motion::{MotionMode, MotionSettings};
 use crate::binaural::placer::Placer;
+use crate::samples::{Pick, SampleSlot};
+use crate::triggers::sample::SampleShape;
 use crate::triggers::{Excitation, Family, RngExt, TriggerRng, VoiceBank, seeded};
 use std::f32::consts::PI;
 use std::sync::Arc;
@@ -101,6 +105,8 @@ pub struct LayerParams {
     pub motion: MotionSettings,
     /// How its triggers spread around the position.
     pub scatter: Scatter,
+    /// How its triggers play their sounds (the Sample family).
+    pub sample: SampleShape,
 }
 
 impl Default for LayerParams {
@@ -117,6 +123,7 @@ impl Default for LayerParams {
             position: Position::default(),
             motion: MotionSettings::default(),
             scatter: Scatter::default(),
+            sample: SampleShape::default(),
         }
     }
 }
@@ -223,6 +230,8 @@ pub struct Layer {
     bus_control: PlacementControl,
     /// Samples the shared placer keeps running after its last trigger (its tail).
     bus_tail_left: usize,
+    /// The user's sounds (the Sample family).
+    samples: SampleSlot,
 }
 
 impl Layer {
@@ -280,6 +289,7 @@ impl Layer {
             bus_placer: Placer::new(hrtf.clone()),
             bus_control: PlacementControl::default(),
             bus_tail_left: 0,
+            samples: SampleSlot::default(),
         }
     }
 
@@ -591,7 +601,14 @@ impl Layer {
             seed: self.rng.random(),
         };
         self.started += 1;
+        let sound = (params.family == Family::Sample).then(|| {
+            let pick = Pick::of_variant(excitation.variant);
+            self.samples.next(pick, excitation.seed.rotate_left(32))
+        });
         let v = &mut self.voices[index];
+        if let Some(sound) = sound {
+            v.bank.sample_voice().prepare(sound, params.sample);
+        }
         v.bank.start(params.family, &excitation);
         v.placer.reset();
         v.state = VoiceState::Playing;

@@ -9,6 +9,7 @@ pub mod bed;
 pub mod layer;
 pub mod placement;
 pub mod rhythm;
+mod samples;
 pub mod telemetry;
 pub mod tempo;
 pub mod timer;
@@ -137,6 +138,8 @@ pub struct Engine {
     skip_silence: bool,
     /// Whether the last chunk skipped its work.
     skipped: bool,
+    /// Where the layers' sound sets arrive (and go back), once connected.
+    samples: Option<crate::samples::SampleInbox>,
 }
 
 impl Engine {
@@ -178,6 +181,7 @@ impl Engine {
             input_tail_left: 0,
             skip_silence: true,
             skipped: false,
+            samples: None,
         }
     }
 
@@ -312,6 +316,7 @@ impl Engine {
     /// meanwhile ([`FlushDenormals`]), so decaying states neither slow down nor reach the output.
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32], input: InputChannels) {
         let _flush = FlushDenormals::new();
+        self.receive_samples();
         let len = left.len().min(right.len());
         let mut start = 0;
         while start < len {

@@ -1,6 +1,7 @@
 //! The parameters of one trigger layer.
 
 use super::placement::PlacementParams;
+use super::sample::SampleParams;
 use super::units;
 use crate::engine::layer::{self as engine_layer, Scatter, ScatterMode};
 use crate::engine::rhythm::{RhythmRate, RhythmSettings};
@@ -104,6 +105,9 @@ pub struct LayerParams {
     /// Distance spread in octaves, 0 ..= 2 (distance × 2^±spread).
     #[id = "dspread"]
     pub distance_spread: FloatParam,
+    /// The Sample family's attack, release and length limit.
+    #[nested]
+    pub sample: SampleParams,
 }
 
 /// A character control's value (0..=1) from its text: what it displays ("Hardness 70%", the
@@ -216,6 +220,7 @@ impl LayerParams {
             )
             .with_unit(" oct")
             .with_value_to_string(formatters::v2s_f32_rounded(2)),
+            sample: SampleParams::new(&prefix),
         }
     }
 
@@ -256,6 +261,7 @@ impl LayerParams {
                 spread_deg: self.spread.value(),
                 distance_octaves: self.distance_spread.value(),
             },
+            sample: self.sample.shape(),
         }
     }
 }

@@ -5,6 +5,7 @@
 mod enums;
 mod layer;
 mod placement;
+mod sample;
 mod units;
 
 pub use layer::{LayerParams, parse_variant};

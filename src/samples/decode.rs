@@ -267,12 +267,9 @@ mod tests {
             (44_100, 2, mono.len())
         );
         let step = 1.0 / 32_767.0;
-        for i in 0..mono.len() {
-            assert!((a.samples[i] - mono[i]).abs() <= step, "wav sample {i}");
-            assert!(
-                (b.samples[i] - 0.75 * mono[i]).abs() <= step,
-                "flac sample {i}"
-            );
+        for (i, m) in mono.iter().enumerate() {
+            assert!((a.samples[i] - m).abs() <= step, "wav sample {i}");
+            assert!((b.samples[i] - 0.75 * m).abs() <= step, "flac sample {i}");
         }
         assert!((b.seconds() - 0.5).abs() < 1e-6);
     }

@@ -5,7 +5,13 @@
 //! Framework-free: the plugin glue, the renderer and the tests all use it the same way.
 
 pub mod decode;
+pub mod loader;
 pub mod resample;
+pub mod set;
+pub mod slot;
+pub mod testfiles;
 
 pub use decode::{FileError, Problem};
-pub mod testfiles;
+pub use loader::{Delivery, LayerStatus, LoadState, SampleInbox, SampleLoader, SampleOutbox};
+pub use set::{FileReport, SampleSet};
+pub use slot::{Pick, SampleSlot};

@@ -89,4 +89,13 @@ families! {
     Whisper => whisper::Whisper,
     Fire => fire::Fire,
     Tone => tone::Tone,
+    Sample => sample::Sample,
+}
+
+impl VoiceBank {
+    /// The Sample family's voice, to hand it its sounds before it starts (and to let go of
+    /// them once it is silent).
+    pub fn sample_voice(&mut self) -> &mut super::sample::Sample {
+        &mut self.sample
+    }
 }

@@ -3,6 +3,7 @@
 pub mod family;
 pub mod fire;
 pub mod paper;
+pub mod sample;
 pub mod scratch;
 pub mod tap;
 #[cfg(test)]
