@@ -176,6 +176,7 @@ impl Plugin for Tingle {
         );
         engine.set_params(&self.params.engine_params());
         engine.reset();
+        engine.connect_samples(self.params.samples.connect(buffer_config.sample_rate));
         // The editor's line moves from the old engine (or the plugin) to the new one.
         let line = self
             .engine

@@ -108,6 +108,10 @@ pub struct TingleParams {
     /// with the session, so a reopened session is never replaced by the default scene.
     #[persist = "first_sound"]
     pub first_sound_done: FirstSoundChoice,
+    /// The files each layer plays (the Sample family); saved with the session and loaded in
+    /// the background when the plugin activates.
+    #[persist = "samples"]
+    pub samples: crate::samples::SampleLibrary,
 }
 
 impl Default for TingleParams {
@@ -157,6 +161,7 @@ impl Default for TingleParams {
             solo: Arc::new(AtomicU8::new(0)),
             scene: Arc::new(RwLock::new(String::new())),
             first_sound_done: FirstSoundChoice(AtomicBool::new(false)),
+            samples: crate::samples::SampleLibrary::new(LAYERS),
         }
     }
 }

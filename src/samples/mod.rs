@@ -5,6 +5,7 @@
 //! Framework-free: the plugin glue, the renderer and the tests all use it the same way.
 
 pub mod decode;
+pub mod library;
 pub mod loader;
 pub mod resample;
 pub mod set;
@@ -12,6 +13,7 @@ pub mod slot;
 pub mod testfiles;
 
 pub use decode::{FileError, Problem};
+pub use library::SampleLibrary;
 pub use loader::{Delivery, LayerStatus, LoadState, SampleInbox, SampleLoader, SampleOutbox};
 pub use set::{FileReport, SampleSet};
 pub use slot::{Pick, SampleSlot};
