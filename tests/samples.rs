@@ -445,3 +445,19 @@ fn nothing_loadable_leaves_the_layer_silent() {
     let out = run_until_loaded(&mut plugin, 1, 0.5);
     assert!(out.iter().all(|v| v.is_finite() && *v == 0.0));
 }
+
+/// A scene written with sound files reads back with them; a bad list is refused, naming the
+/// field.
+#[test]
+fn scenes_keep_their_sound_files() {
+    let params = tingle::params::TingleParams::default();
+    let files = vec![PathBuf::from("/sounds/a.wav"), PathBuf::from("taps")];
+    params.samples.choose(4, files.clone());
+    let text = tingle::scene::write(&params, &Default::default());
+    let read = tingle::scene::load(&text).unwrap();
+    assert_eq!(read.samples.chosen(4), files);
+    assert!(read.samples.chosen(3).is_empty());
+    let bad = r#"{"tingle_scene": 2, "params": {"layer_2": {"samples": "a.wav"}}}"#;
+    let error = tingle::scene::load(bad).err().unwrap().to_string();
+    assert!(error.contains("params.layer_2.samples"), "{error}");
+}

@@ -8,6 +8,8 @@
 //!   state as JSON: all layers and placement) for a minute.
 //! - `tingle-render scene.json sleep.flac --duration 3600 --fade-in 30 --fade-out 300
 //!   --loudness -30` renders an hour-long session at -30 LUFS.
+//! - `tingle-render scene.json taps.wav --samples 1=my-taps/` renders a scene with layer 1
+//!   playing the sound files of the folder `my-taps` (the Sample family).
 //! - `tingle-render gallery sounds/` renders every variant of every trigger family, one layer
 //!   at a time, to a folder of WAV files to listen to and measure.
 
@@ -17,6 +19,8 @@ mod fade;
 mod loudness;
 #[path = "tingle_render/output.rs"]
 mod output;
+#[path = "tingle_render/samples.rs"]
+mod samples;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
@@ -208,6 +212,11 @@ struct Cli {
     #[arg(long, value_name = "LUFS", allow_negative_numbers = true)]
     #[arg(value_parser = ranged(LOUDNESS_LUFS, "LUFS"))]
     loudness: Option<f32>,
+    /// Sound files of a scene's Sample layer: LAYER=PATH, LAYER 1..8, PATH a file (WAV, FLAC,
+    /// OGG Vorbis, MP3) or a folder of them; repeat for more files. A layer's flags replace the
+    /// files the scene names for it. A file that cannot be used stops the render, named.
+    #[arg(long, value_name = "LAYER=PATH")]
+    samples: Vec<String>,
 }
 
 /// Jobs other than placing a file or rendering a scene.
@@ -453,6 +462,8 @@ struct Job<'a> {
     tail_frames: u64,
     /// The fades applied to the output.
     fades: Fades,
+    /// The Sample layers' sounds.
+    sounds: samples::LayerSounds,
 }
 
 impl Job<'_> {
@@ -474,6 +485,7 @@ impl Job<'_> {
         engine.set_params(params);
         engine.set_transport(&self.transport);
         engine.reset();
+        samples::connect(&mut engine, &self.sounds);
         let input_channels = match self.channels {
             InputChannels::Stereo => 2,
             _ => 1,
@@ -666,11 +678,14 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
     let is_scene = input
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let mut sounds = Vec::new();
     let (sample_rate, input_frames, source, mut params, channels) = if is_scene {
         let text = fs::read_to_string(input)
             .map_err(|e| format!("cannot read '{}': {e}", input.display()))?;
         let scene = tingle::scene::load(&text)
             .map_err(|e| format!("bad scene '{}': {e}", input.display()))?;
+        let folder = input.parent().unwrap_or(Path::new(""));
+        sounds = samples::load(&scene, folder, &cli.samples, cli.sample_rate)?;
         let frames = seconds_to_frames(cli.duration, cli.sample_rate);
         (
             cli.sample_rate,
@@ -732,6 +747,7 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
         input_frames,
         tail_frames,
         fades,
+        sounds,
     };
     let passes = if cli.loudness.is_some() {
         LOUDNESS_PASSES
@@ -780,7 +796,8 @@ fn gallery(args: &GalleryArgs) -> Result<(), String> {
     for (&family, id) in Family::ALL
         .iter()
         .zip(Family::IDS)
-        .filter(|(_, id)| chosen(id))
+        // The Sample family has no sound of its own.
+        .filter(|(family, id)| **family != Family::Sample && chosen(id))
     {
         for (variant, name) in family.info().variants.iter().enumerate() {
             for &seed in &args.seeds {
@@ -800,6 +817,7 @@ fn gallery(args: &GalleryArgs) -> Result<(), String> {
                     input_frames: frames,
                     tail_frames: 0,
                     fades: Fades::none(frames),
+                    sounds: Vec::new(),
                 };
                 let slug = name.to_lowercase().replace(' ', "-");
                 let path = args.dir.join(format!("{id}-{slug}-seed{seed}.wav"));

@@ -176,9 +176,10 @@ fn values(params: &TingleParams) -> Vec<f32> {
         .collect()
 }
 
-/// Sets the live parameters to `scene`'s values as one gesture: begins every parameter that
+/// Sets the live parameters to `scene`'s values as one gesture (and its layers' sound files): begins every parameter that
 /// changes, sets them, then ends them.
 fn apply(scene: &TingleParams, live: &TingleParams, setter: &ParamSetter) {
+    live.samples.copy_from(&scene.samples);
     let changes: Vec<(ParamPtr, f32)> = live
         .param_map()
         .into_iter()

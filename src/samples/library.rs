@@ -79,11 +79,17 @@ impl SampleLibrary {
             }
         }
     }
-}
 
-impl PersistentField<'_, Chosen> for SampleLibrary {
-    /// A restored session's files: layers whose files changed load them.
-    fn set(&self, new: Chosen) {
+    /// Takes every layer's files from `other` (a loaded scene); layers whose files changed
+    /// load them.
+    pub fn copy_from(&self, other: &SampleLibrary) {
+        let new = other.chosen.read().map(|c| c.clone()).unwrap_or_default();
+        self.replace(new);
+    }
+
+    /// Takes every layer's files from `new` (missing layers: none); layers whose files changed
+    /// load them.
+    fn replace(&self, new: Chosen) {
         let old = self.chosen.read().map(|c| c.clone()).unwrap_or_default();
         for (layer, before) in old.iter().enumerate() {
             let files = new.get(layer).cloned().unwrap_or_default();
@@ -91,6 +97,13 @@ impl PersistentField<'_, Chosen> for SampleLibrary {
                 self.choose(layer, files);
             }
         }
+    }
+}
+
+impl PersistentField<'_, Chosen> for SampleLibrary {
+    /// A restored session's files: layers whose files changed load them.
+    fn set(&self, new: Chosen) {
+        self.replace(new);
     }
 
     fn map<F, R>(&self, f: F) -> R

@@ -97,6 +97,23 @@ impl SampleSet {
     }
 }
 
+/// Loads `chosen` as [`SampleSet::load`] does, but fails at the first file that cannot be
+/// used (or files left out past [`MAX_FILES`]), naming it: for offline renders, where a sound
+/// left out silently would be a wrong render.
+pub fn load_all(chosen: &[PathBuf], sample_rate: f32) -> Result<SampleSet, String> {
+    let (set, reports, note) = SampleSet::load(chosen, sample_rate);
+    if let Some(error) = reports.into_iter().find_map(|r| match r {
+        FileReport::Failed(error) => Some(error),
+        FileReport::Loaded { .. } => None,
+    }) {
+        return Err(error.to_string());
+    }
+    match note {
+        Some(note) => Err(note),
+        None => Ok(set),
+    }
+}
+
 /// The files `chosen` stands for, in order: files as given, folders as their audio files
 /// (by ending, see [`EXTENSIONS`]) in name order; at most [`MAX_FILES`] of them, and how many
 /// more were left out. A folder that cannot be read stands for itself, so its error shows.

@@ -28,6 +28,10 @@
 //! (`{"f32": 1.5}`). Parameters a scene leaves out take their defaults, so a scene is always a
 //! complete state.
 //!
+//! A Sample layer's sound files are a list of paths (files or folders) under `samples` in its
+//! `layer_N` object (`"samples": ["/home/me/sounds/taps"]`); relative paths are relative to
+//! the scene file's folder where a file is read (the renderer), as given otherwise.
+//!
 //! Version 1 (no `tingle_scene` key) is the flat form with numeric variants and no metadata; it
 //! loads with its meaning unchanged. A newer version than this build reads, or any bad field,
 //! gives a [`SceneError`] naming the field, and the caller keeps its current state.
@@ -60,6 +64,8 @@ const DISTANCE_M_KEY: &str = "dist_m";
 const FAMILY_ID: &str = "family";
 /// Id of a layer's variant parameter.
 const VARIANT_ID: &str = "variant";
+/// Key of a layer's sound files (the Sample family).
+const SAMPLES_KEY: &str = "samples";
 /// Ids of a layer's character controls, in slot order.
 const CHARACTER_IDS: [&str; 4] = ["c1", "c2", "c3", "c4"];
 
@@ -144,6 +150,7 @@ impl Source {
 /// for the plugin before the host has seen its parameters (a new instance's first sound). The
 /// editor loads scenes through host gestures instead.
 pub fn copy_values(from: &TingleParams, to: &TingleParams) {
+    to.samples.copy_from(&from.samples);
     for ((_, source, _), (_, target, _)) in from.param_map().into_iter().zip(to.param_map()) {
         // SAFETY: both point into parameter sets borrowed for this call; the maps list the
         // same parameters in the same order.
@@ -227,6 +234,10 @@ impl<'a> Reader<'a> {
                         )));
                     };
                     for (inner, value) in object {
+                        if inner == SAMPLES_KEY {
+                            self.choose_samples(layer, &format!("params.{key}.{inner}"), value)?;
+                            continue;
+                        }
                         entries.push((
                             format!("params.{key}.{inner}"),
                             inner.clone(),
@@ -255,6 +266,29 @@ impl<'a> Reader<'a> {
         for (field, key, layer, value) in families.iter().chain(others.iter()) {
             self.apply_one(field, key, *layer, value)?;
         }
+        Ok(())
+    }
+
+    /// Sets layer `layer`'s (1-based) sound files from `value`, a list of paths (`field`
+    /// names it in errors).
+    fn choose_samples(&self, layer: usize, field: &str, value: &Value) -> Result<(), SceneError> {
+        let paths = value
+            .as_array()
+            .and_then(|items| {
+                items
+                    .iter()
+                    .map(|item| item.as_str().map(std::path::PathBuf::from))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .ok_or_else(|| {
+                SceneError(format!(
+                    "{field}: expected a list of file paths, found {value}"
+                ))
+            })?;
+        if !(1..=LAYERS).contains(&layer) {
+            return Err(SceneError(format!("{field}: no such layer")));
+        }
+        self.params.samples.choose(layer - 1, paths);
         Ok(())
     }
 
@@ -548,7 +582,12 @@ pub fn write(params: &TingleParams, info: &SceneInfo) -> String {
             }
         }
     }
-    for (n, layer) in layers.into_iter().enumerate() {
+    for (n, mut layer) in layers.into_iter().enumerate() {
+        let samples = params.samples.chosen(n);
+        if !samples.is_empty() {
+            let paths = samples.iter().map(|p| Value::from(p.display().to_string()));
+            layer.insert(SAMPLES_KEY.into(), Value::Array(paths.collect()));
+        }
         let changed = layer.len() > 3 || params.layers[n].enabled.value();
         if changed {
             top.insert(format!("{LAYER_PREFIX}{}", n + 1), Value::Object(layer));
