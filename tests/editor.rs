@@ -766,3 +766,38 @@ fn a_saved_user_preset_loads_back_every_parameter() {
     h.get_by_label("Night Rain");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A Sample layer's strip shows the buttons to choose its sounds, how many loaded, each file,
+/// and each file that did not load with its reason; other families show none of it.
+#[test]
+fn a_sample_layer_shows_its_files_and_their_problems() {
+    use tingle::samples::LoadState;
+    use tingle::samples::testfiles::{folder, sine, write_wav};
+    let dir = folder("editor-samples");
+    let good = dir.join("tick.wav");
+    write_wav(&good, 48_000, 1, &sine(1_000.0, 0.5, 0.25, 48_000));
+    let app = App::new(EditorState::new(None));
+    let mut h = harness(app);
+    h.run();
+    assert!(h.query_by_label("Choose files…").is_none());
+    let app = h.state();
+    app.automate(&app.params.layers[0].family, Family::Sample);
+    let _inbox = app.params.samples.connect(48_000.0);
+    app.params
+        .samples
+        .choose(0, vec![good, dir.join("gone.wav")]);
+    let started = std::time::Instant::now();
+    while !matches!(app.params.samples.status(0).state, LoadState::Done(..)) {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the loader never finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    h.run();
+    h.get_by_label("Choose files…");
+    h.get_by_label("Choose folder…");
+    h.get_by_label("1 files loaded, 1 not loaded");
+    h.get_by_label("tick.wav  0.25 s mono");
+    h.get_by_label("gone.wav: file not found");
+}

@@ -135,6 +135,10 @@ pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: us
                 slider_row(ui, control.name, param, setter, control.description);
             }
         });
+        if family == Family::Sample {
+            ui.add_space(6.0);
+            super::sample_files::show(ui, params, setter, index);
+        }
         ui.add_space(6.0);
         ui.label(RichText::new("Rhythm").strong());
         grid(("tingle-rhythm", index)).show(ui, |ui| {

@@ -14,6 +14,7 @@ pub mod head_view;
 pub mod layer_strip;
 mod master;
 pub mod meters;
+pub mod sample_files;
 pub mod theme;
 
 use crate::binaural::Position;
