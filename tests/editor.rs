@@ -797,7 +797,7 @@ fn a_sample_layer_shows_its_files_and_their_problems() {
     h.run();
     h.get_by_label("Choose files…");
     h.get_by_label("Choose folder…");
-    h.get_by_label("1 files loaded, 1 not loaded");
+    h.get_by_label("1 file loaded, 1 not loaded");
     h.get_by_label("tick.wav  0.25 s mono");
     h.get_by_label("gone.wav: file not found");
 }

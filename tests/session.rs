@@ -311,7 +311,8 @@ fn the_default_bed_is_well_below_a_default_layer() {
     let bed_lufs = lufs(&bed.0[skip..], &bed.1[skip..]);
     println!("default bed (pink, {DEFAULT_BED_LEVEL_DB} dB): {bed_lufs:.1} LUFS");
     let mut quietest = f64::INFINITY;
-    for &family in Family::ALL {
+    // The Sample family has no sound of its own (it plays the user's files).
+    for &family in Family::ALL.iter().filter(|f| **f != Family::Sample) {
         let (l, r) = render(&default_layer(family), 20.0);
         let layer_lufs = lufs(&l, &r);
         println!("default {family:?} layer: {layer_lufs:.1} LUFS");

@@ -100,9 +100,16 @@ fn status(ui: &mut Ui, library: &SampleLibrary, index: usize) {
                 .filter(|r| matches!(r, FileReport::Loaded { .. }))
                 .count();
             let failed = reports.len() - loaded;
+            let files = |n: usize| {
+                if n == 1 {
+                    "1 file".to_owned()
+                } else {
+                    format!("{n} files")
+                }
+            };
             let summary = match failed {
-                0 => format!("{loaded} files loaded"),
-                _ => format!("{loaded} files loaded, {failed} not loaded"),
+                0 => format!("{} loaded", files(loaded)),
+                _ => format!("{} loaded, {failed} not loaded", files(loaded)),
             };
             ui.label(RichText::new(summary).color(if failed > 0 {
                 theme::METER_HOT
