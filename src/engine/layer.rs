@@ -6,12 +6,12 @@
 //! cost little more than a single source. Those triggers follow the layer's position glides;
 //! every other short trigger keeps the position it was born at.
 
+use super::motion::{MotionMode, MotionSettings};
 use super::placement::PlacementControl;
 use super::rhythm::{Hit, Rhythm, RhythmSettings};
 use super::tempo::{Clock, Transport};
 use crate::binaural::Position;
 use crate::binaural::hrtf::HrtfSet;
-use crate::binaural::motion::{MotionMode, MotionSettings};
 use crate::binaural::placer::Placer;
 use crate::triggers::{Excitation, Family, RngExt, TriggerRng, VoiceBank, seeded};
 use std::f32::consts::PI;

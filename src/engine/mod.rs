@@ -7,6 +7,7 @@
 
 pub mod bed;
 pub mod layer;
+pub mod motion;
 pub mod placement;
 pub mod rhythm;
 pub mod telemetry;
@@ -15,7 +16,6 @@ pub mod timer;
 
 use crate::binaural::Position;
 use crate::binaural::cache;
-use crate::binaural::motion::MotionSettings;
 use crate::binaural::placer::Placer;
 use crate::dsp::denormal::FlushDenormals;
 use crate::dsp::gentle::Gentle;
@@ -24,6 +24,7 @@ use crate::dsp::loudness::Loudness;
 use crate::dsp::ramp::Ramp;
 use bed::{Bed, BedSettings};
 use layer::{Layer, LayerParams};
+use motion::MotionSettings;
 use placement::PlacementControl;
 use telemetry::{TelemetrySender, TriggerFlash};
 use tempo::{Clock, Transport};

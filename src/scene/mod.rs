@@ -630,7 +630,7 @@ fn short_float(value: f32) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::binaural::motion::MotionMode;
+    use crate::engine::motion::MotionMode;
     use crate::triggers::Family;
 
     #[test]
