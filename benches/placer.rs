@@ -30,6 +30,7 @@ use std::time::{Duration, Instant};
 use tingle::binaural::Position;
 use tingle::binaural::hrtf::{HrtfSet, MEASUREMENT_DISTANCE_M};
 use tingle::binaural::placer::Placer;
+use tingle::dsp::simd::SimdPath;
 
 const SAMPLE_RATE: f32 = 48_000.0;
 /// Host block length, also sofar's partition length and crossfade length.
@@ -224,7 +225,7 @@ impl FilterSource {
             Self::Hrtf { hrtf, reversed } => {
                 let weights = hrtf.weights(position.azimuth_deg, position.elevation_deg);
                 let [left, right] = reversed;
-                let itd = hrtf.interpolate_reversed(&weights, left, right);
+                let itd = hrtf.interpolate_reversed(SimdPath::detect(), &weights, left, right);
                 for (out, rev) in [(&mut filter.left, &*left), (&mut filter.right, &*right)] {
                     for (o, &v) in out.iter_mut().zip(rev.iter().rev()) {
                         *o = v;

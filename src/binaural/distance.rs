@@ -14,6 +14,7 @@
 
 use super::Position;
 use super::hrtf::MEASUREMENT_DISTANCE_M;
+use crate::dsp::math::db_to_gain;
 
 /// Head radius of the KEMAR manikin (m).
 pub const HEAD_RADIUS_M: f32 = 0.0875;
@@ -110,10 +111,6 @@ pub fn cues(position: &Position) -> DistanceCues {
         ear_low,
         ear_high,
     }
-}
-
-fn db_to_gain(db: f32) -> f32 {
-    10f32.powf(db / 20.0)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! listener's right (90 = right ear, -90 = left ear); elevation in degrees, positive up.
 
 use crate::dsp::minimum_phase::{MinimumPhase, truncate_with_fade};
-use crate::dsp::simd::{self, mul_add};
+use crate::dsp::simd::{SimdPath, mul_add};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -304,16 +304,17 @@ impl HrtfSet {
 
     /// Writes the interpolated, time-reversed left and right filters for `weights` into `left`
     /// and `right` (each [`HrtfSet::taps`] long) and returns the interpolated ITD in seconds
-    /// (left ear delay minus right ear delay).
+    /// (left ear delay minus right ear delay), with the build `path` picks.
     pub fn interpolate_reversed(
         &self,
+        path: SimdPath,
         weights: &Weights,
         left: &mut [f32],
         right: &mut [f32],
     ) -> f32 {
         #[cfg(target_arch = "x86_64")]
-        if simd::avx2_fma_available() {
-            // SAFETY: the CPU supports AVX2 and FMA.
+        if path.avx2_fma() {
+            // SAFETY: the path is AVX2/FMA only on a CPU that supports both.
             return unsafe { self.interpolate_avx2(weights, left, right) };
         }
         self.interpolate::<false>(weights, left, right)
@@ -478,7 +479,7 @@ mod tests {
         let taps = set.taps();
         let (mut l, mut r) = (vec![0.0; taps], vec![0.0; taps]);
         let (mut pl, mut pr) = (vec![0.0; taps], vec![0.0; taps]);
-        let itd = set.interpolate_reversed(&weights, &mut l, &mut r);
+        let itd = set.interpolate_reversed(SimdPath::detect(), &weights, &mut l, &mut r);
         let portable_itd = set.interpolate::<false>(&weights, &mut pl, &mut pr);
         assert!((itd - portable_itd).abs() < 1e-9);
         for (a, b) in l.iter().chain(&r).zip(pl.iter().chain(&pr)) {
@@ -496,7 +497,7 @@ mod tests {
         let level_db = |s: &HrtfSet, hz: f64| -> f64 {
             let w = s.weights(-60.0, 10.0);
             let (mut l, mut r) = (vec![0.0; s.taps()], vec![0.0; s.taps()]);
-            s.interpolate_reversed(&w, &mut l, &mut r);
+            s.interpolate_reversed(SimdPath::detect(), &w, &mut l, &mut r);
             let forward: Vec<f64> = l.iter().rev().map(|&v| f64::from(v)).collect();
             let len = 8192;
             let spec = MinimumPhase::default().spectrum(&forward, len);

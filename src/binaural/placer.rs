@@ -38,7 +38,7 @@ use super::hrtf::HrtfSet;
 use crate::dsp::convolve::{self, OUTPUT_CHUNK};
 use crate::dsp::fractional_delay::FractionalDelay;
 use crate::dsp::one_pole::OnePole;
-use crate::dsp::simd::{self, mul_add};
+use crate::dsp::simd::{SimdPath, mul_add};
 use std::f32::consts::TAU;
 use std::sync::Arc;
 
@@ -163,9 +163,8 @@ pub struct Placer {
     period: usize,
     /// Width of the ITD hand-over between the ears, in samples.
     itd_knee: f32,
-    /// Whether the CPU runs the AVX2/FMA build of the render stages.
-    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-    avx2: bool,
+    /// Which build of the render stages runs (filter smoothing, interpolation, convolution).
+    path: SimdPath,
     /// Time-reversed filters in use at the start of the period: left, right.
     old: [Vec<f32>; 2],
     /// Time-reversed filters reached at the end of the period: left, right.
@@ -229,7 +228,7 @@ impl Placer {
             sample_rate,
             period,
             itd_knee: ITD_KNEE_S * sample_rate,
-            avx2: simd::avx2_fma_available(),
+            path: SimdPath::detect(),
             old: [vec![0.0; taps], vec![0.0; taps]],
             new: [vec![0.0; taps], vec![0.0; taps]],
             target: [vec![0.0; taps], vec![0.0; taps]],
@@ -314,7 +313,9 @@ impl Placer {
         if !self.started || direction != self.filter_direction {
             let weights = self.hrtf.weights(direction.0, direction.1);
             let [left, right] = &mut self.target;
-            let itd = self.hrtf.interpolate_reversed(&weights, left, right);
+            let itd = self
+                .hrtf
+                .interpolate_reversed(self.path, &weights, left, right);
             self.target_cues.itd_samples = itd * self.sample_rate;
             self.filter_direction = direction;
             self.filters_settling = self.settle_periods;
@@ -386,8 +387,8 @@ impl Placer {
     /// Runs the best build of [`Placer::smooth_filters`] the CPU supports.
     fn smooth_filters_best(&mut self) {
         #[cfg(target_arch = "x86_64")]
-        if self.avx2 {
-            // SAFETY: `avx2` is only set when the CPU supports AVX2 and FMA.
+        if self.path.avx2_fma() {
+            // SAFETY: the path is AVX2/FMA only on a CPU that supports both.
             unsafe { self.smooth_filters_avx2() };
             return;
         }
@@ -425,8 +426,8 @@ impl Placer {
     /// Runs the best build of [`Placer::render`] the CPU supports.
     fn render_best(&mut self, input: &[f32], left: &mut [f32], right: &mut [f32]) {
         #[cfg(target_arch = "x86_64")]
-        if self.avx2 {
-            // SAFETY: `avx2` is only set when the CPU supports AVX2 and FMA.
+        if self.path.avx2_fma() {
+            // SAFETY: the path is AVX2/FMA only on a CPU that supports both.
             unsafe { self.render_avx2(input, left, right) };
             return;
         }
@@ -493,9 +494,9 @@ impl Placer {
         let [w0, w1, w2, w3] = &mut self.wet;
         if self.crossfading {
             let coeffs = [&self.old[0][..], &self.old[1], &self.new[0], &self.new[1]];
-            convolve::convolve(x, coeffs, [w0, w1, w2, w3], n);
+            convolve::convolve(self.path, x, coeffs, [w0, w1, w2, w3], n);
         } else {
-            convolve::convolve(x, [&self.old[0][..], &self.old[1]], [w0, w1], n);
+            convolve::convolve(self.path, x, [&self.old[0][..], &self.old[1]], [w0, w1], n);
         }
 
         // Output stage per ear: crossfade and near-field shelf into the delay line, then the ITD.
@@ -617,7 +618,7 @@ mod tests {
         let hrtf = Arc::new(HrtfSet::kemar().resampled(48_000.0));
         let mut best = Placer::new(Arc::clone(&hrtf));
         let mut portable = Placer::new(hrtf);
-        portable.avx2 = false;
+        portable.path = SimdPath::PORTABLE;
         let (a, b) = (render_path(&mut best), render_path(&mut portable));
         let peak = b.iter().fold(0.0f32, |m, v| m.max(v.abs()));
         assert!(peak > 0.01, "silent output");

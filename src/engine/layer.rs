@@ -13,7 +13,9 @@ use super::tempo::{Clock, Transport};
 use crate::binaural::Position;
 use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::placer::Placer;
-use crate::triggers::{Excitation, Family, RngExt, TriggerRng, VoiceBank, seeded};
+use crate::dsp::math::db_to_gain;
+use crate::dsp::random::{RngExt, SeededRng, seeded};
+use crate::triggers::{Excitation, Family, VoiceBank};
 use std::f32::consts::PI;
 use std::sync::Arc;
 
@@ -194,7 +196,7 @@ pub struct Layer {
     voices: Vec<Voice>,
     rhythm: Rhythm,
     control: PlacementControl,
-    rng: TriggerRng,
+    rng: SeededRng,
     /// Hits of this block (rhythm and external), sorted by offset before use.
     hits: [Hit; MAX_EXTERNAL_HITS],
     hit_count: usize,
@@ -411,7 +413,7 @@ impl Layer {
 
         if params.level_db.to_bits() != self.level_db.to_bits() {
             self.level_db = params.level_db;
-            self.level_target = 10f32.powf(params.level_db / 20.0);
+            self.level_target = db_to_gain(params.level_db);
         }
         let target = self.level_target;
         if self.bus_tail_left == 0 && self.voices.iter().all(|v| v.state == VoiceState::Free) {

@@ -21,6 +21,7 @@ use crate::dsp::denormal::FlushDenormals;
 use crate::dsp::gentle::Gentle;
 use crate::dsp::limiter::{DEFAULT_CEILING_DB, Limiter};
 use crate::dsp::loudness::Loudness;
+use crate::dsp::math::db_to_gain;
 use crate::dsp::ramp::Ramp;
 use bed::{Bed, BedSettings};
 use layer::{Layer, LayerParams};
@@ -559,11 +560,6 @@ fn bed_seed(seed: u64) -> u64 {
 /// Whether every sample of `samples` is zero.
 fn is_silent(samples: &[f32]) -> bool {
     samples.iter().all(|&v| v == 0.0)
-}
-
-/// Decibels to a linear gain.
-pub fn db_to_gain(db: f32) -> f32 {
-    10f32.powf(db / 20.0)
 }
 
 #[cfg(test)]

@@ -13,9 +13,4 @@ pub mod water;
 pub mod whisper;
 
 pub use family::{Family, VoiceBank};
-pub use rand::RngExt;
-pub use voice::{
-    CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, NoiseBurst, TriggerRng, TriggerSound,
-    WHITE_POWER, db_gain, exponential, jitter, lerp, log_map, log_unmap, seeded, smoothstep,
-    soft_clip, white,
-};
+pub use voice::{CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, TriggerSound};

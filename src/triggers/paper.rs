@@ -24,12 +24,11 @@
 //!
 //! The sum is high-passed gently, as a close microphone hears a handled sheet.
 
-use super::{
-    CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound,
-    exponential, jitter, lerp, log_map, seeded, smoothstep, soft_clip, white,
-};
+use super::{CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, TriggerSound};
 use crate::dsp::biquad::Biquad;
+use crate::dsp::math::{lerp, log_map, smoothstep, soft_clip};
 use crate::dsp::one_pole::OnePole;
+use crate::dsp::random::{RngExt, SeededRng, exponential, jitter, seeded, white};
 use crate::dsp::resonator::{Resonator, ResonatorBank};
 use std::f32::consts::{PI, TAU};
 
@@ -334,7 +333,7 @@ impl Avalanches {
     }
 
     /// Advances one control block; returns the rate factor (mean about 1).
-    fn step(&mut self, rng: &mut TriggerRng) -> f32 {
+    fn step(&mut self, rng: &mut SeededRng) -> f32 {
         self.level *= self.fall;
         if rng.random::<f32>() < self.chance {
             let n = white(rng) + white(rng) + white(rng);
@@ -400,7 +399,7 @@ pub struct Paper {
     /// Sample rate (Hz).
     sample_rate: f32,
     /// The trigger's random variation (seeded by the excitation).
-    rng: TriggerRng,
+    rng: SeededRng,
     /// The variant being played.
     style: Style,
     /// Samples played since the start.

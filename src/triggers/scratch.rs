@@ -32,12 +32,11 @@
 //! Brush on mic: the grille is the surface, and a close capsule's proximity effect keeps more
 //! of the low-mid band than the soft brush on a table has.
 
-use super::{
-    CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound, jitter,
-    lerp, log_map, seeded, smoothstep, soft_clip, white,
-};
+use super::{CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, TriggerSound};
 use crate::dsp::biquad::Biquad;
+use crate::dsp::math::{lerp, log_map, smoothstep, soft_clip};
 use crate::dsp::one_pole::OnePole;
+use crate::dsp::random::{RngExt, SeededRng, jitter, seeded, white};
 use std::f32::consts::{FRAC_1_SQRT_2, TAU};
 
 /// Stroke speed (m/s); the Speed control maps onto it logarithmically.
@@ -333,7 +332,7 @@ pub struct Scratch {
     /// Sample rate (Hz).
     sample_rate: f32,
     /// The stroke's random variation (seeded by the excitation).
-    rng: TriggerRng,
+    rng: SeededRng,
     /// The variant being played.
     style: Style,
     /// Samples played since the start.

@@ -5,6 +5,7 @@
 use realfft::RealFftPlanner;
 
 use super::voice::{Excitation, TriggerSound};
+use crate::dsp::math::db_to_gain;
 
 /// Sample rate (Hz) of the family tests.
 pub const FS: f32 = 48_000.0;
@@ -175,7 +176,7 @@ pub fn onsets(
     let env = envelope(x, hop);
     let back = ((lookback_ms / 1000.0 * sample_rate) as usize / hop).max(1);
     let gap = (min_gap_ms / 1000.0 * sample_rate) as usize / hop;
-    let ratio = 10f32.powf(rise_db / 20.0);
+    let ratio = db_to_gain(rise_db);
     let mut found = Vec::new();
     let mut last: Option<usize> = None;
     for i in 1..env.len() {

@@ -26,11 +26,10 @@
 //! Phrases are short by default (0.8 s, one a second at the layer's default rate), with
 //! pauses between them, as whispered speech comes in breath groups.
 
-use super::{
-    CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound,
-    WHITE_POWER, lerp, log_map, seeded, smoothstep, white,
-};
+use super::{CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, TriggerSound};
 use crate::dsp::biquad::Biquad;
+use crate::dsp::math::{lerp, log_map, smoothstep};
+use crate::dsp::random::{RngExt, SeededRng, WHITE_POWER, seeded, white};
 use std::f32::consts::{FRAC_1_SQRT_2, PI, TAU};
 
 /// Family description.
@@ -493,7 +492,7 @@ pub struct Whisper {
     /// Sample rate (Hz).
     sample_rate: f32,
     /// This phrase's random variation.
-    rng: TriggerRng,
+    rng: SeededRng,
     /// The variant's character.
     style: Style,
     /// Syllables per second.
