@@ -8,7 +8,7 @@
 
 use super::motion::{MotionMode, MotionSettings};
 use super::placement::PlacementControl;
-use super::rhythm::{Hit, Rhythm, RhythmSettings};
+use super::rhythm::{Hit, PENDING_CAPACITY, Rhythm, RhythmSettings};
 use super::tempo::{Clock, Transport};
 use crate::binaural::Position;
 use crate::binaural::hrtf::HrtfSet;
@@ -31,8 +31,11 @@ const NOTE_RELEASE_S: f32 = 0.12;
 const STOP_FADE_S: f32 = 0.03;
 /// Note-offs a layer queues per block.
 const MAX_RELEASES: usize = 32;
-/// MIDI notes (or other external hits) a layer accepts per block.
+/// MIDI notes (or other external hits) a layer accepts per block; further ones are dropped.
 const MAX_EXTERNAL_HITS: usize = 128;
+/// Hits a layer holds per block: the external ones and every hit its rhythm emits (so the
+/// external cap never takes a rhythm hit's place, nor the other way round).
+const MAX_HITS: usize = MAX_EXTERNAL_HITS + PENDING_CAPACITY;
 /// MIDI note of the first layer (C4); the others follow chromatically.
 pub const DEFAULT_FIRST_NOTE: u8 = 60;
 /// Distinguishes the layer's own random stream from its rhythm's.
@@ -115,7 +118,7 @@ impl Default for LayerParams {
             level_db: 0.0,
             character: [0.5; 4],
             rhythm: RhythmSettings::default(),
-            midi_note: 60,
+            midi_note: DEFAULT_FIRST_NOTE,
             position: Position::default(),
             motion: MotionSettings::default(),
             scatter: Scatter::default(),
@@ -198,7 +201,7 @@ pub struct Layer {
     control: PlacementControl,
     rng: SeededRng,
     /// Hits of this block (rhythm and external), sorted by offset before use.
-    hits: [Hit; MAX_EXTERNAL_HITS],
+    hits: [Hit; MAX_HITS],
     hit_count: usize,
     /// Offsets of queued note-offs (this block or later ones).
     releases: [usize; MAX_RELEASES],
@@ -265,7 +268,7 @@ impl Layer {
                 offset: 0,
                 intensity: 0.0,
                 from_note: false,
-            }; MAX_EXTERNAL_HITS],
+            }; MAX_HITS],
             hit_count: 0,
             releases: [0; MAX_RELEASES],
             release_count: 0,
@@ -378,7 +381,7 @@ impl Layer {
         }
         let (hits, count) = (&mut self.hits, &mut self.hit_count);
         self.rhythm.advance(n, &settings, transport, clock, |hit| {
-            if *count < MAX_EXTERNAL_HITS {
+            if *count < MAX_HITS {
                 hits[*count] = hit;
                 *count += 1;
             }

@@ -6,7 +6,8 @@ use super::tempo::{Clock, NoteValue, Transport};
 use crate::dsp::random::{RngExt, SeededRng, seeded};
 
 /// Most hits waiting to sound (a few bursts' worth); further hits are dropped, never allocated.
-const PENDING_CAPACITY: usize = 64;
+/// So it is also the most hits one [`Rhythm::advance`] emits.
+pub const PENDING_CAPACITY: usize = 64;
 /// Largest timing jitter at full humanize, as a share of the interval between events.
 const MAX_JITTER_SHARE: f64 = 0.25;
 /// Largest timing jitter at full humanize (s), however slow the rate.

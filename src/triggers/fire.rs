@@ -229,6 +229,8 @@ const STYLES: [Style; 3] = [
         hiss: 0.175,
     },
 ];
+// One row per variant, in the variants' order (a missing row would not compile).
+const _: () = assert!(STYLES.len() == INFO.variants.len());
 
 /// A standard normal random value (Box-Muller).
 fn normal(rng: &mut SeededRng) -> f32 {

@@ -236,6 +236,8 @@ const PAGE_TURN: Style = Style {
 
 /// The variants' styles, in the order of [`INFO`]'s variants.
 const STYLES: [Style; 3] = [CRINKLE, CRUMPLE, PAGE_TURN];
+// One row per variant, in the variants' order (a missing row would not compile).
+const _: () = assert!(STYLES.len() == INFO.variants.len());
 
 /// One rate bump of the crumpling gesture: a raised cosine in time.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

@@ -290,6 +290,8 @@ const MIC: Style = Style {
 
 /// The variants' styles, in the order of [`INFO`]'s variants.
 const STYLES: [Style; 4] = [NAIL, SOFT_BRUSH, HAIR, MIC];
+// One row per variant, in the variants' order (a missing row would not compile).
+const _: () = assert!(STYLES.len() == INFO.variants.len());
 
 /// One pass of the gesture: speed over the pass, as a share (0..1) of the peak speed.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

@@ -357,6 +357,8 @@ const MATERIALS: [Material; 6] = [
         level: 0.85,
     },
 ];
+// One row per variant, in the variants' order (a missing row would not compile).
+const _: () = assert!(MATERIALS.len() == INFO.variants.len());
 
 /// Magnitude response at `freq_hz` (Hz) of the contact force whose release time constant is
 /// `release_s` (s): two one-pole low-passes, at the release and at the (shorter) rise.

@@ -472,6 +472,11 @@ impl Kind {
     }
 }
 
+/// Number of [`Kind`]s.
+const KINDS: usize = 3;
+// One kind per variant (a new variant needs its own kind, or this does not compile).
+const _: () = assert!(KINDS == INFO.variants.len());
+
 /// The Density control value (0 ..= 1) that gives `per_second` heavy drops per second
 /// (1 ..= 400).
 pub fn density_control(per_second: f32) -> f32 {

@@ -219,6 +219,8 @@ const STYLES: [Style; 3] = [
         inhale: 1.0,
     },
 ];
+// One row per variant, in the variants' order (a missing row would not compile).
+const _: () = assert!(STYLES.len() == INFO.variants.len());
 
 /// How a consonant's weight in the random choice depends on the controls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
