@@ -193,7 +193,7 @@ impl Scene for PlacerScene {
                 input_offset,
             } = source;
             let input = black_box(self.input.block(*input_offset));
-            placer.process_add(input, &mut self.left, &mut self.right, |_| {
+            placer.add_to(input, &mut self.left, &mut self.right, |_| {
                 orbit.advance(*period)
             });
         }

@@ -256,7 +256,7 @@ impl Placer {
         }
     }
 
-    /// The control period in samples: how often [`Placer::process_add`] asks for a position.
+    /// The control period in samples: how often [`Placer::add_to`] asks for a position.
     pub fn control_period(&self) -> usize {
         self.period
     }
@@ -270,7 +270,7 @@ impl Placer {
     /// Renders `input` and adds the two ear signals to `left` and `right` (all the same length).
     /// `next_position` is called at the start of every control period, with that start's sample
     /// offset into `input`, for the position the source reaches a control period later.
-    pub fn process_add(
+    pub fn add_to(
         &mut self,
         input: &[f32],
         left: &mut [f32],
@@ -555,7 +555,7 @@ mod tests {
         let mut start = 0;
         for block in [1, 31, 64, 100, 7].iter().cycle() {
             let end = (start + block).min(len);
-            placer.process_add(
+            placer.add_to(
                 &input[start..end],
                 &mut left[start..end],
                 &mut right[start..end],
@@ -586,7 +586,7 @@ mod tests {
         let input = vec![0.1; period];
         let (mut left, mut right) = (vec![0.0; period], vec![0.0; period]);
         let mut period_at = |placer: &mut Placer, position: Position| {
-            placer.process_add(&input, &mut left, &mut right, |_| position);
+            placer.add_to(&input, &mut left, &mut right, |_| position);
         };
         for step in 0..20 {
             let moving = Position {

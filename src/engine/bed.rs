@@ -333,7 +333,7 @@ impl Bed {
     }
 
     /// Adds the bed to `left` and `right`.
-    pub fn process_add(&mut self, left: &mut [f32], right: &mut [f32]) {
+    pub fn add_to(&mut self, left: &mut [f32], right: &mut [f32]) {
         if self.is_silent() {
             return;
         }
@@ -398,7 +398,7 @@ mod tests {
         let n = (seconds * 48_000.0) as usize;
         let (mut l, mut r) = (vec![0.0; n], vec![0.0; n]);
         for (a, b) in l.chunks_mut(256).zip(r.chunks_mut(256)) {
-            bed.process_add(a, b);
+            bed.add_to(a, b);
         }
         (l, r)
     }

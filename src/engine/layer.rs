@@ -15,7 +15,7 @@ use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::placer::Placer;
 use crate::dsp::math::db_to_gain;
 use crate::dsp::random::{RngExt, SeededRng, seeded};
-use crate::triggers::{Excitation, Family, VoiceBank};
+use crate::triggers::{Excitation, Family, SoundBank};
 use std::f32::consts::PI;
 use std::sync::Arc;
 
@@ -166,7 +166,7 @@ impl Offset {
 
 #[derive(Debug, Clone)]
 struct Voice {
-    bank: VoiceBank,
+    bank: SoundBank,
     placer: Placer,
     state: VoiceState,
     /// Start order (older voices are stolen first).
@@ -238,7 +238,7 @@ impl Layer {
         let placer = Placer::new(hrtf.clone());
         let tail_len = placer.tail_len();
         let voice = Voice {
-            bank: VoiceBank::new(sample_rate),
+            bank: SoundBank::new(sample_rate),
             placer,
             state: VoiceState::Free,
             order: 0,
@@ -319,7 +319,7 @@ impl Layer {
     }
 
     /// Fires the layer `offset` samples into the next block at `intensity` (0 ..= 1), e.g. for
-    /// a MIDI note-on with its velocity. An offset past the next [`Layer::process_add`] call's
+    /// a MIDI note-on with its velocity. An offset past the next [`Layer::add_to`] call's
     /// length fires that much later, in the calls that follow.
     pub fn fire(&mut self, offset: usize, intensity: f32) {
         if self.hit_count < MAX_EXTERNAL_HITS {
@@ -364,7 +364,7 @@ impl Layer {
     /// `on_trigger` with the position and intensity of every trigger it starts. Returns whether
     /// anything sounded (a voice or the shared placer's tail): if not, nothing was added. An
     /// idle layer only advances its rhythm and its position, which costs little.
-    pub fn process_add(
+    pub fn add_to(
         &mut self,
         params: &LayerParams,
         transport: &Transport,
@@ -445,7 +445,7 @@ impl Layer {
             let mono = &mut self.mono[v.start..n];
             mono.fill(0.0);
             if matches!(v.state, VoiceState::Playing | VoiceState::Releasing)
-                && !v.bank.render(mono)
+                && !v.bank.add_to(mono)
             {
                 v.state = VoiceState::Tail;
                 v.tail_left = self.tail_len;
@@ -477,7 +477,7 @@ impl Layer {
             let (start, sustained, birth, offset) = (v.start, v.sustained, v.birth, v.offset);
             let control = &mut v.control;
             v.placer
-                .process_add(mono, &mut left[start..n], &mut right[start..n], |at| {
+                .add_to(mono, &mut left[start..n], &mut right[start..n], |at| {
                     if sustained {
                         let beats = clock.beats_at(start + at + period);
                         offset.apply(control.step(
@@ -508,7 +508,7 @@ impl Layer {
         }
         if self.bus_tail_left > 0 {
             let control = &mut self.bus_control;
-            self.bus_placer.process_add(bus, left, right, |at| {
+            self.bus_placer.add_to(bus, left, right, |at| {
                 let beats = clock.beats_at(at + period);
                 control.step(period_s, &params.position, &params.motion, transport, beats)
             });

@@ -381,7 +381,7 @@ impl Engine {
         let mut sounded = !input_idle;
         for (index, (layer, params)) in self.layers.iter_mut().zip(&self.params.layers).enumerate()
         {
-            sounded |= layer.process_add(
+            sounded |= layer.add_to(
                 params,
                 &self.transport,
                 &clock,
@@ -400,7 +400,7 @@ impl Engine {
         }
 
         sounded |= !self.bed.is_silent();
-        self.bed.process_add(left, right);
+        self.bed.add_to(left, right);
 
         if !sounded && self.skip_silence {
             // Every sample is zero: the gains and followers advance as they would over zeros.
@@ -476,7 +476,7 @@ impl Engine {
         let period_s = period as f64 / f64::from(self.sample_rate);
         let (params, transport, placement) = (&self.params, &self.transport, &mut self.placement);
         let clock = self.clock;
-        self.placer.process_add(mono, wet_l, wet_r, |offset| {
+        self.placer.add_to(mono, wet_l, wet_r, |offset| {
             let beats = clock.beats_at(offset + period);
             placement.step(period_s, &params.position, &params.motion, transport, beats)
         });

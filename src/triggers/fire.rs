@@ -519,7 +519,7 @@ impl TriggerSound for Fire {
         self.until_crackle = (exponential(&mut self.rng) * self.mean_interval) as usize;
     }
 
-    fn render(&mut self, out: &mut [f32]) -> bool {
+    fn add_to(&mut self, out: &mut [f32]) -> bool {
         if !self.active {
             return false;
         }

@@ -4,13 +4,13 @@ pub mod family;
 pub mod fire;
 pub mod paper;
 pub mod scratch;
+pub mod sound;
 pub mod tap;
 #[cfg(test)]
 pub mod testkit;
 pub mod tone;
-pub mod voice;
 pub mod water;
 pub mod whisper;
 
-pub use family::{Family, VoiceBank};
-pub use voice::{CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, TriggerSound};
+pub use family::{Family, SoundBank};
+pub use sound::{CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, TriggerSound};

@@ -669,7 +669,7 @@ impl TriggerSound for Paper {
             .set_coefficient(OnePole::coefficient(OUTPUT_HIGHPASS_HZ, fs));
     }
 
-    fn render(&mut self, out: &mut [f32]) -> bool {
+    fn add_to(&mut self, out: &mut [f32]) -> bool {
         for o in out.iter_mut() {
             if self.played >= self.end {
                 return false;
@@ -760,7 +760,7 @@ mod tests {
         }
         let mut out = vec![0.0; (seconds * FS) as usize];
         for chunk in out.chunks_mut(64) {
-            voice.render(chunk);
+            voice.add_to(chunk);
         }
         out
     }

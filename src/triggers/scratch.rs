@@ -540,7 +540,7 @@ impl TriggerSound for Scratch {
         self.next_pass();
     }
 
-    fn render(&mut self, out: &mut [f32]) -> bool {
+    fn add_to(&mut self, out: &mut [f32]) -> bool {
         let style = self.style;
         let modes = style.mode_count.min(MAX_MODES);
         for o in out.iter_mut() {

@@ -566,7 +566,7 @@ impl TriggerSound for Tap {
         };
     }
 
-    fn render(&mut self, out: &mut [f32]) -> bool {
+    fn add_to(&mut self, out: &mut [f32]) -> bool {
         let mut done = 0;
         while done < out.len() && self.elapsed < self.lifetime {
             let to_boundary = CHUNK - self.elapsed % CHUNK;
@@ -674,7 +674,7 @@ mod tests {
         voice.strike = NoiseBurst::default();
         let mut ring = vec![0.0; whole.len()];
         for chunk in ring.chunks_mut(64) {
-            voice.render(chunk);
+            voice.add_to(chunk);
         }
         [whole, ring]
     }
@@ -802,7 +802,7 @@ mod tests {
     }
 
     /// Peaks stay below 1 (0.25-0.7 for medium controls), the output is finite and never
-    /// subnormal (modes are stopped before they decay that far), and `render` returns false
+    /// subnormal (modes are stopped before they decay that far), and `add_to` returns false
     /// once the tap has died away, then adds nothing.
     #[test]
     fn levels_and_ending() {

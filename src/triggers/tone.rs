@@ -75,7 +75,7 @@ impl TriggerSound for Tone {
         self.release = fade(e.character[3]).min(self.length / 2).max(1);
     }
 
-    fn render(&mut self, out: &mut [f32]) -> bool {
+    fn add_to(&mut self, out: &mut [f32]) -> bool {
         for o in out.iter_mut() {
             if self.played >= self.length {
                 return false;

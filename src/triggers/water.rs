@@ -753,7 +753,7 @@ impl TriggerSound for Water {
         self.until_drop = self.next_interval();
     }
 
-    fn render(&mut self, out: &mut [f32]) -> bool {
+    fn add_to(&mut self, out: &mut [f32]) -> bool {
         let mut done = 0;
         while done < out.len() && !self.finished {
             // The voice may only end on the chunk grid, so its last sample does not depend on
@@ -926,8 +926,8 @@ mod tests {
                 wash.bubble_level = 0.0;
                 let mut x = vec![0.0f32; (2.5 * FS) as usize];
                 let mut y = x.clone();
-                voice.render(&mut x);
-                wash.render(&mut y);
+                voice.add_to(&mut x);
+                wash.add_to(&mut y);
                 let from = (0.3 * FS) as usize;
                 let (steady, wash_only) = (&x[from..], &y[from..]);
                 let share = testkit::band_share(steady, FS, 300.0, 12_000.0);
@@ -1002,8 +1002,8 @@ mod tests {
             without.bubble_level = 0.0;
             let mut a = vec![0.0f32; (3.0 * FS) as usize];
             let mut b = a.clone();
-            with.render(&mut a);
-            without.render(&mut b);
+            with.add_to(&mut a);
+            without.add_to(&mut b);
             let bubbles: Vec<f32> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
             let share = (rms(&bubbles) / rms(&a)).powi(2);
             println!(
@@ -1096,7 +1096,7 @@ mod tests {
     }
 
     /// Peaks stay below 1 (a medium droplet peaks at 0.3-0.6), output is finite and ends in
-    /// silence with `render` returning false, and seeds are deterministic (whatever the block
+    /// silence with `add_to` returning false, and seeds are deterministic (whatever the block
     /// size) and distinct.
     #[test]
     fn levels_determinism_and_ending() {

@@ -801,7 +801,7 @@ impl TriggerSound for Whisper {
         self.active = true;
     }
 
-    fn render(&mut self, out: &mut [f32]) -> bool {
+    fn add_to(&mut self, out: &mut [f32]) -> bool {
         if !self.active {
             return false;
         }
@@ -966,7 +966,7 @@ mod tests {
         voice.start(&excitation(0, MIDDLE, 3));
         let mut lengths = Vec::new();
         let mut sample = [0.0];
-        while voice.render(&mut sample) {
+        while voice.add_to(&mut sample) {
             if voice.t == 1 && voice.unit.inhale.peak == 0.0 {
                 lengths.push(voice.unit.length as f32);
             }
@@ -1017,7 +1017,7 @@ mod tests {
         voice.start(&excitation(0, [1.0, 0.5, 0.5, 1.0], 5));
         let mut block = [0.0; CONTROL_BLOCK];
         let mut track = Vec::new();
-        while voice.render(&mut block) {
+        while voice.add_to(&mut block) {
             track.push(voice.formant_hz[1]);
         }
         let step = track

@@ -42,14 +42,15 @@ pub struct FamilyInfo {
     pub sustained: bool,
 }
 
-/// A voice of one trigger family. Created (and allocated) in `activate()`; `start` and
-/// `render` are real-time safe: no allocation, no locks, no I/O.
+/// The sound of one trigger family. Created (and allocated) in `activate()`; `start` and
+/// `add_to` are real-time safe: no allocation, no locks, no I/O. (In Tingle a *voice* is a
+/// layer's slot that plays one trigger and places it: see `engine::voice`.)
 pub trait TriggerSound {
-    /// An idle voice at `sample_rate` (Hz).
+    /// An idle sound at `sample_rate` (Hz).
     fn new(sample_rate: f32) -> Self;
-    /// Starts a trigger, replacing whatever the voice was playing.
+    /// Starts a trigger, replacing whatever the sound was playing.
     fn start(&mut self, excitation: &Excitation);
     /// Adds the next `out.len()` samples of the trigger to `out`. Returns `false` once the
     /// trigger has finished (and then adds nothing).
-    fn render(&mut self, out: &mut [f32]) -> bool;
+    fn add_to(&mut self, out: &mut [f32]) -> bool;
 }
