@@ -1,22 +1,22 @@
-//! A trigger layer: a rhythm (and MIDI notes) firing one family's triggers, each placed
-//! binaurally by its own voice, with scatter, motion and click-free voice stealing.
+//! A trigger layer: a rhythm (and MIDI notes) firing one family's triggers, each played and
+//! placed by a [`Voice`], with scatter, motion and click-free voice stealing. The layer
+//! schedules (hits, note-offs, stealing, scatter); each voice renders its own block; the
+//! [`Bus`] places the triggers that sound exactly where the layer is, together.
 //!
-//! Triggers that sound exactly where the layer is (no scatter, and either sustained or on a
-//! layer without motion) share one placer: their sum is placed once, which makes a busy layer
-//! cost little more than a single source. Those triggers follow the layer's position glides;
-//! every other short trigger keeps the position it was born at.
+//! Triggers on the bus follow the layer's position glides; every other short trigger keeps the
+//! position it was born at, and sustained ones follow the layer's motion on their own.
 
+use super::bus::Bus;
 use super::motion::{MotionMode, MotionSettings};
 use super::placement::PlacementControl;
 use super::rhythm::{Hit, PENDING_CAPACITY, Rhythm, RhythmSettings};
 use super::tempo::{Clock, Transport};
+use super::voice::{Birth, Block, Offset, Voice, VoiceState};
 use crate::binaural::Position;
 use crate::binaural::hrtf::HrtfSet;
-use crate::binaural::placer::Placer;
 use crate::dsp::math::db_to_gain;
 use crate::dsp::random::{RngExt, SeededRng, seeded};
-use crate::triggers::{Excitation, Family, SoundBank};
-use std::f32::consts::PI;
+use crate::triggers::{Excitation, Family};
 use std::sync::Arc;
 
 /// Voices that can sound at once in a layer.
@@ -126,73 +126,6 @@ impl Default for LayerParams {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum VoiceState {
-    Free,
-    Playing,
-    /// Stolen: fading out.
-    Releasing,
-    /// The trigger has ended; the placer's filters and delays are ringing out.
-    Tail,
-}
-
-/// Offset of a trigger from its layer's position, drawn at birth.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Offset {
-    azimuth_deg: f32,
-    elevation_deg: f32,
-    distance_factor: f32,
-}
-
-impl Voice {
-    /// Starts fading out over `len` samples, `at` samples into the block.
-    fn fade_out(&mut self, at: usize, len: usize) {
-        self.state = VoiceState::Releasing;
-        self.faded = 0;
-        self.fade_len = len;
-        self.fade_from = at;
-    }
-}
-
-impl Offset {
-    fn apply(&self, p: Position) -> Position {
-        Position {
-            azimuth_deg: p.azimuth_deg + self.azimuth_deg,
-            elevation_deg: p.elevation_deg + self.elevation_deg,
-            distance_m: p.distance_m * self.distance_factor,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-struct Voice {
-    bank: SoundBank,
-    placer: Placer,
-    state: VoiceState,
-    /// Start order (older voices are stolen first).
-    order: u64,
-    /// Where this block's rendering starts.
-    start: usize,
-    /// Fading voices: samples of fade done (of `fade_len`).
-    faded: usize,
-    /// Fading voices: length of the fade (samples).
-    fade_len: usize,
-    /// Whether a MIDI note started it.
-    from_note: bool,
-    /// Stolen voices: offset in this block where the fade begins.
-    fade_from: usize,
-    /// Samples of placer tail left to flush.
-    tail_left: usize,
-    /// Whether it follows the layer's motion (sustained) or stays at its birth position.
-    sustained: bool,
-    /// Whether it sounds where the layer is, through the layer's shared placer.
-    on_bus: bool,
-    birth: Position,
-    offset: Offset,
-    /// The layer's placement as of the voice's last control period (sustained voices).
-    control: PlacementControl,
-}
-
 /// One trigger layer. Allocates only in [`Layer::new`].
 pub struct Layer {
     sample_rate: f32,
@@ -217,17 +150,12 @@ pub struct Layer {
     level_db: f32,
     /// The linear gain of `level_db`.
     level_target: f32,
+    /// Length of a stolen voice's fade (samples).
     fade_len: usize,
-    tail_len: usize,
+    /// Scratch for one voice's block.
     mono: Vec<f32>,
-    /// Triggers that sound where the layer is (no scatter; sustained, or the layer does not
-    /// move) share one placer: their sum, one block.
-    bus: Vec<f32>,
-    bus_placer: Placer,
-    /// The shared placer's path (follows the layer like a sustained voice).
-    bus_control: PlacementControl,
-    /// Samples the shared placer keeps running after its last trigger (its tail).
-    bus_tail_left: usize,
+    /// The shared bus of the triggers that sound where the layer is.
+    bus: Bus,
 }
 
 impl Layer {
@@ -235,32 +163,9 @@ impl Layer {
     /// the session rate), drawing its randomness from `seed`. Allocates.
     pub fn new(hrtf: &Arc<HrtfSet>, max_block: usize, seed: u64) -> Self {
         let sample_rate = hrtf.sample_rate();
-        let placer = Placer::new(hrtf.clone());
-        let tail_len = placer.tail_len();
-        let voice = Voice {
-            bank: SoundBank::new(sample_rate),
-            placer,
-            state: VoiceState::Free,
-            order: 0,
-            start: 0,
-            faded: 0,
-            fade_len: 1,
-            from_note: false,
-            fade_from: 0,
-            tail_left: 0,
-            sustained: false,
-            on_bus: false,
-            birth: Position::default(),
-            offset: Offset {
-                azimuth_deg: 0.0,
-                elevation_deg: 0.0,
-                distance_factor: 1.0,
-            },
-            control: PlacementControl::default(),
-        };
         Self {
             sample_rate,
-            voices: vec![voice; VOICES_PER_LAYER + RELEASE_SLOTS],
+            voices: vec![Voice::new(hrtf); VOICES_PER_LAYER + RELEASE_SLOTS],
             rhythm: Rhythm::new(sample_rate, seed),
             control: PlacementControl::default(),
             rng: seeded(seed ^ SCATTER_SEED_SALT),
@@ -279,12 +184,8 @@ impl Layer {
             level_db: f32::NAN,
             level_target: 1.0,
             fade_len: ((STEAL_FADE_S * sample_rate) as usize).max(1),
-            tail_len,
             mono: vec![0.0; max_block],
-            bus: vec![0.0; max_block],
-            bus_placer: Placer::new(hrtf.clone()),
-            bus_control: PlacementControl::default(),
-            bus_tail_left: 0,
+            bus: Bus::new(hrtf, max_block),
         }
     }
 
@@ -307,12 +208,8 @@ impl Layer {
 
     /// Cuts every voice (used after non-finite audio; never while audible otherwise).
     pub fn silence(&mut self) {
-        for v in &mut self.voices {
-            v.state = VoiceState::Free;
-            v.placer.reset();
-        }
-        self.bus_placer.reset();
-        self.bus_tail_left = 0;
+        self.voices.iter_mut().for_each(Voice::silence);
+        self.bus.silence();
         self.hit_count = 0;
         self.release_count = 0;
         self.stop_at = None;
@@ -351,7 +248,7 @@ impl Layer {
     pub fn active_voices(&self) -> usize {
         self.voices
             .iter()
-            .filter(|v| v.state != VoiceState::Free)
+            .filter(|v| v.state() != VoiceState::Free)
             .count()
     }
 
@@ -387,9 +284,6 @@ impl Layer {
             }
         });
         self.hits[..self.hit_count].sort_unstable_by_key(|h| h.offset);
-        for v in &mut self.voices {
-            v.start = 0;
-        }
         // Hits beyond this chunk (the engine splits blocks longer than it was built for) wait,
         // moved to the front, for the chunk they fall in.
         let mut waiting = 0;
@@ -419,7 +313,7 @@ impl Layer {
             self.level_target = db_to_gain(params.level_db);
         }
         let target = self.level_target;
-        if self.bus_tail_left == 0 && self.voices.iter().all(|v| v.state == VoiceState::Free) {
+        if !self.bus.is_sounding() && self.voices.iter().all(|v| v.state() == VoiceState::Free) {
             // Nothing sounds: only the level and the position move on.
             self.level = target;
             self.step_position(params, transport, clock, n);
@@ -430,92 +324,27 @@ impl Layer {
         } else {
             self.level
         };
-        let step = (target - from) / n.max(1) as f32;
         self.level = target;
-        let period = self.voices[0].placer.control_period();
-        let period_s = period as f64 / f64::from(self.sample_rate);
-        let bus = &mut self.bus[..n];
-        bus.fill(0.0);
-        let mut bus_used = false;
+        let period = self.voices[0].control_period();
+        let block = Block {
+            params,
+            transport,
+            clock,
+            len: n,
+            level_from: from,
+            level_step: (target - from) / n.max(1) as f32,
+            period,
+            period_s: period as f64 / f64::from(self.sample_rate),
+        };
+        self.bus.begin(n);
         for v in self
             .voices
             .iter_mut()
-            .filter(|v| v.state != VoiceState::Free)
+            .filter(|v| v.state() != VoiceState::Free)
         {
-            let mono = &mut self.mono[v.start..n];
-            mono.fill(0.0);
-            if matches!(v.state, VoiceState::Playing | VoiceState::Releasing)
-                && !v.bank.add_to(mono)
-            {
-                v.state = VoiceState::Tail;
-                v.tail_left = self.tail_len;
-            }
-            for (i, m) in mono.iter_mut().enumerate() {
-                let mut g = from + step * (v.start + i) as f32;
-                if v.state == VoiceState::Releasing && v.start + i >= v.fade_from {
-                    g *= 0.5 * (1.0 + (PI * (v.faded as f32 / v.fade_len as f32).min(1.0)).cos());
-                    v.faded += 1;
-                }
-                *m *= g;
-            }
-            v.fade_from = 0;
-            if v.state == VoiceState::Releasing && v.faded >= v.fade_len {
-                v.state = VoiceState::Tail;
-                v.tail_left = self.tail_len;
-            }
-            if v.on_bus {
-                for (b, m) in bus[v.start..].iter_mut().zip(mono.iter()) {
-                    *b += *m;
-                }
-                bus_used = true;
-                // The shared placer rings out for it.
-                if v.state == VoiceState::Tail {
-                    v.state = VoiceState::Free;
-                }
-                continue;
-            }
-            let (start, sustained, birth, offset) = (v.start, v.sustained, v.birth, v.offset);
-            let control = &mut v.control;
-            v.placer
-                .add_to(mono, &mut left[start..n], &mut right[start..n], |at| {
-                    if sustained {
-                        let beats = clock.beats_at(start + at + period);
-                        offset.apply(control.step(
-                            period_s,
-                            &params.position,
-                            &params.motion,
-                            transport,
-                            beats,
-                        ))
-                    } else {
-                        birth
-                    }
-                });
-            if v.state == VoiceState::Tail {
-                v.tail_left = v.tail_left.saturating_sub(n - start);
-                if v.tail_left == 0 {
-                    v.state = VoiceState::Free;
-                }
-            }
+            v.add_to(&block, &mut self.mono, &mut self.bus, left, right);
         }
-        if bus_used {
-            if self.bus_tail_left == 0 {
-                // The bus was idle: start it where the layer is now.
-                self.bus_placer.reset();
-                self.bus_control = self.control.clone();
-            }
-            self.bus_tail_left = self.tail_len;
-        }
-        if self.bus_tail_left > 0 {
-            let control = &mut self.bus_control;
-            self.bus_placer.add_to(bus, left, right, |at| {
-                let beats = clock.beats_at(at + period);
-                control.step(period_s, &params.position, &params.motion, transport, beats)
-            });
-            if !bus_used {
-                self.bus_tail_left = self.bus_tail_left.saturating_sub(n);
-            }
-        }
+        self.bus.add_to(&block, &self.control, left, right);
         self.step_position(params, transport, clock, n);
         true
     }
@@ -550,14 +379,14 @@ impl Layer {
         let playing = self
             .voices
             .iter()
-            .filter(|v| v.state == VoiceState::Playing)
+            .filter(|v| v.state() == VoiceState::Playing)
             .count();
         if playing >= VOICES_PER_LAYER
             && let Some(oldest) = self
                 .voices
                 .iter_mut()
-                .filter(|v| v.state == VoiceState::Playing)
-                .min_by_key(|v| v.order)
+                .filter(|v| v.state() == VoiceState::Playing)
+                .min_by_key(|v| v.order())
         {
             // Its fade starts where the new trigger starts.
             oldest.fade_out(offset, self.fade_len);
@@ -566,14 +395,14 @@ impl Layer {
         let index = self
             .voices
             .iter()
-            .position(|v| v.state == VoiceState::Free)
+            .position(|v| v.state() == VoiceState::Free)
             .or_else(|| {
                 (0..self.voices.len())
-                    .filter(|&i| self.voices[i].state != VoiceState::Playing)
+                    .filter(|&i| self.voices[i].state() != VoiceState::Playing)
                     .max_by_key(|&i| {
                         (
-                            self.voices[i].state == VoiceState::Tail,
-                            self.voices[i].faded,
+                            self.voices[i].state() == VoiceState::Tail,
+                            self.voices[i].faded(),
                         )
                     })
             });
@@ -596,21 +425,21 @@ impl Layer {
             seed: self.rng.random(),
         };
         self.started += 1;
-        let v = &mut self.voices[index];
-        v.bank.start(params.family, &excitation);
-        v.placer.reset();
-        v.state = VoiceState::Playing;
-        v.order = self.started;
-        v.start = offset;
-        v.faded = 0;
-        v.from_note = hit.from_note;
-        v.sustained = info.sustained;
-        v.on_bus = params.scatter.mode == ScatterMode::Off
-            && (info.sustained || params.motion.mode == MotionMode::Off);
-        v.offset = offset_pos;
-        v.birth = offset_pos.apply(birth_layer);
-        v.control = control;
-        Some(v.birth)
+        let position = offset_pos.apply(birth_layer);
+        self.voices[index].start(Birth {
+            family: params.family,
+            excitation,
+            order: self.started,
+            at: offset,
+            from_note: hit.from_note,
+            sustained: info.sustained,
+            on_bus: params.scatter.mode == ScatterMode::Off
+                && (info.sustained || params.motion.mode == MotionMode::Off),
+            offset: offset_pos,
+            position,
+            control,
+        });
+        Some(position)
     }
 
     /// Starts the fades of queued note-offs and all-notes-offs that fall in this block of `n`
@@ -625,11 +454,7 @@ impl Layer {
                 waiting += 1;
                 continue;
             }
-            for v in self
-                .voices
-                .iter_mut()
-                .filter(|v| v.state == VoiceState::Playing && v.from_note && v.start <= at)
-            {
+            for v in self.voices.iter_mut().filter(|v| v.ends_with_note_off(at)) {
                 v.fade_out(at, release);
             }
         }
@@ -637,15 +462,8 @@ impl Layer {
         match self.stop_at {
             Some(at) if at < n => {
                 let fade = ((STOP_FADE_S * self.sample_rate) as usize).max(1);
-                for v in &mut self.voices {
-                    let shorter = v.state != VoiceState::Releasing
-                        || v.fade_len - v.faded.min(v.fade_len) > fade;
-                    if matches!(v.state, VoiceState::Playing | VoiceState::Releasing)
-                        && v.start <= at
-                        && shorter
-                    {
-                        v.fade_out(at, fade);
-                    }
+                for v in self.voices.iter_mut().filter(|v| v.stops_at(at, fade)) {
+                    v.fade_out(at, fade);
                 }
                 self.stop_at = None;
                 self.release_count = 0;
@@ -660,11 +478,7 @@ impl Layer {
         let spread = scatter.spread_deg.clamp(0.0, 180.0);
         let mut unit = || self.rng.random::<f32>() * 2.0 - 1.0;
         match scatter.mode {
-            ScatterMode::Off => Offset {
-                azimuth_deg: 0.0,
-                elevation_deg: 0.0,
-                distance_factor: 1.0,
-            },
+            ScatterMode::Off => Offset::NONE,
             ScatterMode::Spread => Offset {
                 azimuth_deg: unit() * spread,
                 elevation_deg: unit() * spread * SCATTER_ELEVATION_SHARE,

@@ -6,6 +6,7 @@
 //! gentle mode -> session timer fade -> hearing-safety limiter.
 
 pub mod bed;
+mod bus;
 pub mod layer;
 pub mod motion;
 pub mod placement;
@@ -13,6 +14,7 @@ pub mod rhythm;
 pub mod telemetry;
 pub mod tempo;
 pub mod timer;
+mod voice;
 
 use crate::binaural::Position;
 use crate::binaural::cache;

@@ -1,4 +1,4 @@
-//! What every trigger family provides: a voice that starts on an [`Excitation`] and renders
+//! What every trigger family provides: a sound that starts on an [`Excitation`] and adds its
 //! mono samples until it has died away, plus a description of its variants and controls. (The
 //! helpers they share, randomness and scalar mappings, are in [`crate::dsp`].)
 
