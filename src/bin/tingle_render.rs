@@ -138,6 +138,10 @@ struct Cli {
     /// of the file.
     #[arg(long, value_name = "NOTE")]
     sync: Option<String>,
+    /// Place a WAV INPUT with a scene's settings (a .json file: its placement, gains and
+    /// layers) instead of the placement and gain flags.
+    #[arg(long, value_name = "SCENE", conflicts_with_all = ["azimuth", "elevation", "distance", "motion", "rate", "sync", "depth", "input_gain", "mix", "output_gain", "no_limiter"])]
+    scene: Option<PathBuf>,
     /// Tempo in beats (quarter notes) per minute, 10..999, for --sync and for a scene's synced
     /// rhythms and motions; the metre is 4/4.
     #[arg(long, value_name = "BPM", default_value_t = DEFAULT_TEMPO_BPM as f32)]
@@ -653,6 +657,15 @@ fn write_at_loudness(
 
 /// Renders `input` to `output` as the flags say (printing the report of a `--loudness` render);
 /// on failure removes the unfinished output.
+/// The engine parameters of the scene file at `path`.
+fn read_scene(path: &Path) -> Result<EngineParams, String> {
+    let text =
+        fs::read_to_string(path).map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
+    tingle::scene::load(&text)
+        .map(|scene| scene.engine_params())
+        .map_err(|e| format!("bad scene '{}': {e}", path.display()))
+}
+
 fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
     if let (Ok(a), Ok(b)) = (fs::canonicalize(input), fs::canonicalize(output))
         && a == b
@@ -667,16 +680,12 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let (sample_rate, input_frames, source, mut params, channels) = if is_scene {
-        let text = fs::read_to_string(input)
-            .map_err(|e| format!("cannot read '{}': {e}", input.display()))?;
-        let scene = tingle::scene::load(&text)
-            .map_err(|e| format!("bad scene '{}': {e}", input.display()))?;
         let frames = seconds_to_frames(cli.duration, cli.sample_rate);
         (
             cli.sample_rate,
             frames,
             Input::Silence(frames),
-            scene.engine_params(),
+            read_scene(input)?,
             InputChannels::None,
         )
     } else {
@@ -685,11 +694,15 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
             1 => InputChannels::Mono,
             _ => InputChannels::Stereo,
         };
+        let params = match &cli.scene {
+            Some(scene) => read_scene(scene)?,
+            None => cli.engine_params()?,
+        };
         (
             spec.sample_rate,
             frames,
             Input::Wav(input),
-            cli.engine_params()?,
+            params,
             channels,
         )
     };
