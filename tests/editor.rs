@@ -35,7 +35,8 @@ static A: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisabler;
 const STEP_DT: f32 = 1.0 / 50.0;
 /// Frames `Harness::run` may take to settle (tooltips appear after a delay).
 const MAX_STEPS: u64 = 100;
-/// Tolerance of a dragged azimuth (degrees): the brief's "within ~2 deg".
+/// Tolerance of a dragged azimuth (degrees): a handle lands within 2 degrees of where it is let
+/// go.
 const AZIMUTH_TOLERANCE_DEG: f32 = 2.0;
 /// Pointer moves between the press and the release of a drag.
 const DRAG_MOVES: usize = 8;

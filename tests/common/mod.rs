@@ -1,5 +1,5 @@
 //! Measurement tools shared by the acoustic tests: render through the engine, then measure
-//! delays, band levels and spectra the way DESIGN.md section 5 describes.
+//! delays, band levels and spectra the way docs/ARCHITECTURE.md (section 4) describes.
 #![allow(dead_code)] // each test binary uses a different subset
 
 use realfft::RealFftPlanner;
