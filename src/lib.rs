@@ -4,6 +4,8 @@
 //! host-independent [`engine`], which the standalone app, the offline renderer, the tests and
 //! the benchmarks drive as well.
 
+#![warn(missing_docs)]
+
 pub mod binaural;
 pub mod dsp;
 pub mod editor;

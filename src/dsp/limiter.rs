@@ -63,6 +63,7 @@ impl Limiter {
         self.gain + self.release * (1.0 - self.gain) == self.gain
     }
 
+    /// Forgets any gain reduction (back to unity gain at once).
     pub fn reset(&mut self) {
         self.gain = 1.0;
     }
