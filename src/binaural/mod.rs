@@ -6,6 +6,7 @@ pub mod distance;
 pub mod hrtf;
 pub mod motion;
 pub mod placer;
+pub mod sofa;
 
 /// Where a source is, relative to the centre of the listener's head.
 #[derive(Debug, Clone, Copy, PartialEq)]
