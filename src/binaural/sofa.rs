@@ -170,11 +170,16 @@ pub fn read_bytes(bytes: &[u8]) -> Result<MeasuredSet, SofaError> {
     // sofar resamples only when asked for a rate more than 0.1 Hz from the file's; a NaN rate
     // never is, so the file's own rate is kept (the set is resampled after conversion, as
     // KEMAR is).
-    let sofa = sofar::reader::OpenOptions::new()
-        .normalized(false)
-        .sample_rate(f32::NAN)
-        .open_data(bytes)
-        .map_err(|e| SofaError::Unreadable(e.to_string()))?;
+    // sofar's parser asserts on some damaged files (a truncated one, in debug builds): that
+    // is a damaged file too, not a reason to take the loading thread down.
+    let opened = std::panic::catch_unwind(|| {
+        sofar::reader::OpenOptions::new()
+            .normalized(false)
+            .sample_rate(f32::NAN)
+            .open_data(bytes)
+    })
+    .map_err(|_| SofaError::Unreadable("the file is damaged".to_owned()))?;
+    let sofa = opened.map_err(|e| SofaError::Unreadable(e.to_string()))?;
     let hrtf = sofa.hrtf();
     let (m, r, n) = (hrtf.m() as usize, hrtf.r() as usize, hrtf.n() as usize);
     if r != 2 {
