@@ -30,6 +30,7 @@ use std::time::{Duration, Instant};
 use tingle::binaural::Position;
 use tingle::binaural::hrtf::{HrtfSet, MEASUREMENT_DISTANCE_M};
 use tingle::binaural::placer::Placer;
+use tingle::binaural::sofa;
 use tingle::dsp::simd::SimdPath;
 
 const SAMPLE_RATE: f32 = 48_000.0;
@@ -258,12 +259,8 @@ impl FilterSource {
 /// SOFA cartesian coordinates (x front, y left, z up) of a Tingle position (azimuth to the
 /// right).
 fn sofa_cartesian(p: &Position) -> [f32; 3] {
-    let (az, el) = (p.azimuth_deg.to_radians(), p.elevation_deg.to_radians());
-    [
-        p.distance_m * el.cos() * az.cos(),
-        -p.distance_m * el.cos() * az.sin(),
-        p.distance_m * el.sin(),
-    ]
+    sofa::sofa_cartesian(f64::from(p.azimuth_deg), f64::from(p.elevation_deg))
+        .map(|v| (v * f64::from(p.distance_m)) as f32)
 }
 
 /// How the sofar case gets a filter each block.

@@ -14,6 +14,7 @@ pub mod params;
 pub mod scene;
 pub mod triggers;
 
+use engine::hrtf_loader::HrtfLoader;
 use engine::telemetry::{TelemetryReceiver, TelemetrySender, telemetry};
 use engine::tempo::{DEFAULT_TEMPO_BPM, Transport};
 use engine::{Engine, InputChannels};
@@ -44,13 +45,17 @@ pub struct Tingle {
     telemetry: Option<TelemetrySender>,
     /// The editor's side, until the editor takes it.
     telemetry_receiver: Option<TelemetryReceiver>,
+    /// Loads the HRTF set the session chose (shared with the editor).
+    hrtf: HrtfLoader,
 }
 
 impl Default for Tingle {
     fn default() -> Self {
         let (sender, receiver) = telemetry();
+        let params = Arc::new(TingleParams::default());
         Self {
-            params: Arc::new(TingleParams::default()),
+            hrtf: HrtfLoader::new(params.hrtf.clone()),
+            params,
             engine: None,
             input: InputChannels::Stereo,
             telemetry: Some(sender),
@@ -171,7 +176,8 @@ impl Plugin for Tingle {
             Some(_) => InputChannels::Stereo,
         };
         self.first_sound();
-        let mut engine = Engine::new(
+        // The saved HRTF set (or KEMAR, if it cannot be used), loaded here, off the audio thread.
+        let mut engine = self.hrtf.activate(
             buffer_config.sample_rate,
             buffer_config.max_buffer_size as usize,
         );

@@ -1116,3 +1116,52 @@ fn a_new_instrument_instance_sounds_from_its_first_second() {
     assert!(rms_db > -50.0, "the first second is silent: {rms_db:.1} dB");
     assert!(f64::from(peak) <= ceiling(), "peak {peak}");
 }
+
+/// Changing the HRTF set while the engine runs (a SOFA file's set, KEMAR again, and a set at
+/// the wrong rate that is handed back unused) allocates and frees nothing on the audio thread:
+/// the engine takes the new set at a block's start and hands the old one back to be dropped
+/// here.
+#[test]
+fn changing_the_hrtf_set_does_not_allocate() {
+    use std::sync::Arc;
+    use tingle::binaural::cache::{self, HrtfChoice};
+    const RATE: f32 = 48_000.0;
+    const BLOCK: usize = 128;
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/kemar_mirrored_coarse.sofa"
+    );
+    let mirrored = cache::set_at(&HrtfChoice::Sofa(file.into()), RATE).expect("test file");
+    let kemar = cache::kemar_at(RATE);
+    let wrong_rate = cache::kemar_at(44_100.0);
+    let mut engine = Engine::new(RATE, BLOCK);
+    let mut sender = engine.take_hrtf_sender().expect("sender");
+    let mut params = EngineParams::default();
+    params.motion.mode = MotionMode::Orbit;
+    engine.set_params(&params);
+    let mut noise = Lcg(7);
+    let (mut left, mut right) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
+    let sets = [&mirrored, &wrong_rate, &kemar, &mirrored];
+    reset_violation_count();
+    for (i, set) in sets.iter().enumerate() {
+        sender.send(Arc::clone(set)).expect("line has room");
+        for _ in 0..(0.25 * RATE) as usize / BLOCK {
+            fill_input(&mut noise, &mut left, &mut right);
+            assert_no_alloc(|| engine.process(&mut left, &mut right, InputChannels::Mono));
+            assert!(left.iter().chain(&right).all(|v| v.is_finite()));
+        }
+        let expected = if Arc::ptr_eq(set, &wrong_rate) {
+            sets[i - 1]
+        } else {
+            set
+        };
+        assert!(Arc::ptr_eq(engine.hrtf(), expected), "set {i} in use");
+    }
+    assert_eq!(violation_count(), 0, "allocator calls while changing sets");
+    sender.drop_returned();
+    assert_eq!(
+        Arc::strong_count(&wrong_rate),
+        2,
+        "handed back and dropped here"
+    );
+}

@@ -125,6 +125,40 @@ fn a_source_at_the_side_is_louder_in_that_ear() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// `--hrtf FILE.sofa` renders with that file's set: with the ears-swapped KEMAR test set a
+/// source on the right is louder in the left ear; an unusable file fails naming it and why.
+#[test]
+fn hrtf_renders_with_the_given_sofa_file() {
+    let dir = scratch("hrtf");
+    let input = dir.join("noise.wav");
+    write_float_wav(&input, 1, &noise(1.0));
+    let sofa = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/kemar_mirrored_coarse.sofa"
+    );
+    let output = dir.join("mirrored.wav");
+    assert_ok(&render(&[
+        &input,
+        &output,
+        &"--azimuth",
+        &"90",
+        &"--hrtf",
+        &sofa,
+    ]));
+    let (left, right) = read_stereo(&output);
+    let balance = balance_db(&left, &right);
+    assert!(balance > 6.0, "left - right = {balance:.1} dB");
+
+    let one_ear = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/kemar_one_receiver.sofa"
+    );
+    let out = render(&[&input, &output, &"--hrtf", &one_ear]);
+    let message = assert_fails_naming(&out, "kemar_one_receiver.sofa");
+    assert!(message.contains("2 receivers"), "{message}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// `--mix 0` passes mono (duplicated) and stereo input through unchanged.
 #[test]
 fn a_dry_mix_reproduces_the_input() {

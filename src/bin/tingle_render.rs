@@ -32,6 +32,9 @@ use std::io::BufReader;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use tingle::binaural::cache::{self, HrtfChoice};
+use tingle::binaural::hrtf::HrtfSet;
 use tingle::engine::tempo::{DEFAULT_TEMPO_BPM, Transport};
 use tingle::engine::{Engine, EngineParams, InputChannels};
 use tingle::params::TingleParams;
@@ -212,6 +215,11 @@ struct Cli {
     #[arg(long, value_name = "LUFS", allow_negative_numbers = true)]
     #[arg(value_parser = ranged(LOUDNESS_LUFS, "LUFS"))]
     loudness: Option<f32>,
+    /// Render with your own HRTF set, a SOFA file (SimpleFreeFieldHRIR), instead of the
+    /// built-in MIT KEMAR set; processed as KEMAR is (minimum-phase filters plus ITD,
+    /// diffuse-field equalised, resampled to --sample-rate).
+    #[arg(long, value_name = "FILE.sofa")]
+    hrtf: Option<PathBuf>,
 }
 
 /// Jobs other than placing a file or rendering a scene.
@@ -457,6 +465,8 @@ struct Job<'a> {
     tail_frames: u64,
     /// The fades applied to the output.
     fades: Fades,
+    /// The HRTF set, at `sample_rate`.
+    hrtf: Arc<HrtfSet>,
 }
 
 impl Job<'_> {
@@ -474,7 +484,7 @@ impl Job<'_> {
         mut each: impl FnMut(&[f32], &[f32]) -> Result<(), String>,
     ) -> Result<(), String> {
         let block = self.block;
-        let mut engine = Engine::new(self.sample_rate as f32, block);
+        let mut engine = Engine::with_hrtf(self.sample_rate as f32, block, self.hrtf.clone());
         engine.set_params(params);
         engine.set_transport(&self.transport);
         engine.reset();
@@ -735,6 +745,11 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
             frames as f64 / f64::from(sample_rate)
         )
     })?;
+    let hrtf = match &cli.hrtf {
+        None => cache::kemar_at(sample_rate as f32),
+        Some(path) => cache::set_at(&HrtfChoice::Sofa(path.clone()), sample_rate as f32)
+            .map_err(|e| format!("--hrtf '{}': {e}", path.display()))?,
+    };
     let job = Job {
         params,
         input: source,
@@ -745,6 +760,7 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
         input_frames,
         tail_frames,
         fades,
+        hrtf,
     };
     let passes = if cli.loudness.is_some() {
         LOUDNESS_PASSES
@@ -813,6 +829,7 @@ fn gallery(args: &GalleryArgs) -> Result<(), String> {
                     input_frames: frames,
                     tail_frames: 0,
                     fades: Fades::none(frames),
+                    hrtf: cache::kemar_at(args.sample_rate as f32),
                 };
                 let slug = name.to_lowercase().replace(' ', "-");
                 let path = args.dir.join(format!("{id}-{slug}-seed{seed}.wav"));

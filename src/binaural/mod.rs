@@ -5,6 +5,7 @@ pub mod cache;
 pub mod distance;
 pub mod hrtf;
 pub mod placer;
+pub mod sofa;
 
 /// Where a source is, relative to the centre of the listener's head.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -35,6 +35,7 @@
 use super::Position;
 use super::distance::{self, NEAR_FIELD_SHELF_HZ, PROXIMITY_SHELF_HZ};
 use super::hrtf::HrtfSet;
+use super::sofa::MAX_ITD_S;
 use crate::dsp::convolve::{self, OUTPUT_CHUNK};
 use crate::dsp::fractional_delay::FractionalDelay;
 use crate::dsp::one_pole::OnePole;
@@ -57,7 +58,9 @@ const CUE_SMOOTHING_HZ: f32 = 30.0;
 /// The smoothing is complete (and snaps to its target) once what is left of a step in the
 /// target falls below this fraction of the step.
 const SETTLED_RESIDUAL: f32 = 1e-6;
-/// Extra ITD headroom in the delay lines, in samples.
+/// Extra ITD headroom in the delay lines, in samples (beyond the larger of the set's largest
+/// ITD and [`MAX_ITD_S`], the most any set converted from SOFA holds, so that any set can
+/// replace it).
 const DELAY_HEADROOM: usize = 4;
 /// Width (s) of the smooth hand-over of the ITD between the ears around the median plane.
 const ITD_KNEE_S: f32 = 1e-4;
@@ -216,7 +219,8 @@ impl Placer {
         let sample_rate = hrtf.sample_rate();
         let taps = hrtf.taps();
         let period = ((CONTROL_PERIOD_S * sample_rate).round() as usize).max(1);
-        let max_delay = (hrtf.max_itd() * sample_rate).ceil() as usize + DELAY_HEADROOM;
+        let max_itd = hrtf.max_itd().max(MAX_ITD_S as f32);
+        let max_delay = (max_itd * sample_rate).ceil() as usize + DELAY_HEADROOM;
         let wet_len = convolve::padded(period);
         let smoothing_k = 1.0 - (-TAU * CUE_SMOOTHING_HZ * period as f32 / sample_rate).exp();
         let low_pass = |corner_hz| {
@@ -254,6 +258,19 @@ impl Placer {
             delay: std::array::from_fn(|_| FractionalDelay::new(max_delay, period)),
             hrtf,
         }
+    }
+
+    /// Renders with `hrtf` from the next control period on: the filters and the ITD glide from
+    /// the old set's to the new set's through the cue smoothing (about 0.1 s), so the change
+    /// never clicks. `hrtf` must be at the same sample rate and filter length as the set in use
+    /// (see [`HrtfSet::with_taps`]); its ITDs are limited to the delay lines' length. Drops
+    /// this placer's reference to the old set (never the last one: the engine holds that).
+    /// Does not allocate.
+    pub fn set_hrtf(&mut self, hrtf: &Arc<HrtfSet>) {
+        debug_assert!(hrtf.sample_rate() == self.sample_rate && hrtf.taps() == self.hrtf.taps());
+        self.hrtf = hrtf.clone();
+        // Interpolate again at the next period, even if the source stands still.
+        self.filter_direction = (f32::NAN, f32::NAN);
     }
 
     /// The control period in samples: how often [`Placer::add_to`] asks for a position.
@@ -321,7 +338,7 @@ impl Placer {
             self.filters_settling = self.settle_periods;
         }
         let itd_samples = self.target_cues.itd_samples;
-        let cues = distance::cues(&position);
+        let cues = distance::cues(&position, self.hrtf.measurement_distance_m());
         let max_delay = self.delay[0].max_delay();
         let target = Cues {
             source_gain: cues.source_gain,

@@ -40,6 +40,11 @@ impl Bus {
         self.tail_left > 0
     }
 
+    /// Its placer glides to `hrtf` (see [`Placer::set_hrtf`]). Does not allocate.
+    pub fn set_hrtf(&mut self, hrtf: &Arc<HrtfSet>) {
+        self.placer.set_hrtf(hrtf);
+    }
+
     /// Cuts it at once (after non-finite audio).
     pub fn silence(&mut self) {
         self.placer.reset();

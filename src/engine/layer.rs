@@ -189,6 +189,15 @@ impl Layer {
         }
     }
 
+    /// Every placer of the layer glides to `hrtf` (see
+    /// [`Placer::set_hrtf`](crate::binaural::placer::Placer::set_hrtf)). Does not allocate.
+    pub fn set_hrtf(&mut self, hrtf: &Arc<HrtfSet>) {
+        for voice in &mut self.voices {
+            voice.set_hrtf(hrtf);
+        }
+        self.bus.set_hrtf(hrtf);
+    }
+
     /// Silences every voice and restarts the rhythm with the randomness of `seed`.
     pub fn reset(&mut self, seed: u64) {
         self.silence();

@@ -7,6 +7,8 @@
 
 pub mod bed;
 mod bus;
+pub mod hrtf_loader;
+pub mod hrtf_swap;
 pub mod layer;
 pub mod motion;
 pub mod placement;
@@ -18,6 +20,7 @@ mod voice;
 
 use crate::binaural::Position;
 use crate::binaural::cache;
+use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::placer::Placer;
 use crate::dsp::denormal::FlushDenormals;
 use crate::dsp::gentle::Gentle;
@@ -26,9 +29,11 @@ use crate::dsp::loudness::Loudness;
 use crate::dsp::math::db_to_gain;
 use crate::dsp::ramp::Ramp;
 use bed::{Bed, BedSettings};
+use hrtf_swap::{HrtfReceiver, HrtfSender, hrtf_line};
 use layer::{Layer, LayerParams};
 use motion::MotionSettings;
 use placement::PlacementControl;
+use std::sync::Arc;
 use telemetry::{TelemetrySender, TriggerFlash};
 use tempo::{Clock, Transport};
 use timer::{SessionTimer, TimerSettings};
@@ -141,6 +146,13 @@ pub struct Engine {
     skip_silence: bool,
     /// Whether the last chunk skipped its work.
     skipped: bool,
+    /// The HRTF set every placer renders with (the engine holds the last reference to the
+    /// old set during a swap and hands it back through `hrtf_line`).
+    hrtf: Arc<HrtfSet>,
+    /// Where new HRTF sets arrive and old ones leave.
+    hrtf_line: HrtfReceiver,
+    /// The other end of `hrtf_line`, until the plugin takes it.
+    hrtf_sender: Option<HrtfSender>,
 }
 
 impl Engine {
@@ -149,7 +161,13 @@ impl Engine {
     /// gliding from the defaults, call [`Engine::set_params`] and then [`Engine::reset`] before
     /// the first block. Allocates: call from `activate()`.
     pub fn new(sample_rate: f32, max_block: usize) -> Self {
-        let hrtf = cache::kemar_at(sample_rate);
+        Self::with_hrtf(sample_rate, max_block, cache::kemar_at(sample_rate))
+    }
+
+    /// [`Engine::new`] rendering with `hrtf` (at `sample_rate`, KEMAR's filter length at that
+    /// rate: see [`cache::set_at`]) instead of the built-in KEMAR set. Allocates.
+    pub fn with_hrtf(sample_rate: f32, max_block: usize, hrtf: Arc<HrtfSet>) -> Self {
+        let (hrtf_sender, hrtf_line) = hrtf_line();
         let max_block = max_block.max(1);
         let glide = (GAIN_GLIDE_S * sample_rate) as u32;
         let params = EngineParams::default();
@@ -182,7 +200,22 @@ impl Engine {
             input_tail_left: 0,
             skip_silence: true,
             skipped: false,
+            hrtf,
+            hrtf_line,
+            hrtf_sender: Some(hrtf_sender),
         }
+    }
+
+    /// The sending end of the line through which a new HRTF set replaces the one in use while
+    /// the engine runs (once; `None` after). Sets sent must be at the engine's sample rate and
+    /// filter length (see [`cache::set_at`]); others are handed back unused.
+    pub fn take_hrtf_sender(&mut self) -> Option<HrtfSender> {
+        self.hrtf_sender.take()
+    }
+
+    /// The HRTF set in use.
+    pub fn hrtf(&self) -> &Arc<HrtfSet> {
+        &self.hrtf
     }
 
     /// The session sample rate (Hz).
@@ -316,6 +349,7 @@ impl Engine {
     /// meanwhile ([`FlushDenormals`]), so decaying states neither slow down nor reach the output.
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32], input: InputChannels) {
         let _flush = FlushDenormals::new();
+        self.take_new_hrtf();
         let len = left.len().min(right.len());
         let mut start = 0;
         while start < len {
@@ -325,6 +359,24 @@ impl Engine {
             self.timer.advance(end - start);
             start = end;
         }
+    }
+
+    /// Starts the change to a newly arrived HRTF set, if one waits (every placer glides to it)
+    /// and hands the old set back; a set that does not fit is handed back unused.
+    fn take_new_hrtf(&mut self) {
+        let Some(new) = self.hrtf_line.poll() else {
+            return;
+        };
+        if new.sample_rate() != self.sample_rate || new.taps() != self.hrtf.taps() {
+            self.hrtf_line.retire(new);
+            return;
+        }
+        self.placer.set_hrtf(&new);
+        for layer in &mut self.layers {
+            layer.set_hrtf(&new);
+        }
+        let old = std::mem::replace(&mut self.hrtf, new);
+        self.hrtf_line.retire(old);
     }
 
     fn process_chunk(&mut self, left: &mut [f32], right: &mut [f32], input: InputChannels) {

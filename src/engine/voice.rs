@@ -231,6 +231,11 @@ impl Voice {
             && shorter
     }
 
+    /// Its placer glides to `hrtf` (see [`Placer::set_hrtf`]). Does not allocate.
+    pub fn set_hrtf(&mut self, hrtf: &Arc<HrtfSet>) {
+        self.placer.set_hrtf(hrtf);
+    }
+
     /// Cuts the voice at once (after non-finite audio).
     pub fn silence(&mut self) {
         self.state = VoiceState::Free;

@@ -107,6 +107,10 @@ pub struct TingleParams {
     /// with the session, so a reopened session is never replaced by the default scene.
     #[persist = "first_sound"]
     pub first_sound_done: FirstSoundChoice,
+    /// The HRTF set in use: empty for the built-in KEMAR set, else a SOFA file's path (see
+    /// [`crate::binaural::cache::HrtfChoice`]). Not a parameter: saved with the session.
+    #[persist = "hrtf"]
+    pub hrtf: Arc<RwLock<String>>,
 }
 
 impl Default for TingleParams {
@@ -156,6 +160,7 @@ impl Default for TingleParams {
             solo: Arc::new(AtomicU8::new(0)),
             scene: Arc::new(RwLock::new(String::new())),
             first_sound_done: FirstSoundChoice(AtomicBool::new(false)),
+            hrtf: Arc::new(RwLock::new(String::new())),
         }
     }
 }
