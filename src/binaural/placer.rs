@@ -178,6 +178,8 @@ pub struct Placer {
     smoothed: [[Vec<f32>; 2]; CUE_SMOOTHING_STAGES],
     /// Direction the `target` filters were interpolated for.
     filter_direction: (f32, f32),
+    /// Position `target_cues` were computed for.
+    cue_position: Position,
     /// Whether `new` differs from `old` in this period.
     crossfading: bool,
     /// The cues of the latest position, before smoothing.
@@ -238,6 +240,7 @@ impl Placer {
             target: [vec![0.0; taps], vec![0.0; taps]],
             smoothed: std::array::from_fn(|_| [vec![0.0; taps], vec![0.0; taps]]),
             filter_direction: (0.0, 0.0),
+            cue_position: Position::default(),
             crossfading: false,
             target_cues: Cues::default(),
             smoothed_cues: [Cues::default(); CUE_SMOOTHING_STAGES],
@@ -327,7 +330,8 @@ impl Placer {
     /// control period on become the period's end points.
     fn begin_period(&mut self, position: Position) {
         let direction = (position.azimuth_deg, position.elevation_deg);
-        if !self.started || direction != self.filter_direction {
+        let turned = !self.started || direction != self.filter_direction;
+        if turned {
             let weights = self.hrtf.weights(direction.0, direction.1);
             let [left, right] = &mut self.target;
             let itd = self
@@ -337,21 +341,25 @@ impl Placer {
             self.filter_direction = direction;
             self.filters_settling = self.settle_periods;
         }
-        let itd_samples = self.target_cues.itd_samples;
-        let cues = distance::cues(&position, self.hrtf.measurement_distance_m());
-        let max_delay = self.delay[0].max_delay();
-        let target = Cues {
-            source_gain: cues.source_gain,
-            proximity_boost: cues.proximity_gain - 1.0,
-            air_k: OnePole::coefficient(cues.air_corner_hz, self.sample_rate).clamp(0.0, 1.0),
-            itd_samples,
-            ear_delay: ear_delays(itd_samples, self.itd_knee).map(|d| d.clamp(0.0, max_delay)),
-            ear_low: cues.ear_low,
-            ear_high: cues.ear_high,
-        };
-        if target != self.target_cues {
-            self.target_cues = target;
-            self.cues_settling = self.settle_periods;
+        // A source standing still (most triggers keep their birth position) keeps its cues.
+        if turned || position != self.cue_position {
+            self.cue_position = position;
+            let itd_samples = self.target_cues.itd_samples;
+            let cues = distance::cues(&position, self.hrtf.measurement_distance_m());
+            let max_delay = self.delay[0].max_delay();
+            let target = Cues {
+                source_gain: cues.source_gain,
+                proximity_boost: cues.proximity_gain - 1.0,
+                air_k: OnePole::coefficient(cues.air_corner_hz, self.sample_rate).clamp(0.0, 1.0),
+                itd_samples,
+                ear_delay: ear_delays(itd_samples, self.itd_knee).map(|d| d.clamp(0.0, max_delay)),
+                ear_low: cues.ear_low,
+                ear_high: cues.ear_high,
+            };
+            if target != self.target_cues {
+                self.target_cues = target;
+                self.cues_settling = self.settle_periods;
+            }
         }
         self.fill = 0;
         if !self.started {
@@ -364,6 +372,7 @@ impl Placer {
             for (o, t) in self.old.iter_mut().zip(&self.target) {
                 o.copy_from_slice(t);
             }
+            let target = self.target_cues;
             self.smoothed_cues = [target; CUE_SMOOTHING_STAGES];
             (self.from, self.to) = (target, target);
             (self.filters_settling, self.cues_settling) = (0, 0);
