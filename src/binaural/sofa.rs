@@ -4,7 +4,7 @@
 //! time, so both are processed alike.
 //!
 //! Every measured HRIR pair is split into two minimum-phase filters and one interaural time
-//! difference (ITD), as DESIGN.md section 3 describes:
+//! difference (ITD), as docs/ARCHITECTURE.md (section 3) summarises:
 //!
 //! 1. Below [`LF_EXTEND_HZ`] the magnitude is held flat: the head is acoustically transparent
 //!    there, and what the raw data shows below it is the measurement loudspeaker's roll-off.
