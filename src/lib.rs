@@ -153,7 +153,11 @@ impl Plugin for Tingle {
 
     /// The editor; it takes the telemetry's receiving end (the first editor made gets it).
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
-        editor::create(self.params.clone(), self.telemetry_receiver.take())
+        editor::create(
+            self.params.clone(),
+            self.telemetry_receiver.take(),
+            Some(self.hrtf.clone()),
+        )
     }
 
     /// A loaded state is a session or preset someone made, whatever version wrote it (older
