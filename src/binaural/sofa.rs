@@ -16,7 +16,8 @@
 //! 4. The ITD is measured the way listeners use it: by cross-correlating the two ears' signals
 //!    band-limited below [`ITD_BAND_HZ`]. Because the minimum-phase pair still carries a small
 //!    low-frequency delay difference of its own, the stored ITD is the measured one minus that
-//!    residual, so that the rendered low-frequency ITD equals the measured one. (The acoustic
+//!    residual, so that the rendered low-frequency ITD equals the measured one; a file that keeps
+//!    broadband delays apart from its IRs (`Data.Delay`) has their difference added. (The acoustic
 //!    tests measure the rendered ITD with their own estimator in `tests/common/mod.rs`, kept
 //!    independent of this one on purpose, so that a fault here cannot hide itself.)
 
@@ -146,6 +147,9 @@ struct Measurement {
     elevation_deg: f64,
     left: Vec<f64>,
     right: Vec<f64>,
+    /// The file's own broadband delays (`Data.Delay`), left minus right (s): files that store
+    /// their IRs with the delays taken out keep the ITD there.
+    delay_itd_s: f64,
 }
 
 /// A measured set, read from a SOFA file and checked: ready to convert.
@@ -225,6 +229,24 @@ pub fn read_bytes(bytes: &[u8]) -> Result<MeasuredSet, SofaError> {
     }
     // SOFA: x to the front, y to the left. Receiver 0 is the left ear unless it sits at -y.
     let left_first = hrtf.receiver_position.values.get(1).copied().unwrap_or(1.0) > 0.0;
+    // Data.Delay (samples) is one pair for all directions or one per direction; none is zero.
+    let delays = &hrtf.data_delay.values;
+    if !delays.iter().all(|v| v.is_finite()) {
+        return Err(SofaError::NonFinite);
+    }
+    let delay_itd_s = |i: usize| -> f64 {
+        let pair = match delays.len() {
+            len if len == r * m => &delays[i * r..(i + 1) * r],
+            len if len == r => &delays[..],
+            _ => return 0.0,
+        };
+        let (left, right) = if left_first {
+            (pair[0], pair[1])
+        } else {
+            (pair[1], pair[0])
+        };
+        f64::from(left - right) / sample_rate
+    };
     let measurements: Vec<Measurement> = positions
         .chunks_exact(3)
         .zip(&radii)
@@ -249,6 +271,7 @@ pub fn read_bytes(bytes: &[u8]) -> Result<MeasuredSet, SofaError> {
                 elevation_deg: round_angle((z / radius).asin().to_degrees()),
                 left,
                 right,
+                delay_itd_s: delay_itd_s(i),
             }
         })
         .collect();
@@ -366,7 +389,11 @@ impl MeasuredSet {
                 let measured = spectra.low_frequency_itd(&d.left, &d.right);
                 let residual = spectra.low_frequency_itd(&filters[0], &filters[1]);
                 let narrow = |f: &Vec<f64>| f.iter().map(|&v| v as f32).collect();
-                ((measured - residual) as f32, filters.each_ref().map(narrow))
+                let mut itd = measured - residual;
+                if d.delay_itd_s != 0.0 {
+                    itd += d.delay_itd_s;
+                }
+                (itd as f32, filters.each_ref().map(narrow))
             })
             .collect();
         let directions =
@@ -551,6 +578,7 @@ fn band_solid_angle(elevations: &[f64], elevation_deg: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dsp::simd::SimdPath;
 
     /// The committed source of the embedded set.
     const KEMAR_SOFA: &str = concat!(
@@ -587,6 +615,86 @@ mod tests {
             } else {
                 assert_eq!(x, y, "word {i} of direction {}", i / stride);
             }
+        }
+    }
+
+    /// Directions on rings at `rings` (elevation in degrees, directions on the ring), equally
+    /// spaced from 0 degrees, with placeholder responses.
+    fn grid(rings: &[(f64, usize)]) -> Vec<Measurement> {
+        rings
+            .iter()
+            .flat_map(|&(elevation_deg, count)| {
+                (0..count).map(move |k| Measurement {
+                    azimuth_deg: round_angle(k as f64 * 360.0 / count as f64),
+                    elevation_deg,
+                    left: vec![1.0],
+                    right: vec![1.0],
+                    delay_itd_s: 0.0,
+                })
+            })
+            .collect()
+    }
+
+    /// A KEMAR-like spread passes; too little coverage, a gap between rings and a sparse ring
+    /// are refused, each naming what is wrong.
+    #[test]
+    fn spreads_with_holes_are_refused() {
+        let ear_height: Vec<(f64, usize)> = (-4..=8).map(|k| (f64::from(k) * 10.0, 36)).collect();
+        assert_eq!(check_spread(&grid(&ear_height)), Ok(()));
+        let refused = |rings: &[(f64, usize)], says: &str| {
+            let err = check_spread(&grid(rings)).unwrap_err();
+            assert!(err.to_string().contains(says), "{err}");
+        };
+        refused(
+            &[(-10.0, 36), (0.0, 36), (30.0, 36)],
+            "do not cover -20..40",
+        );
+        refused(
+            &[(-20.0, 36), (0.0, 36), (40.0, 36)],
+            "between elevations 0 and 40",
+        );
+        refused(
+            &[(-20.0, 36), (0.0, 8), (20.0, 36), (40.0, 36)],
+            "45 degrees apart",
+        );
+    }
+
+    /// Directions off the equally spaced rings are refused naming the ring.
+    #[test]
+    fn irregular_rings_are_refused() {
+        let mut directions = grid(&[(-20.0, 36), (0.0, 36), (20.0, 36), (40.0, 36)]);
+        directions[40].azimuth_deg += 3.0;
+        let positions: Vec<(f32, f32)> = directions
+            .iter()
+            .map(|d| (d.azimuth_deg as f32, d.elevation_deg as f32))
+            .collect();
+        let err = SofaError::from(HrtfSet::check_grid(&positions).unwrap_err());
+        assert!(err.to_string().contains("ring at 0 degrees"), "{err}");
+    }
+
+    /// A file's own broadband delays (`Data.Delay`) add their difference to every ITD.
+    #[test]
+    fn broadband_delays_add_to_the_itd() {
+        /// The right ear's extra delay (s): 10 samples at 44.1 kHz.
+        const RIGHT_DELAY_S: f64 = 10.0 / 44_100.0;
+        let bytes = std::fs::read(KEMAR_SOFA).expect("KEMAR SOFA");
+        let mut measured = read_bytes(&bytes).expect("KEMAR reads");
+        let plain = measured.convert().expect("converts");
+        for d in &mut measured.measurements {
+            d.delay_itd_s = -RIGHT_DELAY_S;
+        }
+        let delayed = measured.convert().expect("converts");
+        let itd = |set: &HrtfSet, az: f32| {
+            let weights = set.weights(az, 0.0);
+            let (mut l, mut r) = (vec![0.0; set.taps()], vec![0.0; set.taps()]);
+            f64::from(set.interpolate_reversed(SimdPath::detect(), &weights, &mut l, &mut r))
+        };
+        for az in [0.0, 45.0, -90.0] {
+            let change = itd(&delayed, az) - itd(&plain, az);
+            assert!(
+                (change + RIGHT_DELAY_S).abs() < 1e-7,
+                "{az} deg: {change} s"
+            );
         }
     }
 
