@@ -19,7 +19,10 @@
 //!
 //! After criterion's runs (`cargo bench --bench placer`) a summary is printed from a separate
 //! timed loop (best of several one-second runs): ns per sample, the placer's cost relative to
-//! sofar, and the share of one core that 64 moving sources take in real time.
+//! sofar, the share of one core that 64 moving sources take in real time, how far each is from
+//! the physical floor (the FIR pair alone: 2 × taps multiply-adds per sample, timed in the same
+//! run), and the scaling case: 1, 8, 64 and 256 moving sources at 48, 96 and 192 kHz, whose
+//! cost per source should stay constant (linear growth).
 
 use criterion::{Criterion, Throughput};
 use sofar::reader::{Filter, OpenOptions, Sofar};
@@ -30,6 +33,9 @@ use std::time::{Duration, Instant};
 use tingle::binaural::Position;
 use tingle::binaural::hrtf::{HrtfSet, MEASUREMENT_DISTANCE_M};
 use tingle::binaural::placer::Placer;
+use tingle::binaural::sofa;
+use tingle::dsp::convolve;
+use tingle::dsp::simd::SimdPath;
 
 const SAMPLE_RATE: f32 = 48_000.0;
 /// Host block length, also sofar's partition length and crossfade length.
@@ -51,9 +57,21 @@ const NOISE_LEN: usize = 1 << 14;
 const SUMMARY_BLOCKS: usize = 750;
 /// Timed runs per case in the summary; the fastest counts.
 const SUMMARY_RUNS: usize = 7;
-/// Targets the placer has to hit.
-const TARGET_RATIO_TO_SOFAR: f64 = 0.5;
-const TARGET_CORE_SHARE_64: f64 = 0.05;
+/// Targets the placer has to hit: one moving source at most this share of sofar's cost...
+const TARGET_RATIO_TO_SOFAR: f64 = 0.15;
+/// ... and 64 moving sources within this share of one core.
+const TARGET_CORE_SHARE_64: f64 = 0.03;
+/// Sample rates of the scaling case (Hz).
+const SCALING_RATES: [f32; 3] = [48_000.0, 96_000.0, 192_000.0];
+/// Source counts of the scaling case.
+const SCALING_SOURCES: [usize; 4] = [1, 8, 64, 256];
+/// Source-blocks per timed run of the scaling case (so every count takes about as long).
+const SCALING_WORK: usize = 12_000;
+/// Largest growth of the cost per source from 1 source to 64 that still counts as linear (no
+/// step from cache effects).
+const LINEAR_GROWTH_LIMIT: f64 = 1.25;
+/// Samples per timed run of the physical floor (a static FIR pair).
+const FLOOR_SAMPLES: usize = 1 << 16;
 
 /// Reproducible white noise in [-0.5, 0.5).
 fn noise(len: usize, seed: u32) -> Vec<f32> {
@@ -89,8 +107,18 @@ impl Orbit {
     }
 
     fn turning(turns_per_second: f32, elevation_deg: f32, distance_m: f32) -> Self {
+        Self::turning_at(SAMPLE_RATE, turns_per_second, elevation_deg, distance_m)
+    }
+
+    /// [`Orbit::turning`] at `sample_rate` (Hz).
+    fn turning_at(
+        sample_rate: f32,
+        turns_per_second: f32,
+        elevation_deg: f32,
+        distance_m: f32,
+    ) -> Self {
         Self {
-            deg_per_sample: 360.0 * turns_per_second / SAMPLE_RATE,
+            deg_per_sample: 360.0 * turns_per_second / sample_rate,
             ..Self::fixed(0.0, elevation_deg, distance_m)
         }
     }
@@ -192,7 +220,7 @@ impl Scene for PlacerScene {
                 input_offset,
             } = source;
             let input = black_box(self.input.block(*input_offset));
-            placer.process_add(input, &mut self.left, &mut self.right, |_| {
+            placer.add_to(input, &mut self.left, &mut self.right, |_| {
                 orbit.advance(*period)
             });
         }
@@ -224,7 +252,7 @@ impl FilterSource {
             Self::Hrtf { hrtf, reversed } => {
                 let weights = hrtf.weights(position.azimuth_deg, position.elevation_deg);
                 let [left, right] = reversed;
-                let itd = hrtf.interpolate_reversed(&weights, left, right);
+                let itd = hrtf.interpolate_reversed(SimdPath::detect(), &weights, left, right);
                 for (out, rev) in [(&mut filter.left, &*left), (&mut filter.right, &*right)] {
                     for (o, &v) in out.iter_mut().zip(rev.iter().rev()) {
                         *o = v;
@@ -257,12 +285,8 @@ impl FilterSource {
 /// SOFA cartesian coordinates (x front, y left, z up) of a Tingle position (azimuth to the
 /// right).
 fn sofa_cartesian(p: &Position) -> [f32; 3] {
-    let (az, el) = (p.azimuth_deg.to_radians(), p.elevation_deg.to_radians());
-    [
-        p.distance_m * el.cos() * az.cos(),
-        -p.distance_m * el.cos() * az.sin(),
-        p.distance_m * el.sin(),
-    ]
+    sofa::sofa_cartesian(f64::from(p.azimuth_deg), f64::from(p.elevation_deg))
+        .map(|v| (v * f64::from(p.distance_m)) as f32)
 }
 
 /// How the sofar case gets a filter each block.
@@ -368,18 +392,7 @@ impl Cases {
     fn new() -> Self {
         let hrtf = Arc::new(HrtfSet::kemar().resampled(SAMPLE_RATE));
         let taps = hrtf.taps();
-        let many: Vec<Orbit> = (0..SOURCES)
-            .map(|i| {
-                let f = i as f32;
-                let mut orbit = Orbit::turning(
-                    1.0 + 0.01 * f,
-                    -30.0 + 10.0 * (i % 10) as f32,
-                    0.5 + 0.05 * f,
-                );
-                orbit.azimuth_deg = 360.0 * f / SOURCES as f32;
-                orbit
-            })
-            .collect();
+        let many = orbits(SAMPLE_RATE, SOURCES);
 
         // Open the SOFA file once (sofar resamples it to 48 kHz); both sofar cases share it.
         let sofa = KEMAR_SOFA.iter().find_map(|&path| {
@@ -421,6 +434,95 @@ impl Cases {
             sofar_live: SofarScene::new(live, taps, max_delay, false),
             sofar_precomputed: SofarScene::new(sofa_source(), taps, max_delay, true),
         }
+    }
+}
+
+/// `count` sources orbiting at `sample_rate` (Hz), each at a slightly different rate (1 to
+/// 1.63 turns/s for 64), elevation (-30 to 60 deg) and distance (0.5 m on, 5 cm apart, up to
+/// 10 m), spread evenly around the head.
+fn orbits(sample_rate: f32, count: usize) -> Vec<Orbit> {
+    (0..count)
+        .map(|i| {
+            let f = i as f32;
+            let mut orbit = Orbit::turning_at(
+                sample_rate,
+                1.0 + 0.01 * f,
+                -30.0 + 10.0 * (i % 10) as f32,
+                (0.5 + 0.05 * f).min(10.0),
+            );
+            orbit.azimuth_deg = 360.0 * f / count as f32;
+            orbit
+        })
+        .collect()
+}
+
+/// The physical floor of placing one source at `sample_rate` (Hz): the time per sample of the
+/// FIR pair alone (2 × taps multiply-adds, the placer's own convolution kernel on a static
+/// filter pair, nothing else), best of `runs`.
+fn floor_ns_per_sample(sample_rate: f32, runs: usize) -> (usize, f64) {
+    let hrtf = HrtfSet::kemar().resampled(sample_rate);
+    let taps = hrtf.taps();
+    let input = noise(FLOOR_SAMPLES + taps, 0xf100);
+    let filter = noise(taps, 0xf1f7);
+    let padded = convolve::padded(FLOOR_SAMPLES);
+    let (mut left, mut right) = (vec![0.0; padded], vec![0.0; padded]);
+    let path = SimdPath::detect();
+    let best = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            convolve::convolve(
+                path,
+                black_box(&input),
+                [&filter, &filter],
+                [&mut left, &mut right],
+                FLOOR_SAMPLES,
+            );
+            black_box((&left, &right));
+            start.elapsed()
+        })
+        .min()
+        .expect("at least one run");
+    (taps, best.as_secs_f64() * 1e9 / FLOOR_SAMPLES as f64)
+}
+
+/// Cost per source of 1, 8, 64 and 256 moving sources at 48, 96 and 192 kHz: it should grow
+/// linearly (a constant cost per source), with no step from cache effects up to 64 sources.
+fn scaling(runs: usize) {
+    println!();
+    println!("=== scaling: moving sources, {BLOCK}-sample blocks, one shared set per rate ===");
+    println!(
+        "{:>8} {:>8} {:>12} {:>12} {:>11} {:>9}",
+        "rate", "sources", "us/block", "ns/smp/src", "vs 1 src", "x floor"
+    );
+    for rate in SCALING_RATES {
+        let hrtf = Arc::new(HrtfSet::kemar().resampled(rate));
+        let (taps, floor) = floor_ns_per_sample(rate, runs);
+        let mut single = None;
+        let mut growth_64 = 0.0;
+        for count in SCALING_SOURCES {
+            let mut scene = PlacerScene::new(&hrtf, &orbits(rate, count));
+            let blocks = (SCALING_WORK / count).max(4);
+            let t = time_per_block(&mut scene, blocks, runs).as_secs_f64();
+            let per_source = t * 1e9 / (BLOCK * count) as f64;
+            let growth = per_source / *single.get_or_insert(per_source);
+            if count == SOURCES {
+                growth_64 = growth;
+            }
+            println!(
+                "{:>7.0}k {count:>8} {:>12.2} {per_source:>12.2} {growth:>10.2}x {:>8.2}x",
+                rate / 1000.0,
+                t * 1e6,
+                per_source / floor
+            );
+        }
+        println!(
+            "  {:.0} kHz: floor {floor:.2} ns/sample ({} multiply-adds, a static {taps}-tap pair); \
+             64 sources cost {growth_64:.2}x one source each (linear if <= \
+             {LINEAR_GROWTH_LIMIT}): {}",
+            rate / 1000.0,
+            2 * taps,
+            verdict(growth_64 <= LINEAR_GROWTH_LIMIT)
+        );
     }
 }
 
@@ -548,6 +650,15 @@ fn summary(cases: &mut Cases, blocks: usize, runs: usize) {
         "  (against sofar with precomputed filters: ratio {:.3})",
         moving_one / sofar_pre
     );
+    let (taps, floor) = floor_ns_per_sample(SAMPLE_RATE, runs);
+    let per_sample = |t: f64, sources: usize| t * 1e9 / (BLOCK * sources) as f64;
+    println!(
+        "physical floor: {floor:.2} ns/sample per source ({} multiply-adds, a static {taps}-tap \
+         pair); one moving source is {:.2}x the floor, 64 moving sources {:.2}x each",
+        2 * taps,
+        per_sample(moving_one, 1) / floor,
+        per_sample(moving_many, SOURCES) / floor
+    );
     let share = moving_many / block_s;
     println!(
         "64 moving sources take {:.2} % of one core in real time ({:.1} us per {:.3} ms block; \
@@ -580,10 +691,12 @@ fn main() {
     }
     if flag("--bench") && !flag("--test") {
         summary(&mut cases, SUMMARY_BLOCKS, SUMMARY_RUNS);
+        scaling(SUMMARY_RUNS);
     } else {
         // `cargo test --benches`: the summary's loops run once, too briefly to mean anything.
         time_per_block(&mut cases.moving_many, 8, 1);
         time_per_block(&mut cases.sofar_live, 8, 1);
+        floor_ns_per_sample(SAMPLE_RATE, 1);
         println!("test mode: summary skipped (run `cargo bench --bench placer`)");
     }
 }

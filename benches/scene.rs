@@ -62,7 +62,7 @@ fn layer(family: Family, variant: usize, rate: f32, character: [f32; 4]) -> Laye
     }
 }
 
-/// The dense scene of the issue.
+/// The dense scene: eight layers, denser than any factory scene.
 fn dense_scene() -> EngineParams {
     let scattered = |mut l: LayerParams| {
         l.scatter = Scatter {

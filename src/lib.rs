@@ -4,6 +4,8 @@
 //! host-independent [`engine`], which the standalone app, the offline renderer, the tests and
 //! the benchmarks drive as well.
 
+#![warn(missing_docs)]
+
 pub mod binaural;
 pub mod dsp;
 pub mod editor;
@@ -13,6 +15,7 @@ pub mod samples;
 pub mod scene;
 pub mod triggers;
 
+use engine::hrtf_loader::HrtfLoader;
 use engine::telemetry::{TelemetryReceiver, TelemetrySender, telemetry};
 use engine::tempo::{DEFAULT_TEMPO_BPM, Transport};
 use engine::{Engine, InputChannels};
@@ -43,13 +46,17 @@ pub struct Tingle {
     telemetry: Option<TelemetrySender>,
     /// The editor's side, until the editor takes it.
     telemetry_receiver: Option<TelemetryReceiver>,
+    /// Loads the HRTF set the session chose (shared with the editor).
+    hrtf: HrtfLoader,
 }
 
 impl Default for Tingle {
     fn default() -> Self {
         let (sender, receiver) = telemetry();
+        let params = Arc::new(TingleParams::default());
         Self {
-            params: Arc::new(TingleParams::default()),
+            hrtf: HrtfLoader::new(params.hrtf.clone()),
+            params,
             engine: None,
             input: InputChannels::Stereo,
             telemetry: Some(sender),
@@ -147,7 +154,11 @@ impl Plugin for Tingle {
 
     /// The editor; it takes the telemetry's receiving end (the first editor made gets it).
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
-        editor::create(self.params.clone(), self.telemetry_receiver.take())
+        editor::create(
+            self.params.clone(),
+            self.telemetry_receiver.take(),
+            Some(self.hrtf.clone()),
+        )
     }
 
     /// A loaded state is a session or preset someone made, whatever version wrote it (older
@@ -170,7 +181,8 @@ impl Plugin for Tingle {
             Some(_) => InputChannels::Stereo,
         };
         self.first_sound();
-        let mut engine = Engine::new(
+        // The saved HRTF set (or KEMAR, if it cannot be used), loaded here, off the audio thread.
+        let mut engine = self.hrtf.activate(
             buffer_config.sample_rate,
             buffer_config.max_buffer_size as usize,
         );

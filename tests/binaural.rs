@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use tingle::binaural::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::EngineParams;
+use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 
 const FS: f32 = 48_000.0;
 /// Rendered impulse response length (samples).

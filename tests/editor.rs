@@ -19,11 +19,13 @@ use nice_plug::prelude::*;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tingle::binaural::Position;
-use tingle::binaural::motion::MotionMode;
+use tingle::binaural::cache::HrtfChoice;
 use tingle::editor::head_view::FLASH_FADE_S;
 use tingle::editor::meters::PEAK_DECAY_DB_PER_S;
 use tingle::editor::{self, DEFAULT_SIZE, EditorState, Selection, theme};
 use tingle::engine::bed::BedKind;
+use tingle::engine::hrtf_loader::HrtfLoader;
+use tingle::engine::motion::MotionMode;
 use tingle::engine::telemetry::{TelemetrySender, TriggerFlash, telemetry};
 use tingle::params::TingleParams;
 use tingle::triggers::Family;
@@ -35,7 +37,8 @@ static A: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisabler;
 const STEP_DT: f32 = 1.0 / 50.0;
 /// Frames `Harness::run` may take to settle (tooltips appear after a delay).
 const MAX_STEPS: u64 = 100;
-/// Tolerance of a dragged azimuth (degrees): the brief's "within ~2 deg".
+/// Tolerance of a dragged azimuth (degrees): a handle lands within 2 degrees of where it is let
+/// go.
 const AZIMUTH_TOLERANCE_DEG: f32 = 2.0;
 /// Pointer moves between the press and the release of a drag.
 const DRAG_MOVES: usize = 8;
@@ -800,4 +803,59 @@ fn a_sample_layer_shows_its_files_and_their_problems() {
     h.get_by_label("1 file loaded, 1 not loaded");
     h.get_by_label("tick.wav  0.25 s mono");
     h.get_by_label("gone.wav: file not found");
+}
+
+/// Waits for `loader` to finish its request.
+fn loaded(loader: &HrtfLoader) {
+    /// Longest wait for a background load (s); loads take about a second.
+    const LOAD_TIMEOUT_S: u64 = 120;
+    let start = std::time::Instant::now();
+    while loader.status().loading.is_some() {
+        assert!(
+            start.elapsed().as_secs() < LOAD_TIMEOUT_S,
+            "loading never finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The master section shows the HRTF set in use; a file that cannot be used shows its reason
+/// while KEMAR stays; a usable one is shown by its file name, and "Use KEMAR" returns.
+#[test]
+fn the_hrtf_row_shows_the_set_in_use_and_why_a_file_was_refused() {
+    let params = Arc::new(TingleParams::default());
+    let loader = HrtfLoader::new(params.hrtf.clone());
+    let app = App {
+        params,
+        host: Arc::new(TestHost::default()),
+        state: EditorState::new(None).with_hrtf(loader.clone()),
+    };
+    let mut h = harness(app);
+    h.run();
+    h.get_by_label("KEMAR (built in)");
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
+    loader.request(HrtfChoice::Sofa(
+        format!("{data}kemar_one_receiver.sofa").into(),
+    ));
+    loaded(&loader);
+    h.run();
+    h.get_by_label("KEMAR (built in)");
+    h.get_by_label_contains("needs 2 receivers (ears), the file has 1");
+
+    loader.request(HrtfChoice::Sofa(
+        format!("{data}kemar_mirrored_coarse.sofa").into(),
+    ));
+    loaded(&loader);
+    h.run();
+    h.get_by_label("kemar_mirrored_coarse.sofa");
+    assert!(
+        h.query_by_label_contains("receivers").is_none(),
+        "error cleared"
+    );
+    h.get_by_label("Use KEMAR").click();
+    h.run();
+    loaded(&loader);
+    h.run();
+    h.get_by_label("KEMAR (built in)");
+    assert_eq!(*h.state().params.hrtf.read().unwrap(), "");
 }

@@ -5,8 +5,8 @@
 mod common;
 
 use common::*;
-use tingle::binaural::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::layer::{LayerParams, Scatter, ScatterMode};
+use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
 use tingle::engine::tempo::{NoteValue, Transport};
 use tingle::engine::{Engine, EngineParams, InputChannels};

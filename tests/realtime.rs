@@ -18,8 +18,8 @@ use host::{MONO, NO_INPUT, STEREO, TestProcessContext};
 use nice_plug::prelude::*;
 use tingle::Tingle;
 use tingle::binaural::Position;
-use tingle::binaural::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::bed::{BedKind, BedSettings};
+use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::tempo::{NoteValue, Transport as EngineTransport};
 use tingle::engine::timer::TimerSettings;
 use tingle::engine::{Engine, EngineParams, InputChannels};
@@ -247,19 +247,11 @@ fn apply(params: &mut EngineParams, (id, value): (&str, f32)) {
     }
 }
 
-/// Motion mode as the `motion` parameter's index.
-fn motion_index(mode: MotionMode) -> f32 {
-    match mode {
-        MotionMode::Off => 0.0,
-        MotionMode::Orbit => 1.0,
-        MotionMode::EarToEar => 2.0,
-        MotionMode::FigureEight => 3.0,
-        MotionMode::Drift => 4.0,
-    }
+/// `choice` as its enum parameter's value (the index the parameter's own `Enum` gives it).
+fn index_of<E: Enum>(choice: E) -> f32 {
+    choice.to_index() as f32
 }
 
-/// Distant Rain as the `bed` parameter's index.
-const RAIN_BED_INDEX: f32 = 4.0;
 /// Bed level of the real-time runs (dB).
 const BED_LEVEL_DB: f32 = -24.0;
 
@@ -268,7 +260,7 @@ const BED_LEVEL_DB: f32 = -24.0;
 /// no-input run must stay silent), the rain bed.
 fn session_features_on(plugin: &Tingle, layout: usize) {
     if layout != NO_INPUT {
-        host::set_param(plugin, "bed", RAIN_BED_INDEX);
+        host::set_param(plugin, "bed", index_of(BedKind::Rain));
         host::set_param(plugin, "bedlevel", BED_LEVEL_DB);
     }
     host::set_param(plugin, "gentle", 1.0);
@@ -294,8 +286,6 @@ fn session_features(params: &mut EngineParams, layout: usize, seconds: f32) {
     };
 }
 
-/// Note value 1/4 as the `mnote` parameter's index.
-const QUARTER_NOTE_INDEX: f32 = 6.0;
 const TEMPO_BPM: f64 = 128.0;
 /// Free motion rate at the start of a run: fast, so a short run covers whole cycles.
 const FREE_RATE_HZ: f32 = 3.0;
@@ -304,9 +294,9 @@ const FREE_RATE_HZ: f32 = 3.0;
 /// `reset()` inside `assert_no_alloc`.
 fn run_plugin(case: &Case) -> Measured {
     let mut plugin = host::session_plugin();
-    host::set_param(&plugin, "motion", motion_index(case.motion));
+    host::set_param(&plugin, "motion", index_of(case.motion));
     host::set_param(&plugin, "msync", if case.synced { 1.0 } else { 0.0 });
-    host::set_param(&plugin, "mnote", QUARTER_NOTE_INDEX);
+    host::set_param(&plugin, "mnote", index_of(NoteValue::Quarter));
     host::set_param(&plugin, "mrate", FREE_RATE_HZ);
     session_features_on(&plugin, case.layout);
     host::activate(
@@ -594,7 +584,7 @@ fn non_finite_input_silences_one_block_and_recovers() {
     ];
     for (layout, channel, at, bad) in glitches {
         let mut plugin = host::session_plugin();
-        host::set_param(&plugin, "motion", motion_index(MotionMode::Orbit));
+        host::set_param(&plugin, "motion", index_of(MotionMode::Orbit));
         host::set_param(&plugin, "mrate", 0.5);
         host::set_param(&plugin, "dist", -0.5);
         host::activate(&mut plugin, 48_000.0, BLOCK as u32, layout);
@@ -717,7 +707,7 @@ fn hot_run(azimuth: f32, elevation: f32, log10_m: f32, motion: MotionMode, limit
     host::set_param(&plugin, "az", azimuth);
     host::set_param(&plugin, "el", elevation);
     host::set_param(&plugin, "dist", log10_m);
-    host::set_param(&plugin, "motion", motion_index(motion));
+    host::set_param(&plugin, "motion", index_of(motion));
     host::set_param(&plugin, "mrate", 2.0);
     host::set_param(&plugin, "limiter", if limiter { 1.0 } else { 0.0 });
     host::activate(&mut plugin, RATE, BLOCK as u32, STEREO);
@@ -816,7 +806,7 @@ fn mix_zero_passes_the_input_through_every_layout() {
             let mut plugin = host::session_plugin();
             assert_eq!(host::set_param(&plugin, "mix", 0.0), 0.0);
             assert_eq!(host::set_param(&plugin, "outgain", 0.0), 0.0);
-            host::set_param(&plugin, "motion", motion_index(MotionMode::Orbit));
+            host::set_param(&plugin, "motion", index_of(MotionMode::Orbit));
             host::set_param(&plugin, "az", 75.0);
             host::activate(&mut plugin, rate, 512, layout);
             let mut context = TestProcessContext::new(rate);
@@ -889,15 +879,21 @@ fn set_param_reaches_the_engine_parameters() {
     assert_eq!(host::set_param(&plugin, "az", -135.0), -135.0);
     assert_eq!(host::set_param(&plugin, "el", 30.0), 30.0);
     assert_eq!(host::set_param(&plugin, "dist", -1.0), -1.0);
-    assert_eq!(host::set_param(&plugin, "motion", 3.0), 3.0);
+    let figure_eight = index_of(MotionMode::FigureEight);
+    assert_eq!(
+        host::set_param(&plugin, "motion", figure_eight),
+        figure_eight
+    );
     assert_eq!(host::set_param(&plugin, "msync", 1.0), 1.0);
-    assert_eq!(host::set_param(&plugin, "mnote", QUARTER_NOTE_INDEX), 6.0);
+    let quarter = index_of(NoteValue::Quarter);
+    assert_eq!(host::set_param(&plugin, "mnote", quarter), quarter);
     assert_eq!(host::set_param(&plugin, "mdepth", 0.5), 0.5);
     assert_eq!(host::set_param(&plugin, "ingain", 24.0), 24.0);
     assert_eq!(host::set_param(&plugin, "mix", 0.25), 0.25);
     assert_eq!(host::set_param(&plugin, "outgain", -6.0), -6.0);
     assert_eq!(host::set_param(&plugin, "limiter", 0.0), 0.0);
-    assert_eq!(host::set_param(&plugin, "bed", 2.0), 2.0);
+    let brown = index_of(BedKind::Brown);
+    assert_eq!(host::set_param(&plugin, "bed", brown), brown);
     assert_eq!(host::set_param(&plugin, "bedlevel", -30.0), -30.0);
     assert_eq!(host::set_param(&plugin, "gentle", 1.0), 1.0);
     assert_eq!(host::set_param(&plugin, "timer", 1.0), 1.0);
@@ -1119,4 +1115,53 @@ fn a_new_instrument_instance_sounds_from_its_first_second() {
     let rms_db = 10.0 * (sum_sq / samples as f64).log10();
     assert!(rms_db > -50.0, "the first second is silent: {rms_db:.1} dB");
     assert!(f64::from(peak) <= ceiling(), "peak {peak}");
+}
+
+/// Changing the HRTF set while the engine runs (a SOFA file's set, KEMAR again, and a set at
+/// the wrong rate that is handed back unused) allocates and frees nothing on the audio thread:
+/// the engine takes the new set at a block's start and hands the old one back to be dropped
+/// here.
+#[test]
+fn changing_the_hrtf_set_does_not_allocate() {
+    use std::sync::Arc;
+    use tingle::binaural::cache::{self, HrtfChoice};
+    const RATE: f32 = 48_000.0;
+    const BLOCK: usize = 128;
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/kemar_mirrored_coarse.sofa"
+    );
+    let mirrored = cache::set_at(&HrtfChoice::Sofa(file.into()), RATE).expect("test file");
+    let kemar = cache::kemar_at(RATE);
+    let wrong_rate = cache::kemar_at(44_100.0);
+    let mut engine = Engine::new(RATE, BLOCK);
+    let mut sender = engine.take_hrtf_sender().expect("sender");
+    let mut params = EngineParams::default();
+    params.motion.mode = MotionMode::Orbit;
+    engine.set_params(&params);
+    let mut noise = Lcg(7);
+    let (mut left, mut right) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
+    let sets = [&mirrored, &wrong_rate, &kemar, &mirrored];
+    reset_violation_count();
+    for (i, set) in sets.iter().enumerate() {
+        sender.send(Arc::clone(set)).expect("line has room");
+        for _ in 0..(0.25 * RATE) as usize / BLOCK {
+            fill_input(&mut noise, &mut left, &mut right);
+            assert_no_alloc(|| engine.process(&mut left, &mut right, InputChannels::Mono));
+            assert!(left.iter().chain(&right).all(|v| v.is_finite()));
+        }
+        let expected = if Arc::ptr_eq(set, &wrong_rate) {
+            sets[i - 1]
+        } else {
+            set
+        };
+        assert!(Arc::ptr_eq(engine.hrtf(), expected), "set {i} in use");
+    }
+    assert_eq!(violation_count(), 0, "allocator calls while changing sets");
+    sender.drop_returned();
+    assert_eq!(
+        Arc::strong_count(&wrong_rate),
+        2,
+        "handed back and dropped here"
+    );
 }

@@ -125,6 +125,40 @@ fn a_source_at_the_side_is_louder_in_that_ear() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// `--hrtf FILE.sofa` renders with that file's set: with the ears-swapped KEMAR test set a
+/// source on the right is louder in the left ear; an unusable file fails naming it and why.
+#[test]
+fn hrtf_renders_with_the_given_sofa_file() {
+    let dir = scratch("hrtf");
+    let input = dir.join("noise.wav");
+    write_float_wav(&input, 1, &noise(1.0));
+    let sofa = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/kemar_mirrored_coarse.sofa"
+    );
+    let output = dir.join("mirrored.wav");
+    assert_ok(&render(&[
+        &input,
+        &output,
+        &"--azimuth",
+        &"90",
+        &"--hrtf",
+        &sofa,
+    ]));
+    let (left, right) = read_stereo(&output);
+    let balance = balance_db(&left, &right);
+    assert!(balance > 6.0, "left - right = {balance:.1} dB");
+
+    let one_ear = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/kemar_one_receiver.sofa"
+    );
+    let out = render(&[&input, &output, &"--hrtf", &one_ear]);
+    let message = assert_fails_naming(&out, "kemar_one_receiver.sofa");
+    assert!(message.contains("2 receivers"), "{message}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// `--mix 0` passes mono (duplicated) and stereo input through unchanged.
 #[test]
 fn a_dry_mix_reproduces_the_input() {
@@ -653,4 +687,64 @@ fn flags_read_like_the_plugins_parameters() {
     );
     assert_fails_naming(&render(&[&input, &output, &"--sync", &"1/5"]), "--sync");
     assert_ok(&render(&[&input, &output, &"--sync", &"1/4."]));
+}
+
+/// Flags and scenes go one way: placing a file with the placement and gain flags and placing it
+/// with a scene of the same settings (`--scene`) write the same file, bit for bit; and a
+/// different setting in the scene does change it (so the scene is really read).
+#[test]
+fn flags_and_a_scene_with_the_same_settings_render_the_same_bits() {
+    let dir = scratch("flags-scene");
+    let input = dir.join("noise.wav");
+    write_float_wav(&input, 2, &noise(0.5));
+    let by_flags = dir.join("flags.wav");
+    assert_ok(&render(&[
+        &input,
+        &by_flags,
+        &"--azimuth",
+        &"-60",
+        &"--elevation",
+        &"20",
+        &"--distance",
+        &"0.4",
+        &"--motion",
+        &"figure-eight",
+        &"--rate",
+        &"0.7",
+        &"--depth",
+        &"50",
+        &"--input-gain",
+        &"-3",
+        &"--mix",
+        &"80",
+        &"--output-gain",
+        &"-2",
+    ]));
+    let settings = r#""az": -60, "el": 20, "dist_m": 0.4, "motion": "Figure Eight",
+        "mrate": 0.7, "mdepth": 0.5, "ingain": -3, "mix": 0.8, "outgain": -2"#;
+    let scene = dir.join("same.json");
+    std::fs::write(
+        &scene,
+        format!(r#"{{"tingle_scene": 2, "params": {{{settings}}}}}"#),
+    )
+    .expect("scene written");
+    let by_scene = dir.join("scene.wav");
+    assert_ok(&render(&[&input, &by_scene, &"--scene", &scene]));
+    let read = |p: &PathBuf| std::fs::read(p).expect("rendered");
+    assert!(read(&by_flags) == read(&by_scene), "flags and scene differ");
+    let other = dir.join("other.json");
+    std::fs::write(
+        &other,
+        format!(r#"{{"tingle_scene": 2, "params": {{{settings}, "az": -59}}}}"#),
+    )
+    .expect("scene written");
+    let by_other = dir.join("other.wav");
+    assert_ok(&render(&[&input, &by_other, &"--scene", &other]));
+    assert!(read(&by_other) != read(&by_scene), "the scene is read");
+    // The scene replaces the flags, so both at once is refused, naming the flag.
+    assert_fails_naming(
+        &render(&[&input, &by_other, &"--scene", &scene, &"--azimuth", &"10"]),
+        "--azimuth",
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -17,7 +17,7 @@ const BLOCK: usize = 512;
 const SECONDS: usize = 30;
 /// The loudness every factory scene is made to sit at (LUFS, EBU R128 integrated).
 const TARGET_LUFS: f64 = -26.0;
-/// How far a scene may sit from the target (LU), as the issue asks.
+/// How far a scene may sit from the target (LU): a listener switching scenes hears no jump.
 const TOLERANCE_LU: f64 = 3.0;
 /// A stretch quieter than this (dBFS RMS) counts as silence.
 const SILENCE_DBFS: f64 = -60.0;

@@ -36,6 +36,9 @@ use std::io::BufReader;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use tingle::binaural::cache::{self, HrtfChoice};
+use tingle::binaural::hrtf::HrtfSet;
 use tingle::engine::tempo::{DEFAULT_TEMPO_BPM, Transport};
 use tingle::engine::{Engine, EngineParams, InputChannels};
 use tingle::params::TingleParams;
@@ -142,6 +145,10 @@ struct Cli {
     /// of the file.
     #[arg(long, value_name = "NOTE")]
     sync: Option<String>,
+    /// Place a WAV INPUT with a scene's settings (a .json file: its placement, gains and
+    /// layers) instead of the placement and gain flags.
+    #[arg(long, value_name = "SCENE", conflicts_with_all = ["azimuth", "elevation", "distance", "motion", "rate", "sync", "depth", "input_gain", "mix", "output_gain", "no_limiter"])]
+    scene: Option<PathBuf>,
     /// Tempo in beats (quarter notes) per minute, 10..999, for --sync and for a scene's synced
     /// rhythms and motions; the metre is 4/4.
     #[arg(long, value_name = "BPM", default_value_t = DEFAULT_TEMPO_BPM as f32)]
@@ -217,6 +224,11 @@ struct Cli {
     /// files the scene names for it. A file that cannot be used stops the render, named.
     #[arg(long, value_name = "LAYER=PATH")]
     samples: Vec<String>,
+    /// Render with your own HRTF set, a SOFA file (SimpleFreeFieldHRIR), instead of the
+    /// built-in MIT KEMAR set; processed as KEMAR is (minimum-phase filters plus ITD,
+    /// diffuse-field equalised, resampled to --sample-rate).
+    #[arg(long, value_name = "FILE.sofa")]
+    hrtf: Option<PathBuf>,
 }
 
 /// Jobs other than placing a file or rendering a scene.
@@ -464,6 +476,8 @@ struct Job<'a> {
     fades: Fades,
     /// The Sample layers' sounds.
     sounds: samples::LayerSounds,
+    /// The HRTF set, at `sample_rate`.
+    hrtf: Arc<HrtfSet>,
 }
 
 impl Job<'_> {
@@ -481,7 +495,7 @@ impl Job<'_> {
         mut each: impl FnMut(&[f32], &[f32]) -> Result<(), String>,
     ) -> Result<(), String> {
         let block = self.block;
-        let mut engine = Engine::new(self.sample_rate as f32, block);
+        let mut engine = Engine::with_hrtf(self.sample_rate as f32, block, self.hrtf.clone());
         engine.set_params(params);
         engine.set_transport(&self.transport);
         engine.reset();
@@ -665,6 +679,13 @@ fn write_at_loudness(
 
 /// Renders `input` to `output` as the flags say (printing the report of a `--loudness` render);
 /// on failure removes the unfinished output.
+/// The parameters (and sound files) of the scene file at `path`.
+fn load_scene(path: &Path) -> Result<TingleParams, String> {
+    let text =
+        fs::read_to_string(path).map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
+    tingle::scene::load(&text).map_err(|e| format!("bad scene '{}': {e}", path.display()))
+}
+
 fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
     if let (Ok(a), Ok(b)) = (fs::canonicalize(input), fs::canonicalize(output))
         && a == b
@@ -680,10 +701,7 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let mut sounds = Vec::new();
     let (sample_rate, input_frames, source, mut params, channels) = if is_scene {
-        let text = fs::read_to_string(input)
-            .map_err(|e| format!("cannot read '{}': {e}", input.display()))?;
-        let scene = tingle::scene::load(&text)
-            .map_err(|e| format!("bad scene '{}': {e}", input.display()))?;
+        let scene = load_scene(input)?;
         let folder = input.parent().unwrap_or(Path::new(""));
         sounds = samples::load(&scene, folder, &cli.samples, cli.sample_rate)?;
         let frames = seconds_to_frames(cli.duration, cli.sample_rate);
@@ -700,11 +718,20 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
             1 => InputChannels::Mono,
             _ => InputChannels::Stereo,
         };
+        let params = match &cli.scene {
+            Some(scene) => {
+                let folder = scene.parent().unwrap_or(Path::new(""));
+                let scene = load_scene(scene)?;
+                sounds = samples::load(&scene, folder, &cli.samples, spec.sample_rate)?;
+                scene.engine_params()
+            }
+            None => cli.engine_params()?,
+        };
         (
             spec.sample_rate,
             frames,
             Input::Wav(input),
-            cli.engine_params()?,
+            params,
             channels,
         )
     };
@@ -737,6 +764,11 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
             frames as f64 / f64::from(sample_rate)
         )
     })?;
+    let hrtf = match &cli.hrtf {
+        None => cache::kemar_at(sample_rate as f32),
+        Some(path) => cache::set_at(&HrtfChoice::Sofa(path.clone()), sample_rate as f32)
+            .map_err(|e| format!("--hrtf '{}': {e}", path.display()))?,
+    };
     let job = Job {
         params,
         input: source,
@@ -748,6 +780,7 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
         tail_frames,
         fades,
         sounds,
+        hrtf,
     };
     let passes = if cli.loudness.is_some() {
         LOUDNESS_PASSES
@@ -818,6 +851,7 @@ fn gallery(args: &GalleryArgs) -> Result<(), String> {
                     tail_frames: 0,
                     fades: Fades::none(frames),
                     sounds: Vec::new(),
+                    hrtf: cache::kemar_at(args.sample_rate as f32),
                 };
                 let slug = name.to_lowercase().replace(' ', "-");
                 let path = args.dir.join(format!("{id}-{slug}-seed{seed}.wav"));

@@ -1,19 +1,19 @@
 //! Distance cues: level with distance, the near field (interaural level difference growing as a
 //! source approaches the head, proximity bass) and air absorption for far sources.
 //!
-//! The HRTF set was measured at 1.4 m, so every cue here is relative to rendering at that
-//! distance, and at exactly 1.4 m the measured data is reproduced unchanged but for the overall
-//! level.
+//! Every cue here is relative to rendering at the distance the HRTF set was measured at (1.4 m
+//! for KEMAR), and at exactly that distance the measured data is reproduced unchanged but for
+//! the overall level.
 //!
 //! Near field (below about 1 m, Brungart & Rabinowitz 1999): at low frequencies, where the head
 //! barely shadows, each ear hears roughly the free field at its own position, so the ear facing
 //! a close source gets much louder than the far one while the ITD hardly changes. Tingle scales
 //! each ear by the ratio of its straight-line distance to the source against the same ratio at
-//! 1.4 m, fully below [`NEAR_FIELD_SHELF_HZ`] and by a fraction ([`HIGH_BAND_FRACTION`], in dB)
+//! the measurement distance, fully below [`NEAR_FIELD_SHELF_HZ`] and by a fraction ([`HIGH_BAND_FRACTION`], in dB)
 //! above it, where the measured head shadow already dominates.
 
 use super::Position;
-use super::hrtf::MEASUREMENT_DISTANCE_M;
+use crate::dsp::math::db_to_gain;
 
 /// Head radius of the KEMAR manikin (m).
 pub const HEAD_RADIUS_M: f32 = 0.0875;
@@ -60,8 +60,9 @@ pub struct DistanceCues {
     pub ear_high: [f32; 2],
 }
 
-/// Computes the distance cues of `position` (distance clamped to the supported range).
-pub fn cues(position: &Position) -> DistanceCues {
+/// Computes the distance cues of `position` (distance clamped to the supported range) for an
+/// HRTF set measured at `measurement_distance_m` (m, 0.5 to 5).
+pub fn cues(position: &Position, measurement_distance_m: f32) -> DistanceCues {
     let r = position.distance_m.clamp(MIN_DISTANCE_M, MAX_DISTANCE_M);
     let source_gain = (REFERENCE_DISTANCE_M / r).min(MAX_SOURCE_GAIN);
 
@@ -72,7 +73,7 @@ pub fn cues(position: &Position) -> DistanceCues {
         1.0
     };
 
-    let extra_path = (r - MEASUREMENT_DISTANCE_M).max(0.0);
+    let extra_path = (r - measurement_distance_m).max(0.0);
     let air_corner_hz = if extra_path > 0.0 {
         AIR_CORNER_HZ_PER_METRE / extra_path.sqrt()
     } else {
@@ -94,9 +95,10 @@ pub fn cues(position: &Position) -> DistanceCues {
     let mut ear_low = [1.0; 2];
     let mut ear_high = [1.0; 2];
     for (ear, side) in [-1.0f32, 1.0].into_iter().enumerate() {
-        // Free-field level at the ear relative to the head centre, against the same at 1.4 m.
+        // Free-field level at the ear relative to the head centre, against the same at the
+        // measurement distance.
         let here = r / ear_distance(r, side);
-        let reference = MEASUREMENT_DISTANCE_M / ear_distance(MEASUREMENT_DISTANCE_M, side);
+        let reference = measurement_distance_m / ear_distance(measurement_distance_m, side);
         // The level change capped at MAX_EAR_GAIN, and half of it in dB (the square root)
         // above the shelf: no logarithms or powers per control period.
         let low = (here / reference).min(MAX_EAR_GAIN);
@@ -112,20 +114,18 @@ pub fn cues(position: &Position) -> DistanceCues {
     }
 }
 
-fn db_to_gain(db: f32) -> f32 {
-    10f32.powf(db / 20.0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::binaural::hrtf::MEASUREMENT_DISTANCE_M;
 
     fn at(azimuth_deg: f32, distance_m: f32) -> DistanceCues {
-        cues(&Position {
+        let position = Position {
             azimuth_deg,
             elevation_deg: 0.0,
             distance_m,
-        })
+        };
+        cues(&position, MEASUREMENT_DISTANCE_M)
     }
 
     #[test]
@@ -136,6 +136,17 @@ mod tests {
         }
         assert!(c.air_corner_hz.is_infinite());
         assert_eq!(c.proximity_gain, 1.0);
+        // A set measured elsewhere is neutral at its own distance.
+        let position = Position {
+            azimuth_deg: 90.0,
+            elevation_deg: 0.0,
+            distance_m: 1.2,
+        };
+        let other = cues(&position, 1.2);
+        for ear in 0..2 {
+            assert!((other.ear_low[ear] - 1.0).abs() < 1e-6);
+        }
+        assert!(other.air_corner_hz.is_infinite());
     }
 
     #[test]

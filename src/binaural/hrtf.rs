@@ -2,16 +2,25 @@
 //! interpolation between the measured directions.
 //!
 //! Tingle ships the MIT KEMAR normal-pinna set (Gardner & Martin, MIT Media Lab, 1994),
-//! converted by `cargo xtask import-hrtf` into `assets/kemar_minphase.hrtf` and embedded here.
+//! converted by `cargo xtask import-hrtf` (with [`super::sofa`]) into
+//! `assets/kemar_minphase.hrtf` and embedded here; a user's own set is converted from its SOFA
+//! file the same way at run time.
+//!
+//! Asset layout (little endian), written by [`HrtfSet::to_bytes`] and read by
+//! [`HrtfSet::parse`]: magic `TNGLHRTF`, `u32` version, `u32` sample rate, `u32` taps, `u32`
+//! direction count, then per direction: `f32` azimuth (degrees), `f32` elevation (degrees),
+//! `f32` ITD (seconds, left ear delay minus right ear delay), `taps` × `f32` left filter,
+//! `taps` × `f32` right filter. Version 1 records no measurement distance: an asset is taken
+//! as measured at [`MEASUREMENT_DISTANCE_M`] (KEMAR's).
 //! Directions use Tingle's convention: azimuth in degrees, 0 = front, positive to the
 //! listener's right (90 = right ear, -90 = left ear); elevation in degrees, positive up.
 
 use crate::dsp::minimum_phase::{MinimumPhase, truncate_with_fade};
-use crate::dsp::simd::{self, mul_add};
+use crate::dsp::simd::{SimdPath, mul_add};
 use std::collections::HashMap;
 use std::fmt;
 
-/// The embedded, converted KEMAR set (see `xtask/src/hrtf_import.rs` for the format).
+/// The embedded, converted KEMAR set (layout in the module documentation).
 const KEMAR_ASSET: &[u8] = include_bytes!("../../assets/kemar_minphase.hrtf");
 /// Asset magic bytes.
 const MAGIC: &[u8; 8] = b"TNGLHRTF";
@@ -80,7 +89,8 @@ impl Resampling {
     }
 }
 
-/// The distance (m) at which the set was measured; rendering at this distance reproduces it.
+/// The distance (m) at which the KEMAR set (and any asset) was measured; rendering at a set's
+/// measurement distance reproduces it.
 pub const MEASUREMENT_DISTANCE_M: f32 = 1.4;
 
 /// Why an HRTF asset could not be read.
@@ -120,6 +130,10 @@ struct Ring {
 pub struct HrtfSet {
     sample_rate: f32,
     taps: usize,
+    /// Distance (m) from the head's centre at which the set was measured.
+    measurement_distance_m: f32,
+    /// Per direction, its (azimuth, elevation) in degrees, in the order measured.
+    positions: Vec<(f32, f32)>,
     /// ITD per direction in seconds: left ear delay minus right ear delay.
     itd: Vec<f32>,
     /// Per direction, the left then the right filter, each stored time-reversed (the layout the
@@ -127,6 +141,21 @@ pub struct HrtfSet {
     reversed: Vec<f32>,
     /// Rings sorted by rising elevation.
     rings: Vec<Ring>,
+}
+
+/// One measured direction of a set being built (see [`HrtfSet::from_directions`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Direction<'a> {
+    /// Azimuth (degrees, 0 = front, positive to the listener's right).
+    pub azimuth_deg: f32,
+    /// Elevation (degrees, positive up).
+    pub elevation_deg: f32,
+    /// Interaural time difference (s): left ear delay minus right ear delay.
+    pub itd_s: f32,
+    /// Left ear minimum-phase filter (at least the set's taps long, in time order).
+    pub left: &'a [f32],
+    /// Right ear minimum-phase filter (at least the set's taps long, in time order).
+    pub right: &'a [f32],
 }
 
 /// Interpolation weights: eight (direction index, weight) pairs summing to 1 (a direction may
@@ -139,15 +168,15 @@ impl HrtfSet {
         Self::parse(KEMAR_ASSET).expect("the embedded HRTF asset is valid (checked by tests)")
     }
 
-    /// Reads an asset written by `cargo xtask import-hrtf`.
+    /// Reads an asset written by [`HrtfSet::to_bytes`] (`cargo xtask import-hrtf`).
     pub fn parse(bytes: &[u8]) -> Result<Self, HrtfError> {
         let word = |i: usize| -> Result<u32, HrtfError> {
             let b = bytes
-                .get(8 + 4 * i..12 + 4 * i)
+                .get(MAGIC.len() + 4 * i..MAGIC.len() + 4 * (i + 1))
                 .ok_or(HrtfError::Truncated)?;
             Ok(u32::from_le_bytes(b.try_into().expect("four bytes")))
         };
-        if bytes.get(..8) != Some(MAGIC.as_slice()) || word(0)? != VERSION {
+        if bytes.get(..MAGIC.len()) != Some(MAGIC.as_slice()) || word(0)? != VERSION {
             return Err(HrtfError::NotAnHrtfAsset);
         }
         let (sample_rate, taps, count) = (word(1)? as f32, word(2)? as usize, word(3)? as usize);
@@ -159,23 +188,124 @@ impl HrtfSet {
             .chunks_exact(4)
             .map(|b| f32::from_le_bytes(b.try_into().expect("four bytes")))
             .collect();
+        let directions = values.chunks_exact(stride).map(|record| Direction {
+            azimuth_deg: record[0],
+            elevation_deg: record[1],
+            itd_s: record[2],
+            left: &record[DIRECTION_FIELDS..DIRECTION_FIELDS + taps],
+            right: &record[DIRECTION_FIELDS + taps..],
+        });
+        Self::from_directions(sample_rate, taps, MEASUREMENT_DISTANCE_M, directions)
+    }
+
+    /// A set at `sample_rate` (Hz) of filters `taps` long, measured at `measurement_distance_m`
+    /// (m), from its directions in measured order. Fails unless the directions lie on at least
+    /// two elevation rings, each equally spaced in azimuth from 0 degrees (or a single pole).
+    pub fn from_directions<'a>(
+        sample_rate: f32,
+        taps: usize,
+        measurement_distance_m: f32,
+        directions: impl ExactSizeIterator<Item = Direction<'a>>,
+    ) -> Result<Self, HrtfError> {
+        let count = directions.len();
         let mut positions = Vec::with_capacity(count);
         let mut itd = Vec::with_capacity(count);
         let mut reversed = Vec::with_capacity(count * 2 * taps);
-        for record in values.chunks_exact(stride) {
-            positions.push((record[0], record[1]));
-            itd.push(record[2]);
-            for ear in record[DIRECTION_FIELDS..].chunks_exact(taps) {
-                reversed.extend(ear.iter().rev());
+        for d in directions {
+            positions.push((d.azimuth_deg, d.elevation_deg));
+            itd.push(d.itd_s);
+            for ear in [d.left, d.right] {
+                reversed.extend(ear[..taps].iter().rev());
             }
         }
         Ok(Self {
             sample_rate,
             taps,
+            measurement_distance_m,
+            rings: build_rings(&positions)?,
+            positions,
             itd,
             reversed,
-            rings: build_rings(&positions)?,
         })
+    }
+
+    /// Checks that directions at `positions` ((azimuth, elevation) in degrees) can make a set
+    /// (see [`HrtfSet::from_directions`]), before any work is spent on their filters.
+    pub fn check_grid(positions: &[(f32, f32)]) -> Result<(), HrtfError> {
+        build_rings(positions).map(|_| ())
+    }
+
+    /// The set as an asset [`HrtfSet::parse`] reads (the measurement distance is not stored).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let count = self.positions.len();
+        let mut out =
+            Vec::with_capacity(HEADER_BYTES + 4 * count * (DIRECTION_FIELDS + 2 * self.taps));
+        out.extend_from_slice(MAGIC);
+        for v in [
+            VERSION,
+            self.sample_rate as u32,
+            self.taps as u32,
+            count as u32,
+        ] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        let pairs = self.reversed.chunks_exact(2 * self.taps);
+        for ((&(azimuth, elevation), &itd), pair) in self.positions.iter().zip(&self.itd).zip(pairs)
+        {
+            for v in [azimuth, elevation, itd] {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+            for ear in pair.chunks_exact(self.taps) {
+                for &v in ear.iter().rev() {
+                    out.extend_from_slice(&v.to_le_bytes());
+                }
+            }
+        }
+        out
+    }
+
+    /// The same set with every filter made `taps` long: cut with a half-Hann fade over its
+    /// last quarter, or padded with zeros. Sets that replace one another in a running engine
+    /// share one length. Allocates.
+    pub fn with_taps(&self, taps: usize) -> Self {
+        if taps == self.taps {
+            return self.clone();
+        }
+        let fade = taps / FADE_DIVISOR;
+        let reversed = self
+            .reversed
+            .chunks_exact(self.taps)
+            .flat_map(|filter| {
+                let forward: Vec<f64> = filter.iter().rev().map(|&v| f64::from(v)).collect();
+                let mut fitted = if taps < self.taps {
+                    truncate_with_fade(&forward, taps, fade)
+                } else {
+                    forward
+                };
+                fitted.resize(taps, 0.0);
+                fitted.into_iter().rev().map(|v| v as f32)
+            })
+            .collect();
+        self.with_filters(taps, reversed)
+    }
+
+    /// This set's directions and ITDs with other filters: `taps` long each, time-reversed,
+    /// left then right per direction.
+    fn with_filters(&self, taps: usize, reversed: Vec<f32>) -> Self {
+        Self {
+            sample_rate: self.sample_rate,
+            taps,
+            measurement_distance_m: self.measurement_distance_m,
+            positions: self.positions.clone(),
+            itd: self.itd.clone(),
+            reversed,
+            rings: self.rings.clone(),
+        }
+    }
+
+    /// The distance (m) from the head's centre at which the set was measured.
+    pub fn measurement_distance_m(&self) -> f32 {
+        self.measurement_distance_m
     }
 
     /// The sample rate (Hz) of the filters.
@@ -259,10 +389,7 @@ impl HrtfSet {
             .collect();
         Self {
             sample_rate,
-            taps,
-            itd: self.itd.clone(),
-            reversed,
-            rings: self.rings.clone(),
+            ..self.with_filters(taps, reversed)
         }
     }
 
@@ -304,16 +431,17 @@ impl HrtfSet {
 
     /// Writes the interpolated, time-reversed left and right filters for `weights` into `left`
     /// and `right` (each [`HrtfSet::taps`] long) and returns the interpolated ITD in seconds
-    /// (left ear delay minus right ear delay).
+    /// (left ear delay minus right ear delay), with the build `path` picks.
     pub fn interpolate_reversed(
         &self,
+        path: SimdPath,
         weights: &Weights,
         left: &mut [f32],
         right: &mut [f32],
     ) -> f32 {
         #[cfg(target_arch = "x86_64")]
-        if simd::avx2_fma_available() {
-            // SAFETY: the CPU supports AVX2 and FMA.
+        if path.avx2_fma() {
+            // SAFETY: the path is AVX2/FMA only on a CPU that supports both.
             return unsafe { self.interpolate_avx2(weights, left, right) };
         }
         self.interpolate::<false>(weights, left, right)
@@ -446,6 +574,32 @@ mod tests {
         );
     }
 
+    /// Writing the embedded set gives back the embedded asset, byte for byte.
+    #[test]
+    fn asset_round_trips() {
+        assert_eq!(HrtfSet::kemar().to_bytes(), KEMAR_ASSET);
+    }
+
+    /// Cutting filters to fewer taps fades their ends; lengthening pads them with zeros.
+    #[test]
+    fn filters_fit_another_length() {
+        let set = HrtfSet::kemar();
+        let weights = set.weights(30.0, 0.0);
+        let interpolated = |s: &HrtfSet| {
+            let (mut l, mut r) = (vec![0.0; s.taps()], vec![0.0; s.taps()]);
+            s.interpolate_reversed(SimdPath::detect(), &weights, &mut l, &mut r);
+            l.into_iter().rev().collect::<Vec<f32>>()
+        };
+        let original = interpolated(&set);
+        let longer = interpolated(&set.with_taps(80));
+        assert_eq!(longer[..64], original[..]);
+        assert!(longer[64..].iter().all(|&v| v == 0.0));
+        let shorter = interpolated(&set.with_taps(48));
+        assert_eq!(shorter.len(), 48);
+        assert_eq!(shorter[..36], original[..36]);
+        assert!(shorter[47].abs() < original[47].abs());
+    }
+
     #[test]
     fn weights_sum_to_one_and_move_continuously() {
         let set = HrtfSet::kemar();
@@ -478,7 +632,7 @@ mod tests {
         let taps = set.taps();
         let (mut l, mut r) = (vec![0.0; taps], vec![0.0; taps]);
         let (mut pl, mut pr) = (vec![0.0; taps], vec![0.0; taps]);
-        let itd = set.interpolate_reversed(&weights, &mut l, &mut r);
+        let itd = set.interpolate_reversed(SimdPath::detect(), &weights, &mut l, &mut r);
         let portable_itd = set.interpolate::<false>(&weights, &mut pl, &mut pr);
         assert!((itd - portable_itd).abs() < 1e-9);
         for (a, b) in l.iter().chain(&r).zip(pl.iter().chain(&pr)) {
@@ -496,7 +650,7 @@ mod tests {
         let level_db = |s: &HrtfSet, hz: f64| -> f64 {
             let w = s.weights(-60.0, 10.0);
             let (mut l, mut r) = (vec![0.0; s.taps()], vec![0.0; s.taps()]);
-            s.interpolate_reversed(&w, &mut l, &mut r);
+            s.interpolate_reversed(SimdPath::detect(), &w, &mut l, &mut r);
             let forward: Vec<f64> = l.iter().rev().map(|&v| f64::from(v)).collect();
             let len = 8192;
             let spec = MinimumPhase::default().spectrum(&forward, len);

@@ -1,11 +1,11 @@
-//! Binaural placement: the measured HRTF set, distance cues, motion, and the per-source placer
-//! that renders a mono signal to the two ears.
+//! Binaural placement: the measured HRTF set, distance cues and the per-source placer that
+//! renders a mono signal to the two ears. (Motion follows the tempo, so it lives in the engine.)
 
 pub mod cache;
 pub mod distance;
 pub mod hrtf;
-pub mod motion;
 pub mod placer;
+pub mod sofa;
 
 /// Where a source is, relative to the centre of the listener's head.
 #[derive(Debug, Clone, Copy, PartialEq)]

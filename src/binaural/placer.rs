@@ -35,10 +35,11 @@
 use super::Position;
 use super::distance::{self, NEAR_FIELD_SHELF_HZ, PROXIMITY_SHELF_HZ};
 use super::hrtf::HrtfSet;
+use super::sofa::MAX_ITD_S;
 use crate::dsp::convolve::{self, OUTPUT_CHUNK};
 use crate::dsp::fractional_delay::FractionalDelay;
 use crate::dsp::one_pole::OnePole;
-use crate::dsp::simd::{self, mul_add};
+use crate::dsp::simd::{SimdPath, mul_add};
 use std::f32::consts::TAU;
 use std::sync::Arc;
 
@@ -57,7 +58,9 @@ const CUE_SMOOTHING_HZ: f32 = 30.0;
 /// The smoothing is complete (and snaps to its target) once what is left of a step in the
 /// target falls below this fraction of the step.
 const SETTLED_RESIDUAL: f32 = 1e-6;
-/// Extra ITD headroom in the delay lines, in samples.
+/// Extra ITD headroom in the delay lines, in samples (beyond the larger of the set's largest
+/// ITD and [`MAX_ITD_S`], the most any set converted from SOFA holds, so that any set can
+/// replace it).
 const DELAY_HEADROOM: usize = 4;
 /// Width (s) of the smooth hand-over of the ITD between the ears around the median plane.
 const ITD_KNEE_S: f32 = 1e-4;
@@ -163,9 +166,8 @@ pub struct Placer {
     period: usize,
     /// Width of the ITD hand-over between the ears, in samples.
     itd_knee: f32,
-    /// Whether the CPU runs the AVX2/FMA build of the render stages.
-    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-    avx2: bool,
+    /// Which build of the render stages runs (filter smoothing, interpolation, convolution).
+    path: SimdPath,
     /// Time-reversed filters in use at the start of the period: left, right.
     old: [Vec<f32>; 2],
     /// Time-reversed filters reached at the end of the period: left, right.
@@ -176,6 +178,8 @@ pub struct Placer {
     smoothed: [[Vec<f32>; 2]; CUE_SMOOTHING_STAGES],
     /// Direction the `target` filters were interpolated for.
     filter_direction: (f32, f32),
+    /// Position `target_cues` were computed for.
+    cue_position: Position,
     /// Whether `new` differs from `old` in this period.
     crossfading: bool,
     /// The cues of the latest position, before smoothing.
@@ -217,7 +221,8 @@ impl Placer {
         let sample_rate = hrtf.sample_rate();
         let taps = hrtf.taps();
         let period = ((CONTROL_PERIOD_S * sample_rate).round() as usize).max(1);
-        let max_delay = (hrtf.max_itd() * sample_rate).ceil() as usize + DELAY_HEADROOM;
+        let max_itd = hrtf.max_itd().max(MAX_ITD_S as f32);
+        let max_delay = (max_itd * sample_rate).ceil() as usize + DELAY_HEADROOM;
         let wet_len = convolve::padded(period);
         let smoothing_k = 1.0 - (-TAU * CUE_SMOOTHING_HZ * period as f32 / sample_rate).exp();
         let low_pass = |corner_hz| {
@@ -229,12 +234,13 @@ impl Placer {
             sample_rate,
             period,
             itd_knee: ITD_KNEE_S * sample_rate,
-            avx2: simd::avx2_fma_available(),
+            path: SimdPath::detect(),
             old: [vec![0.0; taps], vec![0.0; taps]],
             new: [vec![0.0; taps], vec![0.0; taps]],
             target: [vec![0.0; taps], vec![0.0; taps]],
             smoothed: std::array::from_fn(|_| [vec![0.0; taps], vec![0.0; taps]]),
             filter_direction: (0.0, 0.0),
+            cue_position: Position::default(),
             crossfading: false,
             target_cues: Cues::default(),
             smoothed_cues: [Cues::default(); CUE_SMOOTHING_STAGES],
@@ -257,7 +263,20 @@ impl Placer {
         }
     }
 
-    /// The control period in samples: how often [`Placer::process_add`] asks for a position.
+    /// Renders with `hrtf` from the next control period on: the filters and the ITD glide from
+    /// the old set's to the new set's through the cue smoothing (about 0.1 s), so the change
+    /// never clicks. `hrtf` must be at the same sample rate and filter length as the set in use
+    /// (see [`HrtfSet::with_taps`]); its ITDs are limited to the delay lines' length. Drops
+    /// this placer's reference to the old set (never the last one: the engine holds that).
+    /// Does not allocate.
+    pub fn set_hrtf(&mut self, hrtf: &Arc<HrtfSet>) {
+        debug_assert!(hrtf.sample_rate() == self.sample_rate && hrtf.taps() == self.hrtf.taps());
+        self.hrtf = hrtf.clone();
+        // Interpolate again at the next period, even if the source stands still.
+        self.filter_direction = (f32::NAN, f32::NAN);
+    }
+
+    /// The control period in samples: how often [`Placer::add_to`] asks for a position.
     pub fn control_period(&self) -> usize {
         self.period
     }
@@ -271,7 +290,7 @@ impl Placer {
     /// Renders `input` and adds the two ear signals to `left` and `right` (all the same length).
     /// `next_position` is called at the start of every control period, with that start's sample
     /// offset into `input`, for the position the source reaches a control period later.
-    pub fn process_add(
+    pub fn add_to(
         &mut self,
         input: &[f32],
         left: &mut [f32],
@@ -311,29 +330,36 @@ impl Placer {
     /// control period on become the period's end points.
     fn begin_period(&mut self, position: Position) {
         let direction = (position.azimuth_deg, position.elevation_deg);
-        if !self.started || direction != self.filter_direction {
+        let turned = !self.started || direction != self.filter_direction;
+        if turned {
             let weights = self.hrtf.weights(direction.0, direction.1);
             let [left, right] = &mut self.target;
-            let itd = self.hrtf.interpolate_reversed(&weights, left, right);
+            let itd = self
+                .hrtf
+                .interpolate_reversed(self.path, &weights, left, right);
             self.target_cues.itd_samples = itd * self.sample_rate;
             self.filter_direction = direction;
             self.filters_settling = self.settle_periods;
         }
-        let itd_samples = self.target_cues.itd_samples;
-        let cues = distance::cues(&position);
-        let max_delay = self.delay[0].max_delay();
-        let target = Cues {
-            source_gain: cues.source_gain,
-            proximity_boost: cues.proximity_gain - 1.0,
-            air_k: OnePole::coefficient(cues.air_corner_hz, self.sample_rate).clamp(0.0, 1.0),
-            itd_samples,
-            ear_delay: ear_delays(itd_samples, self.itd_knee).map(|d| d.clamp(0.0, max_delay)),
-            ear_low: cues.ear_low,
-            ear_high: cues.ear_high,
-        };
-        if target != self.target_cues {
-            self.target_cues = target;
-            self.cues_settling = self.settle_periods;
+        // A source standing still (most triggers keep their birth position) keeps its cues.
+        if turned || position != self.cue_position {
+            self.cue_position = position;
+            let itd_samples = self.target_cues.itd_samples;
+            let cues = distance::cues(&position, self.hrtf.measurement_distance_m());
+            let max_delay = self.delay[0].max_delay();
+            let target = Cues {
+                source_gain: cues.source_gain,
+                proximity_boost: cues.proximity_gain - 1.0,
+                air_k: OnePole::coefficient(cues.air_corner_hz, self.sample_rate).clamp(0.0, 1.0),
+                itd_samples,
+                ear_delay: ear_delays(itd_samples, self.itd_knee).map(|d| d.clamp(0.0, max_delay)),
+                ear_low: cues.ear_low,
+                ear_high: cues.ear_high,
+            };
+            if target != self.target_cues {
+                self.target_cues = target;
+                self.cues_settling = self.settle_periods;
+            }
         }
         self.fill = 0;
         if !self.started {
@@ -346,6 +372,7 @@ impl Placer {
             for (o, t) in self.old.iter_mut().zip(&self.target) {
                 o.copy_from_slice(t);
             }
+            let target = self.target_cues;
             self.smoothed_cues = [target; CUE_SMOOTHING_STAGES];
             (self.from, self.to) = (target, target);
             (self.filters_settling, self.cues_settling) = (0, 0);
@@ -386,8 +413,8 @@ impl Placer {
     /// Runs the best build of [`Placer::smooth_filters`] the CPU supports.
     fn smooth_filters_best(&mut self) {
         #[cfg(target_arch = "x86_64")]
-        if self.avx2 {
-            // SAFETY: `avx2` is only set when the CPU supports AVX2 and FMA.
+        if self.path.avx2_fma() {
+            // SAFETY: the path is AVX2/FMA only on a CPU that supports both.
             unsafe { self.smooth_filters_avx2() };
             return;
         }
@@ -425,8 +452,8 @@ impl Placer {
     /// Runs the best build of [`Placer::render`] the CPU supports.
     fn render_best(&mut self, input: &[f32], left: &mut [f32], right: &mut [f32]) {
         #[cfg(target_arch = "x86_64")]
-        if self.avx2 {
-            // SAFETY: `avx2` is only set when the CPU supports AVX2 and FMA.
+        if self.path.avx2_fma() {
+            // SAFETY: the path is AVX2/FMA only on a CPU that supports both.
             unsafe { self.render_avx2(input, left, right) };
             return;
         }
@@ -493,9 +520,9 @@ impl Placer {
         let [w0, w1, w2, w3] = &mut self.wet;
         if self.crossfading {
             let coeffs = [&self.old[0][..], &self.old[1], &self.new[0], &self.new[1]];
-            convolve::convolve(x, coeffs, [w0, w1, w2, w3], n);
+            convolve::convolve(self.path, x, coeffs, [w0, w1, w2, w3], n);
         } else {
-            convolve::convolve(x, [&self.old[0][..], &self.old[1]], [w0, w1], n);
+            convolve::convolve(self.path, x, [&self.old[0][..], &self.old[1]], [w0, w1], n);
         }
 
         // Output stage per ear: crossfade and near-field shelf into the delay line, then the ITD.
@@ -554,7 +581,7 @@ mod tests {
         let mut start = 0;
         for block in [1, 31, 64, 100, 7].iter().cycle() {
             let end = (start + block).min(len);
-            placer.process_add(
+            placer.add_to(
                 &input[start..end],
                 &mut left[start..end],
                 &mut right[start..end],
@@ -585,7 +612,7 @@ mod tests {
         let input = vec![0.1; period];
         let (mut left, mut right) = (vec![0.0; period], vec![0.0; period]);
         let mut period_at = |placer: &mut Placer, position: Position| {
-            placer.process_add(&input, &mut left, &mut right, |_| position);
+            placer.add_to(&input, &mut left, &mut right, |_| position);
         };
         for step in 0..20 {
             let moving = Position {
@@ -617,7 +644,7 @@ mod tests {
         let hrtf = Arc::new(HrtfSet::kemar().resampled(48_000.0));
         let mut best = Placer::new(Arc::clone(&hrtf));
         let mut portable = Placer::new(hrtf);
-        portable.avx2 = false;
+        portable.path = SimdPath::PORTABLE;
         let (a, b) = (render_path(&mut best), render_path(&mut portable));
         let peak = b.iter().fold(0.0f32, |m, v| m.max(v.abs()));
         assert!(peak > 0.01, "silent output");

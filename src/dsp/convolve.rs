@@ -2,9 +2,11 @@
 //! binaural placer. Direct form keeps the placer free of latency; running the old and new
 //! filters of a crossfade (and both ears) over the same input in one pass shares every load.
 //!
-//! On x86-64 CPUs with AVX2 and FMA (checked at run time) a hand-vectorised kernel computes 16
+//! On the AVX2/FMA [`SimdPath`] (x86-64 CPUs that have both) a hand-vectorised kernel computes 16
 //! outputs per pass with eight independent accumulators; elsewhere a portable kernel that the
 //! compiler vectorises does the same arithmetic.
+
+use super::simd::SimdPath;
 
 /// Outputs computed per pass; callers pad their buffers to a multiple of this.
 pub const OUTPUT_CHUNK: usize = 16;
@@ -13,6 +15,7 @@ pub const OUTPUT_CHUNK: usize = 16;
 /// `out[f][j] = sum over i of coeffs[f][i] * x[j + i]` for `j` in `0..n`, rounded up to a
 /// multiple of [`OUTPUT_CHUNK`] (the extra outputs are scratch).
 ///
+/// - `path` picks the kernel (AVX2/FMA or portable; both give the same sums within rounding).
 /// - `coeffs[f]` holds filter `f` time-reversed (`coeffs[f][i] = h_f[taps - 1 - i]`); all have
 ///   the same length `taps`.
 /// - `x` holds `taps - 1` samples of history followed by the new input, and must be at least
@@ -21,7 +24,13 @@ pub const OUTPUT_CHUNK: usize = 16;
 ///
 /// # Panics
 /// If a slice is shorter than stated (checked before any work).
-pub fn convolve<const F: usize>(x: &[f32], coeffs: [&[f32]; F], out: [&mut [f32]; F], n: usize) {
+pub fn convolve<const F: usize>(
+    path: SimdPath,
+    x: &[f32],
+    coeffs: [&[f32]; F],
+    out: [&mut [f32]; F],
+    n: usize,
+) {
     let taps = coeffs[0].len();
     let padded = padded(n);
     assert!(x.len() + 1 >= padded + taps, "history too short");
@@ -32,8 +41,9 @@ pub fn convolve<const F: usize>(x: &[f32], coeffs: [&[f32]; F], out: [&mut [f32]
         );
     }
     #[cfg(target_arch = "x86_64")]
-    if super::simd::avx2_fma_available() {
-        // SAFETY: the CPU supports AVX2 and FMA, and the lengths were checked above.
+    if path.avx2_fma() {
+        // SAFETY: the path is AVX2/FMA only on a CPU that supports both, and the lengths were
+        // checked above.
         unsafe { avx2::convolve(x, coeffs, out, padded) };
         return;
     }
@@ -130,7 +140,7 @@ mod tests {
         let h1: Vec<f32> = (0..taps).map(|i| 1.0 / (i + 1) as f32).collect();
         let h2: Vec<f32> = (0..taps).map(|i| (i as f32 * 0.3).sin()).collect();
         let (mut o1, mut o2) = (vec![0.0; padded(n)], vec![0.0; padded(n)]);
-        convolve(&x, [&h1, &h2], [&mut o1, &mut o2], n);
+        convolve(SimdPath::detect(), &x, [&h1, &h2], [&mut o1, &mut o2], n);
         let (mut p1, mut p2) = (vec![0.0; padded(n)], vec![0.0; padded(n)]);
         portable(&x, [&h1, &h2], [&mut p1, &mut p2], padded(n));
         for j in 0..n {

@@ -4,6 +4,8 @@
 //! ever exceeds it) and recovers smoothly. It exists to protect ears from an accident (a hot
 //! input, a resonant setting), not to add loudness.
 
+use super::math::{db_to_gain, gain_to_db};
+
 /// Default ceiling: -1 dBFS.
 pub const DEFAULT_CEILING_DB: f32 = -1.0;
 /// Release time constant in seconds.
@@ -24,7 +26,7 @@ impl Limiter {
     /// A limiter at `sample_rate` (Hz) with its ceiling at `ceiling_db` (dBFS, <= 0).
     pub fn new(sample_rate: f32, ceiling_db: f32) -> Self {
         Self {
-            ceiling: 10f32.powf(ceiling_db / 20.0),
+            ceiling: db_to_gain(ceiling_db),
             gain: 1.0,
             release: 1.0 - (-1.0 / (RELEASE_S * sample_rate)).exp(),
         }
@@ -51,7 +53,7 @@ impl Limiter {
 
     /// Current gain reduction in dB (>= 0), for meters.
     pub fn reduction_db(&self) -> f32 {
-        -20.0 * self.gain.log10()
+        -gain_to_db(self.gain)
     }
 
     /// Forgets any gain reduction.
@@ -61,6 +63,7 @@ impl Limiter {
         self.gain + self.release * (1.0 - self.gain) == self.gain
     }
 
+    /// Forgets any gain reduction (back to unity gain at once).
     pub fn reset(&mut self) {
         self.gain = 1.0;
     }
@@ -73,7 +76,7 @@ mod tests {
     #[test]
     fn never_exceeds_the_ceiling_and_recovers() {
         let mut lim = Limiter::new(48_000.0, DEFAULT_CEILING_DB);
-        let ceiling = 10f32.powf(DEFAULT_CEILING_DB / 20.0);
+        let ceiling = db_to_gain(DEFAULT_CEILING_DB);
         let mut max_out: f32 = 0.0;
         for n in 0..4800 {
             let x = 4.0 * (n as f32 * 0.05).sin();

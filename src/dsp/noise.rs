@@ -1,11 +1,12 @@
-//! Coloured noise for the ambient bed: a pink filter (-3 dB per octave), a brown filter
-//! (-6 dB per octave) and a slowly wandering random value for gentle modulations.
+//! Noise sources: for the ambient bed a pink filter (-3 dB per octave), a brown filter (-6 dB
+//! per octave) and a slowly wandering random value for gentle modulations; for the triggers a
+//! decaying noise burst.
 //!
 //! The filters take white noise whose power density does not depend on the sample rate (see
 //! [`white_scale`]), so a bed sounds and measures the same at 44.1 kHz and at 192 kHz.
 
 use super::one_pole::OnePole;
-use crate::triggers::{RngExt, TriggerRng};
+use super::random::{RngExt, SeededRng, white};
 use std::f32::consts::TAU;
 
 /// Sample rate at which white noise of full amplitude has the reference power density (Hz).
@@ -175,7 +176,7 @@ impl Wander {
     }
 
     /// Moves on by one control step and returns the value.
-    pub fn next(&mut self, rng: &mut TriggerRng) -> f32 {
+    pub fn next(&mut self, rng: &mut SeededRng) -> f32 {
         if self.countdown == 0 {
             self.target = rng.random_range(self.range.0..self.range.1);
             self.countdown = rng.random_range(self.hold.0..=self.hold.1);
@@ -196,10 +197,49 @@ impl Wander {
     }
 }
 
+/// Length of a [`NoiseBurst`] in decay time constants (it ends 52 dB down).
+const BURST_TIME_CONSTANTS: f32 = 6.0;
+
+/// A burst of white noise decaying exponentially: a fingernail's click, a drop's impact.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoiseBurst {
+    /// Current amplitude.
+    level: f32,
+    /// Per-sample decay factor (0..1).
+    fall: f32,
+    /// Samples left.
+    left: usize,
+}
+
+impl NoiseBurst {
+    /// Starts a burst of amplitude `level` decaying with time constant `decay_s` (s, > 0) at
+    /// `sample_rate` (Hz), replacing any burst still sounding.
+    pub fn start(&mut self, level: f32, decay_s: f32, sample_rate: f32) {
+        self.level = level;
+        self.fall = (-1.0 / (decay_s * sample_rate)).exp();
+        self.left = (BURST_TIME_CONSTANTS * decay_s * sample_rate) as usize;
+    }
+
+    /// Whether the burst still sounds.
+    pub fn is_sounding(&self) -> bool {
+        self.left > 0
+    }
+
+    /// Adds the next `out.len()` samples of the burst to `out`, drawing noise from `rng`.
+    pub fn add_to(&mut self, out: &mut [f32], rng: &mut SeededRng) {
+        let len = self.left.min(out.len());
+        for o in &mut out[..len] {
+            *o += self.level * white(rng);
+            self.level *= self.fall;
+        }
+        self.left -= len;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::triggers::seeded;
+    use crate::dsp::random::seeded;
 
     /// Gain (dB) of `filter` at `freq_hz`, from its steady-state response to a sine.
     fn response_db(mut filter: impl FnMut(f32) -> f32, freq_hz: f32, fs: f32) -> f32 {

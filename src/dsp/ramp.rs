@@ -69,6 +69,7 @@ impl Ramp {
         self.remaining == 0
     }
 
+    /// The value the ramp is heading for (or holds).
     pub fn target(&self) -> f32 {
         self.target
     }

@@ -11,8 +11,8 @@ use super::controls::set_value;
 use super::{EditorState, Selection, theme};
 use crate::binaural::Position;
 use crate::binaural::distance::{MAX_DISTANCE_M, MIN_DISTANCE_M};
-use crate::binaural::motion::{Motion, MotionMode, MotionRate};
 use crate::engine::LAYERS;
+use crate::engine::motion::{Motion, MotionMode, MotionRate};
 use crate::engine::tempo::Transport;
 use crate::params::{PlacementParams, TingleParams};
 use egui::{

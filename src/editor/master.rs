@@ -1,5 +1,5 @@
-//! The master section (meters, output gain, safety limiter, seed, the ambient bed, gentle mode
-//! and the session timer with the time left) and the input's strip (input gain, mix,
+//! The master section (meters, output gain, safety limiter, seed, the ambient bed, gentle mode,
+//! the session timer with the time left, and the HRTF set in use) and the input's strip (input gain, mix,
 //! placement of the track's own audio).
 
 use super::controls::{self, grid, placement_rows, slider_row, switch};
@@ -80,6 +80,7 @@ fn sections(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &Ed
                 .on_hover_text(STATUS_TIP);
         }
     });
+    super::hrtf_row::show(ui, params, state);
 }
 
 /// The time left in the session as the audio side last reported it (s), once it has.

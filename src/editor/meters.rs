@@ -2,6 +2,7 @@
 //! limiter's gain reduction, read from the audio thread's [`Meters`] atomics each frame.
 
 use super::theme;
+use crate::dsp::math::gain_to_db;
 use crate::engine::telemetry::Meters;
 use egui::{Color32, Rect, Sense, Ui, vec2};
 
@@ -53,7 +54,7 @@ impl Default for MeterState {
 
 /// `linear` in dB, floored at [`METER_FLOOR_DB`].
 pub fn to_db(linear: f32) -> f32 {
-    (20.0 * linear.abs().max(MIN_LINEAR).log10()).max(METER_FLOOR_DB)
+    gain_to_db(linear.abs().max(MIN_LINEAR)).max(METER_FLOOR_DB)
 }
 
 impl MeterState {

@@ -11,6 +11,7 @@
 pub mod browser;
 mod controls;
 pub mod head_view;
+mod hrtf_row;
 pub mod layer_strip;
 mod master;
 pub mod meters;
@@ -18,6 +19,7 @@ pub mod sample_files;
 pub mod theme;
 
 use crate::binaural::Position;
+use crate::engine::hrtf_loader::HrtfLoader;
 use crate::engine::telemetry::TelemetryReceiver;
 use crate::params::TingleParams;
 use crate::scene::library::Library;
@@ -91,6 +93,8 @@ pub struct EditorState {
     telemetry: Option<TelemetryReceiver>,
     /// Whether the theme has been applied to the current egui context.
     styled: bool,
+    /// Loads the HRTF set chosen in the editor (`None`: no audio side).
+    hrtf: Option<HrtfLoader>,
 }
 
 impl EditorState {
@@ -111,7 +115,14 @@ impl EditorState {
             flashes: VecDeque::with_capacity(MAX_FLASHES),
             telemetry,
             styled: false,
+            hrtf: None,
         }
+    }
+
+    /// This state, choosing the HRTF set through `loader` (the plugin's).
+    pub fn with_hrtf(mut self, loader: HrtfLoader) -> Self {
+        self.hrtf = Some(loader);
+        self
     }
 
     /// The head view's geometry as drawn last frame.
@@ -246,12 +257,20 @@ pub struct TingleApp {
 }
 
 impl TingleApp {
-    /// An app drawing `params` and reading `telemetry`.
-    pub fn new(params: Arc<TingleParams>, telemetry: Option<TelemetryReceiver>) -> Self {
+    /// An app drawing `params`, reading `telemetry` and choosing the HRTF set through `hrtf`.
+    pub fn new(
+        params: Arc<TingleParams>,
+        telemetry: Option<TelemetryReceiver>,
+        hrtf: Option<HrtfLoader>,
+    ) -> Self {
+        let state = EditorState::new(telemetry);
         Self {
             params,
             gui: None,
-            state: EditorState::new(telemetry),
+            state: match hrtf {
+                Some(loader) => state.with_hrtf(loader),
+                None => state,
+            },
         }
     }
 }
@@ -288,6 +307,7 @@ impl NiceEguiApp for TingleApp {
 pub fn create(
     params: Arc<TingleParams>,
     telemetry: Option<TelemetryReceiver>,
+    hrtf: Option<HrtfLoader>,
 ) -> Option<EguiEditor<TingleApp>> {
     let [width, height] = DEFAULT_SIZE;
     let [min_width, min_height] = MIN_SIZE;
@@ -300,6 +320,6 @@ pub fn create(
                 ResizeHint::RESIZABLE
                     .with_min_logical_size(LogicalSize::new(min_width, min_height)),
             ),
-        TingleApp::new(params, telemetry),
+        TingleApp::new(params, telemetry, hrtf),
     )
 }

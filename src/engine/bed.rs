@@ -24,12 +24,12 @@
 //! noises), and the bed fades in after every reset. All modulations are smoothed random walks
 //! of several seconds.
 
-use super::db_to_gain;
 use crate::dsp::biquad::Biquad;
+use crate::dsp::math::db_to_gain;
 use crate::dsp::noise::{BrownFilter, PinkFilter, Wander, white_scale};
 use crate::dsp::one_pole::OnePole;
 use crate::dsp::ramp::Ramp;
-use crate::triggers::{TriggerRng, WHITE_POWER, seeded, white};
+use crate::dsp::random::{SeededRng, WHITE_POWER, seeded, white};
 use std::f32::consts::FRAC_1_SQRT_2;
 
 /// Which bed sounds.
@@ -174,7 +174,7 @@ impl Air {
     }
 
     /// One control step: new corner and level.
-    fn control(&mut self, rng: &mut TriggerRng, sample_rate: f32) {
+    fn control(&mut self, rng: &mut SeededRng, sample_rate: f32) {
         let corner_hz = self.corner.next(rng).exp2();
         let tuned = Biquad::lowpass(corner_hz, AIR_Q, sample_rate);
         for lp in &mut self.lowpass {
@@ -239,7 +239,7 @@ impl Rain {
 /// block.
 pub struct Bed {
     sample_rate: f32,
-    rng: TriggerRng,
+    rng: SeededRng,
     /// Scale of the white noises (same power density at every sample rate).
     white_scale: f32,
     /// The diffuse pair: the shared part (high-passed at [`SUB_BASS_HZ`], then low-passed)
@@ -333,7 +333,7 @@ impl Bed {
     }
 
     /// Adds the bed to `left` and `right`.
-    pub fn process_add(&mut self, left: &mut [f32], right: &mut [f32]) {
+    pub fn add_to(&mut self, left: &mut [f32], right: &mut [f32]) {
         if self.is_silent() {
             return;
         }
@@ -398,7 +398,7 @@ mod tests {
         let n = (seconds * 48_000.0) as usize;
         let (mut l, mut r) = (vec![0.0; n], vec![0.0; n]);
         for (a, b) in l.chunks_mut(256).zip(r.chunks_mut(256)) {
-            bed.process_add(a, b);
+            bed.add_to(a, b);
         }
         (l, r)
     }

@@ -1,24 +1,26 @@
-//! A trigger layer: a rhythm (and MIDI notes) firing one family's triggers, each placed
-//! binaurally by its own voice, with scatter, motion and click-free voice stealing.
+//! A trigger layer: a rhythm (and MIDI notes) firing one family's triggers, each played and
+//! placed by a [`Voice`], with scatter, motion and click-free voice stealing. The layer
+//! schedules (hits, note-offs, stealing, scatter); each voice renders its own block; the
+//! [`Bus`] places the triggers that sound exactly where the layer is, together.
 //!
-//! Triggers that sound exactly where the layer is (no scatter, and either sustained or on a
-//! layer without motion) share one placer: their sum is placed once, which makes a busy layer
-//! cost little more than a single source. Those triggers follow the layer's position glides;
-//! every other short trigger keeps the position it was born at.
+//! Triggers on the bus follow the layer's position glides; every other short trigger keeps the
+//! position it was born at, and sustained ones follow the layer's motion on their own.
 
 mod samples;
 
+use super::bus::Bus;
+use super::motion::{MotionMode, MotionSettings};
 use super::placement::PlacementControl;
-use super::rhythm::{Hit, Rhythm, RhythmSettings};
+use super::rhythm::{Hit, PENDING_CAPACITY, Rhythm, RhythmSettings};
 use super::tempo::{Clock, Transport};
+use super::voice::{Birth, Block, Offset, Voice, VoiceState};
 use crate::binaural::Position;
 use crate::binaural::hrtf::HrtfSet;
-use crate::binaural::motion::{MotionMode, MotionSettings};
-use crate::binaural::placer::Placer;
+use crate::dsp::math::db_to_gain;
+use crate::dsp::random::{RngExt, SeededRng, seeded};
 use crate::samples::{Pick, SampleSlot};
 use crate::triggers::sample::SampleShape;
-use crate::triggers::{Excitation, Family, RngExt, TriggerRng, VoiceBank, seeded};
-use std::f32::consts::PI;
+use crate::triggers::{Excitation, Family};
 use std::sync::Arc;
 
 /// Voices that can sound at once in a layer.
@@ -33,8 +35,11 @@ const NOTE_RELEASE_S: f32 = 0.12;
 const STOP_FADE_S: f32 = 0.03;
 /// Note-offs a layer queues per block.
 const MAX_RELEASES: usize = 32;
-/// MIDI notes (or other external hits) a layer accepts per block.
+/// MIDI notes (or other external hits) a layer accepts per block; further ones are dropped.
 const MAX_EXTERNAL_HITS: usize = 128;
+/// Hits a layer holds per block: the external ones and every hit its rhythm emits (so the
+/// external cap never takes a rhythm hit's place, nor the other way round).
+const MAX_HITS: usize = MAX_EXTERNAL_HITS + PENDING_CAPACITY;
 /// MIDI note of the first layer (C4); the others follow chromatically.
 pub const DEFAULT_FIRST_NOTE: u8 = 60;
 /// Distinguishes the layer's own random stream from its rhythm's.
@@ -119,7 +124,7 @@ impl Default for LayerParams {
             level_db: 0.0,
             character: [0.5; 4],
             rhythm: RhythmSettings::default(),
-            midi_note: 60,
+            midi_note: DEFAULT_FIRST_NOTE,
             position: Position::default(),
             motion: MotionSettings::default(),
             scatter: Scatter::default(),
@@ -128,82 +133,15 @@ impl Default for LayerParams {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum VoiceState {
-    Free,
-    Playing,
-    /// Stolen: fading out.
-    Releasing,
-    /// The trigger has ended; the placer's filters and delays are ringing out.
-    Tail,
-}
-
-/// Offset of a trigger from its layer's position, drawn at birth.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Offset {
-    azimuth_deg: f32,
-    elevation_deg: f32,
-    distance_factor: f32,
-}
-
-impl Voice {
-    /// Starts fading out over `len` samples, `at` samples into the block.
-    fn fade_out(&mut self, at: usize, len: usize) {
-        self.state = VoiceState::Releasing;
-        self.faded = 0;
-        self.fade_len = len;
-        self.fade_from = at;
-    }
-}
-
-impl Offset {
-    fn apply(&self, p: Position) -> Position {
-        Position {
-            azimuth_deg: p.azimuth_deg + self.azimuth_deg,
-            elevation_deg: p.elevation_deg + self.elevation_deg,
-            distance_m: p.distance_m * self.distance_factor,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-struct Voice {
-    bank: VoiceBank,
-    placer: Placer,
-    state: VoiceState,
-    /// Start order (older voices are stolen first).
-    order: u64,
-    /// Where this block's rendering starts.
-    start: usize,
-    /// Fading voices: samples of fade done (of `fade_len`).
-    faded: usize,
-    /// Fading voices: length of the fade (samples).
-    fade_len: usize,
-    /// Whether a MIDI note started it.
-    from_note: bool,
-    /// Stolen voices: offset in this block where the fade begins.
-    fade_from: usize,
-    /// Samples of placer tail left to flush.
-    tail_left: usize,
-    /// Whether it follows the layer's motion (sustained) or stays at its birth position.
-    sustained: bool,
-    /// Whether it sounds where the layer is, through the layer's shared placer.
-    on_bus: bool,
-    birth: Position,
-    offset: Offset,
-    /// The layer's placement as of the voice's last control period (sustained voices).
-    control: PlacementControl,
-}
-
 /// One trigger layer. Allocates only in [`Layer::new`].
 pub struct Layer {
     sample_rate: f32,
     voices: Vec<Voice>,
     rhythm: Rhythm,
     control: PlacementControl,
-    rng: TriggerRng,
+    rng: SeededRng,
     /// Hits of this block (rhythm and external), sorted by offset before use.
-    hits: [Hit; MAX_EXTERNAL_HITS],
+    hits: [Hit; MAX_HITS],
     hit_count: usize,
     /// Offsets of queued note-offs (this block or later ones).
     releases: [usize; MAX_RELEASES],
@@ -219,17 +157,12 @@ pub struct Layer {
     level_db: f32,
     /// The linear gain of `level_db`.
     level_target: f32,
+    /// Length of a stolen voice's fade (samples).
     fade_len: usize,
-    tail_len: usize,
+    /// Scratch for one voice's block.
     mono: Vec<f32>,
-    /// Triggers that sound where the layer is (no scatter; sustained, or the layer does not
-    /// move) share one placer: their sum, one block.
-    bus: Vec<f32>,
-    bus_placer: Placer,
-    /// The shared placer's path (follows the layer like a sustained voice).
-    bus_control: PlacementControl,
-    /// Samples the shared placer keeps running after its last trigger (its tail).
-    bus_tail_left: usize,
+    /// The shared bus of the triggers that sound where the layer is.
+    bus: Bus,
     /// The user's sounds (the Sample family).
     samples: SampleSlot,
 }
@@ -239,32 +172,9 @@ impl Layer {
     /// the session rate), drawing its randomness from `seed`. Allocates.
     pub fn new(hrtf: &Arc<HrtfSet>, max_block: usize, seed: u64) -> Self {
         let sample_rate = hrtf.sample_rate();
-        let placer = Placer::new(hrtf.clone());
-        let tail_len = placer.tail_len();
-        let voice = Voice {
-            bank: VoiceBank::new(sample_rate),
-            placer,
-            state: VoiceState::Free,
-            order: 0,
-            start: 0,
-            faded: 0,
-            fade_len: 1,
-            from_note: false,
-            fade_from: 0,
-            tail_left: 0,
-            sustained: false,
-            on_bus: false,
-            birth: Position::default(),
-            offset: Offset {
-                azimuth_deg: 0.0,
-                elevation_deg: 0.0,
-                distance_factor: 1.0,
-            },
-            control: PlacementControl::default(),
-        };
         Self {
             sample_rate,
-            voices: vec![voice; VOICES_PER_LAYER + RELEASE_SLOTS],
+            voices: vec![Voice::new(hrtf); VOICES_PER_LAYER + RELEASE_SLOTS],
             rhythm: Rhythm::new(sample_rate, seed),
             control: PlacementControl::default(),
             rng: seeded(seed ^ SCATTER_SEED_SALT),
@@ -272,7 +182,7 @@ impl Layer {
                 offset: 0,
                 intensity: 0.0,
                 from_note: false,
-            }; MAX_EXTERNAL_HITS],
+            }; MAX_HITS],
             hit_count: 0,
             releases: [0; MAX_RELEASES],
             release_count: 0,
@@ -283,14 +193,19 @@ impl Layer {
             level_db: f32::NAN,
             level_target: 1.0,
             fade_len: ((STEAL_FADE_S * sample_rate) as usize).max(1),
-            tail_len,
             mono: vec![0.0; max_block],
-            bus: vec![0.0; max_block],
-            bus_placer: Placer::new(hrtf.clone()),
-            bus_control: PlacementControl::default(),
-            bus_tail_left: 0,
+            bus: Bus::new(hrtf, max_block),
             samples: SampleSlot::default(),
         }
+    }
+
+    /// Every placer of the layer glides to `hrtf` (see
+    /// [`Placer::set_hrtf`](crate::binaural::placer::Placer::set_hrtf)). Does not allocate.
+    pub fn set_hrtf(&mut self, hrtf: &Arc<HrtfSet>) {
+        for voice in &mut self.voices {
+            voice.set_hrtf(hrtf);
+        }
+        self.bus.set_hrtf(hrtf);
     }
 
     /// Silences every voice and restarts the rhythm with the randomness of `seed`.
@@ -312,19 +227,15 @@ impl Layer {
 
     /// Cuts every voice (used after non-finite audio; never while audible otherwise).
     pub fn silence(&mut self) {
-        for v in &mut self.voices {
-            v.state = VoiceState::Free;
-            v.placer.reset();
-        }
-        self.bus_placer.reset();
-        self.bus_tail_left = 0;
+        self.voices.iter_mut().for_each(Voice::silence);
+        self.bus.silence();
         self.hit_count = 0;
         self.release_count = 0;
         self.stop_at = None;
     }
 
     /// Fires the layer `offset` samples into the next block at `intensity` (0 ..= 1), e.g. for
-    /// a MIDI note-on with its velocity. An offset past the next [`Layer::process_add`] call's
+    /// a MIDI note-on with its velocity. An offset past the next [`Layer::add_to`] call's
     /// length fires that much later, in the calls that follow.
     pub fn fire(&mut self, offset: usize, intensity: f32) {
         if self.hit_count < MAX_EXTERNAL_HITS {
@@ -356,7 +267,7 @@ impl Layer {
     pub fn active_voices(&self) -> usize {
         self.voices
             .iter()
-            .filter(|v| v.state != VoiceState::Free)
+            .filter(|v| v.state() != VoiceState::Free)
             .count()
     }
 
@@ -369,7 +280,7 @@ impl Layer {
     /// `on_trigger` with the position and intensity of every trigger it starts. Returns whether
     /// anything sounded (a voice or the shared placer's tail): if not, nothing was added. An
     /// idle layer only advances its rhythm and its position, which costs little.
-    pub fn process_add(
+    pub fn add_to(
         &mut self,
         params: &LayerParams,
         transport: &Transport,
@@ -386,15 +297,12 @@ impl Layer {
         }
         let (hits, count) = (&mut self.hits, &mut self.hit_count);
         self.rhythm.advance(n, &settings, transport, clock, |hit| {
-            if *count < MAX_EXTERNAL_HITS {
+            if *count < MAX_HITS {
                 hits[*count] = hit;
                 *count += 1;
             }
         });
         self.hits[..self.hit_count].sort_unstable_by_key(|h| h.offset);
-        for v in &mut self.voices {
-            v.start = 0;
-        }
         // Hits beyond this chunk (the engine splits blocks longer than it was built for) wait,
         // moved to the front, for the chunk they fall in.
         let mut waiting = 0;
@@ -421,10 +329,10 @@ impl Layer {
 
         if params.level_db.to_bits() != self.level_db.to_bits() {
             self.level_db = params.level_db;
-            self.level_target = 10f32.powf(params.level_db / 20.0);
+            self.level_target = db_to_gain(params.level_db);
         }
         let target = self.level_target;
-        if self.bus_tail_left == 0 && self.voices.iter().all(|v| v.state == VoiceState::Free) {
+        if !self.bus.is_sounding() && self.voices.iter().all(|v| v.state() == VoiceState::Free) {
             // Nothing sounds: only the level and the position move on.
             self.level = target;
             self.step_position(params, transport, clock, n);
@@ -435,92 +343,27 @@ impl Layer {
         } else {
             self.level
         };
-        let step = (target - from) / n.max(1) as f32;
         self.level = target;
-        let period = self.voices[0].placer.control_period();
-        let period_s = period as f64 / f64::from(self.sample_rate);
-        let bus = &mut self.bus[..n];
-        bus.fill(0.0);
-        let mut bus_used = false;
+        let period = self.voices[0].control_period();
+        let block = Block {
+            params,
+            transport,
+            clock,
+            len: n,
+            level_from: from,
+            level_step: (target - from) / n.max(1) as f32,
+            period,
+            period_s: period as f64 / f64::from(self.sample_rate),
+        };
+        self.bus.begin(n);
         for v in self
             .voices
             .iter_mut()
-            .filter(|v| v.state != VoiceState::Free)
+            .filter(|v| v.state() != VoiceState::Free)
         {
-            let mono = &mut self.mono[v.start..n];
-            mono.fill(0.0);
-            if matches!(v.state, VoiceState::Playing | VoiceState::Releasing)
-                && !v.bank.render(mono)
-            {
-                v.state = VoiceState::Tail;
-                v.tail_left = self.tail_len;
-            }
-            for (i, m) in mono.iter_mut().enumerate() {
-                let mut g = from + step * (v.start + i) as f32;
-                if v.state == VoiceState::Releasing && v.start + i >= v.fade_from {
-                    g *= 0.5 * (1.0 + (PI * (v.faded as f32 / v.fade_len as f32).min(1.0)).cos());
-                    v.faded += 1;
-                }
-                *m *= g;
-            }
-            v.fade_from = 0;
-            if v.state == VoiceState::Releasing && v.faded >= v.fade_len {
-                v.state = VoiceState::Tail;
-                v.tail_left = self.tail_len;
-            }
-            if v.on_bus {
-                for (b, m) in bus[v.start..].iter_mut().zip(mono.iter()) {
-                    *b += *m;
-                }
-                bus_used = true;
-                // The shared placer rings out for it.
-                if v.state == VoiceState::Tail {
-                    v.state = VoiceState::Free;
-                }
-                continue;
-            }
-            let (start, sustained, birth, offset) = (v.start, v.sustained, v.birth, v.offset);
-            let control = &mut v.control;
-            v.placer
-                .process_add(mono, &mut left[start..n], &mut right[start..n], |at| {
-                    if sustained {
-                        let beats = clock.beats_at(start + at + period);
-                        offset.apply(control.step(
-                            period_s,
-                            &params.position,
-                            &params.motion,
-                            transport,
-                            beats,
-                        ))
-                    } else {
-                        birth
-                    }
-                });
-            if v.state == VoiceState::Tail {
-                v.tail_left = v.tail_left.saturating_sub(n - start);
-                if v.tail_left == 0 {
-                    v.state = VoiceState::Free;
-                }
-            }
+            v.add_to(&block, &mut self.mono, &mut self.bus, left, right);
         }
-        if bus_used {
-            if self.bus_tail_left == 0 {
-                // The bus was idle: start it where the layer is now.
-                self.bus_placer.reset();
-                self.bus_control = self.control.clone();
-            }
-            self.bus_tail_left = self.tail_len;
-        }
-        if self.bus_tail_left > 0 {
-            let control = &mut self.bus_control;
-            self.bus_placer.process_add(bus, left, right, |at| {
-                let beats = clock.beats_at(at + period);
-                control.step(period_s, &params.position, &params.motion, transport, beats)
-            });
-            if !bus_used {
-                self.bus_tail_left = self.bus_tail_left.saturating_sub(n);
-            }
-        }
+        self.bus.add_to(&block, &self.control, left, right);
         self.step_position(params, transport, clock, n);
         true
     }
@@ -555,14 +398,14 @@ impl Layer {
         let playing = self
             .voices
             .iter()
-            .filter(|v| v.state == VoiceState::Playing)
+            .filter(|v| v.state() == VoiceState::Playing)
             .count();
         if playing >= VOICES_PER_LAYER
             && let Some(oldest) = self
                 .voices
                 .iter_mut()
-                .filter(|v| v.state == VoiceState::Playing)
-                .min_by_key(|v| v.order)
+                .filter(|v| v.state() == VoiceState::Playing)
+                .min_by_key(|v| v.order())
         {
             // Its fade starts where the new trigger starts.
             oldest.fade_out(offset, self.fade_len);
@@ -571,14 +414,14 @@ impl Layer {
         let index = self
             .voices
             .iter()
-            .position(|v| v.state == VoiceState::Free)
+            .position(|v| v.state() == VoiceState::Free)
             .or_else(|| {
                 (0..self.voices.len())
-                    .filter(|&i| self.voices[i].state != VoiceState::Playing)
+                    .filter(|&i| self.voices[i].state() != VoiceState::Playing)
                     .max_by_key(|&i| {
                         (
-                            self.voices[i].state == VoiceState::Tail,
-                            self.voices[i].faded,
+                            self.voices[i].state() == VoiceState::Tail,
+                            self.voices[i].faded(),
                         )
                     })
             });
@@ -605,24 +448,26 @@ impl Layer {
             let pick = Pick::of_variant(excitation.variant);
             self.samples.next(pick, excitation.seed.rotate_left(32))
         });
-        let v = &mut self.voices[index];
         if let Some(sound) = sound {
-            v.bank.sample_voice().prepare(sound, params.sample);
+            self.voices[index]
+                .sample_sound()
+                .prepare(sound, params.sample);
         }
-        v.bank.start(params.family, &excitation);
-        v.placer.reset();
-        v.state = VoiceState::Playing;
-        v.order = self.started;
-        v.start = offset;
-        v.faded = 0;
-        v.from_note = hit.from_note;
-        v.sustained = info.sustained;
-        v.on_bus = params.scatter.mode == ScatterMode::Off
-            && (info.sustained || params.motion.mode == MotionMode::Off);
-        v.offset = offset_pos;
-        v.birth = offset_pos.apply(birth_layer);
-        v.control = control;
-        Some(v.birth)
+        let position = offset_pos.apply(birth_layer);
+        self.voices[index].start(Birth {
+            family: params.family,
+            excitation,
+            order: self.started,
+            at: offset,
+            from_note: hit.from_note,
+            sustained: info.sustained,
+            on_bus: params.scatter.mode == ScatterMode::Off
+                && (info.sustained || params.motion.mode == MotionMode::Off),
+            offset: offset_pos,
+            position,
+            control,
+        });
+        Some(position)
     }
 
     /// Starts the fades of queued note-offs and all-notes-offs that fall in this block of `n`
@@ -637,11 +482,7 @@ impl Layer {
                 waiting += 1;
                 continue;
             }
-            for v in self
-                .voices
-                .iter_mut()
-                .filter(|v| v.state == VoiceState::Playing && v.from_note && v.start <= at)
-            {
+            for v in self.voices.iter_mut().filter(|v| v.ends_with_note_off(at)) {
                 v.fade_out(at, release);
             }
         }
@@ -649,15 +490,8 @@ impl Layer {
         match self.stop_at {
             Some(at) if at < n => {
                 let fade = ((STOP_FADE_S * self.sample_rate) as usize).max(1);
-                for v in &mut self.voices {
-                    let shorter = v.state != VoiceState::Releasing
-                        || v.fade_len - v.faded.min(v.fade_len) > fade;
-                    if matches!(v.state, VoiceState::Playing | VoiceState::Releasing)
-                        && v.start <= at
-                        && shorter
-                    {
-                        v.fade_out(at, fade);
-                    }
+                for v in self.voices.iter_mut().filter(|v| v.stops_at(at, fade)) {
+                    v.fade_out(at, fade);
                 }
                 self.stop_at = None;
                 self.release_count = 0;
@@ -672,11 +506,7 @@ impl Layer {
         let spread = scatter.spread_deg.clamp(0.0, 180.0);
         let mut unit = || self.rng.random::<f32>() * 2.0 - 1.0;
         match scatter.mode {
-            ScatterMode::Off => Offset {
-                azimuth_deg: 0.0,
-                elevation_deg: 0.0,
-                distance_factor: 1.0,
-            },
+            ScatterMode::Off => Offset::NONE,
             ScatterMode::Spread => Offset {
                 azimuth_deg: unit() * spread,
                 elevation_deg: unit() * spread * SCATTER_ELEVATION_SHARE,

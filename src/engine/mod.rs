@@ -6,26 +6,35 @@
 //! gentle mode -> session timer fade -> hearing-safety limiter.
 
 pub mod bed;
+mod bus;
+pub mod hrtf_loader;
+pub mod hrtf_swap;
 pub mod layer;
+pub mod motion;
 pub mod placement;
 pub mod rhythm;
 mod samples;
 pub mod telemetry;
 pub mod tempo;
 pub mod timer;
+mod voice;
 
 use crate::binaural::Position;
 use crate::binaural::cache;
-use crate::binaural::motion::MotionSettings;
+use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::placer::Placer;
 use crate::dsp::denormal::FlushDenormals;
 use crate::dsp::gentle::Gentle;
 use crate::dsp::limiter::{DEFAULT_CEILING_DB, Limiter};
 use crate::dsp::loudness::Loudness;
+use crate::dsp::math::db_to_gain;
 use crate::dsp::ramp::Ramp;
 use bed::{Bed, BedSettings};
+use hrtf_swap::{HrtfReceiver, HrtfSender, hrtf_line};
 use layer::{Layer, LayerParams};
+use motion::MotionSettings;
 use placement::PlacementControl;
+use std::sync::Arc;
 use telemetry::{TelemetrySender, TriggerFlash};
 use tempo::{Clock, Transport};
 use timer::{SessionTimer, TimerSettings};
@@ -140,6 +149,13 @@ pub struct Engine {
     skipped: bool,
     /// Where the layers' sound sets arrive (and go back), once connected.
     samples: Option<crate::samples::SampleInbox>,
+    /// The HRTF set every placer renders with (the engine holds the last reference to the
+    /// old set during a swap and hands it back through `hrtf_line`).
+    hrtf: Arc<HrtfSet>,
+    /// Where new HRTF sets arrive and old ones leave.
+    hrtf_line: HrtfReceiver,
+    /// The other end of `hrtf_line`, until the plugin takes it.
+    hrtf_sender: Option<HrtfSender>,
 }
 
 impl Engine {
@@ -148,7 +164,13 @@ impl Engine {
     /// gliding from the defaults, call [`Engine::set_params`] and then [`Engine::reset`] before
     /// the first block. Allocates: call from `activate()`.
     pub fn new(sample_rate: f32, max_block: usize) -> Self {
-        let hrtf = cache::kemar_at(sample_rate);
+        Self::with_hrtf(sample_rate, max_block, cache::kemar_at(sample_rate))
+    }
+
+    /// [`Engine::new`] rendering with `hrtf` (at `sample_rate`, KEMAR's filter length at that
+    /// rate: see [`cache::set_at`]) instead of the built-in KEMAR set. Allocates.
+    pub fn with_hrtf(sample_rate: f32, max_block: usize, hrtf: Arc<HrtfSet>) -> Self {
+        let (hrtf_sender, hrtf_line) = hrtf_line();
         let max_block = max_block.max(1);
         let glide = (GAIN_GLIDE_S * sample_rate) as u32;
         let params = EngineParams::default();
@@ -182,7 +204,22 @@ impl Engine {
             skip_silence: true,
             skipped: false,
             samples: None,
+            hrtf,
+            hrtf_line,
+            hrtf_sender: Some(hrtf_sender),
         }
+    }
+
+    /// The sending end of the line through which a new HRTF set replaces the one in use while
+    /// the engine runs (once; `None` after). Sets sent must be at the engine's sample rate and
+    /// filter length (see [`cache::set_at`]); others are handed back unused.
+    pub fn take_hrtf_sender(&mut self) -> Option<HrtfSender> {
+        self.hrtf_sender.take()
+    }
+
+    /// The HRTF set in use.
+    pub fn hrtf(&self) -> &Arc<HrtfSet> {
+        &self.hrtf
     }
 
     /// The session sample rate (Hz).
@@ -317,6 +354,7 @@ impl Engine {
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32], input: InputChannels) {
         let _flush = FlushDenormals::new();
         self.receive_samples();
+        self.take_new_hrtf();
         let len = left.len().min(right.len());
         let mut start = 0;
         while start < len {
@@ -326,6 +364,24 @@ impl Engine {
             self.timer.advance(end - start);
             start = end;
         }
+    }
+
+    /// Starts the change to a newly arrived HRTF set, if one waits (every placer glides to it)
+    /// and hands the old set back; a set that does not fit is handed back unused.
+    fn take_new_hrtf(&mut self) {
+        let Some(new) = self.hrtf_line.poll() else {
+            return;
+        };
+        if new.sample_rate() != self.sample_rate || new.taps() != self.hrtf.taps() {
+            self.hrtf_line.retire(new);
+            return;
+        }
+        self.placer.set_hrtf(&new);
+        for layer in &mut self.layers {
+            layer.set_hrtf(&new);
+        }
+        let old = std::mem::replace(&mut self.hrtf, new);
+        self.hrtf_line.retire(old);
     }
 
     fn process_chunk(&mut self, left: &mut [f32], right: &mut [f32], input: InputChannels) {
@@ -384,7 +440,7 @@ impl Engine {
         let mut sounded = !input_idle;
         for (index, (layer, params)) in self.layers.iter_mut().zip(&self.params.layers).enumerate()
         {
-            sounded |= layer.process_add(
+            sounded |= layer.add_to(
                 params,
                 &self.transport,
                 &clock,
@@ -403,7 +459,7 @@ impl Engine {
         }
 
         sounded |= !self.bed.is_silent();
-        self.bed.process_add(left, right);
+        self.bed.add_to(left, right);
 
         if !sounded && self.skip_silence {
             // Every sample is zero: the gains and followers advance as they would over zeros.
@@ -479,7 +535,7 @@ impl Engine {
         let period_s = period as f64 / f64::from(self.sample_rate);
         let (params, transport, placement) = (&self.params, &self.transport, &mut self.placement);
         let clock = self.clock;
-        self.placer.process_add(mono, wet_l, wet_r, |offset| {
+        self.placer.add_to(mono, wet_l, wet_r, |offset| {
             let beats = clock.beats_at(offset + period);
             placement.step(period_s, &params.position, &params.motion, transport, beats)
         });
@@ -563,11 +619,6 @@ fn bed_seed(seed: u64) -> u64 {
 /// Whether every sample of `samples` is zero.
 fn is_silent(samples: &[f32]) -> bool {
     samples.iter().all(|&v| v == 0.0)
-}
-
-/// Decibels to a linear gain.
-pub fn db_to_gain(db: f32) -> f32 {
-    10f32.powf(db / 20.0)
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! Turns the placement parameters (set position plus motion) into the smoothed path a source
 //! follows: parameter jumps glide, the azimuth always takes the shorter way round.
 
+use super::motion::{Motion, MotionSettings};
 use super::tempo::Transport;
 use crate::binaural::Position;
 use crate::binaural::distance::{MAX_DISTANCE_M, MIN_DISTANCE_M};
-use crate::binaural::motion::{Motion, MotionSettings};
 
 /// Time constant of the position glide (s): a jump settles (to 1 %) in about 0.14 s.
 const GLIDE_S: f64 = 0.03;

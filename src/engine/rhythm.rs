@@ -3,10 +3,11 @@
 //! events land within a sample of where they belong however the host slices its blocks.
 
 use super::tempo::{Clock, NoteValue, Transport};
-use crate::triggers::{RngExt, TriggerRng, seeded};
+use crate::dsp::random::{RngExt, SeededRng, seeded};
 
 /// Most hits waiting to sound (a few bursts' worth); further hits are dropped, never allocated.
-const PENDING_CAPACITY: usize = 64;
+/// So it is also the most hits one [`Rhythm::advance`] emits.
+pub const PENDING_CAPACITY: usize = 64;
 /// Largest timing jitter at full humanize, as a share of the interval between events.
 const MAX_JITTER_SHARE: f64 = 0.25;
 /// Largest timing jitter at full humanize (s), however slow the rate.
@@ -85,7 +86,7 @@ struct Pending {
 /// The rhythm generator of one layer.
 #[derive(Debug, Clone)]
 pub struct Rhythm {
-    rng: TriggerRng,
+    rng: SeededRng,
     sample_rate: f64,
     /// Absolute sample time of the current block's start.
     now: f64,

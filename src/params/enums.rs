@@ -1,9 +1,9 @@
 //! nice-plug's `Enum` for the engine's enums, from tables of names and stable ids, so the
 //! engine's types stay free of plugin-framework derives.
 
-use crate::binaural::motion::MotionMode;
 use crate::engine::bed::BedKind;
 use crate::engine::layer::ScatterMode;
+use crate::engine::motion::MotionMode;
 use crate::engine::tempo::NoteValue;
 use crate::triggers::Family;
 use nice_plug::prelude::*;

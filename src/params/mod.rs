@@ -112,6 +112,10 @@ pub struct TingleParams {
     /// the background when the plugin activates.
     #[persist = "samples"]
     pub samples: crate::samples::SampleLibrary,
+    /// The HRTF set in use: empty for the built-in KEMAR set, else a SOFA file's path (see
+    /// [`crate::binaural::cache::HrtfChoice`]). Not a parameter: saved with the session.
+    #[persist = "hrtf"]
+    pub hrtf: Arc<RwLock<String>>,
 }
 
 impl Default for TingleParams {
@@ -162,6 +166,7 @@ impl Default for TingleParams {
             scene: Arc::new(RwLock::new(String::new())),
             first_sound_done: FirstSoundChoice(AtomicBool::new(false)),
             samples: crate::samples::SampleLibrary::new(LAYERS),
+            hrtf: Arc::new(RwLock::new(String::new())),
         }
     }
 }

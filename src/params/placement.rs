@@ -4,7 +4,7 @@
 use super::units;
 use crate::binaural::Position;
 use crate::binaural::distance::{MAX_DISTANCE_M, MIN_DISTANCE_M};
-use crate::binaural::motion::{MotionMode, MotionRate, MotionSettings};
+use crate::engine::motion::{MotionMode, MotionRate, MotionSettings};
 use crate::engine::tempo::NoteValue;
 use nice_plug::prelude::*;
 

@@ -3,7 +3,7 @@
 //! audio thread), and which clip plays next. Nothing here allocates, locks or frees.
 
 use super::set::SampleSet;
-use crate::triggers::{RngExt, seeded};
+use crate::dsp::random::{RngExt, seeded};
 use rtrb::Producer;
 use std::sync::Arc;
 

@@ -153,7 +153,11 @@ pub fn copy_values(from: &TingleParams, to: &TingleParams) {
     to.samples.copy_from(&from.samples);
     for ((_, source, _), (_, target, _)) in from.param_map().into_iter().zip(to.param_map()) {
         // SAFETY: both point into parameter sets borrowed for this call; the maps list the
-        // same parameters in the same order.
+        // same parameters in the same order. The framework's internal setter writes the value
+        // without a host gesture (nothing is recorded as automation); that is what a first
+        // sound wants, and it is sound here because this runs in `activate()`, off the audio
+        // thread and before processing starts, and the host reads the values back (CLAP
+        // `get_value`, VST3 `getParamNormalized`) whenever it next shows or saves them.
         unsafe { target._internal_set_normalized_value(source.unmodulated_normalized_value()) };
     }
 }
@@ -414,10 +418,17 @@ fn control_slot(family: Family, key: &str) -> Option<usize> {
     control_keys(family).iter().position(|k| k == key)
 }
 
-/// The plain value inside a tagged one (`{"f32": 1.5}` -> `1.5`).
+/// The tags of a value in the framework's saved-state form (`ParamValue`, snake case).
+const VALUE_TAGS: [&str; 4] = ["f32", "i32", "bool", "string"];
+
+/// The plain value inside a tagged one (`{"f32": 1.5}` -> `1.5`); any other object is left as
+/// it is (and then refused by the field it was given to).
 fn untagged(value: &Value) -> &Value {
     match value.as_object() {
-        Some(tagged) if tagged.len() == 1 => tagged.values().next().unwrap_or(value),
+        Some(tagged) if tagged.len() == 1 => match tagged.iter().next() {
+            Some((tag, inner)) if VALUE_TAGS.contains(&tag.as_str()) => inner,
+            _ => value,
+        },
         _ => value,
     }
 }
@@ -669,7 +680,7 @@ fn short_float(value: f32) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::binaural::motion::MotionMode;
+    use crate::engine::motion::MotionMode;
     use crate::triggers::Family;
 
     #[test]

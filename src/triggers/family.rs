@@ -1,13 +1,13 @@
-//! The trigger families side by side: which families exist, and a voice that can play any of
-//! them (one preallocated voice of each family, so switching family never allocates).
+//! The trigger families side by side: which families exist, and a sound bank that can play any
+//! of them (one preallocated sound of each family, so switching family never allocates).
 
 use super::{Excitation, FamilyInfo, TriggerSound};
 
 /// Declares the families once: the `Family` enum (the first is the default), its info table
-/// and the `VoiceBank`.
+/// and the `SoundBank`.
 macro_rules! families {
-    ($first:ident => $first_module:ident :: $first_voice:ident
-     $(, $variant:ident => $module:ident :: $voice:ident)* $(,)?) => {
+    ($first:ident => $first_module:ident :: $first_sound:ident
+     $(, $variant:ident => $module:ident :: $sound:ident)* $(,)?) => {
         /// A trigger family.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
         pub enum Family {
@@ -38,20 +38,20 @@ macro_rules! families {
             }
         }
 
-        /// One voice of every family; plays one of them at a time.
+        /// One sound of every family; plays one of them at a time.
         #[derive(Debug, Clone)]
-        pub struct VoiceBank {
-            $first_module: super::$first_module::$first_voice,
-            $($module: super::$module::$voice,)*
+        pub struct SoundBank {
+            $first_module: super::$first_module::$first_sound,
+            $($module: super::$module::$sound,)*
             playing: Option<Family>,
         }
 
-        impl VoiceBank {
+        impl SoundBank {
             /// An idle bank at `sample_rate` (Hz). Allocates.
             pub fn new(sample_rate: f32) -> Self {
                 Self {
-                    $first_module: super::$first_module::$first_voice::new(sample_rate),
-                    $($module: super::$module::$voice::new(sample_rate),)*
+                    $first_module: super::$first_module::$first_sound::new(sample_rate),
+                    $($module: super::$module::$sound::new(sample_rate),)*
                     playing: None,
                 }
             }
@@ -66,10 +66,10 @@ macro_rules! families {
             }
 
             /// Adds the playing trigger's next samples to `out`; `false` once it has finished.
-            pub fn render(&mut self, out: &mut [f32]) -> bool {
+            pub fn add_to(&mut self, out: &mut [f32]) -> bool {
                 let still = match self.playing {
-                    Some(Family::$first) => self.$first_module.render(out),
-                    $(Some(Family::$variant) => self.$module.render(out),)*
+                    Some(Family::$first) => self.$first_module.add_to(out),
+                    $(Some(Family::$variant) => self.$module.add_to(out),)*
                     None => false,
                 };
                 if !still {
@@ -92,8 +92,8 @@ families! {
     Sample => sample::Sample,
 }
 
-impl VoiceBank {
-    /// The Sample family's voice, to hand it its sounds before it starts (and to let go of
+impl SoundBank {
+    /// The Sample family's sound, to hand it its sounds before it starts (and to let go of
     /// them once it is silent).
     pub fn sample_voice(&mut self) -> &mut super::sample::Sample {
         &mut self.sample

@@ -26,12 +26,11 @@
 //! A trigger is a stretch of fire that fades in and out; at the layer's default rate (one a
 //! second) and length (4.5 s) the stretches overlap into a continuous fire.
 
-use super::{
-    CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound,
-    WHITE_POWER, exponential, log_map, seeded, soft_clip, white,
-};
+use super::{CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, TriggerSound};
 use crate::dsp::biquad::Biquad;
+use crate::dsp::math::{log_map, soft_clip};
 use crate::dsp::one_pole::OnePole;
+use crate::dsp::random::{RngExt, SeededRng, WHITE_POWER, exponential, seeded, white};
 use std::f32::consts::{FRAC_1_SQRT_2, LN_10, PI, TAU};
 
 /// Family description.
@@ -230,9 +229,11 @@ const STYLES: [Style; 3] = [
         hiss: 0.175,
     },
 ];
+// One row per variant, in the variants' order (a missing row would not compile).
+const _: () = assert!(STYLES.len() == INFO.variants.len());
 
 /// A standard normal random value (Box-Muller).
-fn normal(rng: &mut TriggerRng) -> f32 {
+fn normal(rng: &mut SeededRng) -> f32 {
     let radius = (-2.0 * (1.0 - rng.random::<f32>()).ln()).sqrt();
     radius * (TAU * rng.random::<f32>()).cos()
 }
@@ -281,7 +282,7 @@ impl Drift {
 
     /// The next sample's level.
     #[inline]
-    fn next(&mut self, rng: &mut TriggerRng) -> f32 {
+    fn next(&mut self, rng: &mut SeededRng) -> f32 {
         if self.countdown == 0 {
             self.target = rng.random_range(self.range.0..self.range.1);
             self.countdown = rng.random_range(self.hold.0..=self.hold.1);
@@ -315,7 +316,7 @@ impl Crackle {
     /// The next sample, drawing the micro-impulses from `rng`. A finished crackle stays silent
     /// (and costs nothing: its resonance would decay into slow subnormal numbers).
     #[inline]
-    fn process(&mut self, rng: &mut TriggerRng) -> f32 {
+    fn process(&mut self, rng: &mut SeededRng) -> f32 {
         let drive = if self.left > 0 {
             self.left -= 1;
             let impulse = if self.until_grain == 0 {
@@ -349,7 +350,7 @@ pub struct Fire {
     /// Sample rate (Hz).
     sample_rate: f32,
     /// This fire's random variation.
-    rng: TriggerRng,
+    rng: SeededRng,
     /// The variant's character.
     style: Style,
     /// Overall gain (intensity).
@@ -518,7 +519,7 @@ impl TriggerSound for Fire {
         self.until_crackle = (exponential(&mut self.rng) * self.mean_interval) as usize;
     }
 
-    fn render(&mut self, out: &mut [f32]) -> bool {
+    fn add_to(&mut self, out: &mut [f32]) -> bool {
         if !self.active {
             return false;
         }

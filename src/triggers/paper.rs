@@ -24,12 +24,11 @@
 //!
 //! The sum is high-passed gently, as a close microphone hears a handled sheet.
 
-use super::{
-    CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound,
-    exponential, jitter, lerp, log_map, seeded, smoothstep, soft_clip, white,
-};
+use super::{CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, TriggerSound};
 use crate::dsp::biquad::Biquad;
+use crate::dsp::math::{lerp, log_map, smoothstep, soft_clip};
 use crate::dsp::one_pole::OnePole;
+use crate::dsp::random::{RngExt, SeededRng, exponential, jitter, seeded, white};
 use crate::dsp::resonator::{Resonator, ResonatorBank};
 use std::f32::consts::{PI, TAU};
 
@@ -237,6 +236,8 @@ const PAGE_TURN: Style = Style {
 
 /// The variants' styles, in the order of [`INFO`]'s variants.
 const STYLES: [Style; 3] = [CRINKLE, CRUMPLE, PAGE_TURN];
+// One row per variant, in the variants' order (a missing row would not compile).
+const _: () = assert!(STYLES.len() == INFO.variants.len());
 
 /// One rate bump of the crumpling gesture: a raised cosine in time.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -334,7 +335,7 @@ impl Avalanches {
     }
 
     /// Advances one control block; returns the rate factor (mean about 1).
-    fn step(&mut self, rng: &mut TriggerRng) -> f32 {
+    fn step(&mut self, rng: &mut SeededRng) -> f32 {
         self.level *= self.fall;
         if rng.random::<f32>() < self.chance {
             let n = white(rng) + white(rng) + white(rng);
@@ -400,7 +401,7 @@ pub struct Paper {
     /// Sample rate (Hz).
     sample_rate: f32,
     /// The trigger's random variation (seeded by the excitation).
-    rng: TriggerRng,
+    rng: SeededRng,
     /// The variant being played.
     style: Style,
     /// Samples played since the start.
@@ -668,7 +669,7 @@ impl TriggerSound for Paper {
             .set_coefficient(OnePole::coefficient(OUTPUT_HIGHPASS_HZ, fs));
     }
 
-    fn render(&mut self, out: &mut [f32]) -> bool {
+    fn add_to(&mut self, out: &mut [f32]) -> bool {
         for o in out.iter_mut() {
             if self.played >= self.end {
                 return false;
@@ -759,7 +760,7 @@ mod tests {
         }
         let mut out = vec![0.0; (seconds * FS) as usize];
         for chunk in out.chunks_mut(64) {
-            voice.render(chunk);
+            voice.add_to(chunk);
         }
         out
     }

@@ -2,7 +2,9 @@
 //! by the layer, see [`crate::samples::slot`]) with its own variation of pitch, level, start
 //! point and direction, shaped by the layer's attack, release and length limit.
 
-use super::{ControlInfo, Excitation, FamilyInfo, RngExt, TriggerSound, db_gain, seeded};
+use super::{ControlInfo, Excitation, FamilyInfo, TriggerSound};
+use crate::dsp::math::db_to_gain;
+use crate::dsp::random::{RngExt, seeded};
 use crate::samples::SampleSet;
 use std::sync::Arc;
 
@@ -152,7 +154,7 @@ impl TriggerSound for Sample {
         let start_share = start_spread(e.character[2]) * unit();
         self.reverse = unit() < reverse_chance(e.character[3]);
         self.step = f64::from(2f32.powf(semitones / SEMITONES_PER_OCTAVE));
-        self.amplitude = e.intensity.clamp(0.0, 1.0) * db_gain(-cut_db);
+        self.amplitude = e.intensity.clamp(0.0, 1.0) * db_to_gain(-cut_db);
         self.start = ((start_share * len as f32) as usize).min(len.saturating_sub(1));
         self.position = 0.0;
         // Output samples until the read position passes the clip's last pair of samples.
@@ -169,7 +171,7 @@ impl TriggerSound for Sample {
         self.set = Some(set);
     }
 
-    fn render(&mut self, out: &mut [f32]) -> bool {
+    fn add_to(&mut self, out: &mut [f32]) -> bool {
         let Some(set) = &self.set else {
             return false;
         };
@@ -215,7 +217,7 @@ mod tests {
         voice.start(e);
         let mut out = vec![0.0; (seconds * FS) as usize];
         for chunk in out.chunks_mut(64) {
-            voice.render(chunk);
+            voice.add_to(chunk);
         }
         out
     }
@@ -309,7 +311,7 @@ mod tests {
         let mut voice = Sample::new(FS);
         voice.start(&testkit::excitation(0, [0.5; 4], 1));
         let mut out = [0.0; 64];
-        assert!(!voice.render(&mut out));
+        assert!(!voice.add_to(&mut out));
         assert!(out.iter().all(|&v| v == 0.0));
     }
 

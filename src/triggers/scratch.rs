@@ -32,12 +32,11 @@
 //! Brush on mic: the grille is the surface, and a close capsule's proximity effect keeps more
 //! of the low-mid band than the soft brush on a table has.
 
-use super::{
-    CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound, jitter,
-    lerp, log_map, seeded, smoothstep, soft_clip, white,
-};
+use super::{CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, TriggerSound};
 use crate::dsp::biquad::Biquad;
+use crate::dsp::math::{lerp, log_map, smoothstep, soft_clip};
 use crate::dsp::one_pole::OnePole;
+use crate::dsp::random::{RngExt, SeededRng, jitter, seeded, white};
 use std::f32::consts::{FRAC_1_SQRT_2, TAU};
 
 /// Stroke speed (m/s); the Speed control maps onto it logarithmically.
@@ -291,6 +290,8 @@ const MIC: Style = Style {
 
 /// The variants' styles, in the order of [`INFO`]'s variants.
 const STYLES: [Style; 4] = [NAIL, SOFT_BRUSH, HAIR, MIC];
+// One row per variant, in the variants' order (a missing row would not compile).
+const _: () = assert!(STYLES.len() == INFO.variants.len());
 
 /// One pass of the gesture: speed over the pass, as a share (0..1) of the peak speed.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -333,7 +334,7 @@ pub struct Scratch {
     /// Sample rate (Hz).
     sample_rate: f32,
     /// The stroke's random variation (seeded by the excitation).
-    rng: TriggerRng,
+    rng: SeededRng,
     /// The variant being played.
     style: Style,
     /// Samples played since the start.
@@ -539,7 +540,7 @@ impl TriggerSound for Scratch {
         self.next_pass();
     }
 
-    fn render(&mut self, out: &mut [f32]) -> bool {
+    fn add_to(&mut self, out: &mut [f32]) -> bool {
         let style = self.style;
         let modes = style.mode_count.min(MAX_MODES);
         for o in out.iter_mut() {

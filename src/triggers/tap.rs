@@ -34,12 +34,12 @@
 //!   (100-200 Hz), the weight a close microphone picks up; a hollow box rings its air cavity
 //!   (a Helmholtz-like mode below its wall modes) instead.
 
-use super::{
-    ControlInfo, Excitation, FamilyInfo, NoiseBurst, RngExt, TriggerRng, TriggerSound, WHITE_POWER,
-    db_gain, jitter, log_map, seeded,
-};
+use super::{ControlInfo, Excitation, FamilyInfo, TriggerSound};
 use crate::dsp::biquad::Biquad;
+use crate::dsp::math::{db_to_gain, log_map};
+use crate::dsp::noise::NoiseBurst;
 use crate::dsp::one_pole::OnePole;
+use crate::dsp::random::{RngExt, SeededRng, WHITE_POWER, jitter, seeded};
 use crate::dsp::resonator::ResonatorBank;
 use std::f32::consts::{PI, TAU};
 
@@ -357,6 +357,8 @@ const MATERIALS: [Material; 6] = [
         level: 0.85,
     },
 ];
+// One row per variant, in the variants' order (a missing row would not compile).
+const _: () = assert!(MATERIALS.len() == INFO.variants.len());
 
 /// Magnitude response at `freq_hz` (Hz) of the contact force whose release time constant is
 /// `release_s` (s): two one-pole low-passes, at the release and at the (shorter) rise.
@@ -407,7 +409,7 @@ pub struct Tap {
     /// Sample (from the hit) after which the strike is silent.
     strike_end: usize,
     /// This hit's random variation.
-    rng: TriggerRng,
+    rng: SeededRng,
     /// Samples rendered since the start.
     elapsed: usize,
     /// Samples until every mode has decayed below [`SILENCE`] (0 when idle).
@@ -473,7 +475,7 @@ impl TriggerSound for Tap {
         self.rng = seeded(e.seed);
         let rng = &mut self.rng;
 
-        let force = db_gain(jitter(rng, FORCE_JITTER_DB)) * intensity * material.level;
+        let force = db_to_gain(jitter(rng, FORCE_JITTER_DB)) * intensity * material.level;
         let contact_s = log_map(hardness, CONTACT_S)
             * intensity.max(MIN_CONTACT_INTENSITY).powf(HERTZ_EXPONENT)
             * (1.0 + jitter(rng, CONTACT_JITTER));
@@ -491,7 +493,7 @@ impl TriggerSound for Tap {
         };
         // Each mode's own decay, varied per hit, plus the floor.
         let decay =
-            |rng: &mut TriggerRng, own: f32| own * (1.0 + jitter(rng, DECAY_JITTER)) + floor_decay;
+            |rng: &mut SeededRng, own: f32| own * (1.0 + jitter(rng, DECAY_JITTER)) + floor_decay;
 
         // The low modes first (support, cavity), then the body's (shaped by the strike point).
         if let Some(s) = material.support {
@@ -564,7 +566,7 @@ impl TriggerSound for Tap {
         };
     }
 
-    fn render(&mut self, out: &mut [f32]) -> bool {
+    fn add_to(&mut self, out: &mut [f32]) -> bool {
         let mut done = 0;
         while done < out.len() && self.elapsed < self.lifetime {
             let to_boundary = CHUNK - self.elapsed % CHUNK;
@@ -672,7 +674,7 @@ mod tests {
         voice.strike = NoiseBurst::default();
         let mut ring = vec![0.0; whole.len()];
         for chunk in ring.chunks_mut(64) {
-            voice.render(chunk);
+            voice.add_to(chunk);
         }
         [whole, ring]
     }
@@ -800,7 +802,7 @@ mod tests {
     }
 
     /// Peaks stay below 1 (0.25-0.7 for medium controls), the output is finite and never
-    /// subnormal (modes are stopped before they decay that far), and `render` returns false
+    /// subnormal (modes are stopped before they decay that far), and `add_to` returns false
     /// once the tap has died away, then adds nothing.
     #[test]
     fn levels_and_ending() {

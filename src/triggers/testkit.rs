@@ -4,7 +4,8 @@
 
 use realfft::RealFftPlanner;
 
-use super::voice::{Excitation, TriggerSound};
+use super::sound::{Excitation, TriggerSound};
+use crate::dsp::math::db_to_gain;
 
 /// Sample rate (Hz) of the family tests.
 pub const FS: f32 = 48_000.0;
@@ -33,7 +34,7 @@ pub fn render_in_blocks<S: TriggerSound>(
     voice.start(excitation);
     let mut out = vec![0.0; (seconds * sample_rate) as usize];
     for chunk in out.chunks_mut(block) {
-        voice.render(chunk);
+        voice.add_to(chunk);
     }
     out
 }
@@ -74,7 +75,7 @@ pub fn assert_deterministic<S: TriggerSound>(
     (a, b)
 }
 
-/// Plays `e` at [`FS`] in blocks of `block` samples until `render` says it has finished, which
+/// Plays `e` at [`FS`] in blocks of `block` samples until `add_to` says it has finished, which
 /// must happen within `max_seconds`; then checks that a finished voice keeps returning `false`
 /// and adds nothing. Returns all that was rendered, the last block included.
 pub fn assert_finishes_silent<S: TriggerSound>(
@@ -87,14 +88,14 @@ pub fn assert_finishes_silent<S: TriggerSound>(
     let limit = (max_seconds * FS) as usize;
     let mut x = Vec::new();
     let mut out = vec![0.0f32; block];
-    while voice.render(&mut out) {
+    while voice.add_to(&mut out) {
         x.extend_from_slice(&out);
         out.fill(0.0);
         assert!(x.len() < limit, "never ends");
     }
     x.extend_from_slice(&out);
     let mut after = [0.0f32; BLOCK];
-    assert!(!voice.render(&mut after), "plays on after the end");
+    assert!(!voice.add_to(&mut after), "plays on after the end");
     assert!(
         after.iter().all(|&v| v == 0.0),
         "adds nothing after the end"
@@ -175,7 +176,7 @@ pub fn onsets(
     let env = envelope(x, hop);
     let back = ((lookback_ms / 1000.0 * sample_rate) as usize / hop).max(1);
     let gap = (min_gap_ms / 1000.0 * sample_rate) as usize / hop;
-    let ratio = 10f32.powf(rise_db / 20.0);
+    let ratio = db_to_gain(rise_db);
     let mut found = Vec::new();
     let mut last: Option<usize> = None;
     for i in 1..env.len() {

@@ -1,7 +1,8 @@
 //! Tone: a steady sine with soft edges, for checking placement on headphones (and a clean test
 //! source: every artefact of the engine shows against it).
 
-use super::{ControlInfo, Excitation, FamilyInfo, TriggerSound, lerp, log_map};
+use super::{ControlInfo, Excitation, FamilyInfo, TriggerSound};
+use crate::dsp::math::{lerp, log_map};
 use std::f32::consts::TAU;
 
 /// Lowest and highest pitch (Hz); the Pitch control maps between them logarithmically.
@@ -74,7 +75,7 @@ impl TriggerSound for Tone {
         self.release = fade(e.character[3]).min(self.length / 2).max(1);
     }
 
-    fn render(&mut self, out: &mut [f32]) -> bool {
+    fn add_to(&mut self, out: &mut [f32]) -> bool {
         for o in out.iter_mut() {
             if self.played >= self.length {
                 return false;

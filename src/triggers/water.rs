@@ -30,11 +30,10 @@
 //! sustained (rain lasts and should follow its layer's motion); a droplet is short but is treated
 //! the same way, as the layer handles a family uniformly.
 
-use super::{
-    ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound, WHITE_POWER, db_gain,
-    exponential, log_map, log_unmap, seeded, smoothstep, soft_clip, white,
-};
+use super::{ControlInfo, Excitation, FamilyInfo, TriggerSound};
 use crate::dsp::biquad::Biquad;
+use crate::dsp::math::{db_to_gain, log_map, log_unmap, smoothstep, soft_clip};
+use crate::dsp::random::{RngExt, SeededRng, WHITE_POWER, exponential, seeded, white};
 use std::f32::consts::{FRAC_1_SQRT_2, TAU};
 
 /// Family description.
@@ -233,19 +232,19 @@ fn damping(radius_m: f32) -> f32 {
 }
 
 /// A random factor `2^o` with `o` triangular in `-octaves..octaves` (most values near 1).
-fn spread(rng: &mut TriggerRng, octaves: f32) -> f32 {
+fn spread(rng: &mut SeededRng, octaves: f32) -> f32 {
     let o = (rng.random::<f32>() + rng.random::<f32>() - 1.0) * octaves;
     o.exp2()
 }
 
 /// A random amplitude factor between `-spread_db` dB and 0 dB (uniform in dB).
-fn level_variation(rng: &mut TriggerRng, spread_db: f32) -> f32 {
-    db_gain(-rng.random::<f32>() * spread_db)
+fn level_variation(rng: &mut SeededRng, spread_db: f32) -> f32 {
+    db_to_gain(-rng.random::<f32>() * spread_db)
 }
 
 /// A lognormal amplitude factor with median 1: `exp(sigma n)`, `n` nearly standard normal but
 /// bounded to ±3 (the sum of three uniforms, scaled to unit variance), so no impact startles.
-fn lognormal(rng: &mut TriggerRng, sigma: f32) -> f32 {
+fn lognormal(rng: &mut SeededRng, sigma: f32) -> f32 {
     /// Scale turning the sum of three uniforms (variance 1/4) into unit variance.
     const UNIT_VARIANCE: f32 = 2.0;
     let sum: f32 = (0..3).map(|_| rng.random::<f32>()).sum();
@@ -332,13 +331,13 @@ impl ImpactStream {
     }
 
     /// Draws the wait until the next impact.
-    fn draw_wait(&mut self, rng: &mut TriggerRng) {
+    fn draw_wait(&mut self, rng: &mut SeededRng) {
         self.until = (exponential(rng) * self.gap) as u32;
     }
 
     /// The impacts due now, and the wait until the next.
     #[inline(never)]
-    fn impacts(&mut self, rng: &mut TriggerRng) {
+    fn impacts(&mut self, rng: &mut SeededRng) {
         while self.until == 0 {
             self.strike(1.0, rng);
             self.draw_wait(rng);
@@ -346,13 +345,13 @@ impl ImpactStream {
     }
 
     /// One impact of `level` times a random lognormal factor around the stream's median.
-    fn strike(&mut self, level: f32, rng: &mut TriggerRng) {
+    fn strike(&mut self, level: f32, rng: &mut SeededRng) {
         self.envelope += level * self.median * lognormal(rng, self.sigma);
     }
 
     /// The next sample (inlined into the sample loops, the rare impacts kept out of line).
     #[inline(always)]
-    fn next(&mut self, rng: &mut TriggerRng) -> f32 {
+    fn next(&mut self, rng: &mut SeededRng) -> f32 {
         if self.until == 0 {
             self.impacts(rng);
         }
@@ -473,6 +472,11 @@ impl Kind {
     }
 }
 
+/// Number of [`Kind`]s.
+const KINDS: usize = 3;
+// One kind per variant (a new variant needs its own kind, or this does not compile).
+const _: () = assert!(KINDS == INFO.variants.len());
+
 /// The Density control value (0 ..= 1) that gives `per_second` heavy drops per second
 /// (1 ..= 400).
 pub fn density_control(per_second: f32) -> f32 {
@@ -486,7 +490,7 @@ pub struct Water {
     /// Sample rate (Hz).
     sample_rate: f32,
     /// This trigger's random variation.
-    rng: TriggerRng,
+    rng: SeededRng,
     /// The grain's impact streams, one per [`GRAIN`] class.
     grain: [ImpactStream; 3],
     /// How many of `grain` sound: all three in rain; one in a droplet, whose drizzle is far
@@ -679,11 +683,11 @@ impl TriggerSound for Water {
         } else {
             let total =
                 (1.0 + drop_units.powi(2) + bubble_units.powi(2) + wash_units.powi(2)).sqrt();
-            RAIN_RMS * intensity * db_gain(DENSITY_LOUDNESS_DB * (density - 0.5)) / total
+            RAIN_RMS * intensity * db_to_gain(DENSITY_LOUDNESS_DB * (density - 0.5)) / total
         };
 
         let tilt_db = BRIGHTNESS_TILT_DB * (brightness - 0.5) - SIZE_TILT_DB * (size - 0.5);
-        let weights = GRAIN.map(|c| c.weight * db_gain(c.tilt * tilt_db));
+        let weights = GRAIN.map(|c| c.weight * db_to_gain(c.tilt * tilt_db));
         let norm = weights.iter().map(|w| w * w).sum::<f32>().sqrt();
         self.grain = std::array::from_fn(|k| {
             let c = GRAIN[k];
@@ -749,7 +753,7 @@ impl TriggerSound for Water {
         self.until_drop = self.next_interval();
     }
 
-    fn render(&mut self, out: &mut [f32]) -> bool {
+    fn add_to(&mut self, out: &mut [f32]) -> bool {
         let mut done = 0;
         while done < out.len() && !self.finished {
             // The voice may only end on the chunk grid, so its last sample does not depend on
@@ -922,8 +926,8 @@ mod tests {
                 wash.bubble_level = 0.0;
                 let mut x = vec![0.0f32; (2.5 * FS) as usize];
                 let mut y = x.clone();
-                voice.render(&mut x);
-                wash.render(&mut y);
+                voice.add_to(&mut x);
+                wash.add_to(&mut y);
                 let from = (0.3 * FS) as usize;
                 let (steady, wash_only) = (&x[from..], &y[from..]);
                 let share = testkit::band_share(steady, FS, 300.0, 12_000.0);
@@ -998,8 +1002,8 @@ mod tests {
             without.bubble_level = 0.0;
             let mut a = vec![0.0f32; (3.0 * FS) as usize];
             let mut b = a.clone();
-            with.render(&mut a);
-            without.render(&mut b);
+            with.add_to(&mut a);
+            without.add_to(&mut b);
             let bubbles: Vec<f32> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
             let share = (rms(&bubbles) / rms(&a)).powi(2);
             println!(
@@ -1092,7 +1096,7 @@ mod tests {
     }
 
     /// Peaks stay below 1 (a medium droplet peaks at 0.3-0.6), output is finite and ends in
-    /// silence with `render` returning false, and seeds are deterministic (whatever the block
+    /// silence with `add_to` returning false, and seeds are deterministic (whatever the block
     /// size) and distinct.
     #[test]
     fn levels_determinism_and_ending() {

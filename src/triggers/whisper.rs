@@ -26,11 +26,10 @@
 //! Phrases are short by default (0.8 s, one a second at the layer's default rate), with
 //! pauses between them, as whispered speech comes in breath groups.
 
-use super::{
-    CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, RngExt, TriggerRng, TriggerSound,
-    WHITE_POWER, lerp, log_map, seeded, smoothstep, white,
-};
+use super::{CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, TriggerSound};
 use crate::dsp::biquad::Biquad;
+use crate::dsp::math::{lerp, log_map, smoothstep};
+use crate::dsp::random::{RngExt, SeededRng, WHITE_POWER, seeded, white};
 use std::f32::consts::{FRAC_1_SQRT_2, PI, TAU};
 
 /// Family description.
@@ -220,6 +219,8 @@ const STYLES: [Style; 3] = [
         inhale: 1.0,
     },
 ];
+// One row per variant, in the variants' order (a missing row would not compile).
+const _: () = assert!(STYLES.len() == INFO.variants.len());
 
 /// How a consonant's weight in the random choice depends on the controls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -493,7 +494,7 @@ pub struct Whisper {
     /// Sample rate (Hz).
     sample_rate: f32,
     /// This phrase's random variation.
-    rng: TriggerRng,
+    rng: SeededRng,
     /// The variant's character.
     style: Style,
     /// Syllables per second.
@@ -800,7 +801,7 @@ impl TriggerSound for Whisper {
         self.active = true;
     }
 
-    fn render(&mut self, out: &mut [f32]) -> bool {
+    fn add_to(&mut self, out: &mut [f32]) -> bool {
         if !self.active {
             return false;
         }
@@ -965,7 +966,7 @@ mod tests {
         voice.start(&excitation(0, MIDDLE, 3));
         let mut lengths = Vec::new();
         let mut sample = [0.0];
-        while voice.render(&mut sample) {
+        while voice.add_to(&mut sample) {
             if voice.t == 1 && voice.unit.inhale.peak == 0.0 {
                 lengths.push(voice.unit.length as f32);
             }
@@ -1016,7 +1017,7 @@ mod tests {
         voice.start(&excitation(0, [1.0, 0.5, 0.5, 1.0], 5));
         let mut block = [0.0; CONTROL_BLOCK];
         let mut track = Vec::new();
-        while voice.render(&mut block) {
+        while voice.add_to(&mut block) {
             track.push(voice.formant_hz[1]);
         }
         let step = track

@@ -1,5 +1,5 @@
 //! Measurement tools shared by the acoustic tests: render through the engine, then measure
-//! delays, band levels and spectra the way DESIGN.md section 5 describes.
+//! delays, band levels and spectra the way docs/ARCHITECTURE.md (section 4) describes.
 #![allow(dead_code)] // each test binary uses a different subset
 
 use realfft::RealFftPlanner;
@@ -22,37 +22,17 @@ pub const KEMAR_SOFA: &str = concat!(
 /// The raw measured KEMAR HRIR pair (left, right) at 44.1 kHz for a direction in Tingle's
 /// convention (azimuth positive to the right), read straight from the SOFA file.
 pub fn kemar_raw(azimuth_deg: f32, elevation_deg: f32) -> (Vec<f64>, Vec<f64>) {
-    let sofa = sofar::reader::OpenOptions::new()
-        .normalized(false)
-        .sample_rate(44_100.0)
-        .open(KEMAR_SOFA)
-        .unwrap_or_else(|e| panic!("cannot read {KEMAR_SOFA}: {e}"));
-    let hrtf = sofa.hrtf();
-    let n = hrtf.n() as usize;
-    let (az, el) = (
-        f64::from(azimuth_deg).to_radians(),
-        f64::from(elevation_deg).to_radians(),
-    );
-    // SOFA cartesian: x front, y left, z up.
-    let want = [el.cos() * az.cos(), -el.cos() * az.sin(), el.sin()];
-    let best = (0..hrtf.m() as usize)
-        .max_by(|&a, &b| {
-            let dot = |i: usize| {
-                let p = &hrtf.source_position.values[i * 3..i * 3 + 3];
-                let r = p.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>().sqrt();
-                (0..3).map(|k| f64::from(p[k]) / r * want[k]).sum::<f64>()
-            };
-            dot(a).total_cmp(&dot(b))
-        })
-        .expect("measurements");
-    let ir = |ear: usize| -> Vec<f64> {
-        let start = (best * 2 + ear) * n;
-        hrtf.data_ir.values[start..start + n]
-            .iter()
-            .map(|&v| f64::from(v))
-            .collect()
-    };
-    (ir(0), ir(1))
+    sofa_raw(KEMAR_SOFA, azimuth_deg, elevation_deg)
+}
+
+/// The raw measured HRIR pair (left, right) at the file's own rate nearest to a direction in
+/// Tingle's convention, read from the SOFA file at `path` by the library's reader.
+pub fn sofa_raw(path: &str, azimuth_deg: f32, elevation_deg: f32) -> (Vec<f64>, Vec<f64>) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+    let set = tingle::binaural::sofa::read_bytes(&bytes)
+        .unwrap_or_else(|e| panic!("cannot use {path}: {e}"));
+    let (left, right) = set.nearest(f64::from(azimuth_deg), f64::from(elevation_deg));
+    (left.to_vec(), right.to_vec())
 }
 
 /// Engine parameters for a static source at `position`, limiter off (measurement only).
@@ -134,7 +114,9 @@ pub fn ild_db(left: &[f64], right: &[f64], sample_rate: f64, lo: f64, hi: f64) -
 }
 
 /// Low-frequency interaural time difference in seconds (left ear delay minus right ear delay,
-/// so positive for sources on the right): the lag of the peak of the cross-correlation of the
+/// so positive for sources on the right). Deliberately independent of the library's own
+/// estimator (`tingle::binaural::sofa`, which derives the rendered ITDs): the tests measure
+/// what the library renders with code that shares none of its faults. The lag of the peak of the cross-correlation of the
 /// two signals weighted by a 4th-order Butterworth low-pass power response at 1.5 kHz.
 pub fn low_frequency_itd(left: &[f64], right: &[f64], sample_rate: f64) -> f64 {
     let len = (left.len() + right.len()).next_power_of_two();

@@ -1,7 +1,8 @@
 //! A layer taking new sound sets on the audio thread, and handing back the ones its voices no
 //! longer play (without allocating or freeing).
 
-use super::{Layer, VoiceState};
+use super::Layer;
+use crate::engine::voice::VoiceState;
 use crate::samples::SampleSet;
 use rtrb::Producer;
 use std::sync::Arc;
@@ -25,8 +26,8 @@ impl Layer {
             return;
         }
         for v in &mut self.voices {
-            if matches!(v.state, VoiceState::Free | VoiceState::Tail) {
-                v.bank.sample_voice().release();
+            if matches!(v.state(), VoiceState::Free | VoiceState::Tail) {
+                v.sample_sound().release();
             }
         }
         self.samples.hand_back(returns);

@@ -12,7 +12,7 @@
 //!   The points come from a hash of the cycle number, so a drift is the same on every render
 //!   and follows the song position when synced.
 
-use crate::engine::tempo::{NoteValue, Transport};
+use super::tempo::{NoteValue, Transport};
 use std::f64::consts::TAU;
 
 /// Largest tilt of an orbit (degrees).

@@ -1,0 +1,97 @@
+//! A layer's shared bus: the triggers that sound exactly where the layer is (no scatter, and
+//! either sustained or on a layer without motion) are summed and placed once, by one placer
+//! that follows the layer's position glides and motion. This makes a busy layer cost little
+//! more than a single source.
+
+use super::placement::PlacementControl;
+use super::voice::Block;
+use crate::binaural::hrtf::HrtfSet;
+use crate::binaural::placer::Placer;
+use std::sync::Arc;
+
+/// The shared bus of one layer. Allocates only in [`Bus::new`].
+pub struct Bus {
+    /// This block's sum of the voices on the bus.
+    mix: Vec<f32>,
+    /// Whether a voice added to `mix` this block.
+    used: bool,
+    /// Places the sum.
+    placer: Placer,
+    /// The placer's path (follows the layer like a sustained voice).
+    control: PlacementControl,
+    /// Samples the placer keeps running after its last trigger (its tail).
+    tail_left: usize,
+}
+
+impl Bus {
+    /// A silent bus for blocks of up to `max_block` samples, placing with `hrtf`. Allocates.
+    pub fn new(hrtf: &Arc<HrtfSet>, max_block: usize) -> Self {
+        Self {
+            mix: vec![0.0; max_block],
+            used: false,
+            placer: Placer::new(hrtf.clone()),
+            control: PlacementControl::default(),
+            tail_left: 0,
+        }
+    }
+
+    /// Whether it still sounds (a trigger or the placer's tail).
+    pub fn is_sounding(&self) -> bool {
+        self.tail_left > 0
+    }
+
+    /// Its placer glides to `hrtf` (see [`Placer::set_hrtf`]). Does not allocate.
+    pub fn set_hrtf(&mut self, hrtf: &Arc<HrtfSet>) {
+        self.placer.set_hrtf(hrtf);
+    }
+
+    /// Cuts it at once (after non-finite audio).
+    pub fn silence(&mut self) {
+        self.placer.reset();
+        self.tail_left = 0;
+    }
+
+    /// Starts a block of `len` samples with an empty sum.
+    pub fn begin(&mut self, len: usize) {
+        self.mix[..len].fill(0.0);
+        self.used = false;
+    }
+
+    /// Adds a voice's `mono` samples to the sum, `at` samples into the block.
+    pub fn add(&mut self, at: usize, mono: &[f32]) {
+        for (m, &x) in self.mix[at..].iter_mut().zip(mono) {
+            *m += x;
+        }
+        self.used = true;
+    }
+
+    /// Places the block's sum and adds the two ears to `left` and `right`. An idle bus starts
+    /// where the layer is now (`layer`); it rings out for its placer's tail after its last
+    /// trigger.
+    pub fn add_to(
+        &mut self,
+        block: &Block,
+        layer: &PlacementControl,
+        left: &mut [f32],
+        right: &mut [f32],
+    ) {
+        if self.used {
+            if self.tail_left == 0 {
+                self.placer.reset();
+                self.control = layer.clone();
+            }
+            self.tail_left = self.placer.tail_len();
+        }
+        if self.tail_left == 0 {
+            return;
+        }
+        let control = &mut self.control;
+        self.placer
+            .add_to(&self.mix[..block.len], left, right, |at| {
+                block.next_position(control, at)
+            });
+        if !self.used {
+            self.tail_left = self.tail_left.saturating_sub(block.len);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! What every trigger family provides: a sound that starts on an [`Excitation`] and adds its
+//! mono samples until it has died away, plus a description of its variants and controls. (The
+//! helpers they share, randomness and scalar mappings, are in [`crate::dsp`].)
+
+/// Samples between control-rate updates (gesture envelopes, filter glides); values in between
+/// are interpolated linearly or held.
+pub const CONTROL_BLOCK: usize = 32;
+
+/// How one trigger is played.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Excitation {
+    /// The family's variant (an index into its [`FamilyInfo::variants`]).
+    pub variant: usize,
+    /// The family's four character controls, each 0..=1 (see [`FamilyInfo::controls`]).
+    pub character: [f32; 4],
+    /// How hard the trigger is played, 0..=1 (MIDI velocity, accents, intensity).
+    pub intensity: f32,
+    /// Seed of this trigger's random variation.
+    pub seed: u64,
+}
+
+/// A character control as shown to users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ControlInfo {
+    /// Short name ("Hardness").
+    pub name: &'static str,
+    /// One sentence: what turning it up does.
+    pub description: &'static str,
+}
+
+/// A trigger family as shown to users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FamilyInfo {
+    /// Family name ("Tap").
+    pub name: &'static str,
+    /// Variant names ("Wood", "Glass", ...).
+    pub variants: &'static [&'static str],
+    /// The four character controls, in order.
+    pub controls: [ControlInfo; 4],
+    /// Whether a trigger lasts (a stroke, a phrase) and so follows its layer's motion while it
+    /// sounds; short ones (a tap, a drop) keep the position they were born at.
+    pub sustained: bool,
+}
+
+/// The sound of one trigger family. Created (and allocated) in `activate()`; `start` and
+/// `add_to` are real-time safe: no allocation, no locks, no I/O. (In Tingle a *voice* is a
+/// layer's slot that plays one trigger and places it: see `engine::voice`.)
+pub trait TriggerSound {
+    /// An idle sound at `sample_rate` (Hz).
+    fn new(sample_rate: f32) -> Self;
+    /// Starts a trigger, replacing whatever the sound was playing.
+    fn start(&mut self, excitation: &Excitation);
+    /// Adds the next `out.len()` samples of the trigger to `out`. Returns `false` once the
+    /// trigger has finished (and then adds nothing).
+    fn add_to(&mut self, out: &mut [f32]) -> bool;
+}
