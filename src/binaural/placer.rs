@@ -50,6 +50,8 @@ const CONTROL_PERIOD_S: f32 = 1.0 / 1500.0;
 /// smoothed filters stay weighted means of the interpolated ones and the ear delays stay
 /// non-negative.
 const CUE_SMOOTHING_STAGES: usize = 4;
+/// The last stage of the cue smoothing: its filters are those reached at a period's end.
+const LAST_STAGE: usize = CUE_SMOOTHING_STAGES - 1;
 /// Corner (Hz) of each one-pole in the cue smoothing: the cascade passes a 10 Hz orbit's path
 /// (-1.8 dB) and holds the path's detail above 100 Hz, which would become sidebands more than
 /// 100 Hz from every tone, at least 42 dB down. Its delay, about 20 ms, lags the cues behind the
@@ -170,17 +172,16 @@ pub struct Placer {
     path: SimdPath,
     /// Time-reversed filters in use at the start of the period: left, right.
     old: [Vec<f32>; 2],
-    /// Time-reversed filters reached at the end of the period: left, right.
-    new: [Vec<f32>; 2],
     /// Time-reversed filters interpolated for the latest direction: left, right.
     target: [Vec<f32>; 2],
-    /// Per stage of the cue smoothing, its time-reversed filters: left, right.
+    /// Per stage of the cue smoothing, its time-reversed filters: left, right. The last stage
+    /// holds the filters reached at the end of the period.
     smoothed: [[Vec<f32>; 2]; CUE_SMOOTHING_STAGES],
     /// Direction the `target` filters were interpolated for.
     filter_direction: (f32, f32),
     /// Position `target_cues` were computed for.
     cue_position: Position,
-    /// Whether `new` differs from `old` in this period.
+    /// Whether the filters reached at the end of this period differ from `old`.
     crossfading: bool,
     /// The cues of the latest position, before smoothing.
     target_cues: Cues,
@@ -236,7 +237,6 @@ impl Placer {
             itd_knee: ITD_KNEE_S * sample_rate,
             path: SimdPath::detect(),
             old: [vec![0.0; taps], vec![0.0; taps]],
-            new: [vec![0.0; taps], vec![0.0; taps]],
             target: [vec![0.0; taps], vec![0.0; taps]],
             smoothed: std::array::from_fn(|_| [vec![0.0; taps], vec![0.0; taps]]),
             filter_direction: (0.0, 0.0),
@@ -402,7 +402,6 @@ impl Placer {
                     for stage in &mut self.smoothed {
                         stage[ear].copy_from_slice(target);
                     }
-                    self.new[ear].copy_from_slice(target);
                 }
             } else {
                 self.smooth_filters_best();
@@ -445,7 +444,6 @@ impl Placer {
                 }
                 input = &stage[ear];
             }
-            self.new[ear].copy_from_slice(input);
         }
     }
 
@@ -519,7 +517,8 @@ impl Placer {
         let x = &self.history[start..];
         let [w0, w1, w2, w3] = &mut self.wet;
         if self.crossfading {
-            let coeffs = [&self.old[0][..], &self.old[1], &self.new[0], &self.new[1]];
+            let [new_left, new_right] = &self.smoothed[LAST_STAGE];
+            let coeffs = [&self.old[0][..], &self.old[1], new_left, new_right];
             convolve::convolve(self.path, x, coeffs, [w0, w1, w2, w3], n);
         } else {
             convolve::convolve(self.path, x, [&self.old[0][..], &self.old[1]], [w0, w1], n);
@@ -556,7 +555,9 @@ impl Placer {
                 .copy_within(self.period..self.period + taps - 1, 0);
             self.delay.iter_mut().for_each(|d| d.advance(self.period));
             if self.crossfading {
-                std::mem::swap(&mut self.old, &mut self.new);
+                for (old, new) in self.old.iter_mut().zip(&self.smoothed[LAST_STAGE]) {
+                    old.copy_from_slice(new);
+                }
             }
         }
     }

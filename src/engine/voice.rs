@@ -191,10 +191,14 @@ impl Voice {
         self.placer.control_period()
     }
 
-    /// Its Sample family sound, to hand it its clip before it starts (and to let go of its
-    /// set once it is silent).
+    /// Its Sample family sound, to hand it its clip before a Sample trigger starts.
     pub fn sample_sound(&mut self) -> &mut crate::triggers::sample::Sample {
-        self.bank.sample_voice()
+        self.bank.sample_sound()
+    }
+
+    /// Lets its Sample sound go of the set it played (once the voice is silent).
+    pub fn release_sample(&mut self) {
+        self.bank.release_sample();
     }
 
     /// Starts `birth`'s trigger, whatever the voice was doing.

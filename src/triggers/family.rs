@@ -1,5 +1,5 @@
-//! The trigger families side by side: which families exist, and a sound bank that can play any
-//! of them (one preallocated sound of each family, so switching family never allocates).
+//! The trigger families side by side: which families exist, and a sound bank that plays any of
+//! them (building a family's sound in place when the family changes, which never allocates).
 
 use super::{Excitation, FamilyInfo, TriggerSound};
 
@@ -38,44 +38,85 @@ macro_rules! families {
             }
         }
 
-        /// One sound of every family; plays one of them at a time.
+        /// The sound of one family, whichever is playing.
         #[derive(Debug, Clone)]
-        pub struct SoundBank {
-            $first_module: super::$first_module::$first_sound,
-            $($module: super::$module::$sound,)*
-            playing: Option<Family>,
+        // Each variant is held inline, as large as the largest family's sound: a boxed one
+        // would allocate when a voice changes family.
+        #[allow(clippy::large_enum_variant)]
+        enum AnySound {
+            $first(super::$first_module::$first_sound),
+            $($variant(super::$module::$sound),)*
         }
 
-        impl SoundBank {
-            /// An idle bank at `sample_rate` (Hz). Allocates.
-            pub fn new(sample_rate: f32) -> Self {
-                Self {
-                    $first_module: super::$first_module::$first_sound::new(sample_rate),
-                    $($module: super::$module::$sound::new(sample_rate),)*
-                    playing: None,
+        impl AnySound {
+            /// An idle sound of `family` at `sample_rate` (Hz).
+            fn new(family: Family, sample_rate: f32) -> Self {
+                match family {
+                    Family::$first => Self::$first(super::$first_module::$first_sound::new(sample_rate)),
+                    $(Family::$variant => Self::$variant(super::$module::$sound::new(sample_rate)),)*
                 }
             }
 
-            /// Starts a trigger of `family`.
-            pub fn start(&mut self, family: Family, excitation: &Excitation) {
-                match family {
-                    Family::$first => self.$first_module.start(excitation),
-                    $(Family::$variant => self.$module.start(excitation),)*
+            /// Its family.
+            fn family(&self) -> Family {
+                match self {
+                    Self::$first(_) => Family::$first,
+                    $(Self::$variant(_) => Family::$variant,)*
                 }
-                self.playing = Some(family);
+            }
+
+            fn start(&mut self, excitation: &Excitation) {
+                match self {
+                    Self::$first(sound) => sound.start(excitation),
+                    $(Self::$variant(sound) => sound.start(excitation),)*
+                }
+            }
+
+            fn add_to(&mut self, out: &mut [f32]) -> bool {
+                match self {
+                    Self::$first(sound) => sound.add_to(out),
+                    $(Self::$variant(sound) => sound.add_to(out),)*
+                }
+            }
+        }
+
+        /// Plays a trigger of any family, one at a time. It holds one family's sound and builds
+        /// another family's in place when a trigger of that family starts: every family's sound
+        /// keeps its state inline (no heap), so that never allocates, and a voice needs room for
+        /// one sound, not one of each.
+        #[derive(Debug, Clone)]
+        pub struct SoundBank {
+            /// The sound of the family last started.
+            sound: AnySound,
+            /// Sample rate (Hz) the sounds are built for.
+            sample_rate: f32,
+            /// Whether a trigger is playing.
+            playing: bool,
+        }
+
+        impl SoundBank {
+            /// An idle bank at `sample_rate` (Hz).
+            pub fn new(sample_rate: f32) -> Self {
+                Self {
+                    sound: AnySound::new(Family::default(), sample_rate),
+                    sample_rate,
+                    playing: false,
+                }
+            }
+
+            /// Starts a trigger of `family`, replacing whatever was playing.
+            pub fn start(&mut self, family: Family, excitation: &Excitation) {
+                if self.sound.family() != family {
+                    self.sound = AnySound::new(family, self.sample_rate);
+                }
+                self.sound.start(excitation);
+                self.playing = true;
             }
 
             /// Adds the playing trigger's next samples to `out`; `false` once it has finished.
             pub fn add_to(&mut self, out: &mut [f32]) -> bool {
-                let still = match self.playing {
-                    Some(Family::$first) => self.$first_module.add_to(out),
-                    $(Some(Family::$variant) => self.$module.add_to(out),)*
-                    None => false,
-                };
-                if !still {
-                    self.playing = None;
-                }
-                still
+                self.playing = self.playing && self.sound.add_to(out);
+                self.playing
             }
         }
     };
@@ -93,9 +134,25 @@ families! {
 }
 
 impl SoundBank {
-    /// The Sample family's sound, to hand it its sounds before it starts (and to let go of
-    /// them once it is silent).
-    pub fn sample_voice(&mut self) -> &mut super::sample::Sample {
-        &mut self.sample
+    /// The Sample family's sound, to hand it its clip before a Sample trigger starts: built in
+    /// place (no allocation) if the bank holds another family's sound, so the start that
+    /// follows keeps what it was handed.
+    pub fn sample_sound(&mut self) -> &mut super::sample::Sample {
+        if !matches!(self.sound, AnySound::Sample(_)) {
+            self.sound = AnySound::Sample(TriggerSound::new(self.sample_rate));
+            self.playing = false;
+        }
+        match &mut self.sound {
+            AnySound::Sample(sound) => sound,
+            _ => unreachable!("just built"),
+        }
+    }
+
+    /// Lets a Sample sound go of its set (see [`super::sample::Sample::release`]); other
+    /// families' sounds hold none.
+    pub fn release_sample(&mut self) {
+        if let AnySound::Sample(sound) = &mut self.sound {
+            sound.release();
+        }
     }
 }

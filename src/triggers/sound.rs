@@ -42,11 +42,12 @@ pub struct FamilyInfo {
     pub sustained: bool,
 }
 
-/// The sound of one trigger family. Created (and allocated) in `activate()`; `start` and
-/// `add_to` are real-time safe: no allocation, no locks, no I/O. (In Tingle a *voice* is a
+/// The sound of one trigger family. `new`, `start` and `add_to` are real-time safe: no
+/// allocation, no locks, no I/O (all state is inline, so a voice can build the sound of another
+/// family in place when a trigger of that family starts). (In Tingle a *voice* is a
 /// layer's slot that plays one trigger and places it: see `engine::voice`.)
 pub trait TriggerSound {
-    /// An idle sound at `sample_rate` (Hz).
+    /// An idle sound at `sample_rate` (Hz); cheap, and never allocates.
     fn new(sample_rate: f32) -> Self;
     /// Starts a trigger, replacing whatever the sound was playing.
     fn start(&mut self, excitation: &Excitation);

@@ -27,7 +27,7 @@ impl Layer {
         }
         for v in &mut self.voices {
             if matches!(v.state(), VoiceState::Free | VoiceState::Tail) {
-                v.sample_sound().release();
+                v.release_sample();
             }
         }
         self.samples.hand_back(returns);
