@@ -87,21 +87,12 @@ fn render_one_note(layer: LayerParams, seconds: f32) -> (Vec<f32>, Vec<f32>) {
     )
 }
 
+/// Level (linear) above which a sample counts as sound in the onset searches.
+const SOUND_THRESHOLD: f32 = 1e-7;
+
 /// Sample indices where sound starts after at least `gap` silent samples.
 fn sound_starts(x: &[f32], gap: usize) -> Vec<usize> {
-    let mut starts = Vec::new();
-    let mut silent = gap;
-    for (i, v) in x.iter().enumerate() {
-        if v.abs() > 1e-7 {
-            if silent >= gap {
-                starts.push(i);
-            }
-            silent = 0;
-        } else {
-            silent += 1;
-        }
-    }
-    starts
+    common::sound_starts(x, SOUND_THRESHOLD, gap)
 }
 
 /// Onsets of short tones relative to the first one, against the expected grid.

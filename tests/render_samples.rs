@@ -2,12 +2,16 @@
 //! scene) renders them at the scheduled times; `--samples` replaces a layer's files; a file
 //! that cannot be used stops the render with a message naming it, and writes nothing.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 use tingle::samples::testfiles::{folder, sine, write_garbage, write_wav};
 
 /// Sample rate of the renders (Hz).
 const FS: u32 = 48_000;
+/// Level (linear) above which a rendered sample counts as sound.
+const ONSET_THRESHOLD: f32 = 0.01;
 
 /// Runs the renderer with `args`.
 fn render(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
@@ -42,20 +46,7 @@ fn read(path: &Path) -> Vec<f32> {
 
 /// Onsets after at least 50 ms of silence (samples).
 fn onsets(x: &[f32]) -> Vec<usize> {
-    let gap = FS as usize / 20;
-    let mut quiet = gap;
-    let mut found = Vec::new();
-    for (i, v) in x.iter().enumerate() {
-        if v.abs() > 0.01 {
-            if quiet >= gap {
-                found.push(i);
-            }
-            quiet = 0;
-        } else {
-            quiet += 1;
-        }
-    }
-    found
+    common::sound_starts(x, ONSET_THRESHOLD, FS as usize / 20)
 }
 
 /// A scene's relative sound path plays, every half second; `--samples` swaps in another file.

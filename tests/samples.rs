@@ -4,6 +4,7 @@
 //! block, and the old ones go back to be freed; the chosen files are saved with the session
 //! and load again when it is restored; a missing file is reported while the rest plays.
 
+mod common;
 mod host;
 
 use assert_no_alloc::{assert_no_alloc, reset_violation_count, violation_count};
@@ -115,29 +116,12 @@ fn render(
 /// Where sound starts after silence: the first sample above `threshold` after at least
 /// `gap_s` below it.
 fn onsets(x: &[f32], threshold: f32, gap_s: f32) -> Vec<usize> {
-    let gap = (gap_s * FS) as usize;
-    let mut quiet = gap;
-    let mut found = Vec::new();
-    for (i, v) in x.iter().enumerate() {
-        if v.abs() > threshold {
-            if quiet >= gap {
-                found.push(i);
-            }
-            quiet = 0;
-        } else {
-            quiet += 1;
-        }
-    }
-    found
+    common::sound_starts(x, threshold, (gap_s * FS) as usize)
 }
 
 /// Frequency (Hz) of the sine in `x`, from its zero crossings.
 fn frequency(x: &[f32]) -> f32 {
-    let crossings = x
-        .windows(2)
-        .filter(|w| (w[0] < 0.0) != (w[1] < 0.0))
-        .count();
-    crossings as f32 / 2.0 / (x.len() as f32 / FS)
+    common::zero_crossing_hz(x, FS)
 }
 
 /// Peak magnitude of `x`.

@@ -206,3 +206,30 @@ pub fn high_passed(x: &[f32], corner: f32, sample_rate: f32) -> Vec<f32> {
         .map(|&v| sections.iter_mut().fold(v, |y, f| f.process(y)))
         .collect()
 }
+
+/// Sample indices where sound starts: the first sample above `threshold` (linear) after at
+/// least `gap` samples at or below it.
+pub fn sound_starts(x: &[f32], threshold: f32, gap: usize) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut quiet = gap;
+    for (i, v) in x.iter().enumerate() {
+        if v.abs() > threshold {
+            if quiet >= gap {
+                starts.push(i);
+            }
+            quiet = 0;
+        } else {
+            quiet += 1;
+        }
+    }
+    starts
+}
+
+/// Frequency (Hz) of the sine in `x` at `sample_rate` (Hz), from its zero crossings.
+pub fn zero_crossing_hz(x: &[f32], sample_rate: f32) -> f32 {
+    let crossings = x
+        .windows(2)
+        .filter(|w| (w[0] < 0.0) != (w[1] < 0.0))
+        .count();
+    crossings as f32 / 2.0 / (x.len() as f32 / sample_rate)
+}
