@@ -326,7 +326,8 @@ mod tests {
         assert!(matches!(folder_error.problem, Problem::Unreadable(_)));
     }
 
-    /// A WAV header without channels is rejected (by the check, or by the reader refusing it).
+    /// A WAV header without channels is rejected (by the check, or by the reader refusing it;
+    /// symphonia's WAV reader refuses it as damaged), and the message says it is the channels.
     #[test]
     fn a_file_without_channels_is_rejected() {
         let path = folder("channels").join("none.wav");
@@ -339,6 +340,7 @@ mod tests {
             ),
             "{error}"
         );
+        assert!(error.to_string().contains("channel"), "{error}");
     }
 
     /// A sound longer than ten minutes is refused (here 8 kHz mono, 10 min 1 s).
