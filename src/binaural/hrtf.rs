@@ -440,11 +440,31 @@ impl HrtfSet {
         right: &mut [f32],
     ) -> f32 {
         #[cfg(target_arch = "x86_64")]
+        if path.avx512() {
+            // SAFETY: the path is AVX-512 only on a CPU that supports it (and AVX2 and FMA).
+            return unsafe { self.interpolate_avx512(weights, left, right) };
+        }
+        #[cfg(target_arch = "x86_64")]
         if path.avx2_fma() {
             // SAFETY: the path is AVX2/FMA only on a CPU that supports both.
             return unsafe { self.interpolate_avx2(weights, left, right) };
         }
         self.interpolate::<false>(weights, left, right)
+    }
+
+    /// [`HrtfSet::interpolate_reversed`] compiled for AVX-512.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F, AVX2 and FMA.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    unsafe fn interpolate_avx512(
+        &self,
+        weights: &Weights,
+        left: &mut [f32],
+        right: &mut [f32],
+    ) -> f32 {
+        self.interpolate::<true>(weights, left, right)
     }
 
     /// [`HrtfSet::interpolate_reversed`] compiled for AVX2 and FMA.

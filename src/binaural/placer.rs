@@ -30,7 +30,9 @@
 //!
 //! Rendering runs stage by stage over a period (input stage, convolution, output stage, delay
 //! read) so that every stage but the few one-pole recurrences vectorises; on x86-64 CPUs with
-//! AVX2 and FMA (checked once, at construction) the stages are compiled for them.
+//! AVX-512, or else AVX2 and FMA (checked once, at construction), the stages are compiled for
+//! them. The convolution writes straight into the ITD delay lines, and a near-field shelf whose
+//! two bands have the same gain (as at the set's measurement distance) runs as a plain gain.
 
 use super::Position;
 use super::distance::{self, NEAR_FIELD_SHELF_HZ, PROXIMITY_SHELF_HZ};
@@ -258,7 +260,7 @@ impl Placer {
             proximity: low_pass(PROXIMITY_SHELF_HZ),
             air: OnePole::default(),
             ear_shelf: [low_pass(NEAR_FIELD_SHELF_HZ); 2],
-            delay: std::array::from_fn(|_| FractionalDelay::new(max_delay, period)),
+            delay: std::array::from_fn(|_| FractionalDelay::new(max_delay, period + OUTPUT_CHUNK)),
             hrtf,
         }
     }
@@ -412,12 +414,28 @@ impl Placer {
     /// Runs the best build of [`Placer::smooth_filters`] the CPU supports.
     fn smooth_filters_best(&mut self) {
         #[cfg(target_arch = "x86_64")]
+        if self.path.avx512() {
+            // SAFETY: the path is AVX-512 only on a CPU that supports it (and AVX2 and FMA).
+            unsafe { self.smooth_filters_avx512() };
+            return;
+        }
+        #[cfg(target_arch = "x86_64")]
         if self.path.avx2_fma() {
             // SAFETY: the path is AVX2/FMA only on a CPU that supports both.
             unsafe { self.smooth_filters_avx2() };
             return;
         }
         self.smooth_filters::<false>();
+    }
+
+    /// [`Placer::smooth_filters`] compiled for AVX-512.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F, AVX2 and FMA.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    unsafe fn smooth_filters_avx512(&mut self) {
+        self.smooth_filters::<true>();
     }
 
     /// [`Placer::smooth_filters`] compiled for AVX2 and FMA.
@@ -450,12 +468,28 @@ impl Placer {
     /// Runs the best build of [`Placer::render`] the CPU supports.
     fn render_best(&mut self, input: &[f32], left: &mut [f32], right: &mut [f32]) {
         #[cfg(target_arch = "x86_64")]
+        if self.path.avx512() {
+            // SAFETY: the path is AVX-512 only on a CPU that supports it (and AVX2 and FMA).
+            unsafe { self.render_avx512(input, left, right) };
+            return;
+        }
+        #[cfg(target_arch = "x86_64")]
         if self.path.avx2_fma() {
             // SAFETY: the path is AVX2/FMA only on a CPU that supports both.
             unsafe { self.render_avx2(input, left, right) };
             return;
         }
         self.render::<false>(input, left, right);
+    }
+
+    /// [`Placer::render`] compiled for AVX-512.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F, AVX2 and FMA.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    unsafe fn render_avx512(&mut self, input: &[f32], left: &mut [f32], right: &mut [f32]) {
+        self.render::<true>(input, left, right);
     }
 
     /// [`Placer::render`] compiled for AVX2 and FMA.
@@ -513,37 +547,50 @@ impl Placer {
             }
         }
 
-        // Convolution with both ears' filters (old and new ones while crossfading).
+        // Convolution with both ears' filters, straight into the delay lines; while crossfading,
+        // with the old and new ones side by side, crossfaded into the delay lines.
         let x = &self.history[start..];
-        let [w0, w1, w2, w3] = &mut self.wet;
+        let [delay_left, delay_right] = &mut self.delay;
+        let padded = convolve::padded(n);
+        let lines = [
+            delay_left.block_mut(start, padded),
+            delay_right.block_mut(start, padded),
+        ];
         if self.crossfading {
+            let [w0, w1, w2, w3] = &mut self.wet;
             let [new_left, new_right] = &self.smoothed[LAST_STAGE];
             let coeffs = [&self.old[0][..], &self.old[1], new_left, new_right];
             convolve::convolve(self.path, x, coeffs, [w0, w1, w2, w3], n);
-        } else {
-            convolve::convolve(self.path, x, [&self.old[0][..], &self.old[1]], [w0, w1], n);
-        }
-
-        // Output stage per ear: crossfade and near-field shelf into the delay line, then the ITD.
-        let fade = glide(0.0, 1.0);
-        for (ear, out) in [left, right].into_iter().enumerate() {
-            let y = self.delay[ear].block_mut(start, n);
-            let old = &self.wet[ear][..n];
-            if self.crossfading {
-                let new = &self.wet[ear + 2][..n];
+            let fade = glide(0.0, 1.0);
+            for (ear, y) in lines.into_iter().enumerate() {
+                let (old, new) = (&self.wet[ear][..n], &self.wet[ear + 2][..n]);
                 for (i, (y, (&o, &w))) in y.iter_mut().zip(old.iter().zip(new)).enumerate() {
                     *y = o + fade.at(start + i) * (w - o);
                 }
-            } else {
-                y.copy_from_slice(old);
             }
-            let low = &mut self.scratch[0][..n];
-            self.ear_shelf[ear].process_into(y, low);
+        } else {
+            convolve::convolve(self.path, x, [&self.old[0][..], &self.old[1]], lines, n);
+        }
+
+        // Output stage per ear: near-field shelf in the delay line, then the ITD.
+        for (ear, out) in [left, right].into_iter().enumerate() {
+            let y = self.delay[ear].block_mut(start, n);
             let high_gain = glide(from.ear_high[ear], to.ear_high[ear]);
             let low_gain = glide(from.ear_low[ear], to.ear_low[ear]);
-            for (i, (y, &l)) in y.iter_mut().zip(low.iter()).enumerate() {
-                let h = high_gain.at(start + i);
-                *y = mul_add::<FMA>(low_gain.at(start + i) - h, l, h * *y);
+            if low_gain.step == 0.0 && high_gain.stays(low_gain.from) {
+                // A flat shelf is a plain gain; its low-pass is snapped to the signal, ready for
+                // the bands to part (from equal gains, so without a step).
+                if !high_gain.stays(1.0) {
+                    y.iter_mut().for_each(|v| *v *= high_gain.from);
+                }
+                self.ear_shelf[ear].set_state(y[n - 1]);
+            } else {
+                let low = &mut self.scratch[0][..n];
+                self.ear_shelf[ear].process_into(y, low);
+                for (i, (y, &l)) in y.iter_mut().zip(low.iter()).enumerate() {
+                    let h = high_gain.at(start + i);
+                    *y = mul_add::<FMA>(low_gain.at(start + i) - h, l, h * *y);
+                }
             }
             let delay = glide(from.ear_delay[ear], to.ear_delay[ear]);
             self.delay[ear].read_add(start, out, delay.at(start), delay.step);
@@ -639,17 +686,24 @@ mod tests {
         assert!(!placer.crossfading && placer.from == placer.to);
     }
 
-    /// The portable build of the render stages matches the AVX2/FMA one (where the CPU has it).
+    /// The portable and AVX2 builds of the render stages match the best one (AVX-512 or AVX2
+    /// where the CPU has them).
     #[test]
-    fn portable_build_matches_the_vectorised_one() {
+    fn every_build_matches_the_best_one() {
         let hrtf = Arc::new(HrtfSet::kemar().resampled(48_000.0));
-        let mut best = Placer::new(Arc::clone(&hrtf));
-        let mut portable = Placer::new(hrtf);
-        portable.path = SimdPath::PORTABLE;
-        let (a, b) = (render_path(&mut best), render_path(&mut portable));
+        let a = render_path(&mut Placer::new(Arc::clone(&hrtf)));
+        for path in [SimdPath::detect().at_most_avx2(), SimdPath::PORTABLE] {
+            let mut other = Placer::new(Arc::clone(&hrtf));
+            other.path = path;
+            assert_matches(&a, &render_path(&mut other));
+        }
+    }
+
+    /// `a` and `b` agree sample by sample within rounding (1e-4 of the peak), and are not silent.
+    fn assert_matches(a: &[f32], b: &[f32]) {
         let peak = b.iter().fold(0.0f32, |m, v| m.max(v.abs()));
         assert!(peak > 0.01, "silent output");
-        for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+        for (i, (x, y)) in a.iter().zip(b).enumerate() {
             assert!((x - y).abs() < 1e-4 * peak, "sample {i}: {x} vs {y}");
         }
     }

@@ -2,9 +2,11 @@
 //! binaural placer. Direct form keeps the placer free of latency; running the old and new
 //! filters of a crossfade (and both ears) over the same input in one pass shares every load.
 //!
-//! On the AVX2/FMA [`SimdPath`] (x86-64 CPUs that have both) a hand-vectorised kernel computes 16
-//! outputs per pass with eight independent accumulators; elsewhere a portable kernel that the
-//! compiler vectorises does the same arithmetic.
+//! On the AVX-512 [`SimdPath`] a hand-vectorised kernel computes 32 outputs per pass in 16-lane
+//! registers, even and odd taps in separate accumulators so that enough multiply-adds are in
+//! flight; on the AVX2/FMA path (x86-64 CPUs that have both) one computes 16 outputs per pass
+//! with eight independent accumulators; elsewhere a portable kernel that the compiler
+//! vectorises does the same arithmetic.
 
 use super::simd::SimdPath;
 
@@ -39,6 +41,13 @@ pub fn convolve<const F: usize>(
             coeffs[f].len() == taps && out[f].len() >= padded,
             "filter layout"
         );
+    }
+    #[cfg(target_arch = "x86_64")]
+    if path.avx512() {
+        // SAFETY: the path is AVX-512 only on a CPU that supports it, and the lengths were
+        // checked above.
+        unsafe { avx512::convolve(x, coeffs, out, padded) };
+        return;
     }
     #[cfg(target_arch = "x86_64")]
     if path.avx2_fma() {
@@ -125,15 +134,123 @@ mod avx2 {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use super::OUTPUT_CHUNK;
+    use std::arch::x86_64::*;
+
+    /// Outputs per pass of the main loop: two 16-lane registers per filter.
+    const WIDE: usize = 2 * OUTPUT_CHUNK;
+
+    /// AVX-512 kernel: per filter, two 16-lane groups of outputs, each with one accumulator
+    /// for the even taps and one for the odd taps (a multiply-add waits for the one before it
+    /// on the same accumulator, so more accumulators keep the units busy); a last
+    /// [`OUTPUT_CHUNK`] of outputs, if any, in one group.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F; `x` must hold `padded + taps - 1` samples and each
+    /// `out[f]` `padded` samples, `padded` a multiple of [`OUTPUT_CHUNK`].
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn convolve<const F: usize>(
+        x: &[f32],
+        coeffs: [&[f32]; F],
+        mut out: [&mut [f32]; F],
+        padded: usize,
+    ) {
+        let taps = coeffs[0].len();
+        let mut j0 = 0;
+        while j0 + WIDE <= padded {
+            // SAFETY: as this function's contract, for outputs j0..j0 + 32.
+            let sums = unsafe { pass::<F, 2>(x, &coeffs, j0, taps) };
+            store(&sums, &mut out, j0);
+            j0 += WIDE;
+        }
+        if j0 < padded {
+            // SAFETY: as this function's contract, for outputs j0..j0 + 16.
+            let sums = unsafe { pass::<F, 1>(x, &coeffs, j0, taps) };
+            store(&sums, &mut out, j0);
+        }
+    }
+
+    /// Writes `G` groups of 16 sums per filter to `out[f][j0..]`.
+    #[target_feature(enable = "avx512f")]
+    #[inline]
+    fn store<const F: usize, const G: usize>(
+        sums: &[[__m512; G]; F],
+        out: &mut [&mut [f32]; F],
+        j0: usize,
+    ) {
+        for (sums, out) in sums.iter().zip(out.iter_mut()) {
+            for (g, sum) in sums.iter().enumerate() {
+                let o = &mut out[j0 + g * OUTPUT_CHUNK..j0 + (g + 1) * OUTPUT_CHUNK];
+                // SAFETY: `o` is exactly 16 floats long.
+                unsafe { _mm512_storeu_ps(o.as_mut_ptr(), *sum) };
+            }
+        }
+    }
+
+    /// `G` groups of 16 outputs from `j0` on, per filter: the even taps' and the odd taps'
+    /// sums, added at the end.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F; `x` must hold `j0 + 16 * G + taps - 1` samples and every
+    /// filter `taps` coefficients.
+    #[target_feature(enable = "avx512f")]
+    #[inline]
+    unsafe fn pass<const F: usize, const G: usize>(
+        x: &[f32],
+        coeffs: &[&[f32]; F],
+        j0: usize,
+        taps: usize,
+    ) -> [[__m512; G]; F] {
+        let xp = x.as_ptr();
+        let mut even = [[_mm512_setzero_ps(); G]; F];
+        let mut odd = [[_mm512_setzero_ps(); G]; F];
+        let tap = |acc: &mut [[__m512; G]; F], i: usize| {
+            for g in 0..G {
+                // SAFETY: the load covers x[j0 + 16g + i ..][..16]; the largest index,
+                // j0 + 16G - 1 + taps - 1, is inside `x` by the contract.
+                let xs = unsafe { _mm512_loadu_ps(xp.add(j0 + g * OUTPUT_CHUNK + i)) };
+                for (acc, filter) in acc.iter_mut().zip(coeffs) {
+                    // SAFETY: i < taps, the length of every filter.
+                    let c = _mm512_set1_ps(unsafe { *filter.get_unchecked(i) });
+                    acc[g] = _mm512_fmadd_ps(c, xs, acc[g]);
+                }
+            }
+        };
+        let mut i = 0;
+        while i + 2 <= taps {
+            tap(&mut even, i);
+            tap(&mut odd, i + 1);
+            i += 2;
+        }
+        if i < taps {
+            tap(&mut even, i);
+        }
+        for (even, odd) in even.iter_mut().zip(&odd) {
+            for (e, &o) in even.iter_mut().zip(odd) {
+                *e = _mm512_add_ps(*e, o);
+            }
+        }
+        even
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Both kernels agree with the textbook convolution sum.
+    /// Every kernel agrees with the textbook convolution sum, for output counts that take the
+    /// AVX-512 kernel's wide passes, its narrow pass, or both.
     #[test]
     fn matches_the_direct_sum() {
+        for n in [7, 21, 45] {
+            matches_the_direct_sum_for(n);
+        }
+    }
+
+    fn matches_the_direct_sum_for(n: usize) {
         let taps = 37;
-        let n = 21;
         let x: Vec<f32> = (0..padded(n) + taps)
             .map(|i| ((i * 7919) % 13) as f32 - 6.0)
             .collect();
@@ -141,6 +258,9 @@ mod tests {
         let h2: Vec<f32> = (0..taps).map(|i| (i as f32 * 0.3).sin()).collect();
         let (mut o1, mut o2) = (vec![0.0; padded(n)], vec![0.0; padded(n)]);
         convolve(SimdPath::detect(), &x, [&h1, &h2], [&mut o1, &mut o2], n);
+        let (mut a1, mut a2) = (vec![0.0; padded(n)], vec![0.0; padded(n)]);
+        let avx2 = SimdPath::detect().at_most_avx2();
+        convolve(avx2, &x, [&h1, &h2], [&mut a1, &mut a2], n);
         let (mut p1, mut p2) = (vec![0.0; padded(n)], vec![0.0; padded(n)]);
         portable(&x, [&h1, &h2], [&mut p1, &mut p2], padded(n));
         for j in 0..n {
@@ -149,6 +269,10 @@ mod tests {
             assert!(
                 (o1[j] - e1).abs() < 1e-4 && (o2[j] - e2).abs() < 1e-4,
                 "output {j}"
+            );
+            assert!(
+                (a1[j] - e1).abs() < 1e-4 && (a2[j] - e2).abs() < 1e-4,
+                "AVX2 {j}"
             );
             assert!(
                 (p1[j] - e1).abs() < 1e-4 && (p2[j] - e2).abs() < 1e-4,
