@@ -4,7 +4,7 @@
 //! mono input -> distance gain, proximity bass, air absorption -> HRTF convolution (both ears,
 //! minimum-phase filters) -> per-ear near-field shelf -> per-ear fractional delay (the ITD).
 //!
-//! Positions arrive once per control period (about 0.67 ms). Each position's cues (the filters
+//! Positions arrive once per control period (about 1.33 ms). Each position's cues (the filters
 //! interpolated for its direction, its ITD split into the two ears' delays, its distance cues)
 //! are a target that the cues follow through a low-pass at the control rate: a cascade of
 //! `CUE_SMOOTHING_STAGES` (4) one-poles at `CUE_SMOOTHING_HZ` (30 Hz), applied to the filter
@@ -45,8 +45,13 @@ use crate::dsp::simd::{SimdPath, mul_add};
 use std::f32::consts::TAU;
 use std::sync::Arc;
 
-/// Length of the control period in seconds (32 samples at 48 kHz).
-const CONTROL_PERIOD_S: f32 = 1.0 / 1500.0;
+/// Length of the control period in seconds (64 samples at 48 kHz). Everything a placer computes
+/// per period (interpolation, smoothing, distance cues) is shared by this many samples; the
+/// cues' paths, smoothed to below 100 Hz, are drawn piecewise-linearly between the periods. Half
+/// this period measured 12-13 dB cleaner on the orbit tests (a 1 kHz tone orbiting at 1, 3 and
+/// 10 Hz: -110, -94 and -74 dB outside +/- 100 Hz against -97, -82 and -69 dB with this one,
+/// whose limits are -70, -70 and -60 dB) and cost 1.45x the CPU per moving source (8.5 against 5.8 ns per sample).
+const CONTROL_PERIOD_S: f32 = 1.0 / 750.0;
 /// Identical one-pole low-passes in the cascade that smooths the cues' paths (filters, delays,
 /// gains) at the control rate. A cascade of one-poles has a positive impulse response, so the
 /// smoothed filters stay weighted means of the interpolated ones and the ear delays stay
