@@ -5,6 +5,7 @@
 //! a SOFA file), later calls clone an [`Arc`].
 
 use super::hrtf::HrtfSet;
+use super::placer::placement_rate;
 use super::sofa::{self, SofaError};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -68,17 +69,20 @@ type Entry = (Origin, u32, Arc<HrtfSet>);
 /// Sets by origin and sample rate, in the order they were built.
 static SETS: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
 
-/// The KEMAR set at `sample_rate` (Hz), built on the first call at that rate and shared after.
+/// The KEMAR set for a session at `sample_rate` (Hz), at its placement rate
+/// ([`placement_rate`]), built on the first call at that rate and shared after.
 /// Takes a lock and may allocate and compute for tens of milliseconds: call from `activate()`.
 pub fn kemar_at(sample_rate: f32) -> Arc<HrtfSet> {
     set_at(&HrtfChoice::Kemar, sample_rate).expect("the embedded set always builds")
 }
 
-/// The set `choice` stands for at `sample_rate` (Hz), with KEMAR's filter length at that rate
+/// The set `choice` stands for, for a session at `sample_rate` (Hz): at its placement rate
+/// ([`placement_rate`]), with KEMAR's filter length at that rate
 /// (so that one can replace the other in a running engine); built on the first call and shared
 /// after. Fails, with the reason, for a SOFA file Tingle cannot use. Takes a lock and may
 /// allocate and compute for a second or so: call from a background thread or `activate()`.
 pub fn set_at(choice: &HrtfChoice, sample_rate: f32) -> Result<Arc<HrtfSet>, SofaError> {
+    let sample_rate = placement_rate(sample_rate);
     // A panic while building leaves no half-built entry, so a poisoned list is still valid.
     let mut sets = SETS.lock().unwrap_or_else(PoisonError::into_inner);
     let path = match choice {

@@ -6,6 +6,7 @@ pub mod convolve;
 pub mod denormal;
 pub mod fractional_delay;
 pub mod gentle;
+pub mod halfband;
 pub mod limiter;
 pub mod loudness;
 pub mod math;

@@ -24,12 +24,13 @@ pub struct Bus {
 }
 
 impl Bus {
-    /// A silent bus for blocks of up to `max_block` samples, placing with `hrtf`. Allocates.
-    pub fn new(hrtf: &Arc<HrtfSet>, max_block: usize) -> Self {
+    /// A silent bus in a session at `sample_rate` (Hz) for blocks of up to `max_block`
+    /// samples, placing with `hrtf` (at the placement rate: see [`Placer::new`]). Allocates.
+    pub fn new(hrtf: &Arc<HrtfSet>, sample_rate: f32, max_block: usize) -> Self {
         Self {
             mix: vec![0.0; max_block],
             used: false,
-            placer: Placer::new(hrtf.clone()),
+            placer: Placer::new(hrtf.clone(), sample_rate),
             control: PlacementControl::default(),
             tail_left: 0,
         }

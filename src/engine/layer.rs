@@ -168,13 +168,14 @@ pub struct Layer {
 }
 
 impl Layer {
-    /// A silent layer for blocks of up to `max_block` samples, placing with `hrtf` (already at
-    /// the session rate), drawing its randomness from `seed`. Allocates.
-    pub fn new(hrtf: &Arc<HrtfSet>, max_block: usize, seed: u64) -> Self {
-        let sample_rate = hrtf.sample_rate();
+    /// A silent layer in a session at `sample_rate` (Hz) for blocks of up to `max_block`
+    /// samples, placing with `hrtf` (at the placement rate: see
+    /// [`Placer::new`](crate::binaural::placer::Placer::new)), drawing its randomness from
+    /// `seed`. Allocates.
+    pub fn new(hrtf: &Arc<HrtfSet>, sample_rate: f32, max_block: usize, seed: u64) -> Self {
         Self {
             sample_rate,
-            voices: vec![Voice::new(hrtf); VOICES_PER_LAYER + RELEASE_SLOTS],
+            voices: vec![Voice::new(hrtf, sample_rate); VOICES_PER_LAYER + RELEASE_SLOTS],
             rhythm: Rhythm::new(sample_rate, seed),
             control: PlacementControl::default(),
             rng: seeded(seed ^ SCATTER_SEED_SALT),
@@ -194,7 +195,7 @@ impl Layer {
             level_target: 1.0,
             fade_len: ((STEAL_FADE_S * sample_rate) as usize).max(1),
             mono: vec![0.0; max_block],
-            bus: Bus::new(hrtf, max_block),
+            bus: Bus::new(hrtf, sample_rate, max_block),
             samples: SampleSlot::default(),
         }
     }

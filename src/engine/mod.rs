@@ -167,8 +167,9 @@ impl Engine {
         Self::with_hrtf(sample_rate, max_block, cache::kemar_at(sample_rate))
     }
 
-    /// [`Engine::new`] rendering with `hrtf` (at `sample_rate`, KEMAR's filter length at that
-    /// rate: see [`cache::set_at`]) instead of the built-in KEMAR set. Allocates.
+    /// [`Engine::new`] rendering with `hrtf` (at the placement rate of `sample_rate`, KEMAR's
+    /// filter length at that rate: see [`cache::set_at`]) instead of the built-in KEMAR set.
+    /// Allocates.
     pub fn with_hrtf(sample_rate: f32, max_block: usize, hrtf: Arc<HrtfSet>) -> Self {
         let (hrtf_sender, hrtf_line) = hrtf_line();
         let max_block = max_block.max(1);
@@ -181,9 +182,9 @@ impl Engine {
             transport: Transport::default(),
             clock: Clock::default(),
             placement: PlacementControl::default(),
-            placer: Placer::new(hrtf.clone()),
+            placer: Placer::new(hrtf.clone(), sample_rate),
             layers: (0..LAYERS)
-                .map(|i| Layer::new(&hrtf, max_block, layer_seed(params.seed, i)))
+                .map(|i| Layer::new(&hrtf, sample_rate, max_block, layer_seed(params.seed, i)))
                 .collect(),
             seed: params.seed,
             input_gain: Ramp::new(1.0, glide),
@@ -372,7 +373,7 @@ impl Engine {
         let Some(new) = self.hrtf_line.poll() else {
             return;
         };
-        if new.sample_rate() != self.sample_rate || new.taps() != self.hrtf.taps() {
+        if new.sample_rate() != self.hrtf.sample_rate() || new.taps() != self.hrtf.taps() {
             self.hrtf_line.retire(new);
             return;
         }

@@ -150,11 +150,12 @@ pub struct Voice {
 }
 
 impl Voice {
-    /// A free voice placing with `hrtf` (at the session rate). Allocates.
-    pub fn new(hrtf: &Arc<HrtfSet>) -> Self {
+    /// A free voice in a session at `sample_rate` (Hz) placing with `hrtf` (at the placement
+    /// rate: see [`Placer::new`]). Allocates.
+    pub fn new(hrtf: &Arc<HrtfSet>, sample_rate: f32) -> Self {
         Self {
-            bank: SoundBank::new(hrtf.sample_rate()),
-            placer: Placer::new(hrtf.clone()),
+            bank: SoundBank::new(sample_rate),
+            placer: Placer::new(hrtf.clone(), sample_rate),
             state: VoiceState::Free,
             order: 0,
             start: 0,

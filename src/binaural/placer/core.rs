@@ -1,4 +1,5 @@
-//! The per-source binaural placer: renders a mono signal at a (moving) position to two ears.
+//! The placer's core: renders a mono signal at a (moving) position to two ears, at the HRTF
+//! set's sample rate.
 //!
 //! Signal path per source:
 //! mono input -> distance gain, proximity bass, air absorption -> HRTF convolution (both ears,
@@ -34,10 +35,10 @@
 //! them. The convolution writes straight into the ITD delay lines, and a near-field shelf whose
 //! two bands have the same gain (as at the set's measurement distance) runs as a plain gain.
 
-use super::Position;
-use super::distance::{self, NEAR_FIELD_SHELF_HZ, PROXIMITY_SHELF_HZ};
-use super::hrtf::HrtfSet;
-use super::sofa::MAX_ITD_S;
+use crate::binaural::Position;
+use crate::binaural::distance::{self, NEAR_FIELD_SHELF_HZ, PROXIMITY_SHELF_HZ};
+use crate::binaural::hrtf::HrtfSet;
+use crate::binaural::sofa::MAX_ITD_S;
 use crate::dsp::convolve::{self, OUTPUT_CHUNK};
 use crate::dsp::fractional_delay::FractionalDelay;
 use crate::dsp::one_pole::OnePole;
@@ -166,9 +167,9 @@ impl Glide {
     }
 }
 
-/// Renders one mono source binaurally. Allocates only in [`Placer::new`].
+/// Renders one mono source binaurally at the HRTF set's rate. Allocates only in [`Core::new`].
 #[derive(Debug, Clone)]
-pub struct Placer {
+pub struct Core {
     hrtf: Arc<HrtfSet>,
     sample_rate: f32,
     /// Control period in samples.
@@ -222,7 +223,7 @@ pub struct Placer {
     delay: [FractionalDelay; 2],
 }
 
-impl Placer {
+impl Core {
     /// A placer rendering with `hrtf`, which must already be at the session's sample rate
     /// (see [`HrtfSet::resampled`]). Allocates.
     pub fn new(hrtf: Arc<HrtfSet>) -> Self {
@@ -283,7 +284,7 @@ impl Placer {
         self.filter_direction = (f32::NAN, f32::NAN);
     }
 
-    /// The control period in samples: how often [`Placer::add_to`] asks for a position.
+    /// The control period in samples: how often [`Core::add_to`] asks for a position.
     pub fn control_period(&self) -> usize {
         self.period
     }
@@ -416,7 +417,7 @@ impl Placer {
         }
     }
 
-    /// Runs the best build of [`Placer::smooth_filters`] the CPU supports.
+    /// Runs the best build of [`Core::smooth_filters`] the CPU supports.
     fn smooth_filters_best(&mut self) {
         #[cfg(target_arch = "x86_64")]
         if self.path.avx512() {
@@ -433,7 +434,7 @@ impl Placer {
         self.smooth_filters::<false>();
     }
 
-    /// [`Placer::smooth_filters`] compiled for AVX-512.
+    /// [`Core::smooth_filters`] compiled for AVX-512.
     ///
     /// # Safety
     /// The CPU must support AVX-512F, AVX2 and FMA.
@@ -443,7 +444,7 @@ impl Placer {
         self.smooth_filters::<true>();
     }
 
-    /// [`Placer::smooth_filters`] compiled for AVX2 and FMA.
+    /// [`Core::smooth_filters`] compiled for AVX2 and FMA.
     ///
     /// # Safety
     /// The CPU must support AVX2 and FMA.
@@ -470,7 +471,7 @@ impl Placer {
         }
     }
 
-    /// Runs the best build of [`Placer::render`] the CPU supports.
+    /// Runs the best build of [`Core::render`] the CPU supports.
     fn render_best(&mut self, input: &[f32], left: &mut [f32], right: &mut [f32]) {
         #[cfg(target_arch = "x86_64")]
         if self.path.avx512() {
@@ -487,7 +488,7 @@ impl Placer {
         self.render::<false>(input, left, right);
     }
 
-    /// [`Placer::render`] compiled for AVX-512.
+    /// [`Core::render`] compiled for AVX-512.
     ///
     /// # Safety
     /// The CPU must support AVX-512F, AVX2 and FMA.
@@ -497,7 +498,7 @@ impl Placer {
         self.render::<true>(input, left, right);
     }
 
-    /// [`Placer::render`] compiled for AVX2 and FMA.
+    /// [`Core::render`] compiled for AVX2 and FMA.
     ///
     /// # Safety
     /// The CPU must support AVX2 and FMA.
@@ -621,7 +622,7 @@ mod tests {
 
     /// Renders noise along a path that turns, approaches and recedes (every cue glides), in
     /// uneven blocks.
-    fn render_path(placer: &mut Placer) -> Vec<f32> {
+    fn render_path(placer: &mut Core) -> Vec<f32> {
         let len = 6000;
         let mut state = 0x1234_5678u32;
         let input: Vec<f32> = (0..len)
@@ -660,11 +661,11 @@ mod tests {
     /// and cues of where it stopped, and then runs without crossfading (as a still source).
     #[test]
     fn a_source_that_stops_settles_exactly_where_it_stopped() {
-        let mut placer = Placer::new(Arc::new(HrtfSet::kemar().resampled(48_000.0)));
+        let mut placer = Core::new(Arc::new(HrtfSet::kemar().resampled(48_000.0)));
         let period = placer.control_period();
         let input = vec![0.1; period];
         let (mut left, mut right) = (vec![0.0; period], vec![0.0; period]);
-        let mut period_at = |placer: &mut Placer, position: Position| {
+        let mut period_at = |placer: &mut Core, position: Position| {
             placer.add_to(&input, &mut left, &mut right, |_| position);
         };
         for step in 0..20 {
@@ -696,9 +697,9 @@ mod tests {
     #[test]
     fn every_build_matches_the_best_one() {
         let hrtf = Arc::new(HrtfSet::kemar().resampled(48_000.0));
-        let a = render_path(&mut Placer::new(Arc::clone(&hrtf)));
+        let a = render_path(&mut Core::new(Arc::clone(&hrtf)));
         for path in [SimdPath::detect().at_most_avx2(), SimdPath::PORTABLE] {
-            let mut other = Placer::new(Arc::clone(&hrtf));
+            let mut other = Core::new(Arc::clone(&hrtf));
             other.path = path;
             assert_matches(&a, &render_path(&mut other));
         }
