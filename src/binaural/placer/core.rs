@@ -206,8 +206,9 @@ pub struct Core {
     cues_settling: usize,
     /// `taps - 1` samples of history, then this period's input, then kernel padding.
     history: Vec<f32>,
-    /// Convolution outputs: old left, old right, new left, new right.
-    wet: [Vec<f32>; 4],
+    /// Convolution outputs of the new filters while crossfading: left, right (the old ones'
+    /// go straight to the delay lines).
+    wet: [Vec<f32>; 2],
     /// Samples of the current period already rendered (`period` = a new one is due).
     fill: usize,
     /// Whether a first position has been set since construction or reset.
@@ -563,15 +564,23 @@ impl Core {
             delay_right.block_mut(start, padded),
         ];
         if self.crossfading {
-            let [w0, w1, w2, w3] = &mut self.wet;
+            // The old filters' outputs go to the lines, the new ones' beside them, and the
+            // crossfade runs in the lines.
+            let [new_left_out, new_right_out] = &mut self.wet;
             let [new_left, new_right] = &self.smoothed[LAST_STAGE];
+            let [line_left, line_right] = lines;
             let coeffs = [&self.old[0][..], &self.old[1], new_left, new_right];
-            convolve::convolve(self.path, x, coeffs, [w0, w1, w2, w3], n);
+            let outputs = [
+                &mut *line_left,
+                &mut *line_right,
+                &mut *new_left_out,
+                &mut *new_right_out,
+            ];
+            convolve::convolve(self.path, x, coeffs, outputs, n);
             let fade = glide(0.0, 1.0);
-            for (ear, y) in lines.into_iter().enumerate() {
-                let (old, new) = (&self.wet[ear][..n], &self.wet[ear + 2][..n]);
-                for (i, (y, (&o, &w))) in y.iter_mut().zip(old.iter().zip(new)).enumerate() {
-                    *y = o + fade.at(start + i) * (w - o);
+            for (y, new) in [(line_left, new_left_out), (line_right, new_right_out)] {
+                for (i, (y, &w)) in y[..n].iter_mut().zip(&new[..n]).enumerate() {
+                    *y += fade.at(start + i) * (w - *y);
                 }
             }
         } else {

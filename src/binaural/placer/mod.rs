@@ -21,8 +21,8 @@ use std::sync::Arc;
 /// Highest rate (Hz) placers run at: a faster session places at half or a quarter of its rate.
 pub const MAX_PLACEMENT_RATE_HZ: f32 = 50_000.0;
 /// Session samples per pass through the halvers, the core and the doublers (bounds the
-/// placer's work buffers; any block length works).
-const PASS: usize = 256;
+/// placer's work buffers, of which an engine has one set per placer; any block length works).
+const PASS: usize = 64;
 /// Rings of the half-band filters after the input falls silent, in low-rate samples (their
 /// slowest pole decays by more than 100 dB in this time).
 const RESAMPLER_TAIL: usize = 128;
