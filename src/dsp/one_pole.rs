@@ -2,9 +2,9 @@
 
 use std::f32::consts::TAU;
 
-/// Depth of the unrolled recurrence in [`OnePole::process_into`] (its FIR is written out for
-/// this depth).
-const UNROLL: usize = 4;
+/// Samples per step of the block form in [`OnePole::process_into`] (one vector register of
+/// them).
+const LANES: usize = 8;
 
 /// A first-order low-pass filter `y[n] = y[n-1] + k (x[n] - y[n-1])` (impulse-invariant).
 #[derive(Debug, Clone, Copy, Default)]
@@ -35,43 +35,48 @@ impl OnePole {
     }
 
     /// Filters `x` into `out` (the same length): the same as [`OnePole::process`] on every
-    /// sample, but the recurrence is unrolled four samples deep, `y[n] = a^4 y[n-4] + u[n]`
-    /// with `a = 1 - k` and `u` a short FIR of `x`, so that four independent recurrences run
-    /// side by side and the rest vectorises.
+    /// sample (within rounding), but [`LANES`] samples at a time in block form: with
+    /// `a = 1 - k`, output `j` of a block is `a^(j+1) y + sum over i <= j of k a^(j-i) x[i]`,
+    /// `y` the last output before the block. The sums over the inputs do not depend on `y`,
+    /// so they vectorise and overlap from block to block; only one multiply-add per block
+    /// waits for the one before.
     #[inline(always)]
     pub fn process_into(&mut self, x: &[f32], out: &mut [f32]) {
-        let n = x.len();
-        let out = &mut out[..n];
-        let head = n.min(UNROLL);
-        for (y, &v) in out[..head].iter_mut().zip(x) {
-            *y = self.process(v);
+        let out = &mut out[..x.len()];
+        let (k, a) = (self.k, 1.0 - self.k);
+        // powers[j] = a^(j+1); columns[i][j] = k a^(j-i) below and on the diagonal, else 0.
+        let mut powers = [0.0f32; LANES];
+        let mut power = 1.0;
+        for p in &mut powers {
+            power *= a;
+            *p = power;
         }
-        if n > UNROLL {
-            let (k, a) = (self.k, 1.0 - self.k);
-            let (a2, a3) = (a * a, a * a * a);
-            let taps = x[UNROLL..]
-                .iter()
-                .zip(&x[UNROLL - 1..])
-                .zip(&x[UNROLL - 2..]);
-            for (y, ((&x0, &x1), &x2)) in out[UNROLL..].iter_mut().zip(taps) {
-                *y = k * (x0 + a * x1 + a2 * x2);
+        let mut columns = [[0.0f32; LANES]; LANES];
+        for (i, column) in columns.iter_mut().enumerate() {
+            column[i] = k;
+            for j in i + 1..LANES {
+                column[j] = k * powers[j - i - 1];
             }
-            // The fourth FIR tap, x[n - 3], joins in the pass that runs the recurrence.
-            let (a4, k3) = (a2 * a2, k * a3);
-            let mut lanes: [f32; UNROLL] = out[..UNROLL].try_into().expect("four samples");
-            let mut body = out[UNROLL..].chunks_exact_mut(UNROLL);
-            let mut past = x[1..n + 1 - UNROLL].chunks_exact(UNROLL);
-            for (chunk, p) in (&mut body).zip(&mut past) {
-                for ((y, lane), &p) in chunk.iter_mut().zip(&mut lanes).zip(p) {
-                    *lane = a4 * *lane + (*y + k3 * p);
-                    *y = *lane;
+        }
+        let mut blocks = x.chunks_exact(LANES);
+        let mut outputs = out.chunks_exact_mut(LANES);
+        for (xs, ys) in (&mut blocks).zip(&mut outputs) {
+            // Even and odd inputs in two sums, so that the chain of multiply-adds is short.
+            let (mut even, mut odd) = ([0.0f32; LANES], [0.0f32; LANES]);
+            for pair in 0..LANES / 2 {
+                let (i, i1) = (2 * pair, 2 * pair + 1);
+                for j in 0..LANES {
+                    even[j] += columns[i][j] * xs[i];
+                    odd[j] += columns[i1][j] * xs[i1];
                 }
             }
-            let tail = body.into_remainder().iter_mut().zip(past.remainder());
-            for ((y, &p), lane) in tail.zip(&lanes) {
-                *y = a4 * *lane + (*y + k3 * p);
+            for j in 0..LANES {
+                ys[j] = powers[j] * self.state + (even[j] + odd[j]);
             }
-            self.state = out[n - 1];
+            self.state = ys[LANES - 1];
+        }
+        for (y, &v) in outputs.into_remainder().iter_mut().zip(blocks.remainder()) {
+            *y = self.process(v);
         }
     }
 
