@@ -450,17 +450,26 @@ impl Bubble {
         let len = self.left.min(out.len());
         let waited = self.wait.min(len);
         self.wait -= waited;
-        for o in &mut out[waited..len] {
-            *o += self.amplitude * self.phase.1;
-            self.phase = mul(self.phase, self.step);
-            self.step = mul(self.step, self.rise);
-            self.amplitude *= self.fall;
-            self.age += 1;
-            if self.age.is_multiple_of(RENORMALISE_EVERY) {
-                self.phase = unit(self.phase);
-                self.step = unit(self.step);
+        let (mut amplitude, mut phase, mut step) = (self.amplitude, self.phase, self.step);
+        let mut ringing = &mut out[waited..len];
+        while !ringing.is_empty() {
+            // The samples up to the next renormalisation, in a loop without a branch.
+            let run = (RENORMALISE_EVERY - self.age % RENORMALISE_EVERY).min(ringing.len());
+            let (now, rest) = std::mem::take(&mut ringing).split_at_mut(run);
+            for o in now {
+                *o += amplitude * phase.1;
+                phase = mul(phase, step);
+                step = mul(step, self.rise);
+                amplitude *= self.fall;
             }
+            self.age += run;
+            if self.age.is_multiple_of(RENORMALISE_EVERY) {
+                phase = unit(phase);
+                step = unit(step);
+            }
+            ringing = rest;
         }
+        (self.amplitude, self.phase, self.step) = (amplitude, phase, step);
         self.left -= len;
     }
 }
