@@ -52,7 +52,9 @@ impl Resonator {
 
 /// Up to `N` modes side by side (structure of arrays), summed with a gain each: the modes'
 /// recurrences are independent, so one sample of all of them is a few vector operations
-/// instead of `N` chained ones. Unused modes stay silent (all coefficients zero).
+/// instead of `N` chained ones. Unused modes stay silent (all coefficients zero); only the
+/// groups of [`GROUP`] modes up to the last one set are computed (a silent mode adds exactly
+/// nothing to the sum, so leaving it out changes no bit).
 #[derive(Debug, Clone, Copy)]
 pub struct ResonatorBank<const N: usize> {
     c1: [f32; N],
@@ -61,7 +63,13 @@ pub struct ResonatorBank<const N: usize> {
     input: [f32; N],
     y1: [f32; N],
     y2: [f32; N],
+    /// Number of modes from the first up to the last one set (the rest are silent).
+    used: usize,
 }
+
+/// Modes computed together (one vector of four lanes): the bank computes the modes up to its
+/// last one set in groups of this many.
+const GROUP: usize = 4;
 
 impl<const N: usize> Default for ResonatorBank<N> {
     fn default() -> Self {
@@ -71,6 +79,7 @@ impl<const N: usize> Default for ResonatorBank<N> {
             input: [0.0; N],
             y1: [0.0; N],
             y2: [0.0; N],
+            used: 0,
         }
     }
 }
@@ -98,6 +107,24 @@ impl<const N: usize> ResonatorBank<N> {
         self.input[index] = one.norm * gain;
         self.y1[index] = 0.0;
         self.y2[index] = 0.0;
+        self.used = self.used.max(index + 1);
+    }
+
+    /// Removes mode `index` (< the number of modes in use) and moves the later ones down one
+    /// place, so the modes keep their order (and the sum its bits) while the silent ones
+    /// gather at the end, where they cost nothing.
+    pub fn remove_mode(&mut self, index: usize) {
+        for array in [
+            &mut self.c1,
+            &mut self.c2,
+            &mut self.input,
+            &mut self.y1,
+            &mut self.y2,
+        ] {
+            array[index..self.used].rotate_left(1);
+            array[self.used - 1] = 0.0;
+        }
+        self.used -= 1;
     }
 
     /// Multiplies every mode's gain by `factor`.
@@ -108,9 +135,20 @@ impl<const N: usize> ResonatorBank<N> {
     /// Excites every mode with `force` and writes the weighted sum of their outputs to `out`.
     #[inline]
     pub fn process(&mut self, force: &[f32], out: &mut [f32]) {
+        match self.used.div_ceil(GROUP) {
+            0 | 1 => self.process_first::<GROUP>(force, out),
+            2 => self.process_first::<{ 2 * GROUP }>(force, out),
+            3 => self.process_first::<{ 3 * GROUP }>(force, out),
+            _ => self.process_first::<N>(force, out),
+        }
+    }
+
+    /// [`Self::process`] for the first `M` modes (at most `N`; the later ones are silent).
+    #[inline]
+    fn process_first<const M: usize>(&mut self, force: &[f32], out: &mut [f32]) {
         for (o, &f) in out.iter_mut().zip(force) {
             let mut sum = 0.0;
-            for m in 0..N {
+            for m in 0..M.min(N) {
                 let y = self.c1[m] * self.y1[m] + self.c2[m] * self.y2[m] + self.input[m] * f;
                 self.y2[m] = self.y1[m];
                 self.y1[m] = y;
@@ -142,6 +180,49 @@ mod tests {
             "decay {}",
             peak(4800)
         );
+    }
+
+    /// Removing a mode leaves the others ringing on bit for bit: after the removal, a bank of
+    /// three modes sounds exactly like a bank that only ever had the other two, and with the
+    /// last mode removed as well, like a bank of the first alone.
+    #[test]
+    fn removed_modes_leave_the_others_ringing() {
+        let fs = 48_000.0;
+        let modes = [
+            (440.0, 3.0, 0.5),
+            (1234.0, 20.0, -0.25),
+            (3000.0, 80.0, 1.0),
+        ];
+        let bank_of = |indices: &[usize]| {
+            let mut bank = ResonatorBank::<8>::default();
+            for (slot, &m) in indices.iter().enumerate() {
+                let (f, d, g) = modes[m];
+                bank.set_mode(slot, f, d, g, fs);
+            }
+            bank
+        };
+        let force: Vec<f32> = (0..64).map(|n| if n < 8 { 1.0 } else { 0.0 }).collect();
+        let run = |bank: &mut ResonatorBank<8>| {
+            let mut out = vec![0.0; force.len()];
+            bank.process(&force, &mut out);
+            out
+        };
+        let (mut all, mut outer, mut first) =
+            (bank_of(&[0, 1, 2]), bank_of(&[0, 2]), bank_of(&[0]));
+        assert_ne!(run(&mut all), run(&mut outer), "the middle mode sounds");
+        all.remove_mode(1);
+        assert_eq!(all.used, 2);
+        assert_eq!(run(&mut all), run(&mut outer));
+        // The first mode alone, as far as the others have rung.
+        run(&mut first);
+        run(&mut first);
+        all.remove_mode(1);
+        outer.remove_mode(1);
+        assert_eq!(all.used, 1);
+        let alone = run(&mut first);
+        assert!(alone.iter().any(|&v| v != 0.0));
+        assert_eq!(run(&mut all), alone);
+        assert_eq!(run(&mut outer), alone);
     }
 
     /// A bank of modes sums exactly what the single resonators give, each times its gain.

@@ -280,16 +280,23 @@ impl Drift {
         self.smooth.iter_mut().for_each(OnePole::reset);
     }
 
-    /// The next sample's level.
-    #[inline]
+    /// The next sample's level (inlined into the sample loop, the rare new target kept out of
+    /// line).
+    #[inline(always)]
     fn next(&mut self, rng: &mut SeededRng) -> f32 {
         if self.countdown == 0 {
-            self.target = rng.random_range(self.range.0..self.range.1);
-            self.countdown = rng.random_range(self.hold.0..=self.hold.1);
+            self.retarget(rng);
         }
         self.countdown -= 1;
         let [first, second] = &mut self.smooth;
         self.centre + second.process(first.process(self.target - self.centre))
+    }
+
+    /// Draws a new target and the time it holds.
+    #[inline(never)]
+    fn retarget(&mut self, rng: &mut SeededRng) {
+        self.target = rng.random_range(self.range.0..self.range.1);
+        self.countdown = rng.random_range(self.hold.0..=self.hold.1);
     }
 }
 
@@ -389,6 +396,8 @@ pub struct Fire {
     mean_interval: f32,
     /// Samples until the next crackle.
     until_crackle: usize,
+    /// Sample (counted as `played`) from which every crackle is silent.
+    crackling_until: usize,
 }
 
 impl Fire {
@@ -424,7 +433,7 @@ impl Fire {
             .iter_mut()
             .min_by_key(|c| c.remaining())
             .expect("crackle slots");
-        *slot = Crackle {
+        let crackle = Crackle {
             resonance: Biquad::bandpass(centre, timbre.q, fs),
             left: (CRACKLE_BURST_DURATIONS * duration * fs) as usize,
             ring: ring as usize,
@@ -434,6 +443,8 @@ impl Fire {
             until_grain: 0,
             grain_interval,
         };
+        self.crackling_until = self.crackling_until.max(self.played + crackle.remaining());
+        *slot = crackle;
         // Exponential waiting times (Poisson crackles), shorter in busy spells.
         let wait = exponential(rng) * self.mean_interval / (activity * activity);
         self.until_crackle = (wait as usize).max(1);
@@ -472,6 +483,7 @@ impl TriggerSound for Fire {
             crackles: [Crackle::default(); CRACKLE_SLOTS],
             mean_interval: 0.0,
             until_crackle: 0,
+            crackling_until: 0,
         }
     }
 
@@ -514,6 +526,7 @@ impl TriggerSound for Fire {
             drift.reset();
         }
         self.crackles = [Crackle::default(); CRACKLE_SLOTS];
+        self.crackling_until = 0;
         let rate = log_map(crackle, CRACKLE_RATE_RANGE) * style.rate;
         self.mean_interval = fs * ACTIVITY_MEAN_SQUARE / rate;
         self.until_crackle = (exponential(&mut self.rng) * self.mean_interval) as usize;
@@ -546,11 +559,15 @@ impl TriggerSound for Fire {
             let roar = low_pass.process(high_pass.process(air));
             let [high_pass, low_pass] = &mut self.hiss;
             let hiss = low_pass.process(high_pass.process(air));
+            // Silent crackles add nothing (their saturated sum is exactly 0): skip them all
+            // while every one has rung out.
             let mut crackle = 0.0;
-            for c in &mut self.crackles {
-                crackle += c.process(&mut self.rng);
+            if self.played < self.crackling_until {
+                for c in &mut self.crackles {
+                    crackle += c.process(&mut self.rng);
+                }
+                crackle = CRACKLE_CEILING * soft_clip(crackle / CRACKLE_CEILING);
             }
-            let crackle = CRACKLE_CEILING * soft_clip(crackle / CRACKLE_CEILING);
             *o += self.gain * self.fade * (roar_level * roar + hiss_level * hiss + crackle);
             self.played += 1;
         }

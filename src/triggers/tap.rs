@@ -398,7 +398,8 @@ pub struct Tap {
     /// The ringing modes, each weighted by its amplitude.
     modes: ResonatorBank<MAX_MODES>,
     /// Sample (from the hit) at which each mode has fallen below its share of silence and is
-    /// stopped (its state zeroed, so that it never decays into subnormal numbers).
+    /// removed from the bank (so that it never decays into subnormal numbers, and costs
+    /// nothing more); in the bank's order, `usize::MAX` past its modes.
     mode_ends: [usize; MAX_MODES],
     /// The contact force's release and rise, as low-passes on the ring.
     contact: [OnePole; 2],
@@ -420,10 +421,12 @@ impl Tap {
     /// Adds one chunk (within one [`CHUNK`] of the hit's timeline) of the tap to `out`.
     fn render_chunk(&mut self, out: &mut [f32]) {
         if self.elapsed.is_multiple_of(CHUNK) {
-            for (m, end) in self.mode_ends.iter_mut().enumerate() {
-                if *end <= self.elapsed {
-                    self.modes.set_mode(m, 0.0, 0.0, 0.0, self.sample_rate);
-                    *end = usize::MAX;
+            // Last first, as each removal moves the later modes (and their ends) down.
+            for m in (0..MAX_MODES).rev() {
+                if self.mode_ends[m] <= self.elapsed {
+                    self.modes.remove_mode(m);
+                    self.mode_ends[m..].rotate_left(1);
+                    self.mode_ends[MAX_MODES - 1] = usize::MAX;
                 }
             }
         }

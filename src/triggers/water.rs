@@ -335,13 +335,16 @@ impl ImpactStream {
         self.until = (exponential(rng) * self.gap) as u32;
     }
 
-    /// The impacts due now, and the wait until the next.
+    /// The impacts due now, and the wait until the next. Takes the stream and the generator by
+    /// value and hands them back, so that a caller keeping them in local variables (in
+    /// registers) does not have to keep them in memory for this rare call.
     #[inline(never)]
-    fn impacts(&mut self, rng: &mut SeededRng) {
+    fn impacts(mut self, mut rng: SeededRng) -> (Self, SeededRng) {
         while self.until == 0 {
-            self.strike(1.0, rng);
-            self.draw_wait(rng);
+            self.strike(1.0, &mut rng);
+            self.draw_wait(&mut rng);
         }
+        (self, rng)
     }
 
     /// One impact of `level` times a random lognormal factor around the stream's median.
@@ -353,8 +356,20 @@ impl ImpactStream {
     #[inline(always)]
     fn next(&mut self, rng: &mut SeededRng) -> f32 {
         if self.until == 0 {
-            self.impacts(rng);
+            (*self, *rng) = self.impacts(rng.clone());
         }
+        self.ring(rng)
+    }
+
+    /// The next sample: [`Self::next`] if an impact may be `DUE`, else [`Self::ring`].
+    #[inline(always)]
+    fn step<const DUE: bool>(&mut self, rng: &mut SeededRng) -> f32 {
+        if DUE { self.next(rng) } else { self.ring(rng) }
+    }
+
+    /// The next sample when no impact is due (`until > 0`).
+    #[inline(always)]
+    fn ring(&mut self, rng: &mut SeededRng) -> f32 {
         self.until -= 1;
         let y = self.filter.process(self.envelope * white(rng));
         self.envelope = self.envelope * self.fall + ANTI_DENORMAL;
@@ -435,17 +450,26 @@ impl Bubble {
         let len = self.left.min(out.len());
         let waited = self.wait.min(len);
         self.wait -= waited;
-        for o in &mut out[waited..len] {
-            *o += self.amplitude * self.phase.1;
-            self.phase = mul(self.phase, self.step);
-            self.step = mul(self.step, self.rise);
-            self.amplitude *= self.fall;
-            self.age += 1;
-            if self.age.is_multiple_of(RENORMALISE_EVERY) {
-                self.phase = unit(self.phase);
-                self.step = unit(self.step);
+        let (mut amplitude, mut phase, mut step) = (self.amplitude, self.phase, self.step);
+        let mut ringing = &mut out[waited..len];
+        while !ringing.is_empty() {
+            // The samples up to the next renormalisation, in a loop without a branch.
+            let run = (RENORMALISE_EVERY - self.age % RENORMALISE_EVERY).min(ringing.len());
+            let (now, rest) = std::mem::take(&mut ringing).split_at_mut(run);
+            for o in now {
+                *o += amplitude * phase.1;
+                phase = mul(phase, step);
+                step = mul(step, self.rise);
+                amplitude *= self.fall;
             }
+            self.age += run;
+            if self.age.is_multiple_of(RENORMALISE_EVERY) {
+                phase = unit(phase);
+                step = unit(step);
+            }
+            ringing = rest;
         }
+        (self.amplitude, self.phase, self.step) = (amplitude, phase, step);
         self.left -= len;
     }
 }
@@ -577,27 +601,84 @@ impl Water {
     /// stretch of grain and wash, faded in and out, and the heavy drops. Every sample draws its
     /// noise in the same order, so the result does not depend on how the host splits blocks.
     fn add_impacts(&mut self, out: &mut [f32]) {
-        let start = self.elapsed;
-        for (i, o) in out.iter_mut().enumerate() {
-            let n = start + i;
-            let mut x = 0.0;
-            if n < self.length {
-                for stream in &mut self.grain[..self.grain_streams] {
-                    x += stream.next(&mut self.rng);
-                }
-                if self.wash_gain > 0.0 {
-                    let noise = self.wash_gain * white(&mut self.rng);
-                    let [tone, highpass] = &mut self.wash_filters;
-                    x += highpass.process(tone.process(noise));
-                }
-                x *= self.fade_gain(n);
-            }
-            // A droplet's one tick is done once it has died away.
-            if self.drops_per_sample > 0.0 || self.drops.envelope > SILENCE {
-                x += self.drops.next(&mut self.rng);
-            }
-            *o += x;
+        match self.grain_streams {
+            1 => self.add_impacts_of::<1>(out),
+            _ => self.add_impacts_of::<{ GRAIN.len() }>(out),
         }
+    }
+
+    /// [`Self::add_impacts`] with `N` grain streams sounding. The streams, the wash's filters
+    /// and the generator are copied into local variables (and back at the end), and the samples
+    /// before the next impact any stream times itself run in a loop free of calls, so that the
+    /// compiler can keep them in registers instead of storing them every sample.
+    fn add_impacts_of<const N: usize>(&mut self, out: &mut [f32]) {
+        let mut grain: [ImpactStream; N] = std::array::from_fn(|k| self.grain[k]);
+        let mut drops = self.drops;
+        let mut wash = self.wash_filters;
+        let mut rng = self.rng.clone();
+        let start = self.elapsed;
+        let mut i = 0;
+        while i < out.len() {
+            // Grain streams only sound (and count down) within the stretch.
+            let timed = if start + i < self.length {
+                &grain[..]
+            } else {
+                &[]
+            };
+            let due = timed
+                .iter()
+                .chain([&drops])
+                .map(|s| s.until as usize)
+                .min()
+                .unwrap_or(usize::MAX);
+            let quiet = due.min(out.len() - i);
+            for (n, o) in (start + i..).zip(&mut out[i..i + quiet]) {
+                *o +=
+                    self.impact_sample::<N, false>(n, &mut grain, &mut wash, &mut drops, &mut rng);
+            }
+            i += quiet;
+            if i < out.len() {
+                let n = start + i;
+                out[i] +=
+                    self.impact_sample::<N, true>(n, &mut grain, &mut wash, &mut drops, &mut rng);
+                i += 1;
+            }
+        }
+        self.grain[..N].copy_from_slice(&grain);
+        self.drops = drops;
+        self.wash_filters = wash;
+        self.rng = rng;
+    }
+
+    /// Sample `n` of the voice's impacts: the stretch of grain (`grain`, the voice's streams)
+    /// and wash (`wash`, its filters), faded (nothing outside the stretch), and the heavy drops
+    /// (`drops`; a droplet's one tick only until it has died away). With `DUE` false, no stream
+    /// may have an impact due.
+    #[inline(always)]
+    fn impact_sample<const N: usize, const DUE: bool>(
+        &self,
+        n: usize,
+        grain: &mut [ImpactStream; N],
+        wash: &mut [Biquad; 2],
+        drops: &mut ImpactStream,
+        rng: &mut SeededRng,
+    ) -> f32 {
+        let mut x = 0.0;
+        if n < self.length {
+            for stream in grain {
+                x += stream.step::<DUE>(rng);
+            }
+            if self.wash_gain > 0.0 {
+                let noise = self.wash_gain * white(rng);
+                let [tone, highpass] = wash;
+                x += highpass.process(tone.process(noise));
+            }
+            x *= self.fade_gain(n);
+        }
+        if self.drops_per_sample > 0.0 || drops.envelope > SILENCE {
+            x += drops.step::<DUE>(rng);
+        }
+        x
     }
 
     /// Whether anything still sounds or is still to come.
