@@ -19,6 +19,9 @@ pub struct PlacementControl {
     /// Current azimuth (degrees, -180..180), elevation (degrees), ln(distance / m).
     current: [f32; 3],
     started: bool,
+    /// The last step's length (s) and the share of the way it kept ([`GLIDE_S`]): steps are
+    /// nearly always one control period, so the exponential is rarely taken again.
+    keep: (f64, f32),
 }
 
 impl Default for PlacementControl {
@@ -27,6 +30,7 @@ impl Default for PlacementControl {
             motion: Motion::default(),
             current: [0.0; 3],
             started: false,
+            keep: (0.0, 1.0),
         }
     }
 }
@@ -56,7 +60,10 @@ impl PlacementControl {
             self.current = target;
             self.started = true;
         }
-        let keep = (-seconds / GLIDE_S).exp() as f32;
+        if self.keep.0 != seconds {
+            self.keep = (seconds, (-seconds / GLIDE_S).exp() as f32);
+        }
+        let keep = self.keep.1;
         for (axis, (now, goal)) in self.current.iter_mut().zip(target).enumerate() {
             let mut diff = goal - *now;
             if axis == 0 {
