@@ -30,7 +30,7 @@
 //! reproduced exactly once the source is still.
 //!
 //! Rendering runs stage by stage over a period (input stage, convolution, output stage, delay
-//! read) so that every stage but the few one-pole recurrences vectorises; on x86-64 CPUs with
+//! read) so that every stage vectorises (the one-poles in their block form); on x86-64 CPUs with
 //! AVX-512, or else AVX2 and FMA (checked once, at construction), the stages are compiled for
 //! them. The convolution writes straight into the ITD delay lines, and a near-field shelf whose
 //! two bands have the same gain (as at the set's measurement distance) runs as a plain gain.
@@ -51,7 +51,8 @@ use std::sync::Arc;
 /// cues' paths, smoothed to below 100 Hz, are drawn piecewise-linearly between the periods. Half
 /// this period measured 12-13 dB cleaner on the orbit tests (a 1 kHz tone orbiting at 1, 3 and
 /// 10 Hz: -110, -94 and -74 dB outside +/- 100 Hz against -97, -82 and -69 dB with this one,
-/// whose limits are -70, -70 and -60 dB) and cost 1.45x the CPU per moving source (8.5 against 5.8 ns per sample).
+/// whose limits are -70, -70 and -60 dB) and cost 1.45x the CPU per moving source (8.5 against
+/// 5.8 ns per sample).
 const CONTROL_PERIOD_S: f32 = 1.0 / 750.0;
 /// Identical one-pole low-passes in the cascade that smooths the cues' paths (filters, delays,
 /// gains) at the control rate. A cascade of one-poles has a positive impulse response, so the

@@ -23,9 +23,6 @@ pub const MAX_PLACEMENT_RATE_HZ: f32 = 50_000.0;
 /// Session samples per pass through the halvers, the core and the doublers (bounds the
 /// placer's work buffers, of which an engine has one set per placer; any block length works).
 const PASS: usize = 64;
-/// Rings of the half-band filters after the input falls silent, in low-rate samples (their
-/// slowest pole decays by more than 100 dB in this time).
-const RESAMPLER_TAIL: usize = 128;
 
 /// By how much a session at `sample_rate` (Hz) divides its rate for placement: the smallest
 /// power of two that brings it to [`MAX_PLACEMENT_RATE_HZ`] or below.
@@ -118,14 +115,9 @@ impl Placer {
 
     /// How many session samples the placer keeps sounding after its input falls silent
     /// (filter length, largest interaural delay, one control period and the half-band
-    /// filters' ringing).
+    /// filters' ringing, [`halfband::RING`] per stage, counted at the lowest rate).
     pub fn tail_len(&self) -> usize {
-        let resampling = if self.stages.is_empty() {
-            0
-        } else {
-            RESAMPLER_TAIL
-        };
-        (self.core.tail_len() + resampling) * self.factor()
+        (self.core.tail_len() + halfband::RING * self.stages.len()) * self.factor()
     }
 
     /// Renders `input` and adds the two ear signals to `left` and `right` (all the same length,
