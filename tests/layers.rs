@@ -557,3 +557,44 @@ fn all_sound_off_silences_every_layer_smoothly() {
         "a later note plays again"
     );
 }
+
+/// Scattered droplets at 6 a second, each through its own placer: every droplet hands its faint
+/// drizzle over to the next (the wet surroundings are one place), so the voices do not pile up
+/// for the drizzle's whole second: on average at most 4 sound at once (without the hand-over,
+/// about 8).
+#[test]
+fn droplets_hand_their_drizzle_over_instead_of_piling_up() {
+    let mut layer = LayerParams {
+        enabled: true,
+        family: Family::Water,
+        character: [0.5; 4],
+        rhythm: RhythmSettings {
+            rate: Some(RhythmRate::PerSecond(6.0)),
+            ..RhythmSettings::default()
+        },
+        ..LayerParams::default()
+    };
+    layer.scatter = Scatter {
+        mode: ScatterMode::Spread,
+        spread_deg: 120.0,
+        distance_octaves: 1.0,
+    };
+    let (mut voices, mut blocks) = (0, 0);
+    render_scene(
+        &scene(layer),
+        Transport::default(),
+        6.0,
+        64,
+        |engine, at| {
+            // Counted after the first second, once the drizzles could have piled up.
+            if at >= FS as usize {
+                voices += engine.active_voices()[0];
+                blocks += 1;
+            }
+        },
+    );
+    let mean = voices as f32 / blocks as f32;
+    println!("{mean:.2} voices sound on average");
+    assert!(mean < 4.0, "drizzles pile up: {mean:.2} voices");
+    assert!(mean > 1.0, "droplets sound");
+}

@@ -427,6 +427,7 @@ impl Layer {
                     })
             });
         let index = index?;
+        let handed_over = self.voices.iter_mut().map(|v| v.make_way(offset)).sum();
 
         let mut control = self.control.clone();
         let birth_layer = control.step(
@@ -461,6 +462,7 @@ impl Layer {
             order: self.started,
             at: offset,
             from_note: hit.from_note,
+            handed_over,
             sustained: info.sustained,
             on_bus: params.scatter.mode == ScatterMode::Off
                 && (info.sustained || params.motion.mode == MotionMode::Off),

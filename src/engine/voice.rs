@@ -68,6 +68,9 @@ pub struct Birth {
     pub at: usize,
     /// Whether a MIDI note started it.
     pub from_note: bool,
+    /// What the layer's older triggers handed over to it (see
+    /// [`crate::triggers::TriggerSound::carry_on`]).
+    pub handed_over: f32,
     /// Whether it follows the layer's motion while it sounds (else it keeps `position`).
     pub sustained: bool,
     /// Whether it sounds where the layer is, through the layer's shared bus.
@@ -205,6 +208,7 @@ impl Voice {
     /// Starts `birth`'s trigger, whatever the voice was doing.
     pub fn start(&mut self, birth: Birth) {
         self.bank.start(birth.family, &birth.excitation);
+        self.bank.carry_on(birth.handed_over);
         self.placer.reset();
         self.state = VoiceState::Playing;
         self.order = birth.order;
@@ -224,6 +228,18 @@ impl Voice {
         self.faded = 0;
         self.fade_len = len;
         self.fade_from = at;
+    }
+
+    /// A newer trigger of the layer starts `at` samples into the block: the sound hands over
+    /// what the two would only double and returns what the newcomer carries on (see
+    /// [`crate::triggers::TriggerSound::make_way`]).
+    pub fn make_way(&mut self, at: usize) -> f32 {
+        if matches!(self.state, VoiceState::Playing | VoiceState::Releasing) {
+            // This block's rendering starts at `self.start` (not after `at`: hits are sorted).
+            self.bank.make_way(at.saturating_sub(self.start))
+        } else {
+            0.0
+        }
     }
 
     /// Whether a note-off `at` samples into the block ends it: a note started it, it is

@@ -78,6 +78,20 @@ macro_rules! families {
                     $(Self::$variant(sound) => sound.add_to(out),)*
                 }
             }
+
+            fn make_way(&mut self, after: usize) -> f32 {
+                match self {
+                    Self::$first(sound) => sound.make_way(after),
+                    $(Self::$variant(sound) => sound.make_way(after),)*
+                }
+            }
+
+            fn carry_on(&mut self, handed_over: f32) {
+                match self {
+                    Self::$first(sound) => sound.carry_on(handed_over),
+                    $(Self::$variant(sound) => sound.carry_on(handed_over),)*
+                }
+            }
         }
 
         /// Plays a trigger of any family, one at a time. It holds one family's sound and builds
@@ -117,6 +131,19 @@ macro_rules! families {
             pub fn add_to(&mut self, out: &mut [f32]) -> bool {
                 self.playing = self.playing && self.sound.add_to(out);
                 self.playing
+            }
+
+            /// A newer trigger of the layer starts `after` samples into the next block this
+            /// bank renders; returns what the playing trigger hands over to it (see
+            /// [`TriggerSound::make_way`]).
+            pub fn make_way(&mut self, after: usize) -> f32 {
+                if self.playing { self.sound.make_way(after) } else { 0.0 }
+            }
+
+            /// The trigger just started carries on what older ones handed over (see
+            /// [`TriggerSound::carry_on`]).
+            pub fn carry_on(&mut self, handed_over: f32) {
+                self.sound.carry_on(handed_over);
             }
         }
     };

@@ -54,4 +54,19 @@ pub trait TriggerSound {
     /// Adds the next `out.len()` samples of the trigger to `out`. Returns `false` once the
     /// trigger has finished (and then adds nothing).
     fn add_to(&mut self, out: &mut [f32]) -> bool;
+    /// A newer trigger of the same layer starts `after` samples into the next block this
+    /// sound renders: the sound hands over whatever the two would only double, and returns
+    /// what the newcomer should carry on with it (see [`TriggerSound::carry_on`]). A droplet's
+    /// faint drizzle fades out and hands over the share of its level it has yet to play. Most
+    /// sounds play on unchanged and hand over nothing (the default: 0).
+    fn make_way(&mut self, after: usize) -> f32 {
+        let _ = after;
+        0.0
+    }
+    /// Called right after [`TriggerSound::start`] with the sum of what the layer's older
+    /// triggers handed over in [`TriggerSound::make_way`] (>= 0, in the family's own unit: for
+    /// a droplet, drizzle power as a multiple of one droplet's). The default ignores it.
+    fn carry_on(&mut self, handed_over: f32) {
+        let _ = handed_over;
+    }
 }

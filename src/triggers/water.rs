@@ -20,7 +20,10 @@
 //! larger, longer, darker ones, 0.3-12 kHz, decays of 1.5-5 ms); a fourth carries the distinct
 //! heavier drops the Density control counts, and a fifth of those also ring a bubble.
 //! - Droplet: one drop: an impact tick and usually a short rising bubble "plink", over a faint
-//!   drizzle of the wet surroundings (the same grain, far below the drip).
+//!   drizzle of the wet surroundings (the same grain, far below the drip). The surroundings are
+//!   one place however many drips fall in it: once a few newer droplets of the layer sound,
+//!   a droplet's drizzle hands over to the newest, which carries it on more densely (see
+//!   [`TriggerSound::make_way`]).
 //! - Rain: the grain plus the heavy drops and their few bubbles, for one stretch of Length.
 //! - Rain bed: a band-limited noise wash (the distant, unresolved rain) with the grain over it
 //!   and a quarter of the heavy drops.
@@ -51,7 +54,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
         },
         ControlInfo {
             name: "Length",
-            description: "How long each stretch of rain lasts, from 1.5 s to 8 s (longer stretches overlap into heavier rain), or a droplet's faint drizzle, from 0.8 s to 2 s.",
+            description: "How long each stretch of rain lasts, from 1.5 s to 8 s (longer stretches overlap into heavier rain), or a droplet's faint drizzle, from 0.8 s to 2 s (handed over sooner to the layer's next droplet).",
         },
         ControlInfo {
             name: "Brightness",
@@ -92,6 +95,12 @@ const LENGTH_S: (f32, f32) = (1.5, 8.0);
 const DROPLET_LENGTH_S: (f32, f32) = (0.8, 2.0);
 /// Fade (s) in and out of every stretch of grain and wash (at most half the stretch).
 const FADE_S: f32 = 0.25;
+/// Crossfade (s) of a droplet's drizzle into the newer droplet's that takes it over: short, so
+/// that even at several drips a second few voices sound.
+const DRIZZLE_HANDOVER_S: f32 = 0.05;
+/// Most droplets' drizzles of a layer sounding at once, from as many places: with fewer, the
+/// judge hears dense droplets (6 a second) as plops, no longer as raindrops.
+const DRIZZLES_AT_ONCE: usize = 3;
 /// Most bubbles ringing at once; a new one replaces the quietest when all are busy.
 const MAX_BUBBLES: usize = 8;
 /// Random spread of a rain bubble's radius around the Drop size (octaves, both ways;
@@ -540,10 +549,23 @@ pub struct Water {
     until_drop: usize,
     /// Length of the stretch of grain and wash (samples).
     length: usize,
-    /// Length of its fades (samples, >= 1).
-    fade: usize,
+    /// Length of its fade in (samples, >= 1).
+    fade_in: usize,
+    /// Length of its fade out, ending at `length` (samples, >= 1).
+    fade_out: usize,
     /// Samples rendered since the start.
     elapsed: usize,
+    /// Whether a newer trigger of the layer is still to take the stretch over (a droplet's
+    /// drizzle: the wet surroundings are one place, however many drips fall in it).
+    hands_over: bool,
+    /// A droplet's drizzle power, as a multiple of one droplet's: 1 plus what older droplets
+    /// of the layer handed over (more drips a second, wetter surroundings).
+    drizzle_power: f32,
+    /// Droplets of the layer started since this one.
+    newer: usize,
+    /// A lone droplet's drizzle: impacts per second and RMS.
+    drizzle_rate: f32,
+    drizzle_rms: f32,
     /// Whether the voice has died away (checked on the [`MIX_CHUNK`] grid).
     finished: bool,
 }
@@ -551,12 +573,19 @@ pub struct Water {
 impl Water {
     /// Gain of the stretch's fades at sample `n` from its start.
     fn fade_gain(&self, n: usize) -> f32 {
-        let edge = n.min(self.length.saturating_sub(n));
-        if edge >= self.fade {
-            1.0
-        } else {
-            smoothstep(edge as f32 / self.fade as f32)
-        }
+        let ramp = |edge: usize, len: usize| {
+            if edge >= len {
+                1.0
+            } else {
+                smoothstep(edge as f32 / len as f32)
+            }
+        };
+        ramp(n, self.fade_in) * ramp(self.length.saturating_sub(n), self.fade_out)
+    }
+
+    /// Length of a drizzle's hand-over crossfade (samples, >= 1).
+    fn handover_len(&self) -> usize {
+        ((DRIZZLE_HANDOVER_S * self.sample_rate) as usize).max(1)
     }
 
     /// Puts `bubble` into a free slot (or the quietest one).
@@ -706,8 +735,14 @@ impl TriggerSound for Water {
             drops_per_sample: 0.0,
             until_drop: usize::MAX,
             length: 0,
-            fade: 1,
+            fade_in: 1,
+            fade_out: 1,
             elapsed: 0,
+            hands_over: false,
+            drizzle_power: 1.0,
+            newer: 0,
+            drizzle_rate: 0.0,
+            drizzle_rms: 0.0,
             finished: true,
         }
     }
@@ -720,6 +755,9 @@ impl TriggerSound for Water {
         self.rng = seeded(e.seed);
         self.bubbles = [Bubble::default(); MAX_BUBBLES];
         self.elapsed = 0;
+        self.hands_over = kind == Kind::Droplet;
+        self.drizzle_power = 1.0;
+        self.newer = 0;
         self.finished = false;
         self.radius_m = log_map(
             size,
@@ -735,7 +773,8 @@ impl TriggerSound for Water {
             LENGTH_S
         };
         self.length = (log_map(length, lengths) * fs) as usize;
-        self.fade = ((FADE_S * fs) as usize).min(self.length / 2).max(1);
+        self.fade_in = ((FADE_S * fs) as usize).min(self.length / 2).max(1);
+        self.fade_out = self.fade_in;
         let drop = Impact {
             decay_s: log_map(size, DROP_DECAY_S),
             centre_hz: log_map(size, DROP_CENTRE_HZ),
@@ -789,6 +828,7 @@ impl TriggerSound for Water {
             self.grain[0] =
                 ImpactStream::new(c.impact, GRAIN_LEVEL_SIGMA, grain_rate, true, grain_rms, fs);
             self.grain_streams = 1;
+            (self.drizzle_rate, self.drizzle_rms) = (grain_rate, grain_rms);
         }
 
         let cutoff = log_map(brightness, BED_CUTOFF_HZ);
@@ -832,6 +872,53 @@ impl TriggerSound for Water {
             self.drops_per_sample = drop_rate / fs;
         }
         self.until_drop = self.next_interval();
+    }
+
+    /// A droplet's drizzle plays on beside the next droplets of the layer, up to
+    /// [`DRIZZLES_AT_ONCE`] drizzles from as many places. When one more starts, `after` samples
+    /// on, the drizzle fades out over [`DRIZZLE_HANDOVER_S`] while the newcomer's fades in
+    /// (unless it is already fading out); its drip rings on. It hands over the drizzle power it
+    /// had yet to play: its power times the share of its length still ahead. At `r` drips a
+    /// second of drizzles `L` s long, the drizzles at once so sum to the power `r L`, as loud
+    /// as the `r L` lone drizzles that would otherwise overlap, at the cost of a few voices.
+    /// Rain keeps playing and hands over nothing: overlapping stretches are heavier rain.
+    fn make_way(&mut self, after: usize) -> f32 {
+        if !self.hands_over {
+            return 0.0;
+        }
+        self.newer += 1;
+        if self.newer < DRIZZLES_AT_ONCE {
+            return 0.0;
+        }
+        self.hands_over = false;
+        let from = self.elapsed + after;
+        let ahead = self.length.saturating_sub(from) as f32 / self.length.max(1) as f32;
+        if self.length.saturating_sub(from) >= self.fade_out {
+            // Not fading out yet: the new fade out starts at gain 1, so without a step.
+            self.fade_out = self.handover_len();
+            self.length = from + self.fade_out;
+        }
+        self.drizzle_power * ahead
+    }
+
+    /// A droplet's drizzle grows by the power `handed_over` by the layer's older droplets: its
+    /// impacts come as many times more often (a denser drizzle, not louder drops), and it fades
+    /// in over the hand-over's crossfade.
+    fn carry_on(&mut self, handed_over: f32) {
+        if self.hands_over && handed_over > 0.0 {
+            // It takes over a drizzle already sounding: a crossfade with the one fading out.
+            self.fade_in = self.fade_in.min(self.handover_len());
+            self.drizzle_power += handed_over;
+            let power = self.drizzle_power;
+            self.grain[0] = ImpactStream::new(
+                GRAIN[DRIZZLE_CLASS].impact,
+                GRAIN_LEVEL_SIGMA,
+                self.drizzle_rate * power,
+                true,
+                self.drizzle_rms * power.sqrt(),
+                self.sample_rate,
+            );
+        }
     }
 
     fn add_to(&mut self, out: &mut [f32]) -> bool {
@@ -1122,6 +1209,82 @@ mod tests {
             assert!(20.0 * (drip / drizzle).log10() > 25.0, "faint drizzle");
             assert!(drizzle > 0.0, "the drizzle sounds");
         }
+    }
+
+    /// A droplet plays on beside newer droplets until the [`DRIZZLES_AT_ONCE`]-th starts; then
+    /// it hands its drizzle over: the render is the same until then, then the drizzle fades out
+    /// over [`DRIZZLE_HANDOVER_S`] (half way -6 dB) and the voice
+    /// ends within 30 ms of the fade's end, also when told while the drizzle still fades in. It
+    /// hands over its drizzle power times the share of its length ahead, and a droplet carrying
+    /// that on has a drizzle as much louder. Rain plays on unchanged.
+    #[test]
+    fn a_droplet_hands_its_drizzle_over_to_the_next() {
+        // The drizzle alone (no tick, no bubble), to compare it sample by sample.
+        let drizzle_only = || {
+            let mut voice = Water::new(FS);
+            voice.start(&water(DROPLET, [0.5, 0.5, 0.5, 0.5], 3));
+            voice.bubbles = [Bubble::default(); MAX_BUBBLES];
+            voice.drops.envelope = 0.0;
+            voice
+        };
+        let mut whole = vec![0.0f32; (1.5 * FS) as usize];
+        drizzle_only().add_to(&mut whole);
+        let length = drizzle_only().length as f32;
+        for told_s in [0.03, 0.4] {
+            let told = (told_s * FS) as usize;
+            let mut voice = drizzle_only();
+            let mut x = vec![0.0f32; whole.len()];
+            // Told 5 samples into a block, as a trigger lands anywhere in a block.
+            let (before, after) = x.split_at_mut(told - 5);
+            for block in before.chunks_mut(64) {
+                voice.add_to(block);
+            }
+            // The third newer droplet takes it over.
+            for _ in 1..DRIZZLES_AT_ONCE {
+                assert_eq!(voice.make_way(5), 0.0, "plays on beside the newer ones");
+            }
+            let handed = voice.make_way(5);
+            assert_eq!(voice.make_way(0), 0.0, "hands over once");
+            let mut end = told - 5;
+            for block in after.chunks_mut(64) {
+                if !voice.add_to(block) {
+                    break;
+                }
+                end += block.len();
+            }
+            assert_eq!(x[..told], whole[..told], "unchanged until told");
+            let fade = (DRIZZLE_HANDOVER_S * FS) as usize;
+            let window = (0.004 * FS) as usize;
+            let half = told + fade / 2 - window / 2;
+            let drop_db =
+                20.0 * (rms(&x[half..half + window]) / rms(&whole[half..half + window])).log10();
+            let end_s = end as f32 / FS;
+            println!(
+                "told at {told_s} s: half way through the fade {drop_db:.1} dB, voice ends at {end_s:.3} s, hands over {handed:.3}"
+            );
+            assert!((drop_db + 6.0).abs() < 1.0, "a smooth fade");
+            assert!(end <= told + fade + (0.03 * FS) as usize, "ends soon after");
+            assert!(rms(&whole[told + fade..]) > 0.0, "would have played on");
+            assert!((handed - (1.0 - told as f32 / length)).abs() < 1e-3);
+        }
+        // Carrying on 3 droplets' drizzle: 4 times the power, 6 dB louder.
+        let drizzle = |x: &[f32]| rms(&x[(0.3 * FS) as usize..(0.7 * FS) as usize]);
+        let mut voice = drizzle_only();
+        voice.carry_on(3.0);
+        let mut x = vec![0.0f32; whole.len()];
+        voice.add_to(&mut x);
+        let louder_db = 20.0 * (drizzle(&x) / drizzle(&whole)).log10();
+        println!("carrying on 3 droplets' drizzle: {louder_db:+.2} dB");
+        assert!((louder_db - 6.0).abs() < 0.5);
+
+        let rain = water(RAIN, [0.5, 0.5, 0.5, 0.5], 3);
+        let mut voice = Water::new(FS);
+        voice.start(&rain);
+        assert_eq!(voice.make_way(0), 0.0, "rain hands over nothing");
+        voice.carry_on(3.0);
+        let mut x = vec![0.0f32; (2.5 * FS) as usize];
+        voice.add_to(&mut x);
+        assert_eq!(x, testkit::render::<Water>(FS, &rain, 2.5), "rain overlaps");
     }
 
     /// At the layer's default rate (one trigger a second, jittered by up to 10 ms), stretches of
