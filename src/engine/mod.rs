@@ -469,9 +469,7 @@ impl Engine {
             self.gentle_amount.skip(n);
             self.timer.apply(left, right);
             if self.params.limiter && !self.limiter.is_at_rest() {
-                for (l, r) in left.iter_mut().zip(right.iter_mut()) {
-                    self.limiter.process(l, r);
-                }
+                self.limiter.process_block(left, right);
             }
             self.report(left, right);
             self.skipped = true;
@@ -491,9 +489,7 @@ impl Engine {
         }
         self.timer.apply(left, right);
         if self.params.limiter {
-            for (l, r) in left.iter_mut().zip(right.iter_mut()) {
-                self.limiter.process(l, r);
-            }
+            self.limiter.process_block(left, right);
         }
         if !(finite(left) && finite(right)) {
             self.silence(left, right);
