@@ -34,17 +34,40 @@ impl OnePole {
         self.state
     }
 
-    /// Filters `x` into `out` (the same length): the same as [`OnePole::process`] on every
-    /// sample (within rounding), but [`LANES`] samples at a time in block form: with
-    /// `a = 1 - k`, output `j` of a block is `a^(j+1) y + sum over i <= j of k a^(j-i) x[i]`,
-    /// `y` the last output before the block. The sums over the inputs do not depend on `y`,
-    /// so they vectorise and overlap from block to block; only one multiply-add per block
-    /// waits for the one before.
-    #[inline(always)]
-    pub fn process_into(&mut self, x: &[f32], out: &mut [f32]) {
-        let out = &mut out[..x.len()];
-        let (k, a) = (self.k, 1.0 - self.k);
-        // powers[j] = a^(j+1); columns[i][j] = k a^(j-i) below and on the diagonal, else 0.
+    /// Sets the state (the last output): carries a bypassed filter over to the signal it is
+    /// about to take up.
+    pub fn set_state(&mut self, state: f32) {
+        self.state = state;
+    }
+
+    /// Clears the state.
+    pub fn reset(&mut self) {
+        self.state = 0.0;
+    }
+}
+
+/// The coefficients of [`BlockOnePole`]'s block form for one `k`.
+#[derive(Debug, Clone, Copy)]
+struct BlockForm {
+    /// The `k` they were built for (NaN: none yet).
+    k: f32,
+    /// `powers[j] = a^(j+1)`, with `a = 1 - k`.
+    powers: [f32; LANES],
+    /// `columns[i][j] = k a^(j-i)` below and on the diagonal, else 0.
+    columns: [[f32; LANES]; LANES],
+}
+
+impl BlockForm {
+    /// Coefficients for no `k` yet (the first block builds them).
+    const NONE: Self = Self {
+        k: f32::NAN,
+        powers: [0.0; LANES],
+        columns: [[0.0; LANES]; LANES],
+    };
+
+    /// The block form's coefficients for `k`.
+    fn for_coefficient(k: f32) -> Self {
+        let a = 1.0 - k;
         let mut powers = [0.0f32; LANES];
         let mut power = 1.0;
         for p in &mut powers {
@@ -58,8 +81,68 @@ impl OnePole {
                 column[j] = k * powers[j - i - 1];
             }
         }
+        Self { k, powers, columns }
+    }
+}
+
+/// A [`OnePole`] that also filters whole blocks, [`LANES`] samples at a time in block form,
+/// keeping the block form's coefficients from one block to the next (they are rebuilt only
+/// when the coefficient changes, so a coefficient set every sample costs nothing).
+#[derive(Debug, Clone, Copy)]
+pub struct BlockOnePole {
+    /// The filter (its coefficient and state).
+    pole: OnePole,
+    /// The block form's coefficients, for `pole`'s coefficient once a block has run.
+    form: BlockForm,
+}
+
+impl Default for BlockOnePole {
+    fn default() -> Self {
+        Self {
+            pole: OnePole::default(),
+            form: BlockForm::NONE,
+        }
+    }
+}
+
+impl BlockOnePole {
+    /// A filter of coefficient `k` (0..=1, see [`OnePole::coefficient`]), at rest.
+    pub fn new(k: f32) -> Self {
+        let mut filter = Self::default();
+        filter.set_coefficient(k);
+        filter
+    }
+
+    /// Sets the coefficient `k` (0..=1), as returned by [`OnePole::coefficient`].
+    #[inline]
+    pub fn set_coefficient(&mut self, k: f32) {
+        self.pole.set_coefficient(k);
+    }
+
+    /// Filters one sample.
+    #[inline]
+    pub fn process(&mut self, x: f32) -> f32 {
+        self.pole.process(x)
+    }
+
+    /// Filters `x` into `out` (the same length): the same as [`BlockOnePole::process`] on
+    /// every sample (within rounding), but [`LANES`] samples at a time in block form: with
+    /// `a = 1 - k`, output `j` of a block is `a^(j+1) y + sum over i <= j of k a^(j-i) x[i]`,
+    /// `y` the last output before the block. The sums over the inputs do not depend on `y`,
+    /// so they vectorise and overlap from block to block; only one multiply-add per block
+    /// waits for the one before.
+    #[inline(always)]
+    pub fn process_into(&mut self, x: &[f32], out: &mut [f32]) {
+        let out = &mut out[..x.len()];
+        if self.form.k.to_bits() != self.pole.k.to_bits() {
+            self.form = BlockForm::for_coefficient(self.pole.k);
+        }
+        let BlockForm {
+            powers, columns, ..
+        } = &self.form;
         let mut blocks = x.chunks_exact(LANES);
         let mut outputs = out.chunks_exact_mut(LANES);
+        let mut state = self.pole.state;
         for (xs, ys) in (&mut blocks).zip(&mut outputs) {
             // Even and odd inputs in two sums, so that the chain of multiply-adds is short.
             let (mut even, mut odd) = ([0.0f32; LANES], [0.0f32; LANES]);
@@ -71,24 +154,25 @@ impl OnePole {
                 }
             }
             for j in 0..LANES {
-                ys[j] = powers[j] * self.state + (even[j] + odd[j]);
+                ys[j] = powers[j] * state + (even[j] + odd[j]);
             }
-            self.state = ys[LANES - 1];
+            state = ys[LANES - 1];
         }
+        self.pole.state = state;
         for (y, &v) in outputs.into_remainder().iter_mut().zip(blocks.remainder()) {
-            *y = self.process(v);
+            *y = self.pole.process(v);
         }
     }
 
     /// Sets the state (the last output): carries a bypassed filter over to the signal it is
     /// about to take up.
     pub fn set_state(&mut self, state: f32) {
-        self.state = state;
+        self.pole.set_state(state);
     }
 
     /// Clears the state.
     pub fn reset(&mut self) {
-        self.state = 0.0;
+        self.pole.reset();
     }
 }
 
@@ -96,13 +180,14 @@ impl OnePole {
 mod tests {
     use super::*;
 
-    /// The unrolled block form matches sample-by-sample filtering, whatever the block length.
+    /// The unrolled block form matches sample-by-sample filtering, whatever the block length
+    /// (its coefficients built once, by the first block).
     #[test]
     fn block_form_matches_per_sample() {
         let x: Vec<f32> = (0..100).map(|n| ((n * 7919) % 13) as f32 - 6.0).collect();
-        let (mut a, mut b) = (OnePole::default(), OnePole::default());
+        let mut a = OnePole::default();
         a.set_coefficient(0.3);
-        b.set_coefficient(0.3);
+        let mut b = BlockOnePole::new(0.3);
         let mut out = vec![0.0; 100];
         let mut at = 0;
         for len in [1, 3, 4, 5, 8, 31, 48] {

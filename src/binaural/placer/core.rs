@@ -41,7 +41,7 @@ use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::sofa::MAX_ITD_S;
 use crate::dsp::convolve::{self, OUTPUT_CHUNK};
 use crate::dsp::fractional_delay::FractionalDelay;
-use crate::dsp::one_pole::OnePole;
+use crate::dsp::one_pole::{BlockOnePole, OnePole};
 use crate::dsp::simd::{SimdPath, mul_add};
 use std::f32::consts::TAU;
 use std::sync::Arc;
@@ -218,9 +218,9 @@ pub struct Core {
     to: Cues,
     /// Two period-long work buffers: the staged input and a low-passed copy of a signal.
     scratch: [Vec<f32>; 2],
-    proximity: OnePole,
-    air: OnePole,
-    ear_shelf: [OnePole; 2],
+    proximity: BlockOnePole,
+    air: BlockOnePole,
+    ear_shelf: [BlockOnePole; 2],
     /// Per ear: the ITD delay line, one control period per block.
     delay: [FractionalDelay; 2],
 }
@@ -236,11 +236,7 @@ impl Core {
         let max_delay = (max_itd * sample_rate).ceil() as usize + DELAY_HEADROOM;
         let wet_len = convolve::padded(period);
         let smoothing_k = 1.0 - (-TAU * CUE_SMOOTHING_HZ * period as f32 / sample_rate).exp();
-        let low_pass = |corner_hz| {
-            let mut filter = OnePole::default();
-            filter.set_coefficient(OnePole::coefficient(corner_hz, sample_rate));
-            filter
-        };
+        let low_pass = |corner_hz| BlockOnePole::new(OnePole::coefficient(corner_hz, sample_rate));
         Self {
             sample_rate,
             period,
@@ -266,7 +262,7 @@ impl Core {
             to: Cues::default(),
             scratch: [vec![0.0; period], vec![0.0; period]],
             proximity: low_pass(PROXIMITY_SHELF_HZ),
-            air: OnePole::default(),
+            air: BlockOnePole::default(),
             ear_shelf: [low_pass(NEAR_FIELD_SHELF_HZ); 2],
             delay: std::array::from_fn(|_| FractionalDelay::new(max_delay, period + OUTPUT_CHUNK)),
             hrtf,
@@ -327,7 +323,7 @@ impl Core {
     pub fn reset(&mut self) {
         self.history.fill(0.0);
         self.delay.iter_mut().for_each(FractionalDelay::reset);
-        self.ear_shelf.iter_mut().for_each(OnePole::reset);
+        self.ear_shelf.iter_mut().for_each(BlockOnePole::reset);
         self.proximity.reset();
         self.air.reset();
         self.fill = self.period;
