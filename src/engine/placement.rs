@@ -102,12 +102,29 @@ impl PlacementControl {
 
 /// An angle wrapped into -180..180 degrees.
 fn wrap_degrees(deg: f32) -> f32 {
-    (deg + 180.0).rem_euclid(360.0) - 180.0
+    let shifted = deg + 180.0;
+    // Nearly always in range already: the remainder (a slow library call) is then the value.
+    if (0.0..360.0).contains(&shifted) {
+        shifted - 180.0
+    } else {
+        shifted.rem_euclid(360.0) - 180.0
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut for angles already in range gives exactly what the remainder gives, in
+    /// range and out of it.
+    #[test]
+    fn wrapping_matches_the_remainder() {
+        for i in -200_000..200_000 {
+            let deg = i as f32 * 0.0137;
+            let expected = (deg + 180.0).rem_euclid(360.0) - 180.0;
+            assert_eq!(wrap_degrees(deg).to_bits(), expected.to_bits(), "{deg}");
+        }
+    }
 
     #[test]
     fn azimuth_glides_the_short_way_round_and_settles_exactly() {
