@@ -46,15 +46,18 @@ impl OnePole {
     }
 }
 
-/// The coefficients of [`BlockOnePole`]'s block form for one `k`.
+/// The coefficients of [`BlockOnePole`]'s block form for one `k`, compactly: the weight of
+/// input `i` on output `j` of a block depends only on `j - i`.
 #[derive(Debug, Clone, Copy)]
 struct BlockForm {
     /// The `k` they were built for (NaN: none yet).
     k: f32,
-    /// `powers[j] = a^(j+1)`, with `a = 1 - k`.
+    /// `powers[j] = a^(j+1)`, with `a = 1 - k`: the weight of the state on output `j`.
     powers: [f32; LANES],
-    /// `columns[i][j] = k a^(j-i)` below and on the diagonal, else 0.
-    columns: [[f32; LANES]; LANES],
+    /// `weights[LANES + m] = k a^m` for `m` in `0..LANES`, and 0 below: input `i` weighs
+    /// `weights[LANES + j - i]` on output `j`, so its column of weights is
+    /// `weights[LANES - i..2 LANES - i]`.
+    weights: [f32; 2 * LANES],
 }
 
 impl BlockForm {
@@ -62,26 +65,27 @@ impl BlockForm {
     const NONE: Self = Self {
         k: f32::NAN,
         powers: [0.0; LANES],
-        columns: [[0.0; LANES]; LANES],
+        weights: [0.0; 2 * LANES],
     };
 
     /// The block form's coefficients for `k`.
     fn for_coefficient(k: f32) -> Self {
         let a = 1.0 - k;
         let mut powers = [0.0f32; LANES];
+        let mut weights = [0.0f32; 2 * LANES];
         let mut power = 1.0;
-        for p in &mut powers {
+        for (p, w) in powers.iter_mut().zip(&mut weights[LANES..]) {
+            *w = k * power;
             power *= a;
             *p = power;
         }
-        let mut columns = [[0.0f32; LANES]; LANES];
-        for (i, column) in columns.iter_mut().enumerate() {
-            column[i] = k;
-            for j in i + 1..LANES {
-                column[j] = k * powers[j - i - 1];
-            }
-        }
-        Self { k, powers, columns }
+        Self { k, powers, weights }
+    }
+
+    /// The weights of input `i` of a block on its outputs.
+    #[inline(always)]
+    fn column(&self, i: usize) -> &[f32] {
+        &self.weights[LANES - i..2 * LANES - i]
     }
 }
 
@@ -137,9 +141,7 @@ impl BlockOnePole {
         if self.form.k.to_bits() != self.pole.k.to_bits() {
             self.form = BlockForm::for_coefficient(self.pole.k);
         }
-        let BlockForm {
-            powers, columns, ..
-        } = &self.form;
+        let form = &self.form;
         let mut blocks = x.chunks_exact(LANES);
         let mut outputs = out.chunks_exact_mut(LANES);
         let mut state = self.pole.state;
@@ -148,13 +150,14 @@ impl BlockOnePole {
             let (mut even, mut odd) = ([0.0f32; LANES], [0.0f32; LANES]);
             for pair in 0..LANES / 2 {
                 let (i, i1) = (2 * pair, 2 * pair + 1);
+                let (column, column1) = (form.column(i), form.column(i1));
                 for j in 0..LANES {
-                    even[j] += columns[i][j] * xs[i];
-                    odd[j] += columns[i1][j] * xs[i1];
+                    even[j] += column[j] * xs[i];
+                    odd[j] += column1[j] * xs[i1];
                 }
             }
             for j in 0..LANES {
-                ys[j] = powers[j] * state + (even[j] + odd[j]);
+                ys[j] = form.powers[j] * state + (even[j] + odd[j]);
             }
             state = ys[LANES - 1];
         }
