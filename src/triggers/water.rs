@@ -54,7 +54,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
         },
         ControlInfo {
             name: "Length",
-            description: "How long each stretch of rain lasts, from 1.5 s to 8 s (longer stretches overlap into heavier rain), or a droplet's faint drizzle, from 0.8 s to 2 s (handed over sooner to the layer's next droplet).",
+            description: "How long each stretch of rain lasts, from 1.5 s to 8 s (longer stretches overlap into heavier rain), or a droplet's faint drizzle, from 0.8 s to 2 s (handed over sooner when three more droplets follow).",
         },
         ControlInfo {
             name: "Brightness",
