@@ -183,21 +183,28 @@ impl BlockOnePole {
 mod tests {
     use super::*;
 
-    /// The unrolled block form matches sample-by-sample filtering, whatever the block length
-    /// (its coefficients built once, by the first block).
+    /// The unrolled block form matches sample-by-sample filtering, whatever the block length,
+    /// and its kept coefficients follow a change of coefficient between blocks (0.3, then 0.05
+    /// from the sixth block on).
     #[test]
     fn block_form_matches_per_sample() {
         let x: Vec<f32> = (0..100).map(|n| ((n * 7919) % 13) as f32 - 6.0).collect();
         let mut a = OnePole::default();
-        a.set_coefficient(0.3);
         let mut b = BlockOnePole::new(0.3);
         let mut out = vec![0.0; 100];
         let mut at = 0;
-        for len in [1, 3, 4, 5, 8, 31, 48] {
+        let lens = [1, 3, 4, 5, 8, 31, 48];
+        const CHANGE_AT: usize = 5;
+        for (block, len) in lens.into_iter().enumerate() {
+            if block == CHANGE_AT {
+                b.set_coefficient(0.05);
+            }
             b.process_into(&x[at..at + len], &mut out[at..at + len]);
             at += len;
         }
+        let change = lens[..CHANGE_AT].iter().sum::<usize>();
         for (n, (&v, &y)) in x[..at].iter().zip(&out).enumerate() {
+            a.set_coefficient(if n < change { 0.3 } else { 0.05 });
             let want = a.process(v);
             assert!((y - want).abs() < 1e-4, "sample {n}: {y} vs {want}");
         }

@@ -537,9 +537,9 @@ pub struct Water {
     /// This trigger's random variation.
     rng: SeededRng,
     /// The grain's impact streams, one per [`GRAIN`] class.
-    grain: [ImpactStream; 3],
+    grain: [ImpactStream; GRAIN.len()],
     /// Each grain stream's generator (its noise and impacts).
-    grain_rngs: [SeededRng; 3],
+    grain_rngs: [SeededRng; GRAIN.len()],
     /// The heavy drops' generator (their noise; their impacts are drawn from `rng`).
     drops_rng: SeededRng,
     /// Whether the heavy drops (or a droplet's tick) sound in this chunk.
@@ -698,7 +698,7 @@ impl TriggerSound for Water {
         Self {
             sample_rate,
             rng: seeded(0),
-            grain: [ImpactStream::default(); 3],
+            grain: [ImpactStream::default(); GRAIN.len()],
             grain_rngs: std::array::from_fn(|_| seeded(0)),
             drops_rng: seeded(0),
             drops_sounding: false,
