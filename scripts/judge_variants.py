@@ -10,12 +10,25 @@ sets; a forbidden top label (Music, Synthesizer, Sine wave, Beep) fails the vari
     python3 scripts/judge_variants.py                       # all 22 variants, defaults
     python3 scripts/judge_variants.py --family tap --variant glass --set c2=0.25
     python3 scripts/judge_variants.py --sweep                # every control at 25 % and 75 %
+    python3 scripts/judge_variants.py --random 8 --seed 1    # as users move the knobs
+    python3 scripts/judge_variants.py --random 8 --seed 1 --mix   # the same in a three-layer mix
+
+--random N draws N renders per variant, each with its own seed, every character control uniform
+over 0..1, the rate log-uniform over the family's useful range (RATES), and the layer anywhere
+around the head (azimuth -180..180 deg, elevation -40..90 deg, distance log-uniform 0.15-3 m).
+--mix adds two layers of other families at their defaults, 12 dB below the judged one, placed at
+random as well. The random mode's verdict per variant: the median best rank within its limit
+(whispers: Whispering within 3; crinkle and crumple: Crumpling within 5), no render worse than
+WORST_RANK, no forbidden top label; and over all variants, the top label one of the variant's own
+in most renders for at least MIN_OWN_TOP of them.
 
 Exit status 0 when every judged variant is within its limit, 1 otherwise.
 """
 import argparse
 import json
+import math
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -85,8 +98,32 @@ VARIANTS = {
     ],
 }
 
-# Top labels that mean the sound is heard as synthetic.
-FORBIDDEN = {"Music", "Synthesizer", "Sine wave", "Beep, bleep"}
+# Top labels that mean the sound is heard as synthetic (or, for friction, as a machine).
+FORBIDDEN = {"Music", "Synthesizer", "Sine wave", "Beep, bleep", "Sawing", "Static"}
+
+# Random mode: the useful rates (events per second) per family, or per variant where it differs.
+RATES = {
+    "tap": (0.3, 4.0),
+    "scratch": (0.2, 2.0),
+    "paper": (0.15, 2.0),
+    "whisper": (0.15, 1.5),
+    ("water", "droplet"): (0.1, 6.0),
+    "water": (0.1, 0.5),
+    "fire": (0.1, 0.5),
+}
+# Random mode: the layer's distance range (m), azimuth and elevation ranges (deg).
+DISTANCE_M = (0.15, 3.0)
+AZIMUTH_DEG = (-180.0, 180.0)
+ELEVATION_DEG = (-40.0, 90.0)
+# Random mode: level (dB) of the two other layers of --mix, relative to the judged one.
+MIX_LEVEL_DB = -12.0
+# Random mode: stricter limits (best rank of one label) for some variants.
+STRICT = {("whisper", None): ("Whispering", 3), ("paper", "crinkle"): ("Crumpling, crinkling", 5),
+          ("paper", "crumple"): ("Crumpling, crinkling", 5)}
+# Random mode: no single render may rank its best expected label worse than this.
+WORST_RANK = 15
+# Random mode: variants whose top label is one of their own in most renders, at least.
+MIN_OWN_TOP = 16
 
 # Character control slots, as scene ids (c1..c4).
 CONTROLS = ["c1", "c2", "c3", "c4"]
@@ -100,6 +137,117 @@ def scene(family, variant, seed, settings):
     for control, value in settings.items():
         params[f"{control}_1"] = value
     return {"params": params}
+
+
+def rate_range(family, variant):
+    """The useful rate range (events/s) of a family's variant in random mode."""
+    return RATES.get((family, variant), RATES[family])
+
+
+def log_uniform(rng, low, high):
+    """A value drawn log-uniformly over low..high."""
+    return math.exp(rng.uniform(math.log(low), math.log(high)))
+
+
+def random_layer(rng, family, variant):
+    """One layer's scene fields as a user might set them: every control, rate and place drawn."""
+    name = VARIANTS[family][variant][0]
+    return {
+        "on": True, "family": family, "variant": variant,
+        **{c: round(rng.random(), 3) for c in CONTROLS},
+        "rate": round(log_uniform(rng, *rate_range(family, name)), 3),
+        "az": round(rng.uniform(*AZIMUTH_DEG), 1),
+        "el": round(rng.uniform(*ELEVATION_DEG), 1),
+        "dist_m": round(log_uniform(rng, *DISTANCE_M), 3),
+    }
+
+
+def random_scene(rng, family, variant, mix):
+    """A random render of `family`/`variant` (index), alone or with two other families' layers."""
+    params = {"seed": rng.randrange(1, 1_000_000), "layer_1": random_layer(rng, family, variant)}
+    if mix:
+        others = rng.sample([f for f in VARIANTS if f != family], 2)
+        for n, other in enumerate(others, start=2):
+            index = rng.randrange(len(VARIANTS[other]))
+            params[f"layer_{n}"] = {
+                "on": True, "family": other, "variant": index, "level": MIX_LEVEL_DB,
+                "rate": round(log_uniform(rng, *rate_range(other, VARIANTS[other][index][0])), 3),
+                "az": round(rng.uniform(*AZIMUTH_DEG), 1),
+                "dist_m": round(log_uniform(rng, *DISTANCE_M), 3),
+            }
+    return {"tingle_scene": 2, "name": "random", "category": "User", "description": "",
+            "params": params}
+
+
+def strict_limit(family, name):
+    """(label, limit) of the random mode's stricter rule for a variant, or None."""
+    return STRICT.get((family, name)) or STRICT.get((family, None))
+
+
+def judge_random(binary, workdir, family, index, count, rng, mix, seconds):
+    """Renders and judges `count` random settings of one variant; returns its verdict."""
+    name, expected, limit = VARIANTS[family][index]
+    scenes = [random_scene(rng, family, index, mix) for _ in range(count)]
+    tag = "mix" if mix else "alone"
+    paths = [os.path.join(workdir, f"{family}-{name}-random-{tag}-{n}.wav") for n in range(count)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda p: render(binary, p[0], p[1], seconds), zip(paths, scenes)))
+    verdicts = judge(paths, expected)
+    ranks = [min(e["rank"] for e in v["expected"] if e["rank"] is not None) for v in verdicts]
+    tops = [v["top"][0]["label"] for v in verdicts]
+    own = sum(top in expected for top in tops)
+    median = statistics.median(ranks)
+    ok = median <= limit and max(ranks) <= WORST_RANK and not FORBIDDEN.intersection(tops)
+    strict = strict_limit(family, name)
+    strict_median = None
+    if strict:
+        label, strict_cap = strict
+        strict_ranks = [next(e["rank"] for e in v["expected"] if e["label"] == label)
+                        for v in verdicts]
+        strict_median = statistics.median(strict_ranks)
+        ok &= strict_median <= strict_cap
+    return {"median": median, "limit": limit, "ok": ok, "ranks": ranks, "tops": tops,
+            "own": own, "strict": strict_median, "scenes": scenes, "verdicts": verdicts}
+
+
+def random_mode(a):
+    """--random: every (chosen) variant at N random settings; prints one row per variant."""
+    rng = random.Random(a.seed)
+    workdir = a.keep or tempfile.mkdtemp(prefix="tingle-judge-")
+    os.makedirs(workdir, exist_ok=True)
+    all_ok, own_majority, judged = True, 0, 0
+    print(f"{'variant':24s} {'median':>6s} {'limit':>5s} {'strict':>6s} {'worst':>5s} "
+          f"{'own top':>7s}  ranks / top labels")
+    for family in ([a.family] if a.family else VARIANTS):
+        for index, (name, expected, _) in enumerate(VARIANTS[family]):
+            if a.variant is not None and a.variant not in (name, str(index)):
+                continue
+            # Each variant draws from its own stream, so one variant's verdict does not depend
+            # on which others were judged before it.
+            variant_rng = random.Random(f"{a.seed}-{family}-{name}-{a.mix}")
+            r = judge_random(a.bin, workdir, family, index, a.random, variant_rng, a.mix,
+                             a.seconds)
+            judged += 1
+            all_ok &= r["ok"]
+            own_majority += r["own"] * 2 > len(r["ranks"])
+            strict = "-" if r["strict"] is None else f"{r['strict']:g}"
+            tops = sorted(set(r["tops"]), key=r["tops"].count, reverse=True)
+            print(f"{family + ' ' + name:24s} {r['median']:6g} {r['limit']:5d} {strict:>6s} "
+                  f"{max(r['ranks']):5d} {r['own']:3d}/{len(r['ranks']):<3d}  "
+                  f"{','.join(map(str, r['ranks']))}  {'; '.join(tops[:3])}"
+                  f"{'' if r['ok'] else '   <- MISS'}", flush=True)
+            if a.verbose:
+                for scene_json, v, rank in zip(r["scenes"], r["verdicts"], r["ranks"]):
+                    layer = scene_json["params"]["layer_1"]
+                    knobs = " ".join(f"{k}={layer[k]}" for k in (*CONTROLS, "rate", "az", "el",
+                                                                  "dist_m"))
+                    labels = "; ".join(f"{t['label']} {t['score']:.2f}" for t in v["top"][:3])
+                    print(f"    rank {rank:3d}  {knobs}  |  {labels}")
+    print(f"own top label in most renders: {own_majority} of {judged} variants "
+          f"(at least {MIN_OWN_TOP} of 22 wanted)")
+    if judged == sum(len(v) for v in VARIANTS.values()):
+        all_ok &= own_majority >= MIN_OWN_TOP
+    return 0 if all_ok else 1
 
 
 def render(binary, path, scene_json, seconds):
@@ -147,9 +295,16 @@ def main():
                     help="a character control (c1..c4) at VALUE 0..1; repeatable")
     ap.add_argument("--sweep", action="store_true",
                     help="also judge every control at 25 %% and 75 %% (others at default)")
+    ap.add_argument("--random", type=int, metavar="N",
+                    help="judge N renders per variant at random settings, rates and places")
+    ap.add_argument("--seed", type=int, default=1, help="--random's seed (default 1)")
+    ap.add_argument("--mix", action="store_true",
+                    help="--random: mix two other families' layers in, 12 dB down")
     ap.add_argument("--keep", metavar="DIR", help="keep the renders in DIR")
     ap.add_argument("--verbose", action="store_true", help="print each seed's top labels")
     a = ap.parse_args()
+    if a.random:
+        return random_mode(a)
 
     seeds = [int(s) for s in a.seeds.split(",")]
     settings = dict((k, float(v)) for k, v in (s.split("=") for s in a.set))
