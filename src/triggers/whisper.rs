@@ -23,8 +23,13 @@
 //! a mouth near the ear (a microphone's or ear's proximity effect) and mouth clicks; Breathy
 //! lets breath noise through under the vowels and opens every phrase with an inhale.
 //!
-//! Phrases are short by default (0.8 s, one a second at the layer's default rate), with
-//! pauses between them, as whispered speech comes in breath groups.
+//! Phrases are short by default (1.2 s, one a second at the layer's default rate), and a
+//! whisperer breathes: a phrase may open with an inhale and a parting of the lips, and after it
+//! the whisperer breathes quietly on (out, in, out) until the layer's next phrase, which takes
+//! over: a breath fades out under it, a phrase still being spoken ends with its syllable. So
+//! one layer is one whisperer, and sparse phrases come from a person who is still there between
+//! them, not out of digital silence (a lone phrase in silence is heard as a gasp, a snort or
+//! plain speech; measured with the judge in docs/SOUNDS.md).
 
 use super::{CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, TriggerSound};
 use crate::dsp::biquad::Biquad;
@@ -39,7 +44,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
     controls: [
         ControlInfo {
             name: "Pace",
-            description: "How fast the syllables come, from 2 to 7 a second.",
+            description: "How fast the syllables come, from 2 to 5.5 a second.",
         },
         ControlInfo {
             name: "Voice size",
@@ -51,17 +56,19 @@ pub const INFO: FamilyInfo = FamilyInfo {
         },
         ControlInfo {
             name: "Length",
-            description: "How long each whispered phrase lasts, from 0.3 s (a syllable or two) to 2.4 s.",
+            description: "How long each whispered phrase lasts, from 0.8 s (a few words) to 2.4 s; quiet breaths follow it.",
         },
     ],
     sustained: true,
 };
 
-/// Syllables per second at Pace 0 and 1 (linear in between).
-const PACE_RANGE: (f32, f32) = (2.0, 7.0);
-/// Phrase length (s) at Length 0 and 1 (logarithmic in between: 0.85 s in the middle, which
-/// at the layer's default rate of one phrase a second leaves short pauses between phrases).
-const LENGTH_RANGE_S: (f32, f32) = (0.3, 2.4);
+/// Syllables per second at Pace 0 and 1 (linear in between). Whispering is unhurried; faster
+/// runs of bursts and sibilants are heard as beatboxing.
+const PACE_RANGE: (f32, f32) = (2.0, 5.5);
+/// Phrase length (s) at Length 0 and 1 (logarithmic in between: 1.4 s in the middle). Shorter
+/// phrases are a syllable or two, heard as a breath noise, a snort or a scratch rather than as
+/// whispering (judged: docs/SOUNDS.md).
+const LENGTH_RANGE_S: (f32, f32) = (0.8, 2.4);
 /// Random spread (fraction, ±) of each phrase's length around Length.
 const LENGTH_JITTER: f32 = 0.15;
 /// A phrase ends once less than this (s) of it is left; a syllable is never shorter.
@@ -158,8 +165,36 @@ const SIBILANT_LEVEL: (f32, f32) = (0.6, 1.2);
 
 /// Inhale length (s), random in the range.
 const INHALE_S: (f32, f32) = (0.2, 0.35);
-/// Inhale peak level on the breath band.
-const INHALE_LEVEL: f32 = 0.25;
+/// Inhale peak level on the breath band: about 20 dB under a stressed vowel (louder, it is
+/// heard as a gasp).
+const INHALE_LEVEL: f32 = 0.08;
+/// Length (s) of the parting of the lips before a phrase: the click, then the hold before the
+/// first syllable (shorter than the gaps the phrase allows itself).
+const LIP_PARTING_S: f32 = 0.03;
+/// Index in [`CONSONANTS`] of the mouth click, which also parts the lips before a phrase.
+const MOUTH_CLICK: usize = 8;
+/// Breaths after a phrase: out and in this many times, then out once more.
+const BREATHS_AFTER_PHRASE: u32 = 1;
+/// Length (s) of a resting exhale after a phrase, random in the range.
+const EXHALE_S: (f32, f32) = (1.2, 2.0);
+/// Length (s) of a resting inhale between phrases, random in the range.
+const REST_INHALE_S: (f32, f32) = (0.8, 1.2);
+/// Pause (s) after each resting breath, random in the range.
+const BREATH_PAUSE_S: (f32, f32) = (0.3, 0.8);
+/// Peak level of a resting exhale on the breath band: about 30 dB under a stressed vowel,
+/// the quiet breathing of someone close (louder, it is heard as a sigh).
+const EXHALE_LEVEL: f32 = 0.02;
+/// Peak level of a resting inhale on the breath band (a little louder than the exhale, as
+/// air drawn in through a narrow mouth is).
+const REST_INHALE_LEVEL: f32 = 0.03;
+/// Rise and fall of a resting exhale (fractions of its length): it starts quickly and dies
+/// away slowly.
+const EXHALE_SHAPE: (f32, f32) = (0.25, 0.75);
+/// Time (s) a breath takes to fade out when the layer's next phrase takes over.
+const HANDOVER_FADE_S: f32 = 0.3;
+/// Share of the way unstressed vowels move towards the neutral vowel (vowel reduction in
+/// running speech: an unstressed syllable is spoken with a lazier tongue).
+const UNSTRESSED_CENTRALISATION: f32 = 0.4;
 /// Rise and fall of an inhale (fractions of its length).
 const INHALE_SHAPE: (f32, f32) = (0.5, 0.5);
 /// Breath band: high-pass and low-pass corners (Hz).
@@ -187,6 +222,8 @@ struct Style {
     clicks: f32,
     /// Probability that a phrase opens with an inhale.
     inhale: f32,
+    /// Probability that a phrase opens with the click of the lips parting.
+    lip_click: f32,
 }
 
 /// The variants' styles, in the order of [`INFO`]'s variants.
@@ -199,6 +236,7 @@ const STYLES: [Style; 3] = [
         proximity: 0.0,
         clicks: 0.0,
         inhale: 0.9,
+        lip_click: 0.5,
     },
     // Close: intimate, more low-mid body, the odd mouth click.
     Style {
@@ -208,6 +246,7 @@ const STYLES: [Style; 3] = [
         proximity: 2.0,
         clicks: 0.5,
         inhale: 0.9,
+        lip_click: 0.9,
     },
     // Breathy: wider formants, breath under the vowels, more inhales.
     Style {
@@ -217,10 +256,12 @@ const STYLES: [Style; 3] = [
         proximity: 0.0,
         clicks: 0.0,
         inhale: 1.0,
+        lip_click: 0.5,
     },
 ];
 // One row per variant, in the variants' order (a missing row would not compile).
 const _: () = assert!(STYLES.len() == INFO.variants.len());
+const _: () = assert!(matches!(CONSONANTS[MOUTH_CLICK].class, Class::Click));
 
 /// How a consonant's weight in the random choice depends on the controls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -325,11 +366,12 @@ const CONSONANTS: [Articulation; 9] = [
         weight: 0.6,
         class: Class::Plain,
     },
-    // /p/ burst: labial, low.
+    // /p/ burst: labial, low. Whispered plosives are weak: only the release's turbulence,
+    // no voicing after it (louder runs of bursts are heard as beatboxing).
     Articulation {
         band_hz: (1200.0, 2000.0),
         source: Source::Band,
-        level: 0.4,
+        level: 0.25,
         length_s: 0.012,
         shape: BURST_SHAPE,
         locus_hz: Some(900.0),
@@ -340,7 +382,7 @@ const CONSONANTS: [Articulation; 9] = [
     Articulation {
         band_hz: (4500.0, 3000.0),
         source: Source::Band,
-        level: 0.4,
+        level: 0.25,
         length_s: 0.015,
         shape: BURST_SHAPE,
         locus_hz: Some(1800.0),
@@ -351,7 +393,7 @@ const CONSONANTS: [Articulation; 9] = [
     Articulation {
         band_hz: (2500.0, 1500.0),
         source: Source::Band,
-        level: 0.4,
+        level: 0.25,
         length_s: 0.02,
         shape: BURST_SHAPE,
         locus_hz: Some(2100.0),
@@ -435,7 +477,8 @@ struct Gesture {
     swell: Swell,
 }
 
-/// One step of the phrase: a syllable or an inhale.
+/// One step of the phrase (a syllable, an inhale, the lips parting) or of the breathing after
+/// it.
 #[derive(Debug, Clone, Copy, Default)]
 struct Unit {
     /// Length (samples).
@@ -446,6 +489,8 @@ struct Unit {
     vowel: Swell,
     /// An inhale on the breath band.
     inhale: Swell,
+    /// An exhale on the breath band.
+    exhale: Swell,
     /// Formants (Hz) at the unit's start, at the consonant's locus and at the vowel's target.
     path: [[f32; FORMANTS]; 3],
     /// When (samples from the unit's start) the formants reach the locus and the target.
@@ -519,8 +564,20 @@ pub struct Whisper {
     syllables: u32,
     /// When (in `elapsed` samples) the next inhale is due.
     next_inhale: usize,
-    /// Whether a phrase is playing.
+    /// Whether a phrase or the breathing after it is playing.
     active: bool,
+    /// Whether the phrase is still being spoken (else the whisperer is breathing after it).
+    speaking: bool,
+    /// Whether the lips part with a click before the first syllable (still to come).
+    lip_click: bool,
+    /// Resting breaths (out and in) still to come after the phrase.
+    breaths_left: u32,
+    /// Whether the final exhale after the phrase is still to come.
+    last_exhale: bool,
+    /// Samples until a hand-over's fade starts.
+    fade_delay: usize,
+    /// Samples of the hand-over's fade still to play (0: not fading).
+    fade_left: usize,
     /// The unit playing.
     unit: Unit,
     /// Samples played of the unit.
@@ -546,23 +603,76 @@ pub struct Whisper {
 }
 
 impl Whisper {
-    /// Plans the next unit; `false` when the phrase is over.
+    /// Plans the next unit; `false` when the phrase and the breathing after it are over.
     fn next_unit(&mut self) -> bool {
         self.elapsed += self.unit.length;
         self.t = 0;
-        let fs = self.sample_rate;
-        let room = self.phrase_length.saturating_sub(self.elapsed) as f32 / fs;
-        if room < MIN_SYLLABLE_S {
-            self.active = false;
-            return false;
+        if self.speaking {
+            let room = self.phrase_length.saturating_sub(self.elapsed) as f32 / self.sample_rate;
+            if room >= MIN_SYLLABLE_S {
+                if self.elapsed >= self.next_inhale {
+                    self.plan_inhale();
+                    self.next_inhale = self.elapsed + self.unit.length + self.breath_group();
+                } else if self.lip_click {
+                    self.lip_click = false;
+                    self.plan_lip_parting();
+                } else {
+                    self.plan_syllable(room);
+                }
+                return true;
+            }
+            self.speaking = false;
         }
-        if self.elapsed >= self.next_inhale {
-            self.plan_inhale();
-            self.next_inhale = self.elapsed + self.unit.length + self.breath_group();
+        if self.breaths_left > 0 {
+            self.breaths_left -= 1;
+            self.plan_breath(true);
+        } else if self.last_exhale {
+            self.last_exhale = false;
+            self.plan_breath(false);
         } else {
-            self.plan_syllable(room);
+            self.active = false;
         }
-        true
+        self.active
+    }
+
+    /// The lips parting before the first syllable: a click, then a short hold; the phrase
+    /// grows by its length.
+    fn plan_lip_parting(&mut self) {
+        let length = (LIP_PARTING_S * self.sample_rate) as usize;
+        self.phrase_length += length;
+        let mut click = self.gesture_of(MOUTH_CLICK, length as f32, 1.0);
+        click.swell.start = 0;
+        self.unit = Unit {
+            length,
+            onset: Some(click),
+            path: [self.formant_hz; 3],
+            ..Unit::default()
+        };
+        self.tune_consonant(MOUTH_CLICK);
+    }
+
+    /// A resting breath after the phrase: out, a pause, and (if `inhale`) in and a pause.
+    fn plan_breath(&mut self, inhale: bool) {
+        let fs = self.sample_rate;
+        let mut seconds = |range: (f32, f32)| (self.rng.random_range(range.0..range.1) * fs) as usize;
+        let exhale = seconds(EXHALE_S);
+        let pause = seconds(BREATH_PAUSE_S);
+        let (inhale, rest) = if inhale {
+            (seconds(REST_INHALE_S), seconds(BREATH_PAUSE_S))
+        } else {
+            (0, 0)
+        };
+        self.unit = Unit {
+            length: exhale + pause + inhale + rest,
+            exhale: Swell::new(0, exhale, EXHALE_SHAPE, EXHALE_LEVEL),
+            inhale: if inhale > 0 {
+                Swell::new(exhale + pause, inhale, INHALE_SHAPE, REST_INHALE_LEVEL)
+            } else {
+                Swell::default()
+            },
+            path: [self.formant_hz; 3],
+            ..Unit::default()
+        };
     }
 
     /// A random breath group length (samples).
@@ -615,17 +725,22 @@ impl Whisper {
         let attack_s = self.rng.random_range(VOWEL_ATTACK_S.0..VOWEL_ATTACK_S.1);
         let attack = (attack_s * fs / vowel_length as f32).min(1.0 / 3.0);
         let release = self.rng.random_range(VOWEL_RELEASE.0..VOWEL_RELEASE.1);
-        let target = self.next_vowel();
+        let mut target = self.next_vowel();
+        if level < 1.0 {
+            for (f, neutral) in target.iter_mut().zip(NEUTRAL_HZ) {
+                *f = lerp(*f, neutral * self.formant_scale, UNSTRESSED_CENTRALISATION);
+            }
+        }
         self.unit = Unit {
             length,
             onset,
             vowel: Swell::new(vowel_start, vowel_length, (attack, release), level),
-            inhale: Swell::default(),
             path: [from, locus, target],
             path_times: [
                 at_locus,
                 at_locus.max(consonant_end) + (GLIDE_S * fs) as usize,
             ],
+            ..Unit::default()
         };
         if let Some(g) = onset {
             self.tune_consonant(g.consonant);
@@ -652,6 +767,12 @@ impl Whisper {
                 pick < 0.0
             })
             .unwrap_or(0);
+        self.gesture_of(consonant, room, level)
+    }
+
+    /// Consonant `consonant` (an index into [`CONSONANTS`]) at the start of a unit, lasting at
+    /// most `room` samples, at the syllable's `level` (0..1).
+    fn gesture_of(&mut self, consonant: usize, room: f32, level: f32) -> Gesture {
         let art = &CONSONANTS[consonant];
         let stretch = (self.rng).random_range(1.0 - CONSONANT_STRETCH.0..1.0 + CONSONANT_STRETCH.1);
         let length = (art.length_s * stretch * self.sample_rate).min(room) as usize;
@@ -742,6 +863,12 @@ impl TriggerSound for Whisper {
             syllables: 0,
             next_inhale: 0,
             active: false,
+            speaking: false,
+            lip_click: false,
+            breaths_left: 0,
+            last_exhale: false,
+            fade_delay: 0,
+            fade_left: 0,
             unit: Unit::default(),
             t: 0,
             last_vowel: 0,
@@ -778,6 +905,12 @@ impl TriggerSound for Whisper {
         } else {
             self.breath_group()
         };
+        self.lip_click = self.rng.random::<f32>() < self.style.lip_click;
+        self.speaking = true;
+        self.breaths_left = BREATHS_AFTER_PHRASE;
+        self.last_exhale = true;
+        self.fade_left = 0;
+        self.fade_delay = 0;
         self.last_vowel = self.rng.random_range(0..VOWELS_HZ.len());
         self.formant_hz = NEUTRAL_HZ.map(|f| f * self.formant_scale);
         self.radius = BANDWIDTHS_HZ.map(|b| (-PI * b / fs).exp());
@@ -809,39 +942,101 @@ impl TriggerSound for Whisper {
             if self.t >= self.unit.length && !self.next_unit() {
                 return false;
             }
-            let t = self.t;
-            if t.is_multiple_of(CONTROL_BLOCK) {
-                self.glide(t);
-            }
-            let unit = &self.unit;
-            let (consonant_gain, aspirate_gain) = match unit.onset {
-                Some(g) if CONSONANTS[g.consonant].source == Source::Tract => {
-                    (0.0, g.swell.gain(t))
-                }
-                Some(g) => (g.swell.gain(t), 0.0),
-                None => (0.0, 0.0),
+            let Some(fade) = self.fade_step() else {
+                self.active = false;
+                return false;
             };
-            let vowel_gain = unit.vowel.gain(t);
-            let breath_gain = self.style.aspiration * vowel_gain + unit.inhale.gain(t);
-
-            let mut tract = (vowel_gain + aspirate_gain) * white(&mut self.rng) + DENORMAL_GUARD;
-            for formant in &mut self.tract {
-                tract = formant.process(tract);
-            }
-            let radiated = (tract - self.last_tract) * self.radiation;
-            self.last_tract = tract;
-            let [band, ceiling] = &mut self.consonant;
-            let consonant = ceiling.process(band.process(white(&mut self.rng)));
-            let [high_pass, low_pass] = &mut self.breath;
-            let breath = low_pass.process(high_pass.process(white(&mut self.rng)));
-            let dry = self.tract_gain * radiated
-                + self.consonant_gain * consonant_gain * consonant
-                + self.breath_gain * breath_gain * breath;
+            let dry = if self.speaking {
+                self.speech_sample()
+            } else {
+                // Breathing only: the tract and the consonant band rest.
+                let unit = &self.unit;
+                let breath_gain = unit.exhale.gain(self.t) + unit.inhale.gain(self.t);
+                self.breath_gain * breath_gain * fade * self.breath_sample()
+            };
             let body = self.proximity.process(dry + DENORMAL_GUARD);
             *o += dry + self.style.proximity * body;
             self.t += 1;
         }
         true
+    }
+
+    /// A newer phrase of the layer takes over: a phrase being spoken ends with its syllable
+    /// and no breaths follow it; the breathing after a phrase fades out over
+    /// [`HANDOVER_FADE_S`], starting `after` samples into the next block. One layer is one
+    /// whisperer. Nothing is handed over.
+    fn make_way(&mut self, after: usize) -> f32 {
+        if !self.active {
+            return 0.0;
+        }
+        self.breaths_left = 0;
+        self.last_exhale = false;
+        if self.speaking {
+            self.phrase_length = self.elapsed + self.unit.length;
+        } else if self.fade_left == 0 {
+            self.fade_delay = after;
+            self.fade_left = self.handover_len();
+        }
+        0.0
+    }
+}
+
+impl Whisper {
+    /// Samples of the hand-over's fade.
+    fn handover_len(&self) -> usize {
+        ((HANDOVER_FADE_S * self.sample_rate) as usize).max(1)
+    }
+
+    /// The hand-over fade's gain for this sample (1 when not fading), or `None` once it has
+    /// faded out.
+    #[inline]
+    fn fade_step(&mut self) -> Option<f32> {
+        if self.fade_left == 0 {
+            return Some(1.0);
+        }
+        if self.fade_delay > 0 {
+            self.fade_delay -= 1;
+            return Some(1.0);
+        }
+        self.fade_left -= 1;
+        (self.fade_left > 0).then(|| smoothstep(self.fade_left as f32 / self.handover_len() as f32))
+    }
+
+    /// The breath band's next sample (unit gain).
+    #[inline]
+    fn breath_sample(&mut self) -> f32 {
+        let [high_pass, low_pass] = &mut self.breath;
+        low_pass.process(high_pass.process(white(&mut self.rng)))
+    }
+
+    /// The next sample of the phrase: the tract, the consonant band and the breath band.
+    #[inline]
+    fn speech_sample(&mut self) -> f32 {
+        let t = self.t;
+        if t.is_multiple_of(CONTROL_BLOCK) {
+            self.glide(t);
+        }
+        let unit = &self.unit;
+        let (consonant_gain, aspirate_gain) = match unit.onset {
+            Some(g) if CONSONANTS[g.consonant].source == Source::Tract => (0.0, g.swell.gain(t)),
+            Some(g) => (g.swell.gain(t), 0.0),
+            None => (0.0, 0.0),
+        };
+        let vowel_gain = unit.vowel.gain(t);
+        let breath_gain = self.style.aspiration * vowel_gain + unit.inhale.gain(t);
+
+        let mut tract = (vowel_gain + aspirate_gain) * white(&mut self.rng) + DENORMAL_GUARD;
+        for formant in &mut self.tract {
+            tract = formant.process(tract);
+        }
+        let radiated = (tract - self.last_tract) * self.radiation;
+        self.last_tract = tract;
+        let [band, ceiling] = &mut self.consonant;
+        let consonant = ceiling.process(band.process(white(&mut self.rng)));
+        let breath = self.breath_sample();
+        self.tract_gain * radiated
+            + self.consonant_gain * consonant_gain * consonant
+            + self.breath_gain * breath_gain * breath
     }
 }
 
@@ -853,16 +1048,32 @@ mod tests {
     /// Default-ish controls: middle Pace, Voice size and Sibilance, a 6 s phrase.
     const MIDDLE: [f32; 4] = [0.5, 0.5, 0.5, 1.0];
 
-    /// Phrases of `variant` with `character`, one per seed, one after the other (each cut
-    /// where it ends).
+    /// The phrase of `variant` with `character` and `seed`, without the breathing after it
+    /// (cut where its last sound ends); with `inhales` false, without its inhales either.
+    fn spoken(variant: usize, character: [f32; 4], seed: u64, inhales: bool) -> Vec<f32> {
+        let mut voice = Whisper::new(FS);
+        voice.start(&excitation(variant, character, seed));
+        let mut x = Vec::new();
+        let mut sample = [0.0];
+        while voice.add_to(&mut sample) && voice.speaking {
+            if inhales || voice.unit.inhale.peak == 0.0 {
+                x.push(sample[0]);
+            }
+            sample[0] = 0.0;
+        }
+        x.truncate(x.iter().rposition(|v| *v != 0.0).map_or(0, |end| end + 1));
+        x
+    }
+
+    /// The phrase of `variant` with `character` and `seed`, without the breathing after it.
+    fn phrase(variant: usize, character: [f32; 4], seed: u64) -> Vec<f32> {
+        spoken(variant, character, seed, true)
+    }
+
+    /// Phrases of `variant` with `character`, one per seed, one after the other.
     fn phrases(variant: usize, character: [f32; 4], seeds: std::ops::Range<u64>) -> Vec<f32> {
         seeds
-            .flat_map(|seed| {
-                let mut x =
-                    testkit::render::<Whisper>(FS, &excitation(variant, character, seed), 7.0);
-                x.truncate(x.iter().rposition(|v| *v != 0.0).map_or(0, |end| end + 1));
-                x
-            })
+            .flat_map(|seed| phrase(variant, character, seed))
             .collect()
     }
 
@@ -942,10 +1153,17 @@ mod tests {
         assert!(r > 0.4, "{r}");
     }
 
-    /// The envelope is modulated at the syllable rate, which follows Pace.
+    /// The envelope is modulated at the syllable rate, which follows Pace. (Measured on the
+    /// syllables alone: the quiet inhales between breath groups are deep dips at the slower
+    /// breath-group rhythm.)
     #[test]
     fn syllable_rate_follows_pace() {
-        let rate = |pace: f32| modulation_peak(&phrases(0, [pace, 0.5, 0.5, 1.0], 0..16));
+        let rate = |pace: f32| {
+            let x: Vec<f32> = (0..16)
+                .flat_map(|seed| spoken(0, [pace, 0.5, 0.5, 1.0], seed, false))
+                .collect();
+            modulation_peak(&x)
+        };
         let (slow, middle, fast) = (rate(0.0), rate(0.5), rate(1.0));
         println!("modulation peaks: {slow:.2} Hz, {middle:.2} Hz, {fast:.2} Hz");
         assert!((3.0..=7.0).contains(&middle), "{middle} Hz");
@@ -983,9 +1201,10 @@ mod tests {
             let sounding = x.iter().rposition(|v| *v != 0.0).unwrap() as f32 / FS;
             let expected = log_map(length, LENGTH_RANGE_S);
             println!("Length {length}: {sounding:.2} s (expected {expected:.2} s)");
-            // Jitter, the last syllable's room and up to two inhales of at most 0.35 s.
+            // Jitter, the last syllable's room, up to two inhales of at most 0.35 s and the
+            // lips parting.
             let shortest = (1.0 - LENGTH_JITTER) * expected - MIN_SYLLABLE_S;
-            let longest = (1.0 + LENGTH_JITTER) * expected + 2.0 * INHALE_S.1;
+            let longest = (1.0 + LENGTH_JITTER) * expected + 2.0 * INHALE_S.1 + LIP_PARTING_S;
             assert!(
                 (shortest..longest).contains(&sounding),
                 "{sounding} s vs {expected} s"
@@ -1055,7 +1274,7 @@ mod tests {
     fn no_gaps_within_a_phrase() {
         for variant in 0..INFO.variants.len() {
             for seed in 0..4 {
-                let x = testkit::render::<Whisper>(FS, &excitation(variant, MIDDLE, seed), 7.0);
+                let x = phrase(variant, MIDDLE, seed);
                 let envelope = testkit::envelope(&x, (0.01 * FS) as usize);
                 let first = envelope.iter().position(|&v| v > 0.0).unwrap();
                 let last = envelope.iter().rposition(|&v| v > 0.0).unwrap();
@@ -1081,6 +1300,75 @@ mod tests {
         let (soft, close) = (low(0), low(1));
         println!("below 500 Hz: Soft {soft:.3}, Close {close:.3}");
         assert!(close > 2.0 * soft, "{soft} vs {close}");
+    }
+
+    /// After the phrase the whisperer breathes quietly on: out, in and out again, for at least
+    /// the shortest two exhales, an inhale and the pauses, each breath 18 to 34 dB under the
+    /// phrase (quiet breathing close by, well under a whispered word), and then stops.
+    #[test]
+    fn breathes_after_the_phrase() {
+        let frame = (0.05 * FS) as usize;
+        for variant in 0..INFO.variants.len() {
+            for seed in 0..3 {
+                let e = excitation(variant, MIDDLE, seed);
+                let spoken = phrase(variant, MIDDLE, seed).len();
+                let x = testkit::render::<Whisper>(FS, &e, 12.0);
+                let end = x.iter().rposition(|v| *v != 0.0).unwrap();
+                let breathing = (end - spoken) as f32 / FS;
+                let shortest = 2.0 * EXHALE_S.0 + REST_INHALE_S.0 + BREATH_PAUSE_S.0;
+                let longest = 2.0 * EXHALE_S.1 + REST_INHALE_S.1 + 2.0 * BREATH_PAUSE_S.1;
+                assert!(
+                    (shortest..longest).contains(&breathing),
+                    "variant {variant}, seed {seed}: {breathing} s of breathing"
+                );
+                let loudest_breath = x[spoken..end]
+                    .chunks(frame)
+                    .map(testkit::rms)
+                    .fold(0.0f32, f32::max);
+                let below = 20.0 * (testkit::rms(&x[..spoken]) / loudest_breath).log10();
+                println!("variant {variant}, seed {seed}: {breathing:.1} s, {below:.1} dB under");
+                assert!((18.0..34.0).contains(&below), "{below} dB");
+            }
+        }
+    }
+
+    /// A newer phrase of the layer takes over: the breathing fades out within the hand-over
+    /// fade, and a phrase being spoken ends with its syllable and breathes no more.
+    #[test]
+    fn a_newer_phrase_takes_over() {
+        let block = 64;
+        let render_until = |voice: &mut Whisper, done: &dyn Fn(&Whisper) -> bool| {
+            let mut buffer = vec![0.0; block];
+            while !done(voice) {
+                assert!(voice.add_to(&mut buffer));
+            }
+        };
+        let remaining = |voice: &mut Whisper| {
+            let mut buffer = vec![0.0; block];
+            let mut samples = 0;
+            while voice.add_to(&mut buffer) {
+                samples += block;
+            }
+            samples as f32 / FS
+        };
+        for seed in 0..4 {
+            // While breathing: gone within the fade (and a block).
+            let mut voice = Whisper::new(FS);
+            voice.start(&excitation(0, MIDDLE, seed));
+            render_until(&mut voice, &|v| !v.speaking && v.unit.exhale.gain(v.t) > 0.0);
+            voice.make_way(10);
+            let left = remaining(&mut voice);
+            assert!(left <= HANDOVER_FADE_S + 2.0 * block as f32 / FS, "{left} s");
+
+            // While speaking: the current syllable at the slowest pace, then nothing.
+            let mut voice = Whisper::new(FS);
+            voice.start(&excitation(0, [0.0, 0.5, 0.5, 1.0], seed));
+            render_until(&mut voice, &|v| v.syllables >= 2);
+            voice.make_way(0);
+            let left = remaining(&mut voice);
+            let syllable = (1.0 + TIMING_JITTER) / PACE_RANGE.0;
+            assert!(left <= syllable, "{left} s");
+        }
     }
 
     /// Peaks follow the level convention, every sample is finite, and the voice falls silent
