@@ -16,8 +16,11 @@ sets; a forbidden top label (Music, Synthesizer, Sine wave, Beep) fails the vari
 --random N draws N renders per variant, each with its own seed, every character control uniform
 over 0..1, the rate log-uniform over the family's useful range (RATES), and the layer anywhere
 around the head (azimuth -180..180 deg, elevation -40..90 deg, distance log-uniform 0.15-3 m).
---mix adds two layers of other families at their defaults, 12 dB below the judged one, placed at
-random as well. The random mode's verdict per variant: the median best rank within its limit
+--mix adds two layers of other families (random variants and rates, controls at their defaults,
+placed at random), each rendered on its own and mixed in 12 LU below the judged layer's integrated
+loudness (ITU-R BS.1770, gated), so that every family is judged against the same mix whatever
+its own level; it needs numpy and soundfile (the judge's venv has them: run the script with
+~/.cache/judge-venv/bin/python). The random mode's verdict per variant: the median best rank within its limit
 (whispers: Whispering within 3; crinkle and crumple: Crumpling within 5), no render worse than
 WORST_RANK, no forbidden top label; and over all variants, the top label one of the variant's own
 in most renders for at least MIN_OWN_TOP of them.
@@ -115,8 +118,8 @@ RATES = {
 DISTANCE_M = (0.15, 3.0)
 AZIMUTH_DEG = (-180.0, 180.0)
 ELEVATION_DEG = (-40.0, 90.0)
-# Random mode: level (dB) of the two other layers of --mix, relative to the judged one.
-MIX_LEVEL_DB = -12.0
+# Random mode: loudness (LU) of each of the two other layers of --mix, relative to the judged one.
+MIX_LEVEL_LU = -12.0
 # Random mode: stricter limits (best rank of one label) for some variants.
 STRICT = {("whisper", None): ("Whispering", 3), ("paper", "crinkle"): ("Crumpling, crinkling", 5),
           ("paper", "crumple"): ("Crumpling, crinkling", 5)}
@@ -162,21 +165,80 @@ def random_layer(rng, family, variant):
     }
 
 
-def random_scene(rng, family, variant, mix):
-    """A random render of `family`/`variant` (index), alone or with two other families' layers."""
-    params = {"seed": rng.randrange(1, 1_000_000), "layer_1": random_layer(rng, family, variant)}
+def one_layer_scene(seed, layer):
+    """A scene file's JSON with one layer (its scene fields) and `seed`."""
+    return {"tingle_scene": 2, "name": "random", "category": "User", "description": "",
+            "params": {"seed": seed, "layer_1": layer}}
+
+
+def random_scenes(rng, family, variant, mix):
+    """The scenes of one random render of `family`/`variant` (index): the judged layer's, then
+    with `mix` those of two other families' layers (each rendered alone, mixed afterwards)."""
+    scenes = [one_layer_scene(rng.randrange(1, 1_000_000), random_layer(rng, family, variant))]
     if mix:
-        others = rng.sample([f for f in VARIANTS if f != family], 2)
-        for n, other in enumerate(others, start=2):
+        for other in rng.sample([f for f in VARIANTS if f != family], 2):
             index = rng.randrange(len(VARIANTS[other]))
-            params[f"layer_{n}"] = {
-                "on": True, "family": other, "variant": index, "level": MIX_LEVEL_DB,
+            scenes.append(one_layer_scene(rng.randrange(1, 1_000_000), {
+                "on": True, "family": other, "variant": index,
                 "rate": round(log_uniform(rng, *rate_range(other, VARIANTS[other][index][0])), 3),
                 "az": round(rng.uniform(*AZIMUTH_DEG), 1),
                 "dist_m": round(log_uniform(rng, *DISTANCE_M), 3),
-            }
-    return {"tingle_scene": 2, "name": "random", "category": "User", "description": "",
-            "params": params}
+            }))
+    return scenes
+
+
+def k_weighted(x, fs):
+    """`x` (samples x channels) through BS.1770's K-weighting (its shelf and high-pass, designed
+    for `fs` by the bilinear transform as in the standard's reference)."""
+    import numpy as np
+    from scipy.signal import lfilter
+    # Pre-filter: a high shelf of +4 dB near 1.68 kHz.
+    f0, gain_db, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
+    k = np.tan(np.pi * f0 / fs)
+    vh = 10 ** (gain_db / 20)
+    vb = vh ** 0.4996667741545416
+    a0 = 1 + k / q + k * k
+    shelf_b = [(vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0]
+    shelf_a = [1, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]
+    # RLB: a high-pass near 38 Hz.
+    f0, q = 38.13547087602444, 0.5003270373238773
+    k = np.tan(np.pi * f0 / fs)
+    a0 = 1 + k / q + k * k
+    high_b = [1, -2, 1]
+    high_a = [1, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]
+    return lfilter(high_b, high_a, lfilter(shelf_b, shelf_a, x, axis=0), axis=0)
+
+
+def integrated_loudness(x, fs):
+    """Integrated loudness (LUFS) of `x` (samples x channels): 400 ms blocks overlapping by 75 %,
+    gated at -70 LUFS and 10 LU under the mean (ITU-R BS.1770-4). -inf for silence."""
+    import numpy as np
+    y = k_weighted(x, fs)
+    block, hop = int(0.4 * fs), int(0.1 * fs)
+    powers = np.array([np.sum(np.mean(y[i:i + block] ** 2, axis=0))
+                       for i in range(0, len(y) - block + 1, hop)])
+    loud = lambda p: -0.691 + 10 * np.log10(np.mean(p)) if len(p) else -np.inf
+    gated = powers[powers > 10 ** ((-70 + 0.691) / 10)]
+    if not len(gated):
+        return -np.inf
+    return loud(gated[gated > 10 ** ((loud(gated) - 10 + 0.691) / 10)])
+
+
+def mix_down(paths, out):
+    """Mixes the renders `paths` into `out`: the first as it is, each other one at
+    MIX_LEVEL_LU under the first's integrated loudness (left out if silent)."""
+    import numpy as np
+    import soundfile as sf
+    judged, fs = sf.read(paths[0], always_2d=True)
+    target = integrated_loudness(judged, fs) + MIX_LEVEL_LU
+    mix = judged.copy()
+    for path in paths[1:]:
+        other, _ = sf.read(path, always_2d=True)
+        level = integrated_loudness(other, fs)
+        if np.isfinite(level) and np.isfinite(target):
+            n = min(len(mix), len(other))
+            mix[:n] += other[:n] * 10 ** ((target - level) / 20)
+    sf.write(out, mix, fs, subtype="FLOAT")
 
 
 def strict_limit(family, name):
@@ -187,11 +249,17 @@ def strict_limit(family, name):
 def judge_random(binary, workdir, family, index, count, rng, mix, seconds):
     """Renders and judges `count` random settings of one variant; returns its verdict."""
     name, expected, limit = VARIANTS[family][index]
-    scenes = [random_scene(rng, family, index, mix) for _ in range(count)]
+    draws = [random_scenes(rng, family, index, mix) for _ in range(count)]
     tag = "mix" if mix else "alone"
     paths = [os.path.join(workdir, f"{family}-{name}-random-{tag}-{n}.wav") for n in range(count)]
+    jobs = [(f"{path[:-4]}-layer{k}.wav" if mix else path, scene)
+            for path, scenes in zip(paths, draws) for k, scene in enumerate(scenes)]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda p: render(binary, p[0], p[1], seconds), zip(paths, scenes)))
+        list(pool.map(lambda job: render(binary, job[0], job[1], seconds), jobs))
+    if mix:
+        for path, scenes in zip(paths, draws):
+            mix_down([f"{path[:-4]}-layer{k}.wav" for k in range(len(scenes))], path)
+    scenes = [scenes[0] for scenes in draws]
     verdicts = judge(paths, expected)
     ranks = [min(e["rank"] for e in v["expected"] if e["rank"] is not None) for v in verdicts]
     tops = [v["top"][0]["label"] for v in verdicts]
@@ -299,7 +367,7 @@ def main():
                     help="judge N renders per variant at random settings, rates and places")
     ap.add_argument("--seed", type=int, default=1, help="--random's seed (default 1)")
     ap.add_argument("--mix", action="store_true",
-                    help="--random: mix two other families' layers in, 12 dB down")
+                    help="--random: mix two other families' layers in, each 12 LU under the judged one")
     ap.add_argument("--keep", metavar="DIR", help="keep the renders in DIR")
     ap.add_argument("--verbose", action="store_true", help="print each seed's top labels")
     a = ap.parse_args()
