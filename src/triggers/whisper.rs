@@ -654,7 +654,8 @@ impl Whisper {
     /// A resting breath after the phrase: out, a pause, and (if `inhale`) in and a pause.
     fn plan_breath(&mut self, inhale: bool) {
         let fs = self.sample_rate;
-        let mut seconds = |range: (f32, f32)| (self.rng.random_range(range.0..range.1) * fs) as usize;
+        let mut seconds =
+            |range: (f32, f32)| (self.rng.random_range(range.0..range.1) * fs) as usize;
         let exhale = seconds(EXHALE_S);
         let pause = seconds(BREATH_PAUSE_S);
         let (inhale, rest) = if inhale {
@@ -1355,10 +1356,15 @@ mod tests {
             // While breathing: gone within the fade (and a block).
             let mut voice = Whisper::new(FS);
             voice.start(&excitation(0, MIDDLE, seed));
-            render_until(&mut voice, &|v| !v.speaking && v.unit.exhale.gain(v.t) > 0.0);
+            render_until(&mut voice, &|v| {
+                !v.speaking && v.unit.exhale.gain(v.t) > 0.0
+            });
             voice.make_way(10);
             let left = remaining(&mut voice);
-            assert!(left <= HANDOVER_FADE_S + 2.0 * block as f32 / FS, "{left} s");
+            assert!(
+                left <= HANDOVER_FADE_S + 2.0 * block as f32 / FS,
+                "{left} s"
+            );
 
             // While speaking: the current syllable at the slowest pace, then nothing.
             let mut voice = Whisper::new(FS);
