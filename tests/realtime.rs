@@ -16,13 +16,13 @@ mod host;
 use assert_no_alloc::{assert_no_alloc, reset_violation_count, violation_count};
 use host::{MONO, NO_INPUT, STEREO, TestProcessContext};
 use nice_plug::prelude::*;
-use tingle::Tingle;
 use tingle::binaural::Position;
 use tingle::engine::bed::{BedKind, BedSettings};
 use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::tempo::{NoteValue, Transport as EngineTransport};
 use tingle::engine::timer::TimerSettings;
 use tingle::engine::{Engine, EngineParams, InputChannels};
+use tingle::{Tingle, TinglePlacer};
 
 #[global_allocator]
 static A: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisabler;
@@ -258,7 +258,7 @@ const BED_LEVEL_DB: f32 = -24.0;
 /// Switches on the session features through the host: gentle mode, the session timer (one
 /// minute, the longest fade, so the fade runs from the start) and, where there is input (a
 /// no-input run must stay silent), the rain bed.
-fn session_features_on(plugin: &Tingle, layout: usize) {
+fn session_features_on(plugin: &TinglePlacer, layout: usize) {
     if layout != NO_INPUT {
         host::set_param(plugin, "bed", index_of(BedKind::Rain));
         host::set_param(plugin, "bedlevel", BED_LEVEL_DB);
@@ -293,7 +293,7 @@ const FREE_RATE_HZ: f32 = 3.0;
 /// Runs `case` through the plugin via the test host: every `process()` and one mid-run
 /// `reset()` inside `assert_no_alloc`.
 fn run_plugin(case: &Case) -> Measured {
-    let mut plugin = host::session_plugin();
+    let mut plugin = host::placer();
     host::set_param(&plugin, "motion", index_of(case.motion));
     host::set_param(&plugin, "msync", if case.synced { 1.0 } else { 0.0 });
     host::set_param(&plugin, "mnote", index_of(NoteValue::Quarter));
@@ -583,7 +583,7 @@ fn non_finite_input_silences_one_block_and_recovers() {
         (MONO, 0, 17, f32::INFINITY),
     ];
     for (layout, channel, at, bad) in glitches {
-        let mut plugin = host::session_plugin();
+        let mut plugin = host::placer();
         host::set_param(&plugin, "motion", index_of(MotionMode::Orbit));
         host::set_param(&plugin, "mrate", 0.5);
         host::set_param(&plugin, "dist", -0.5);
@@ -647,7 +647,7 @@ fn non_finite_input_silences_one_block_and_recovers() {
 #[test]
 fn overflow_inside_the_engine_silences_one_block_and_recovers() {
     const BLOCK: usize = 128;
-    let mut plugin = host::session_plugin();
+    let mut plugin = host::placer();
     host::set_param(&plugin, "ingain", 24.0);
     host::activate(&mut plugin, 48_000.0, BLOCK as u32, STEREO);
     let mut context = TestProcessContext::new(48_000.0);
@@ -697,7 +697,7 @@ fn hot_run(azimuth: f32, elevation: f32, log10_m: f32, motion: MotionMode, limit
     const RATE: f32 = 48_000.0;
     const BLOCK: usize = 512;
     const SECONDS: f32 = 3.0;
-    let mut plugin = host::session_plugin();
+    let mut plugin = host::placer();
     assert_eq!(
         host::param_value(&plugin, "limiter"),
         1.0,
@@ -803,7 +803,7 @@ fn the_limiter_holds_the_ceiling_on_hot_input() {
 fn mix_zero_passes_the_input_through_every_layout() {
     for rate in [44_100.0, 96_000.0] {
         for layout in [STEREO, MONO, NO_INPUT] {
-            let mut plugin = host::session_plugin();
+            let mut plugin = host::placer();
             assert_eq!(host::set_param(&plugin, "mix", 0.0), 0.0);
             assert_eq!(host::set_param(&plugin, "outgain", 0.0), 0.0);
             host::set_param(&plugin, "motion", index_of(MotionMode::Orbit));
@@ -815,7 +815,7 @@ fn mix_zero_passes_the_input_through_every_layout() {
             let (mut input_l, mut input_r) = ([0.0f32; 512], [0.0f32; 512]);
             reset_violation_count();
 
-            let mut run = |plugin: &mut Tingle, seconds: f32| -> f32 {
+            let mut run = |plugin: &mut TinglePlacer, seconds: f32| -> f32 {
                 let mut worst = 0.0f32;
                 let mut done = 0;
                 while done < (seconds * rate) as usize {
@@ -875,7 +875,7 @@ fn mix_zero_passes_the_input_through_every_layout() {
 /// `host::set_param` reaches the values the plugin hands the engine.
 #[test]
 fn set_param_reaches_the_engine_parameters() {
-    let plugin = host::session_plugin();
+    let plugin = host::placer();
     assert_eq!(host::set_param(&plugin, "az", -135.0), -135.0);
     assert_eq!(host::set_param(&plugin, "el", 30.0), 30.0);
     assert_eq!(host::set_param(&plugin, "dist", -1.0), -1.0);
@@ -1004,7 +1004,7 @@ fn eight_busy_layers_process_without_allocating() {
         "voice pools should fill: at most {most_voices} full layers"
     );
 
-    let mut plugin = host::session_plugin();
+    let mut plugin = host::placer();
     for layer in 1..=8 {
         host::set_param(&plugin, &format!("on_{layer}"), 1.0);
         host::set_param(
@@ -1090,7 +1090,7 @@ fn meters_are_measured_only_while_an_editor_listens() {
     );
 }
 
-/// A new instance on a track without audio input sounds at once (its first-sound scene), in
+/// A new instrument instance on a track without audio input sounds at once (its default scene), in
 /// the first second, under the limiter's ceiling, without allocating in `process()`.
 #[test]
 fn a_new_instrument_instance_sounds_from_its_first_second() {
