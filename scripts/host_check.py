@@ -11,7 +11,8 @@ Checks, and prints what it measured:
 - a fresh "Tingle Placer" adds nothing (silence in, exact silence out) and passes noise through
   placed straight ahead (centred, within 6 dB of the input's level); the same, sample for
   sample, after its state is saved (raw_state) and loaded into a fresh instance;
-- a layer's Family is set by name (`l1_family = "Water"`).
+- a layer's Family is set by name (`l1_family = "Water"`);
+- hosts read the bare units (a gain's label is "dB", an angle's "°").
 
 Needs pedalboard, numpy and pyloudnorm (scripts/lufs.py).
 """
@@ -74,6 +75,10 @@ def instrument_plays_at_once(path: str) -> None:
     check(lufs > NOT_SILENT_LUFS, f"Tingle: first {FIRST_SOUND_S:.0f} s at {lufs:.1f} LUFS")
     tingle.l1_family = "Water"
     check(str(tingle.l1_family) == "Water", f"Tingle: l1_family set by name ({tingle.l1_family})")
+    # pedalboard names a parameter with its unit once it recognises it ("output_gain_db").
+    for name, unit in [("output_gain_db", "dB"), ("l1_level_db", "dB"), ("azimuth", "°")]:
+        label = tingle.parameters[name].label
+        check(label == unit, f"Tingle: {name}'s unit reads {label!r}")
 
 
 def placer_places_and_adds_nothing(placer, what: str, noise: np.ndarray) -> np.ndarray:

@@ -17,22 +17,25 @@ readonly THRESHOLD_LUFS=-40
 readonly WAV=/tmp/tingle-standalone-first.wav
 log=/tmp/tingle-standalone-jack.log
 pids=()
+# Each background job runs in its own process group (setsid), so that stopping it stops its
+# children too (xvfb-run's X server and the app).
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # The app first, then the JACK server it talks to.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -- "-${pids[i]}" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
 
-jackd --no-realtime -d dummy -r 48000 -p 1024 >/tmp/tingle-jackd.log 2>&1 &
+setsid jackd --no-realtime -d dummy -r 48000 -p 1024 >/tmp/tingle-jackd.log 2>&1 &
 pids+=($!)
 jack_wait -w -t 10 >/dev/null
 
-xvfb-run -a "$app" --backend auto >"$log" 2>&1 &
+setsid xvfb-run -a "$app" --backend auto >"$log" 2>&1 &
 pids+=($!)
-# The app registers its output ports (Tingle:output_1, _2) as its JACK client starts.
+# The app registers its output ports (tingle:output_1, _2) as its JACK client starts.
 ports=""
 for _ in $(seq 100); do
-  ports=$(jack_lsp | grep -E '^Tingle:output_[0-9]+$' || true)
+  ports=$(jack_lsp | grep -iE '^tingle:output_[0-9]+$' || true)
   [ -n "$ports" ] && break
   sleep 0.1
 done

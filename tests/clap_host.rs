@@ -595,14 +595,19 @@ fn state_restores_every_parameter_in_a_fresh_instance() {
 #[test]
 fn a_state_from_version_0_1_0_keeps_its_meaning() {
     let entry = load_entry();
+    let json = include_str!("data/state-0.1.0.json");
+    // As versions that chose the first sound at activation saved it (a field no longer read).
+    let with_old_field = json.replace(r#""fields":{}"#, r#""fields":{"first_sound":"true"}"#);
+    assert_ne!(with_old_field, json);
     for plugin_id in [INSTRUMENT_ID, PLACER_ID] {
-        state_0_1_0_keeps_its_meaning(&entry, plugin_id);
+        for state in [json, &with_old_field] {
+            state_0_1_0_keeps_its_meaning(&entry, plugin_id, state.as_bytes());
+        }
     }
 }
 
-/// The 0.1.0 state loaded into the plugin `plugin_id` has its meaning.
-fn state_0_1_0_keeps_its_meaning(entry: &PluginEntry, plugin_id: &CStr) {
-    let json = include_bytes!("data/state-0.1.0.json");
+/// The 0.1.0 state `json` loaded into the plugin `plugin_id` has its meaning.
+fn state_0_1_0_keeps_its_meaning(entry: &PluginEntry, plugin_id: &CStr, json: &[u8]) {
     let mut stream = (json.len() as u64).to_le_bytes().to_vec();
     stream.extend_from_slice(json);
     let mut fresh = Hosted::new(entry, PLACER_ID);
