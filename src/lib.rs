@@ -2,7 +2,9 @@
 //!
 //! This file is the plugin glue (CLAP and VST3): it maps host parameters and transport onto the
 //! host-independent [`engine`], which the standalone app, the offline renderer, the tests and
-//! the benchmarks drive as well.
+//! the benchmarks drive as well. One plugin type, [`TinglePlugin`], is exported twice over a
+//! [`Flavour`]: "Tingle", the instrument that starts playing its default scene, and "Tingle
+//! Placer", the effect that places the track's audio and adds nothing.
 
 #![warn(missing_docs)]
 
@@ -10,10 +12,13 @@ pub mod binaural;
 pub mod dsp;
 pub mod editor;
 pub mod engine;
+pub mod flavour;
 pub mod params;
 pub mod samples;
 pub mod scene;
 pub mod triggers;
+
+pub use flavour::{Flavour, Instrument, NotesOnly, Placer};
 
 use engine::hrtf_loader::HrtfLoader;
 use engine::telemetry::{TelemetryReceiver, TelemetrySender, telemetry};
@@ -22,12 +27,9 @@ use engine::{Engine, InputChannels};
 use nice_plug::midi::Key;
 use nice_plug::prelude::*;
 use params::TingleParams;
+use std::marker::PhantomData;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
-/// Name of the saved-state field recording the first-sound choice (see
-/// [`TingleParams::first_sound_done`]).
-const FIRST_SOUND_FIELD: &str = "first_sound";
 /// MIDI controller "all sound off" (a channel mode message).
 const ALL_SOUND_OFF_CC: u8 = 120;
 /// MIDI controller "all notes off".
@@ -35,8 +37,8 @@ const ALL_NOTES_OFF_CC: u8 = 123;
 /// Quarter notes per bar when the host reports no time signature (4/4).
 const DEFAULT_BEATS_PER_BAR: f64 = 4.0;
 
-/// The Tingle plugin.
-pub struct Tingle {
+/// The Tingle plugin in one of its flavours ([`Tingle`], [`TinglePlacer`]).
+pub struct TinglePlugin<F: Flavour> {
     params: Arc<TingleParams>,
     /// Built in `activate()` for the session's sample rate and block size.
     engine: Option<Engine>,
@@ -48,12 +50,26 @@ pub struct Tingle {
     telemetry_receiver: Option<TelemetryReceiver>,
     /// Loads the HRTF set the session chose (shared with the editor).
     hrtf: HrtfLoader,
+    flavour: PhantomData<F>,
 }
 
-impl Default for Tingle {
+/// "Tingle", the instrument: plays the *Gentle Start* scene from a new instance's first moment
+/// (its parameters' defaults), and places an input if it has one.
+pub type Tingle = TinglePlugin<Instrument>;
+
+/// "Tingle Placer", the effect: places the track's input, every trigger layer off.
+pub type TinglePlacer = TinglePlugin<Placer>;
+
+/// The instrument as the VST3 build exports it: MIDI notes only (see [`NotesOnly`]).
+pub type TingleVst3 = TinglePlugin<NotesOnly<Instrument>>;
+
+/// The Placer as the VST3 build exports it: MIDI notes only (see [`NotesOnly`]).
+pub type TinglePlacerVst3 = TinglePlugin<NotesOnly<Placer>>;
+
+impl<F: Flavour> Default for TinglePlugin<F> {
     fn default() -> Self {
         let (sender, receiver) = telemetry();
-        let params = Arc::new(TingleParams::default());
+        let params = Arc::new(F::params());
         Self {
             hrtf: HrtfLoader::new(params.hrtf.clone()),
             params,
@@ -61,35 +77,15 @@ impl Default for Tingle {
             input: InputChannels::Stereo,
             telemetry: Some(sender),
             telemetry_receiver: Some(receiver),
+            flavour: PhantomData,
         }
     }
 }
 
-impl Tingle {
+impl<F: Flavour> TinglePlugin<F> {
     /// The plugin's parameters (shared with the host wrapper and the editor).
     pub fn tingle_params(&self) -> Arc<TingleParams> {
         self.params.clone()
-    }
-
-    /// A new instance's first sound, decided once at its first activation: without an audio
-    /// input (an instrument track) it loads the gentle default scene, so it is never silent;
-    /// with one it keeps the defaults, which place the input in front. A restored session has
-    /// made its choice already and keeps its own state.
-    fn first_sound(&mut self) {
-        if self.params.first_sound_done.0.swap(true, Ordering::SeqCst) {
-            return;
-        }
-        if self.input != InputChannels::None {
-            return;
-        }
-        if let Some(first) = scene::factory::find(scene::factory::FIRST_SOUND)
-            && let Ok(loaded) = first.read()
-        {
-            scene::copy_values(&loaded.params, &self.params);
-            if let Ok(mut key) = self.params.scene.write() {
-                *key = scene::Source::Factory(first).key();
-            }
-        }
     }
 }
 
@@ -112,13 +108,17 @@ fn engine_transport(t: &nice_plug::prelude::Transport) -> Transport {
     }
 }
 
-impl Plugin for Tingle {
-    const NAME: &'static str = "Tingle";
+impl<F: Flavour> Plugin for TinglePlugin<F> {
+    const NAME: &'static str = F::NAME;
     const VENDOR: &'static str = "Tingle";
-    const URL: &'static str = "https://example.invalid/tingle";
-    const EMAIL: &'static str = "hello@example.invalid";
+    /// No web site or address yet: none rather than a placeholder.
+    const URL: &'static str = "";
+    /// As the URL.
+    const EMAIL: &'static str = "";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
 
+    /// Both flavours take every layout: the instrument places an input it is given (the
+    /// standalone app's default layout has one), and the Placer's layers can be switched on.
     /// Stereo in (downmixed to the placed source), mono in, or no input (instrument tracks);
     /// always stereo out.
     const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[
@@ -139,9 +139,9 @@ impl Plugin for Tingle {
         },
     ];
 
-    /// Notes, so that instrument tracks can drive the trigger layers, and CCs, for all notes
-    /// off and all sound off.
-    const MIDI_INPUT: MidiConfig = MidiConfig::MidiCCs;
+    /// Notes, so that instrument tracks can drive the trigger layers, and (but in VST3) CCs,
+    /// for all notes off and all sound off.
+    const MIDI_INPUT: MidiConfig = F::MIDI_INPUT;
     const SAMPLE_ACCURATE_AUTOMATION: bool = true;
 
     type Editor = nice_plug_egui::EguiEditor<editor::TingleApp>;
@@ -161,12 +161,10 @@ impl Plugin for Tingle {
         )
     }
 
-    /// A loaded state is a session or preset someone made, whatever version wrote it (older
-    /// ones have no `first_sound` field): it never gets the default scene.
+    /// A loaded state means what it meant when it was saved: whatever it leaves out (a
+    /// parameter added since, a field) takes the built-in default, not the instrument's scene.
     fn filter_state(state: &mut PluginState) {
-        state
-            .fields
-            .insert(FIRST_SOUND_FIELD.to_owned(), "true".to_owned());
+        params::complete_state(state);
     }
 
     fn activate(
@@ -180,7 +178,6 @@ impl Plugin for Tingle {
             Some(1) => InputChannels::Mono,
             Some(_) => InputChannels::Stereo,
         };
-        self.first_sound();
         // The saved HRTF set (or KEMAR, if it cannot be used), loaded here, off the audio thread.
         let mut engine = self.hrtf.activate(
             buffer_config.sample_rate,
@@ -238,11 +235,17 @@ impl Plugin for Tingle {
                     key: Key::Number(note),
                     ..
                 } => engine.note_off(timing as usize, note),
+                // A host's panic: the MIDI controllers, or (CLAP) a choke of every key.
                 NoteEvent::MidiCC { timing, cc, .. }
                     if cc == ALL_SOUND_OFF_CC || cc == ALL_NOTES_OFF_CC =>
                 {
                     engine.all_sound_off(timing as usize)
                 }
+                NoteEvent::Choke {
+                    timing,
+                    key: Key::Wildcard,
+                    ..
+                } => engine.all_sound_off(timing as usize),
                 _ => {}
             }
         }
@@ -253,80 +256,18 @@ impl Plugin for Tingle {
     }
 }
 
-impl ClapPlugin for Tingle {
-    const CLAP_ID: &'static str = "audio.tingle.tingle";
-    const CLAP_DESCRIPTION: Option<&'static str> = Some(
-        "Procedural ASMR triggers and the track's own audio, placed binaurally around the head",
-    );
+impl<F: Flavour> ClapPlugin for TinglePlugin<F> {
+    const CLAP_ID: &'static str = F::CLAP_ID;
+    const CLAP_DESCRIPTION: Option<&'static str> = Some(F::DESCRIPTION);
     const CLAP_MANUAL_URL: Option<&'static str> = None;
     const CLAP_SUPPORT_URL: Option<&'static str> = None;
-    /// Listed both as an instrument and as an audio effect, so hosts offer it on instrument
-    /// tracks (driven by MIDI) and in effect slots of audio tracks.
-    const CLAP_FEATURES: &'static [ClapFeature] = &[
-        ClapFeature::Instrument,
-        ClapFeature::AudioEffect,
-        ClapFeature::Stereo,
-    ];
+    const CLAP_FEATURES: &'static [ClapFeature] = F::CLAP_FEATURES;
 }
 
-impl Vst3Plugin for Tingle {
-    const VST3_CLASS_ID: [u8; 16] = *b"TingleBinauralAS";
-    /// "Fx|Instrument|Spatial|Stereo": effect slots and instrument tracks.
-    const VST3_SUBCATEGORIES: &'static [Vst3SubCategory] = &[
-        Vst3SubCategory::Fx,
-        Vst3SubCategory::Instrument,
-        Vst3SubCategory::Spatial,
-        Vst3SubCategory::Stereo,
-    ];
+impl<F: Flavour> Vst3Plugin for TinglePlugin<F> {
+    const VST3_CLASS_ID: [u8; 16] = F::VST3_CLASS_ID;
+    const VST3_SUBCATEGORIES: &'static [Vst3SubCategory] = F::VST3_SUBCATEGORIES;
 }
 
-nice_export_clap!(Tingle);
-nice_export_vst3!(Tingle);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Without an audio input a new instance plays the default scene; with one it keeps the
-    /// defaults; either way the choice is made once.
-    #[test]
-    fn a_new_instrument_instance_starts_with_the_default_scene() {
-        let mut instrument = Tingle {
-            input: InputChannels::None,
-            ..Tingle::default()
-        };
-        instrument.first_sound();
-        let p = instrument.tingle_params();
-        assert!(p.layers.iter().filter(|l| l.enabled.value()).count() >= 2);
-        assert_eq!(*p.scene.read().unwrap(), "factory/gentle-start");
-
-        let mut effect = Tingle::default();
-        effect.first_sound();
-        let q = effect.tingle_params();
-        assert!(q.layers.iter().all(|l| !l.enabled.value()));
-        assert!(q.scene.read().unwrap().is_empty());
-        effect.input = InputChannels::None;
-        effect.first_sound();
-        assert!(
-            q.layers.iter().all(|l| !l.enabled.value()),
-            "the choice is made once"
-        );
-    }
-
-    /// A loaded state, old (without the field) or new, counts as having made the choice.
-    #[test]
-    fn loaded_states_never_get_the_default_scene() {
-        let mut state = PluginState {
-            version: "0.1.0".into(),
-            params: Default::default(),
-            fields: Default::default(),
-        };
-        Tingle::filter_state(&mut state);
-        assert_eq!(state.fields[FIRST_SOUND_FIELD], "true");
-        state
-            .fields
-            .insert(FIRST_SOUND_FIELD.into(), "false".into());
-        Tingle::filter_state(&mut state);
-        assert_eq!(state.fields[FIRST_SOUND_FIELD], "true");
-    }
-}
+nice_export_clap!(Tingle, TinglePlacer);
+nice_export_vst3!(TingleVst3, TinglePlacerVst3);

@@ -88,9 +88,9 @@ fn random_automation_block_sizes_and_rates_never_break_the_output() {
     let mut worst = 0.0f32;
     let mut blocks = 0usize;
     for rate in RATES {
-        let mut plugin = host::session_plugin();
+        let mut plugin = host::placer();
         let layouts = [STEREO, MONO, NO_INPUT];
-        let activate = |plugin: &mut tingle::Tingle, rng: &mut SmallRng, rate: f32| {
+        let activate = |plugin: &mut tingle::TinglePlacer, rng: &mut SmallRng, rate: f32| {
             let max_block = rng.random_range(1..=MAX_BLOCK) as u32;
             host::activate(plugin, rate, max_block, layouts[rng.random_range(0..3)]);
             max_block as usize

@@ -19,8 +19,10 @@ use std::ffi::{CStr, CString};
 use std::mem::ManuallyDrop;
 use std::path::PathBuf;
 
-/// The plugin's CLAP id (`ClapPlugin::CLAP_ID`).
-const PLUGIN_ID: &CStr = c"audio.tingle.tingle";
+/// The instrument's CLAP id ("Tingle": its defaults are the Gentle Start scene).
+const INSTRUMENT_ID: &CStr = c"audio.tingle.tingle";
+/// The effect's CLAP id ("Tingle Placer": the built-in defaults, every layer off).
+const PLACER_ID: &CStr = c"audio.tingle.placer";
 /// The session sample rate (Hz).
 const SAMPLE_RATE: u32 = 48_000;
 /// The host's maximum block size.
@@ -98,18 +100,18 @@ struct Hosted {
 }
 
 impl Hosted {
-    /// Creates and initializes an instance of Tingle from `entry`.
-    fn new(entry: &PluginEntry) -> Self {
+    /// Creates and initializes an instance of the plugin with CLAP id `plugin_id` from `entry`.
+    fn new(entry: &PluginEntry, plugin_id: &CStr) -> Self {
         let factory = entry.get_plugin_factory().expect("plugin factory");
         let ids: Vec<String> = factory
             .plugin_descriptors()
             .filter_map(|d| d.id().map(|id| id.to_string_lossy().into_owned()))
             .collect();
         assert!(
-            ids.iter().any(|id| id.as_bytes() == PLUGIN_ID.to_bytes()),
+            ids.iter().any(|id| id.as_bytes() == plugin_id.to_bytes()),
             "the factory lists {ids:?}"
         );
-        let instance = PluginInstance::<()>::new(|_| (), |_| (), entry, PLUGIN_ID, &host_info())
+        let instance = PluginInstance::<()>::new(|_| (), |_| (), entry, plugin_id, &host_info())
             .expect("creating the plugin instance");
         let shared = instance.plugin_shared_handle();
         let params = shared.get_extension().expect("params extension");
@@ -392,9 +394,16 @@ fn nice_plug_param_hash(id: &str) -> u32 {
 }
 
 #[test]
-fn describes_stereo_ports_and_the_documented_parameters() {
+fn both_plugins_describe_stereo_ports_and_the_documented_parameters() {
     let entry = load_entry();
-    let mut plugin = Hosted::new(&entry);
+    for plugin_id in [INSTRUMENT_ID, PLACER_ID] {
+        describes_stereo_ports_and_the_documented_parameters(&entry, plugin_id);
+    }
+}
+
+/// The plugin `plugin_id`'s ports and parameters are the documented ones.
+fn describes_stereo_ports_and_the_documented_parameters(entry: &PluginEntry, plugin_id: &CStr) {
+    let mut plugin = Hosted::new(entry, plugin_id);
     assert_eq!(plugin.main_port_channels(), (2, 2), "default layout");
 
     // The string ids of `TingleParams`' top-level parameters and the names shown to hosts, in
@@ -468,7 +477,7 @@ fn describes_stereo_ports_and_the_documented_parameters() {
 #[test]
 fn azimuth_automation_moves_the_source_from_ear_to_ear() {
     let entry = load_entry();
-    let mut plugin = Hosted::new(&entry);
+    let mut plugin = Hosted::new(&entry, PLACER_ID);
     let az = plugin.param_id("Azimuth");
     // nice-plug's CLAP values are normalized: -90 degrees of -180..=180 is 0.25.
     assert_eq!(plugin.text_to_value(az, "-90"), 0.25);
@@ -538,7 +547,7 @@ const CHANGES: [(&str, &str); 18] = [
 #[test]
 fn state_restores_every_parameter_in_a_fresh_instance() {
     let entry = load_entry();
-    let mut original = Hosted::new(&entry);
+    let mut original = Hosted::new(&entry, PLACER_ID);
     let defaults = original.all_values();
     let changes = CHANGES;
     let events: Vec<_> = changes
@@ -554,7 +563,7 @@ fn state_restores_every_parameter_in_a_fresh_instance() {
     }
     let state = original.save_state();
 
-    let mut restored = Hosted::new(&entry);
+    let mut restored = Hosted::new(&entry, PLACER_ID);
     assert_eq!(
         restored.all_values(),
         defaults,
@@ -580,17 +589,30 @@ fn state_restores_every_parameter_in_a_fresh_instance() {
 }
 
 /// A state saved by version 0.1.0 (committed, made by the test above before the version had
-/// any saved fields) loads with its meaning: the parameters it changed have their values, every
-/// other parameter (including any added since) its default.
+/// any saved fields) loads with its meaning in either plugin: the parameters it changed have
+/// their values, every other parameter (including any added since, as Gentle) its built-in
+/// default, not the instrument's scene.
 #[test]
 fn a_state_from_version_0_1_0_keeps_its_meaning() {
-    let json = include_bytes!("data/state-0.1.0.json");
+    let entry = load_entry();
+    let json = include_str!("data/state-0.1.0.json");
+    // As versions that chose the first sound at activation saved it (a field no longer read).
+    let with_old_field = json.replace(r#""fields":{}"#, r#""fields":{"first_sound":"true"}"#);
+    assert_ne!(with_old_field, json);
+    for plugin_id in [INSTRUMENT_ID, PLACER_ID] {
+        for state in [json, &with_old_field] {
+            state_0_1_0_keeps_its_meaning(&entry, plugin_id, state.as_bytes());
+        }
+    }
+}
+
+/// The 0.1.0 state `json` loaded into the plugin `plugin_id` has its meaning.
+fn state_0_1_0_keeps_its_meaning(entry: &PluginEntry, plugin_id: &CStr, json: &[u8]) {
     let mut stream = (json.len() as u64).to_le_bytes().to_vec();
     stream.extend_from_slice(json);
-    let entry = load_entry();
-    let mut fresh = Hosted::new(&entry);
+    let mut fresh = Hosted::new(entry, PLACER_ID);
     let defaults = fresh.all_values();
-    let mut restored = Hosted::new(&entry);
+    let mut restored = Hosted::new(entry, plugin_id);
     restored.load_state(&stream);
     for ((name, value), (_, default)) in restored.all_values().iter().zip(&defaults) {
         match CHANGES.iter().find(|(changed, _)| changed == name) {
@@ -602,7 +624,7 @@ fn a_state_from_version_0_1_0_keeps_its_meaning() {
                     "{name}: {value} != {expected}"
                 );
             }
-            None => assert_eq!(value, default, "{name} keeps its default"),
+            None => assert_eq!(value, default, "{name} keeps its built-in default"),
         }
     }
 }
@@ -615,14 +637,14 @@ fn fuzzed_states_are_refused_or_taken_whole() {
     /// Time the fuzzer runs.
     const FUZZ_TIME: std::time::Duration = std::time::Duration::from_secs(3);
     let entry = load_entry();
-    let mut original = Hosted::new(&entry);
+    let mut original = Hosted::new(&entry, PLACER_ID);
     let events: Vec<_> = CHANGES
         .iter()
         .map(|&(name, text)| original.param_event(0, name, text))
         .collect();
     original.flush(&events);
     let good = original.save_state();
-    let mut target = Hosted::new(&entry);
+    let mut target = Hosted::new(&entry, PLACER_ID);
     let mut x = 0x2545_F491_4F6C_DD1Du64;
     let mut random = move |below: usize| {
         x ^= x << 13;
@@ -679,10 +701,17 @@ fn fuzzed_states_are_refused_or_taken_whole() {
 /// shows the same text again.
 #[test]
 fn every_parameter_parses_the_text_it_shows() {
+    let entry = load_entry();
+    for plugin_id in [INSTRUMENT_ID, PLACER_ID] {
+        parameters_parse_the_text_they_show(&entry, plugin_id);
+    }
+}
+
+/// Every parameter of the plugin `plugin_id` parses the text it shows.
+fn parameters_parse_the_text_they_show(entry: &PluginEntry, plugin_id: &CStr) {
     /// Points of each range tried.
     const POINTS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
-    let entry = load_entry();
-    let mut plugin = Hosted::new(&entry);
+    let mut plugin = Hosted::new(entry, plugin_id);
     let mut failures = Vec::new();
     let descs = plugin.param_descs();
     for desc in &descs {
@@ -714,7 +743,7 @@ fn every_parameter_parses_the_text_it_shows() {
 #[test]
 fn silence_after_sound_has_no_subnormal_samples() {
     let entry = load_entry();
-    let mut plugin = Hosted::new(&entry);
+    let mut plugin = Hosted::new(&entry, PLACER_ID);
     let busy: Vec<_> = [
         ("L1 On", "on"),
         ("L1 Rate", "20"),
@@ -749,5 +778,122 @@ fn silence_after_sound_has_no_subnormal_samples() {
     assert!(
         last_second.iter().all(|v| *v == 0.0),
         "the tails end in exact silence"
+    );
+}
+
+/// Loudness a fresh instrument's first seconds must exceed (LUFS): well above silence and any
+/// noise floor, well below the factory scenes' -26 LUFS target.
+const NOT_SILENT_LUFS: f64 = -40.0;
+/// Length of the first-sound renders (s).
+const FIRST_SOUND_S: f64 = 10.0;
+/// Largest level difference (dB) between the Placer's input and its output straight ahead:
+/// the front HRTF pair's broadband gain on noise, a few dB at most.
+const PLACED_GAIN_DB: f64 = 6.0;
+
+/// Integrated loudness (LUFS, EBU R 128) of a stereo render.
+fn integrated_lufs([left, right]: &[Vec<f32>; 2]) -> f64 {
+    let mut meter = ebur128::EbuR128::new(2, SAMPLE_RATE, ebur128::Mode::I).expect("meter");
+    let frames: Vec<f32> = left.iter().zip(right).flat_map(|(&l, &r)| [l, r]).collect();
+    meter.add_frames_f32(&frames).expect("frames");
+    meter.loudness_global().expect("loudness")
+}
+
+/// `seconds` of silent input through a new processing run of `plugin`.
+fn render_silence(plugin: &mut Hosted, seconds: f64) -> [Vec<f32>; 2] {
+    let mut processor = plugin.start();
+    let out = render(
+        &mut processor,
+        &mut 0,
+        &vec![0.0; (seconds * f64::from(SAMPLE_RATE)) as usize],
+        &[],
+    );
+    plugin.stop(processor);
+    out
+}
+
+/// What the host reads as each parameter's value equals what it reads as its default.
+fn assert_at_defaults(plugin: &mut Hosted, what: &str) {
+    for desc in plugin.param_descs() {
+        assert_eq!(plugin.value(desc.id), desc.default, "{what}: {}", desc.name);
+    }
+}
+
+/// A fresh instrument, with no input signal, plays its default scene from the start: its first
+/// 10 s are well above silence. The host's copy of every value is its default before and after
+/// (the plugin changes nothing behind the host's back); a state saved from it and loaded into
+/// a fresh instrument, or a fresh Placer, renders the same samples.
+#[test]
+fn a_fresh_instrument_plays_at_once_and_its_state_reopens_the_same() {
+    let entry = load_entry();
+    let mut instrument = Hosted::new(&entry, INSTRUMENT_ID);
+    assert_at_defaults(&mut instrument, "a new instrument");
+    let first = render_silence(&mut instrument, FIRST_SOUND_S);
+    let lufs = integrated_lufs(&first);
+    println!("fresh instrument, first {FIRST_SOUND_S} s: {lufs:.1} LUFS");
+    assert!(
+        lufs > NOT_SILENT_LUFS,
+        "first seconds too quiet: {lufs:.1} LUFS"
+    );
+    assert_at_defaults(&mut instrument, "after playing");
+
+    let state = instrument.save_state();
+    for plugin_id in [INSTRUMENT_ID, PLACER_ID] {
+        let mut reopened = Hosted::new(&entry, plugin_id);
+        reopened.load_state(&state);
+        let again = render_silence(&mut reopened, FIRST_SOUND_S);
+        assert!(
+            again == first,
+            "{plugin_id:?}: the reopened session renders differently"
+        );
+    }
+}
+
+/// A fresh Placer on a track adds nothing: silence in gives exact silence out. With noise in,
+/// it gives the input placed straight ahead (centred, at about the input's level); and the
+/// same, sample for sample, after its state is saved and loaded into a fresh Placer.
+#[test]
+fn a_fresh_placer_places_the_input_and_adds_nothing() {
+    let entry = load_entry();
+    let mut placer = Hosted::new(&entry, PLACER_ID);
+    assert_at_defaults(&mut placer, "a new Placer");
+    let quiet = render_silence(&mut placer, FIRST_SOUND_S);
+    assert!(
+        quiet.iter().flatten().all(|v| *v == 0.0),
+        "the Placer added sound of its own"
+    );
+    let input = noise((RENDER_S * f64::from(SAMPLE_RATE)) as usize * 4, 0.25);
+    let place = |plugin: &mut Hosted| {
+        let mut processor = plugin.start();
+        let out = render(&mut processor, &mut 0, &input, &[]);
+        plugin.stop(processor);
+        out
+    };
+    let placed = place(&mut placer);
+    let (ild, lag) = measure(&placed);
+    let gain = rms_db(&placed[0]) - rms_db(&input);
+    println!("Placer, noise in front: ILD {ild:.2} dB, lag {lag}, gain {gain:.2} dB");
+    assert!(
+        ild.abs() < 1.0 && lag.abs() <= 1,
+        "not centred: {ild:.2} dB, {lag}"
+    );
+    assert!(
+        gain.abs() < PLACED_GAIN_DB,
+        "input level changed by {gain:.1} dB"
+    );
+
+    let state = placer.save_state();
+    let mut reopened = Hosted::new(&entry, PLACER_ID);
+    reopened.load_state(&state);
+    assert_at_defaults(&mut reopened, "a reopened Placer");
+    assert!(
+        render_silence(&mut reopened, FIRST_SOUND_S)
+            .iter()
+            .flatten()
+            .all(|v| *v == 0.0),
+        "the reopened Placer added sound of its own"
+    );
+    assert!(
+        place(&mut reopened) == placed,
+        "the reopened Placer places differently"
     );
 }

@@ -16,13 +16,13 @@ mod host;
 use assert_no_alloc::{assert_no_alloc, reset_violation_count, violation_count};
 use host::{MONO, NO_INPUT, STEREO, TestProcessContext};
 use nice_plug::prelude::*;
-use tingle::Tingle;
 use tingle::binaural::Position;
 use tingle::engine::bed::{BedKind, BedSettings};
 use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::tempo::{NoteValue, Transport as EngineTransport};
 use tingle::engine::timer::TimerSettings;
 use tingle::engine::{Engine, EngineParams, InputChannels};
+use tingle::{Tingle, TinglePlacer};
 
 #[global_allocator]
 static A: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisabler;
@@ -258,7 +258,7 @@ const BED_LEVEL_DB: f32 = -24.0;
 /// Switches on the session features through the host: gentle mode, the session timer (one
 /// minute, the longest fade, so the fade runs from the start) and, where there is input (a
 /// no-input run must stay silent), the rain bed.
-fn session_features_on(plugin: &Tingle, layout: usize) {
+fn session_features_on(plugin: &TinglePlacer, layout: usize) {
     if layout != NO_INPUT {
         host::set_param(plugin, "bed", index_of(BedKind::Rain));
         host::set_param(plugin, "bedlevel", BED_LEVEL_DB);
@@ -293,7 +293,7 @@ const FREE_RATE_HZ: f32 = 3.0;
 /// Runs `case` through the plugin via the test host: every `process()` and one mid-run
 /// `reset()` inside `assert_no_alloc`.
 fn run_plugin(case: &Case) -> Measured {
-    let mut plugin = host::session_plugin();
+    let mut plugin = host::placer();
     host::set_param(&plugin, "motion", index_of(case.motion));
     host::set_param(&plugin, "msync", if case.synced { 1.0 } else { 0.0 });
     host::set_param(&plugin, "mnote", index_of(NoteValue::Quarter));
@@ -583,7 +583,7 @@ fn non_finite_input_silences_one_block_and_recovers() {
         (MONO, 0, 17, f32::INFINITY),
     ];
     for (layout, channel, at, bad) in glitches {
-        let mut plugin = host::session_plugin();
+        let mut plugin = host::placer();
         host::set_param(&plugin, "motion", index_of(MotionMode::Orbit));
         host::set_param(&plugin, "mrate", 0.5);
         host::set_param(&plugin, "dist", -0.5);
@@ -647,7 +647,7 @@ fn non_finite_input_silences_one_block_and_recovers() {
 #[test]
 fn overflow_inside_the_engine_silences_one_block_and_recovers() {
     const BLOCK: usize = 128;
-    let mut plugin = host::session_plugin();
+    let mut plugin = host::placer();
     host::set_param(&plugin, "ingain", 24.0);
     host::activate(&mut plugin, 48_000.0, BLOCK as u32, STEREO);
     let mut context = TestProcessContext::new(48_000.0);
@@ -697,7 +697,7 @@ fn hot_run(azimuth: f32, elevation: f32, log10_m: f32, motion: MotionMode, limit
     const RATE: f32 = 48_000.0;
     const BLOCK: usize = 512;
     const SECONDS: f32 = 3.0;
-    let mut plugin = host::session_plugin();
+    let mut plugin = host::placer();
     assert_eq!(
         host::param_value(&plugin, "limiter"),
         1.0,
@@ -803,7 +803,7 @@ fn the_limiter_holds_the_ceiling_on_hot_input() {
 fn mix_zero_passes_the_input_through_every_layout() {
     for rate in [44_100.0, 96_000.0] {
         for layout in [STEREO, MONO, NO_INPUT] {
-            let mut plugin = host::session_plugin();
+            let mut plugin = host::placer();
             assert_eq!(host::set_param(&plugin, "mix", 0.0), 0.0);
             assert_eq!(host::set_param(&plugin, "outgain", 0.0), 0.0);
             host::set_param(&plugin, "motion", index_of(MotionMode::Orbit));
@@ -815,7 +815,7 @@ fn mix_zero_passes_the_input_through_every_layout() {
             let (mut input_l, mut input_r) = ([0.0f32; 512], [0.0f32; 512]);
             reset_violation_count();
 
-            let mut run = |plugin: &mut Tingle, seconds: f32| -> f32 {
+            let mut run = |plugin: &mut TinglePlacer, seconds: f32| -> f32 {
                 let mut worst = 0.0f32;
                 let mut done = 0;
                 while done < (seconds * rate) as usize {
@@ -875,7 +875,7 @@ fn mix_zero_passes_the_input_through_every_layout() {
 /// `host::set_param` reaches the values the plugin hands the engine.
 #[test]
 fn set_param_reaches_the_engine_parameters() {
-    let plugin = host::session_plugin();
+    let plugin = host::placer();
     assert_eq!(host::set_param(&plugin, "az", -135.0), -135.0);
     assert_eq!(host::set_param(&plugin, "el", 30.0), 30.0);
     assert_eq!(host::set_param(&plugin, "dist", -1.0), -1.0);
@@ -1004,7 +1004,7 @@ fn eight_busy_layers_process_without_allocating() {
         "voice pools should fill: at most {most_voices} full layers"
     );
 
-    let mut plugin = host::session_plugin();
+    let mut plugin = host::placer();
     for layer in 1..=8 {
         host::set_param(&plugin, &format!("on_{layer}"), 1.0);
         host::set_param(
@@ -1090,31 +1090,107 @@ fn meters_are_measured_only_while_an_editor_listens() {
     );
 }
 
-/// A new instance on a track without audio input sounds at once (its first-sound scene), in
-/// the first second, under the limiter's ceiling, without allocating in `process()`.
-#[test]
-fn a_new_instrument_instance_sounds_from_its_first_second() {
+/// Loudness a fresh instrument's first seconds must exceed (LUFS): well above silence, well
+/// below the factory scenes' -26 LUFS target.
+const NOT_SILENT_LUFS: f64 = -40.0;
+/// Length of the first-sound renders (s).
+const FIRST_SOUND_S: usize = 10;
+
+/// Integrated loudness (LUFS, EBU R 128) of a stereo signal at 48 kHz.
+fn lufs(left: &[f32], right: &[f32]) -> f64 {
+    let mut meter = ebur128::EbuR128::new(2, 48_000, ebur128::Mode::I).expect("meter");
+    let frames: Vec<f32> = left.iter().zip(right).flat_map(|(&l, &r)| [l, r]).collect();
+    meter.add_frames_f32(&frames).expect("frames");
+    meter.loudness_global().expect("loudness")
+}
+
+/// Renders `seconds` of `plugin` at 48 kHz in blocks of `BLOCK`, the input given by
+/// `input(sample)` on both channels; returns the output's [left, right].
+fn render_plugin<F: tingle::Flavour>(
+    plugin: &mut tingle::TinglePlugin<F>,
+    seconds: usize,
+    input: impl Fn(usize) -> f32,
+) -> [Vec<f32>; 2] {
     const BLOCK: usize = 512;
-    let mut plugin = Tingle::default();
-    host::activate(&mut plugin, 48_000.0, BLOCK as u32, NO_INPUT);
     let mut context = TestProcessContext::new(48_000.0);
     let (mut left, mut right) = (vec![0.0f32; BLOCK], vec![0.0f32; BLOCK]);
-    let (mut sum_sq, mut peak, mut samples) = (0.0f64, 0.0f32, 0usize);
-    reset_violation_count();
-    for _ in 0..(48_000 / BLOCK) {
-        left.fill(0.0);
-        right.fill(0.0);
-        host::process_block(&mut plugin, &mut context, &mut left, &mut right);
-        for v in left.iter().chain(&right) {
-            sum_sq += f64::from(*v).powi(2);
-            peak = peak.max(v.abs());
-            samples += 1;
+    let mut out = [Vec::new(), Vec::new()];
+    for block in 0..seconds * 48_000 / BLOCK {
+        for (i, (l, r)) in left.iter_mut().zip(&mut right).enumerate() {
+            *l = input(block * BLOCK + i);
+            *r = *l;
         }
+        host::process_block(plugin, &mut context, &mut left, &mut right);
+        out[0].extend_from_slice(&left);
+        out[1].extend_from_slice(&right);
     }
+    out
+}
+
+/// A new instrument instance on a track without audio input plays its default scene at once:
+/// its first 10 s are well above silence, under the limiter's ceiling, without allocating in
+/// `process()`, and the parameters still hold their defaults (nothing changed behind the
+/// host's back).
+#[test]
+fn a_new_instrument_instance_sounds_from_its_first_second() {
+    let mut plugin = Tingle::default();
+    host::activate(&mut plugin, 48_000.0, 512, NO_INPUT);
+    reset_violation_count();
+    let [left, right] = render_plugin(&mut plugin, FIRST_SOUND_S, |_| 0.0);
     assert_eq!(violation_count(), 0, "allocations in process()");
-    let rms_db = 10.0 * (sum_sq / samples as f64).log10();
-    assert!(rms_db > -50.0, "the first second is silent: {rms_db:.1} dB");
+    let first_second = lufs(&left[..48_000], &right[..48_000]);
+    let all = lufs(&left, &right);
+    println!("first second {first_second:.1} LUFS, first {FIRST_SOUND_S} s {all:.1} LUFS");
+    assert!(
+        all > NOT_SILENT_LUFS,
+        "the first seconds are too quiet: {all:.1} LUFS"
+    );
+    assert!(
+        first_second > NOT_SILENT_LUFS,
+        "the first second: {first_second:.1} LUFS"
+    );
+    let peak = left
+        .iter()
+        .chain(&right)
+        .fold(0.0f32, |p, v| p.max(v.abs()));
     assert!(f64::from(peak) <= ceiling(), "peak {peak}");
+    let params = plugin.params();
+    for (id, ptr, _) in params.param_map() {
+        // SAFETY: `ptr` points into `params`, alive here.
+        let (value, default) = unsafe {
+            (
+                ptr.unmodulated_normalized_value(),
+                ptr.default_normalized_value(),
+            )
+        };
+        assert_eq!(value, default, "{id} moved from its default");
+    }
+}
+
+/// A new Placer on an audio track adds nothing (silence in, exact silence out, for 10 s) and
+/// places its input straight ahead: noise comes out centred (equal levels in both ears) at
+/// about its own level (the front HRTF pair's broadband gain, a few dB).
+#[test]
+fn a_new_placer_places_its_input_and_adds_nothing() {
+    let mut plugin = host::activated(48_000.0, 512, STEREO);
+    let quiet = render_plugin(&mut plugin, FIRST_SOUND_S, |_| 0.0);
+    assert!(
+        quiet.iter().flatten().all(|v| *v == 0.0),
+        "the Placer added sound of its own"
+    );
+    let mut noise = Lcg(0x5EED);
+    let input: Vec<f32> = (0..2 * 48_000).map(|_| 0.25 * noise.uniform()).collect();
+    let [left, right] = render_plugin(&mut plugin, 2, |n| input[n]);
+    let db = |x: &[f32]| {
+        10.0 * (x.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / x.len() as f64).log10()
+    };
+    let (ild, gain) = (db(&left) - db(&right), db(&left) - db(&input));
+    println!("noise in front: ILD {ild:.2} dB, level {gain:.2} dB");
+    assert!(ild.abs() < 1.0, "not centred: ILD {ild:.2} dB");
+    assert!(
+        gain.abs() < 6.0,
+        "the input's level changed by {gain:.1} dB"
+    );
 }
 
 /// Changing the HRTF set while the engine runs (a SOFA file's set, KEMAR again, and a set at

@@ -12,7 +12,7 @@ use host::{NO_INPUT, TestProcessContext};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tingle::Tingle;
+use tingle::TinglePlacer;
 use tingle::engine::layer::LayerParams;
 use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
 use tingle::engine::{Engine, EngineParams, InputChannels};
@@ -314,7 +314,7 @@ fn new_sounds_arrive_while_audio_runs_without_allocating() {
 
 /// Waits (processing blocks, each inside the allocation guard) until the loader has finished
 /// layer `layer`; returns the output processed meanwhile and after, `after_s` seconds of it.
-fn run_until_loaded(plugin: &mut Tingle, layer: usize, after_s: f32) -> Vec<f32> {
+fn run_until_loaded(plugin: &mut TinglePlacer, layer: usize, after_s: f32) -> Vec<f32> {
     let mut context = TestProcessContext::new(FS);
     let (mut left, mut right) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
     let mut out = Vec::new();
@@ -337,7 +337,7 @@ fn run_until_loaded(plugin: &mut Tingle, layer: usize, after_s: f32) -> Vec<f32>
 }
 
 /// Sets layer `layer` (0-based) of `plugin` to a Sample layer at 4 per second.
-fn make_sample_layer(plugin: &Tingle, layer: usize) {
+fn make_sample_layer(plugin: &TinglePlacer, layer: usize) {
     let n = layer + 1;
     host::set_param(plugin, &format!("on_{n}"), 1.0);
     let sample = tingle::triggers::Family::ALL
@@ -355,7 +355,7 @@ fn make_sample_layer(plugin: &Tingle, layer: usize) {
 fn a_session_saves_and_restores_its_files() {
     let (low, high) = clips("session");
     let saved = {
-        let plugin = host::session_plugin();
+        let plugin = host::placer();
         let params = plugin.tingle_params();
         params.samples.choose(2, vec![low.clone(), high.clone()]);
         nice_plug::prelude::Params::serialize_fields(&*params)
@@ -366,7 +366,7 @@ fn a_session_saves_and_restores_its_files() {
         saved["samples"]
     );
 
-    let mut plugin = host::session_plugin();
+    let mut plugin = host::placer();
     let params = plugin.tingle_params();
     nice_plug::prelude::Params::deserialize_fields(&*params, &saved);
     assert_eq!(params.samples.chosen(2), vec![low, high]);
@@ -387,7 +387,7 @@ fn a_session_saves_and_restores_its_files() {
 fn a_missing_file_is_reported_and_the_rest_plays() {
     let (low, _) = clips("missing");
     let missing = low.with_file_name("gone.wav");
-    let mut plugin = host::session_plugin();
+    let mut plugin = host::placer();
     make_sample_layer(&plugin, 0);
     host::activate(&mut plugin, FS, BLOCK as u32, NO_INPUT);
     let params = plugin.tingle_params();
@@ -421,7 +421,7 @@ fn a_missing_file_is_reported_and_the_rest_plays() {
 #[test]
 fn nothing_loadable_leaves_the_layer_silent() {
     let dir = folder("nothing");
-    let mut plugin = host::session_plugin();
+    let mut plugin = host::placer();
     make_sample_layer(&plugin, 1);
     host::activate(&mut plugin, FS, BLOCK as u32, NO_INPUT);
     let params = plugin.tingle_params();

@@ -86,7 +86,7 @@ impl Browser {
     }
 
     /// Brings `loaded` in line with the session's scene key (a reopened session, or the
-    /// first-sound scene).
+    /// instrument's default scene).
     fn sync(&mut self, params: &TingleParams) {
         let key = params.scene.read().map(|k| k.clone()).unwrap_or_default();
         if key == self.loaded_key {

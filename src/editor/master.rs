@@ -161,7 +161,7 @@ fn drag_value<P>(
                 .range(range)
                 .speed(speed)
                 .fixed_decimals(decimals)
-                .suffix(param.unit()),
+                .suffix(crate::params::unit_suffix(param.unit())),
         )
         .on_hover_text(tip);
     if response.drag_started() {

@@ -2,7 +2,7 @@
 
 use super::placement::PlacementParams;
 use super::sample::SampleParams;
-use super::units;
+use super::{default_from, units};
 use crate::engine::layer::{self as engine_layer, Scatter, ScatterMode};
 use crate::engine::rhythm::{RhythmRate, RhythmSettings};
 use crate::engine::tempo::NoteValue;
@@ -110,6 +110,11 @@ pub struct LayerParams {
     pub sample: SampleParams,
 }
 
+/// `family`'s position in [`Family::ALL`] (the index the variant and control names follow).
+fn family_position(family: Family) -> usize {
+    Family::ALL.iter().position(|f| *f == family).unwrap_or(0)
+}
+
 /// A character control's value (0..=1) from its text: what it displays ("Hardness 70%", the
 /// control's name first), or just the percentage ("70%", "70").
 fn parse_character(text: &str) -> Option<f32> {
@@ -138,17 +143,20 @@ pub fn parse_variant(family: Family, text: &str) -> Option<i32> {
 }
 
 impl LayerParams {
-    /// The parameters of layer `index` (0-based; names say "L1" .. "L8").
-    pub fn new(index: usize) -> Self {
+    /// The parameters of layer `index` (0-based; names say "L1" .. "L8"), whose defaults are
+    /// `template`'s values (or the built-in ones: off, a wooden tap once a second, in front).
+    pub fn new(index: usize, template: Option<&LayerParams>) -> Self {
         let prefix = format!("L{} ", index + 1);
         let name = |n: &str| format!("{prefix}{n}");
+        let t = template;
+        let default_family = default_from(t, Family::default(), |t| t.family.value());
         // The character controls and the variant show the current family's names.
-        let family_index = Arc::new(AtomicUsize::new(0));
-        let character = |slot: usize| {
+        let family_index = Arc::new(AtomicUsize::new(family_position(default_family)));
+        let character = |slot: usize, default: f32| {
             let family = family_index.clone();
             FloatParam::new(
                 name(&format!("Character {}", slot + 1)),
-                0.5,
+                default,
                 FloatRange::Linear { min: 0.0, max: 1.0 },
             )
             .with_value_to_string(Arc::new(move |v| {
@@ -161,18 +169,13 @@ impl LayerParams {
         let parse_family = family_index.clone();
         let on_family = family_index.clone();
         Self {
-            enabled: BoolParam::new(name("On"), false),
-            family: EnumParam::new(name("Family"), Family::default()).with_callback(Arc::new(
-                move |f: Family| {
-                    on_family.store(
-                        Family::ALL.iter().position(|x| *x == f).unwrap_or(0),
-                        Ordering::Relaxed,
-                    );
-                },
+            enabled: BoolParam::new(name("On"), default_from(t, false, |t| t.enabled.value())),
+            family: EnumParam::new(name("Family"), default_family).with_callback(Arc::new(
+                move |f: Family| on_family.store(family_position(f), Ordering::Relaxed),
             )),
             variant: IntParam::new(
                 name("Variant"),
-                0,
+                default_from(t, 0, |t| t.variant.value()),
                 IntRange::Linear {
                     min: 0,
                     max: MAX_VARIANTS - 1,
@@ -187,40 +190,94 @@ impl LayerParams {
             .with_string_to_value(Arc::new(move |text| {
                 parse_variant(Family::ALL[parse_family.load(Ordering::Relaxed)], text)
             })),
-            level: units::decibels(&name("Level"), 0.0, -48.0, 12.0),
-            character_1: character(0),
-            character_2: character(1),
-            character_3: character(2),
-            character_4: character(3),
-            rhythm_mode: EnumParam::new(name("Rhythm"), RhythmMode::Free),
-            rate: units::rate(&name("Rate"), 1.0, 0.05, 30.0, " /s"),
-            note: EnumParam::new(name("Note"), NoteValue::Quarter),
-            humanize: units::percent(&name("Humanize"), 0.2),
-            probability: units::percent(&name("Probability"), 1.0),
-            burst: IntParam::new(name("Burst"), 1, IntRange::Linear { min: 1, max: 8 }),
-            burst_spacing: units::rate(&name("Burst Spacing"), 80.0, 10.0, 500.0, " ms"),
-            accent: units::percent(&name("Accent"), 0.0),
-            intensity: units::percent(&name("Intensity"), 0.7),
-            intensity_variation: units::percent(&name("Intensity Variation"), 0.2),
+            level: units::decibels(
+                &name("Level"),
+                default_from(t, 0.0, |t| t.level.value()),
+                -48.0,
+                12.0,
+            ),
+            character_1: character(0, default_from(t, 0.5, |t| t.character_1.value())),
+            character_2: character(1, default_from(t, 0.5, |t| t.character_2.value())),
+            character_3: character(2, default_from(t, 0.5, |t| t.character_3.value())),
+            character_4: character(3, default_from(t, 0.5, |t| t.character_4.value())),
+            rhythm_mode: EnumParam::new(
+                name("Rhythm"),
+                default_from(t, RhythmMode::Free, |t| t.rhythm_mode.value()),
+            ),
+            rate: units::rate(
+                &name("Rate"),
+                default_from(t, 1.0, |t| t.rate.value()),
+                0.05,
+                30.0,
+                units::PER_SECOND,
+            ),
+            note: EnumParam::new(
+                name("Note"),
+                default_from(t, NoteValue::Quarter, |t| t.note.value()),
+            ),
+            humanize: units::percent(
+                &name("Humanize"),
+                default_from(t, 0.2, |t| t.humanize.value()),
+            ),
+            probability: units::percent(
+                &name("Probability"),
+                default_from(t, 1.0, |t| t.probability.value()),
+            ),
+            burst: IntParam::new(
+                name("Burst"),
+                default_from(t, 1, |t| t.burst.value()),
+                IntRange::Linear { min: 1, max: 8 },
+            ),
+            burst_spacing: units::rate(
+                &name("Burst Spacing"),
+                default_from(t, 80.0, |t| t.burst_spacing.value()),
+                10.0,
+                500.0,
+                units::MILLISECONDS,
+            ),
+            accent: units::percent(&name("Accent"), default_from(t, 0.0, |t| t.accent.value())),
+            intensity: units::percent(
+                &name("Intensity"),
+                default_from(t, 0.7, |t| t.intensity.value()),
+            ),
+            intensity_variation: units::percent(
+                &name("Intensity Variation"),
+                default_from(t, 0.2, |t| t.intensity_variation.value()),
+            ),
             midi_note: IntParam::new(
                 name("MIDI Note"),
-                i32::from(engine_layer::DEFAULT_FIRST_NOTE) + index as i32,
+                default_from(
+                    t,
+                    i32::from(engine_layer::DEFAULT_FIRST_NOTE) + index as i32,
+                    |t| t.midi_note.value(),
+                ),
                 IntRange::Linear { min: 0, max: 127 },
             )
             .with_value_to_string(formatters::v2s_i32_key_formatter())
             .with_string_to_value(formatters::s2v_i32_key_formatter()),
-            follow_note: BoolParam::new(name("Follow Note Length"), false),
-            placement: PlacementParams::new(&prefix),
-            scatter: EnumParam::new(name("Scatter"), ScatterMode::Off),
-            spread: units::degrees(name("Spread"), engine_layer::DEFAULT_SPREAD_DEG, 0.0, 180.0),
-            distance_spread: FloatParam::new(
-                name("Distance Spread"),
+            follow_note: BoolParam::new(
+                name("Follow Note Length"),
+                default_from(t, false, |t| t.follow_note.value()),
+            ),
+            placement: PlacementParams::new(&prefix, t.map(|t| &t.placement)),
+            scatter: EnumParam::new(
+                name("Scatter"),
+                default_from(t, ScatterMode::Off, |t| t.scatter.value()),
+            ),
+            spread: units::degrees(
+                name("Spread"),
+                default_from(t, engine_layer::DEFAULT_SPREAD_DEG, |t| t.spread.value()),
                 0.0,
-                FloatRange::Linear { min: 0.0, max: 2.0 },
-            )
-            .with_unit(" oct")
-            .with_value_to_string(formatters::v2s_f32_rounded(2)),
-            sample: SampleParams::new(&prefix),
+                180.0,
+            ),
+            distance_spread: units::linear(
+                name("Distance Spread"),
+                default_from(t, 0.0, |t| t.distance_spread.value()),
+                0.0,
+                2.0,
+                units::OCTAVES,
+            ),
+            sample: SampleParams::new(&prefix, t.map(|t| &t.sample)),
         }
     }
 
@@ -274,7 +331,7 @@ mod tests {
     /// and (the variant) its name in any letter case; nonsense parses to nothing.
     #[test]
     fn displayed_text_parses_back() {
-        let layer = LayerParams::new(0);
+        let layer = LayerParams::new(0, None);
         for param in [
             &layer.character_1,
             &layer.character_2,

@@ -6,17 +6,19 @@ mod enums;
 mod layer;
 mod placement;
 mod sample;
+mod saved;
 mod units;
 
 pub use layer::{LayerParams, parse_variant};
 pub use placement::PlacementParams;
+pub use saved::complete_state;
+pub use units::suffix as unit_suffix;
 
 use crate::engine::bed::{BedKind, BedSettings, DEFAULT_BED_LEVEL_DB};
 use crate::engine::timer::{DEFAULT_FADE_S, DEFAULT_LENGTH_S, TimerSettings};
 use crate::engine::{EngineParams, LAYERS};
-use nice_plug::params::persist::PersistentField;
 use nice_plug::prelude::*;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// Largest seed value.
@@ -29,25 +31,6 @@ const SESSION_MINUTES: (i32, i32) = (1, 480);
 const FADE_SECONDS: (i32, i32) = (5, 600);
 /// Range of the bed level (dB, read as LUFS).
 const BED_LEVEL_DB: (f32, f32) = (-60.0, -12.0);
-
-/// Whether an instance has made its first-sound choice. A saved state always says it has: a
-/// state is a session or preset someone made, never to be replaced by the default scene, and
-/// saving the same constant keeps a state byte for byte the same after it is reloaded.
-#[derive(Debug, Default)]
-pub struct FirstSoundChoice(pub AtomicBool);
-
-impl PersistentField<'_, bool> for FirstSoundChoice {
-    fn set(&self, made: bool) {
-        self.0.store(made, Ordering::SeqCst);
-    }
-
-    fn map<F, R>(&self, f: F) -> R
-    where
-        F: Fn(&bool) -> R,
-    {
-        f(&true)
-    }
-}
 
 /// Tingle's parameters.
 #[derive(Params)]
@@ -104,10 +87,6 @@ pub struct TingleParams {
     /// show its name and whether it was changed. Not a parameter: saved with the session.
     #[persist = "scene"]
     pub scene: Arc<RwLock<String>>,
-    /// Whether the instance has made its first-sound choice (see [`crate::Tingle`]); saved
-    /// with the session, so a reopened session is never replaced by the default scene.
-    #[persist = "first_sound"]
-    pub first_sound_done: FirstSoundChoice,
     /// The files each layer plays (the Sample family); saved with the session and loaded in
     /// the background when the plugin activates.
     #[persist = "samples"]
@@ -119,59 +98,103 @@ pub struct TingleParams {
 }
 
 impl Default for TingleParams {
+    /// The built-in defaults: every layer off, the input 1 m in front (the Placer's).
     fn default() -> Self {
+        Self::new(None)
+    }
+}
+
+/// A parameter's default: `builtin`, or the value `get` reads from `template`, the set whose
+/// values are to be the defaults.
+fn default_from<T, V>(template: Option<&T>, builtin: V, get: impl FnOnce(&T) -> V) -> V {
+    template.map_or(builtin, get)
+}
+
+impl TingleParams {
+    /// A set whose defaults are `template`'s current values (a scene's, say), so that a host
+    /// sees them as the defaults and a new instance starts with them; the sound files are
+    /// `template`'s too.
+    pub fn with_defaults(template: &TingleParams) -> Self {
+        let params = Self::new(Some(template));
+        params.samples.copy_from(&template.samples);
+        params
+    }
+
+    /// A set with `template`'s values as defaults, or the built-in ones.
+    fn new(template: Option<&TingleParams>) -> Self {
+        let t = template;
         Self {
-            input: PlacementParams::new(""),
-            input_gain: units::decibels("Input Gain", 0.0, -48.0, 24.0),
-            mix: units::percent("Mix", 1.0),
-            output_gain: units::decibels("Output Gain", 0.0, -48.0, 12.0),
-            limiter: BoolParam::new("Safety Limiter", true).non_automatable(),
+            input: PlacementParams::new("", t.map(|t| &t.input)),
+            input_gain: units::decibels(
+                "Input Gain",
+                default_from(t, 0.0, |t| t.input_gain.value()),
+                -48.0,
+                24.0,
+            ),
+            mix: units::percent("Mix", default_from(t, 1.0, |t| t.mix.value())),
+            output_gain: units::decibels(
+                "Output Gain",
+                default_from(t, 0.0, |t| t.output_gain.value()),
+                -48.0,
+                12.0,
+            ),
+            limiter: BoolParam::new(
+                "Safety Limiter",
+                default_from(t, true, |t| t.limiter.value()),
+            )
+            .non_automatable(),
             seed: IntParam::new(
                 "Seed",
-                1,
+                default_from(t, 1, |t| t.seed.value()),
                 IntRange::Linear {
                     min: 0,
                     max: MAX_SEED,
                 },
             ),
-            bed: EnumParam::new("Ambient Bed", BedKind::Off),
+            bed: EnumParam::new(
+                "Ambient Bed",
+                default_from(t, BedKind::Off, |t| t.bed.value()),
+            ),
             bed_level: units::decibels(
                 "Bed Level",
-                DEFAULT_BED_LEVEL_DB,
+                default_from(t, DEFAULT_BED_LEVEL_DB, |t| t.bed_level.value()),
                 BED_LEVEL_DB.0,
                 BED_LEVEL_DB.1,
             ),
-            gentle: BoolParam::new("Gentle", false),
-            timer: BoolParam::new("Session Timer", false),
-            timer_length: IntParam::new(
-                "Session Length",
-                (DEFAULT_LENGTH_S / SECONDS_PER_MINUTE) as i32,
-                IntRange::Linear {
-                    min: SESSION_MINUTES.0,
-                    max: SESSION_MINUTES.1,
-                },
-            )
-            .with_unit(" min"),
-            timer_fade: IntParam::new(
-                "Fade Out",
-                DEFAULT_FADE_S as i32,
-                IntRange::Linear {
-                    min: FADE_SECONDS.0,
-                    max: FADE_SECONDS.1,
-                },
-            )
-            .with_unit(" s"),
-            layers: std::array::from_fn(LayerParams::new),
+            gentle: BoolParam::new("Gentle", default_from(t, false, |t| t.gentle.value())),
+            timer: BoolParam::new("Session Timer", default_from(t, false, |t| t.timer.value())),
+            timer_length: units::integer_in(
+                IntParam::new(
+                    "Session Length",
+                    default_from(t, (DEFAULT_LENGTH_S / SECONDS_PER_MINUTE) as i32, |t| {
+                        t.timer_length.value()
+                    }),
+                    IntRange::Linear {
+                        min: SESSION_MINUTES.0,
+                        max: SESSION_MINUTES.1,
+                    },
+                ),
+                units::MINUTES,
+            ),
+            timer_fade: units::integer_in(
+                IntParam::new(
+                    "Fade Out",
+                    default_from(t, DEFAULT_FADE_S as i32, |t| t.timer_fade.value()),
+                    IntRange::Linear {
+                        min: FADE_SECONDS.0,
+                        max: FADE_SECONDS.1,
+                    },
+                ),
+                units::SECONDS,
+            ),
+            layers: std::array::from_fn(|i| LayerParams::new(i, t.map(|t| &t.layers[i]))),
             solo: Arc::new(AtomicU8::new(0)),
             scene: Arc::new(RwLock::new(String::new())),
-            first_sound_done: FirstSoundChoice(AtomicBool::new(false)),
             samples: crate::samples::SampleLibrary::new(LAYERS),
             hrtf: Arc::new(RwLock::new(String::new())),
         }
     }
-}
 
-impl TingleParams {
     /// Whether layer `index` (0-based) is soloed.
     pub fn is_soloed(&self, index: usize) -> bool {
         self.solo.load(Ordering::Relaxed) & (1 << index) != 0

@@ -1,7 +1,7 @@
 //! Where a source sits and how it moves: the parameter group shared by the input and every
 //! layer.
 
-use super::units;
+use super::{default_from, units};
 use crate::binaural::Position;
 use crate::binaural::distance::{MAX_DISTANCE_M, MIN_DISTANCE_M};
 use crate::engine::motion::{MotionMode, MotionRate, MotionSettings};
@@ -40,24 +40,54 @@ pub struct PlacementParams {
 }
 
 impl PlacementParams {
-    /// The group with parameter names starting with `prefix` ("" for the input, "L1 " ...).
-    pub fn new(prefix: &str) -> Self {
+    /// The group with parameter names starting with `prefix` ("" for the input, "L1 " ...),
+    /// whose defaults are `template`'s values (or the built-in ones: in front, 1 m, still).
+    pub fn new(prefix: &str, template: Option<&PlacementParams>) -> Self {
         let name = |n: &str| format!("{prefix}{n}");
+        let t = template;
         let default = Position::default();
         Self {
-            azimuth: units::degrees(name("Azimuth"), default.azimuth_deg, -180.0, 180.0),
-            elevation: units::degrees(name("Elevation"), default.elevation_deg, -40.0, 90.0),
+            azimuth: units::degrees(
+                name("Azimuth"),
+                default_from(t, default.azimuth_deg, |t| t.azimuth.value()),
+                -180.0,
+                180.0,
+            ),
+            elevation: units::degrees(
+                name("Elevation"),
+                default_from(t, default.elevation_deg, |t| t.elevation.value()),
+                -40.0,
+                90.0,
+            ),
             distance: units::log_metres(
                 name("Distance"),
-                default.distance_m,
+                default_from(t, default.distance_m.log10(), |t| t.distance.value()),
                 MIN_DISTANCE_M,
                 MAX_DISTANCE_M,
             ),
-            motion: EnumParam::new(name("Motion"), MotionMode::Off),
-            motion_sync: BoolParam::new(name("Motion Sync"), false),
-            motion_rate: units::rate(&name("Motion Rate"), 0.25, 0.01, 10.0, " Hz"),
-            motion_note: EnumParam::new(name("Motion Note"), NoteValue::OneBar),
-            motion_depth: units::percent(&name("Motion Depth"), 1.0),
+            motion: EnumParam::new(
+                name("Motion"),
+                default_from(t, MotionMode::Off, |t| t.motion.value()),
+            ),
+            motion_sync: BoolParam::new(
+                name("Motion Sync"),
+                default_from(t, false, |t| t.motion_sync.value()),
+            ),
+            motion_rate: units::rate(
+                &name("Motion Rate"),
+                default_from(t, 0.25, |t| t.motion_rate.value()),
+                0.01,
+                10.0,
+                units::HERTZ,
+            ),
+            motion_note: EnumParam::new(
+                name("Motion Note"),
+                default_from(t, NoteValue::OneBar, |t| t.motion_note.value()),
+            ),
+            motion_depth: units::percent(
+                &name("Motion Depth"),
+                default_from(t, 1.0, |t| t.motion_depth.value()),
+            ),
         }
     }
 

@@ -1,7 +1,7 @@
 //! A layer's Sample family settings that a trigger's four character controls leave out: its
 //! attack, release and length limit (read when each trigger starts, so they need no smoothing).
 
-use super::units;
+use super::{default_from, units};
 use crate::triggers::sample::SampleShape;
 use nice_plug::prelude::*;
 use std::sync::Arc;
@@ -32,28 +32,30 @@ pub struct SampleParams {
 }
 
 impl SampleParams {
-    /// The settings of one layer, named with `prefix` ("L1 ").
-    pub fn new(prefix: &str) -> Self {
+    /// The settings of one layer, named with `prefix` ("L1 "), whose defaults are `template`'s
+    /// values (or the built-in ones).
+    pub fn new(prefix: &str, template: Option<&SampleParams>) -> Self {
         let name = |n: &str| format!("{prefix}{n}");
+        let t = template;
         Self {
             attack: units::rate(
                 &name("Sample Attack"),
-                ATTACK_MS.2,
+                default_from(t, ATTACK_MS.2, |t| t.attack.value()),
                 ATTACK_MS.0,
                 ATTACK_MS.1,
-                " ms",
+                units::MILLISECONDS,
             ),
             release: units::rate(
                 &name("Sample Release"),
-                RELEASE_MS.2,
+                default_from(t, RELEASE_MS.2, |t| t.release.value()),
                 RELEASE_MS.0,
                 RELEASE_MS.1,
-                " ms",
+                units::MILLISECONDS,
             ),
             // The unit is in the text, which reads "Full" at the top.
             length: units::rate(
                 &name("Sample Length"),
-                LENGTH_S.1,
+                default_from(t, LENGTH_S.1, |t| t.length.value()),
                 LENGTH_S.0,
                 LENGTH_S.1,
                 "",
@@ -93,7 +95,7 @@ mod tests {
     /// The defaults are the engine's; the length limit's top is no limit and reads "Full".
     #[test]
     fn defaults_and_the_full_length() {
-        let p = SampleParams::new("L1 ");
+        let p = SampleParams::new("L1 ", None);
         let shape = p.shape();
         let engine = SampleShape::default();
         assert!((shape.attack_s - engine.attack_s).abs() < 1e-6);

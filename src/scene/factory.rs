@@ -53,7 +53,7 @@ pub const SCENES: &[FactoryScene] = &[
     factory!("input-orbit"),
 ];
 
-/// The scene a new instance without audio input starts with.
+/// The instrument's default scene: its parameters' defaults (see [`crate::flavour`]).
 pub const FIRST_SOUND: &str = "gentle-start";
 
 /// The factory scene stored as `scenes/<file>.json`.

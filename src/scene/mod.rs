@@ -146,22 +146,6 @@ impl Source {
     }
 }
 
-/// Sets every parameter of `to` to its value in `from`, directly, outside any host gesture:
-/// for the plugin before the host has seen its parameters (a new instance's first sound). The
-/// editor loads scenes through host gestures instead.
-pub fn copy_values(from: &TingleParams, to: &TingleParams) {
-    to.samples.copy_from(&from.samples);
-    for ((_, source, _), (_, target, _)) in from.param_map().into_iter().zip(to.param_map()) {
-        // SAFETY: both point into parameter sets borrowed for this call; the maps list the
-        // same parameters in the same order. The framework's internal setter writes the value
-        // without a host gesture (nothing is recorded as automation); that is what a first
-        // sound wants, and it is sound here because this runs in `activate()`, off the audio
-        // thread and before processing starts, and the host reads the values back (CLAP
-        // `get_value`, VST3 `getParamNormalized`) whenever it next shows or saves them.
-        unsafe { target._internal_set_normalized_value(source.unmodulated_normalized_value()) };
-    }
-}
-
 /// Reads a scene into a fresh set of parameters (the metadata dropped).
 pub fn load(json: &str) -> Result<TingleParams, SceneError> {
     read(json).map(|scene| scene.params)
@@ -540,26 +524,32 @@ unsafe fn enum_choices(ptr: ParamPtr) -> Vec<String> {
         .collect()
 }
 
-/// Writes `params` as a version 2 scene with `info`: every value that differs from its default,
+/// Writes `params` as a version 2 scene with `info`: every value that differs from its built-in
+/// default,
 /// each layer's in a `layer_N` object (with its family, variant and switch always written),
 /// enums by id, the variant by name, character controls by their names, distances in metres.
 /// Reading it back with [`read`] gives exactly the same values.
 pub fn write(params: &TingleParams, info: &SceneInfo) -> String {
     let mut top = Map::new();
-    let layer_ids: Vec<String> = LayerParams::new(0)
+    let layer_ids: Vec<String> = LayerParams::new(0, None)
         .param_map()
         .into_iter()
         .map(|(id, _, _)| id)
         .collect();
     let mut layers: Vec<Map<String, Value>> = vec![Map::new(); LAYERS];
-    for (id, ptr, _) in params.param_map() {
+    // What a scene leaves out reads as the built-in default, whatever `params`' own defaults
+    // are (the instrument's are a scene's).
+    let builtin = TingleParams::default();
+    for ((id, ptr, _), (_, builtin_ptr, _)) in
+        params.param_map().into_iter().zip(builtin.param_map())
+    {
         let layer =
             split_layer_suffix(&id).filter(|(base, _)| layer_ids.iter().any(|known| known == base));
-        // SAFETY: `ptr` points into `params`, borrowed for this call.
+        // SAFETY: `ptr` points into `params` and `builtin_ptr` into `builtin`, both alive here.
         let (value, is_default) = unsafe {
             (
                 ptr.unmodulated_normalized_value(),
-                ptr.unmodulated_normalized_value() == ptr.default_normalized_value(),
+                ptr.unmodulated_normalized_value() == builtin_ptr.unmodulated_normalized_value(),
             )
         };
         match layer {

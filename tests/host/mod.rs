@@ -1,4 +1,5 @@
-//! A tiny host-less test host for [`tingle::Tingle`]: just enough of a plugin host to activate
+//! A tiny host-less test host for Tingle's plugins ([`tingle::Tingle`], the instrument, and
+//! [`tingle::TinglePlacer`], the effect): just enough of a plugin host to activate
 //! the plugin, set its parameters by their stable string ids and push blocks of audio through
 //! [`Plugin::process`] the way the CLAP/VST3 wrappers do (in place, on the main output
 //! buffers), without loading the plugin as a shared library.
@@ -9,13 +10,13 @@
 use assert_no_alloc::assert_no_alloc;
 use nice_plug::context::process::SendEventError;
 use nice_plug::prelude::*;
-use tingle::Tingle;
+use tingle::{Flavour, TinglePlacer, TinglePlugin};
 
-/// Index into [`Tingle::AUDIO_IO_LAYOUTS`]: stereo in, stereo out.
+/// Index into [`Plugin::AUDIO_IO_LAYOUTS`]: stereo in, stereo out.
 pub const STEREO: usize = 0;
-/// Index into [`Tingle::AUDIO_IO_LAYOUTS`]: mono in, stereo out.
+/// Index into [`Plugin::AUDIO_IO_LAYOUTS`]: mono in, stereo out.
 pub const MONO: usize = 1;
-/// Index into [`Tingle::AUDIO_IO_LAYOUTS`]: no input (instrument track), stereo out.
+/// Index into [`Plugin::AUDIO_IO_LAYOUTS`]: no input (instrument track), stereo out.
 pub const NO_INPUT: usize = 2;
 
 /// The context passed to [`Plugin::activate`]: no background tasks, latency and voice
@@ -23,7 +24,7 @@ pub const NO_INPUT: usize = 2;
 #[derive(Debug, Default)]
 pub struct TestActivateContext;
 
-impl ActivateContext<Tingle> for TestActivateContext {
+impl<F: Flavour> ActivateContext<TinglePlugin<F>> for TestActivateContext {
     fn plugin_api(&self) -> PluginApi {
         PluginApi::Clap
     }
@@ -91,7 +92,7 @@ impl TestProcessContext {
     }
 }
 
-impl ProcessContext<Tingle> for TestProcessContext {
+impl<F: Flavour> ProcessContext<TinglePlugin<F>> for TestProcessContext {
     fn plugin_api(&self) -> PluginApi {
         PluginApi::Clap
     }
@@ -104,14 +105,14 @@ impl ProcessContext<Tingle> for TestProcessContext {
         &self.transport
     }
 
-    fn next_event(&mut self) -> Option<PluginNoteEvent<Tingle>> {
+    fn next_event(&mut self) -> Option<PluginNoteEvent<TinglePlugin<F>>> {
         None
     }
 
     fn try_send_event(
         &mut self,
-        event: PluginNoteEvent<Tingle>,
-    ) -> Result<(), (PluginNoteEvent<Tingle>, SendEventError)> {
+        event: PluginNoteEvent<TinglePlugin<F>>,
+    ) -> Result<(), (PluginNoteEvent<TinglePlugin<F>>, SendEventError)> {
         Err((event, SendEventError::NoOutputBuffer))
     }
 
@@ -123,13 +124,18 @@ impl ProcessContext<Tingle> for TestProcessContext {
 }
 
 /// Activates `plugin` for `sample_rate` (Hz), blocks of up to `max_block` samples and the audio
-/// layout `layout` (an index into [`Tingle::AUDIO_IO_LAYOUTS`]: [`STEREO`], [`MONO`] or
+/// layout `layout` (an index into [`Plugin::AUDIO_IO_LAYOUTS`]: [`STEREO`], [`MONO`] or
 /// [`NO_INPUT`]), then calls [`Plugin::reset`], as a host does before processing.
 ///
 /// # Panics
 /// If the layout index is out of range or the plugin refuses to activate.
-pub fn activate(plugin: &mut Tingle, sample_rate: f32, max_block: u32, layout: usize) {
-    let layout = &Tingle::AUDIO_IO_LAYOUTS[layout];
+pub fn activate<F: Flavour>(
+    plugin: &mut TinglePlugin<F>,
+    sample_rate: f32,
+    max_block: u32,
+    layout: usize,
+) {
+    let layout = &TinglePlugin::<F>::AUDIO_IO_LAYOUTS[layout];
     let config = BufferConfig {
         sample_rate,
         min_buffer_size: None,
@@ -143,22 +149,15 @@ pub fn activate(plugin: &mut Tingle, sample_rate: f32, max_block: u32, layout: u
     plugin.reset();
 }
 
-/// A plugin as a restored session has it: its first-sound choice made, so it keeps the
-/// default parameters whatever layout it is activated with (a new instance without input
-/// would start a scene instead).
-pub fn session_plugin() -> Tingle {
-    let plugin = Tingle::default();
-    plugin
-        .tingle_params()
-        .first_sound_done
-        .0
-        .store(true, std::sync::atomic::Ordering::SeqCst);
-    plugin
+/// A new Placer: the built-in defaults (every layer off, the input 1 m in front), whatever
+/// layout it is activated with.
+pub fn placer() -> TinglePlacer {
+    TinglePlacer::default()
 }
 
-/// A plugin with default parameters ([`session_plugin`]), activated as [`activate`] says.
-pub fn activated(sample_rate: f32, max_block: u32, layout: usize) -> Tingle {
-    let mut plugin = session_plugin();
+/// A new Placer ([`placer`]), activated as [`activate`] says.
+pub fn activated(sample_rate: f32, max_block: u32, layout: usize) -> TinglePlacer {
+    let mut plugin = placer();
     activate(&mut plugin, sample_rate, max_block, layout);
     plugin
 }
@@ -176,8 +175,8 @@ pub fn activated(sample_rate: f32, max_block: u32, layout: usize) -> Tingle {
 ///
 /// # Panics
 /// If `left` and `right` differ in length.
-pub fn process_block(
-    plugin: &mut Tingle,
+pub fn process_block<F: Flavour>(
+    plugin: &mut TinglePlugin<F>,
     context: &mut TestProcessContext,
     left: &mut [f32],
     right: &mut [f32],
@@ -231,7 +230,7 @@ pub fn process_block(
 ///
 /// # Panics
 /// If no parameter has the id `id`.
-pub fn set_param(plugin: &Tingle, id: &str, plain: f32) -> f32 {
+pub fn set_param<F: Flavour>(plugin: &TinglePlugin<F>, id: &str, plain: f32) -> f32 {
     let params = plugin.params();
     let map = params.param_map();
     let ptr = map
@@ -253,7 +252,7 @@ pub fn set_param(plugin: &Tingle, id: &str, plain: f32) -> f32 {
 ///
 /// # Panics
 /// If no parameter has the id `id`.
-pub fn param_value(plugin: &Tingle, id: &str) -> f32 {
+pub fn param_value<F: Flavour>(plugin: &TinglePlugin<F>, id: &str) -> f32 {
     let params = plugin.params();
     let map = params.param_map();
     let ptr = map
