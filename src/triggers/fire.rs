@@ -159,8 +159,10 @@ const CRACKLE_BURST_DURATIONS: f32 = 2.5;
 /// Micro-impulses per second within a crackle (the fibres giving way one by one).
 const GRAIN_RATE_HZ: f32 = 2000.0;
 /// Loudest crackle, as a multiple of the median level (the lognormal tail is cut there, so no
-/// crackle ever startles).
-const CRACKLE_LEVEL_MAX: f32 = 12.0;
+/// crackle ever startles): 16 dB. Stretches now burn until the next one, so a layer plays more
+/// crackles and reaches the cap more often; at 12 (22 dB) a factory fire scene peaked over
+/// full scale.
+const CRACKLE_LEVEL_MAX: f32 = 6.0;
 /// Drive level of a median crackle into a resonance of the reference bandwidth.
 const CRACKLE_LEVEL: f32 = 0.0735;
 /// Bandwidth (Hz) at which a crackle's drive is [`CRACKLE_LEVEL`]; narrower resonances pass
