@@ -11,7 +11,7 @@ mod samples;
 use super::bus::Bus;
 use super::motion::{MotionMode, MotionSettings};
 use super::placement::PlacementControl;
-use super::rhythm::{Hit, PENDING_CAPACITY, Rhythm, RhythmSettings};
+use super::rhythm::{Hit, PENDING_CAPACITY, Rhythm, RhythmRate, RhythmSettings};
 use super::tempo::{Clock, Transport};
 use super::voice::{Birth, Block, Offset, Voice, VoiceState};
 use crate::binaural::Position;
@@ -444,6 +444,11 @@ impl Layer {
             character: params.character,
             intensity,
             seed: self.rng.random(),
+            interval_s: match params.rhythm.rate {
+                Some(RhythmRate::PerSecond(rate)) => 1.0 / rate.max(f32::EPSILON),
+                Some(RhythmRate::Synced(value)) => value.seconds(transport) as f32,
+                None => 0.0,
+            },
         };
         self.started += 1;
         let sound = (params.family == Family::Sample).then(|| {

@@ -24,7 +24,13 @@
 //! a flame: a faint roar, sparse small ticks, a faint hiss).
 //!
 //! A trigger is a stretch of fire that fades in and out; at the layer's default rate (one a
-//! second) and length (4.5 s) the stretches overlap into a continuous fire.
+//! second) and length (4.5 s) the stretches overlap into a continuous fire. A stretch burns at
+//! least until the layer's next one has faded in, so the fire is continuous at any rate and
+//! Length: a lone stretch of noise swelling and fading is heard as a whoosh.
+//!
+//! No control lets the crackles thin out or the smooth beds take over (with too few crackles
+//! a fire is heard as wind): the calmest fire still crackles a few times a second, the flames
+//! always murmur under the crackles and never roar over them.
 
 use super::{CONTROL_BLOCK, ControlInfo, Excitation, FamilyInfo, TriggerSound};
 use crate::dsp::biquad::Biquad;
@@ -40,11 +46,11 @@ pub const INFO: FamilyInfo = FamilyInfo {
     controls: [
         ControlInfo {
             name: "Crackle",
-            description: "How often the wood crackles, from about once to 30 times a second.",
+            description: "How often the wood crackles, from a few times to 30 times a second.",
         },
         ControlInfo {
             name: "Lapping",
-            description: "How loud the low, breathing roar of the flames is.",
+            description: "How loud the low, breathing roar of the flames is, from a murmur under the crackles to a full roar.",
         },
         ControlInfo {
             name: "Hiss",
@@ -52,33 +58,46 @@ pub const INFO: FamilyInfo = FamilyInfo {
         },
         ControlInfo {
             name: "Length",
-            description: "How long the fire burns, from 1 s to 20 s, fading in and out.",
+            description: "How long the fire burns, from 1 s to 20 s, fading in and out (and at least until the layer lights the next one).",
         },
     ],
     sustained: true,
 };
 
 /// Nominal crackles per second at Crackle 0 and 1 (logarithmic in between), before the
-/// variant's multiplier. The wandering activity lets through about half of it when crackles
-/// are sparse (a gap drawn in a calm moment outlasts the calm) and nearly all when dense.
-const CRACKLE_RATE_RANGE: (f32, f32) = (2.0, 40.0);
+/// variant's multiplier. The wandering activity lets through about two thirds of it when
+/// crackles are sparse (a gap drawn in a calm moment outlasts the calm) and nearly all when
+/// dense. Even the calmest fire crackles a few times a second: with fewer, the roar and the
+/// hiss are left alone and are heard as wind.
+const CRACKLE_RATE_RANGE: (f32, f32) = (6.0, 40.0);
 /// Length of the stretch of fire (s) at Length 0 and 1 (logarithmic in between).
 const LENGTH_RANGE_S: (f32, f32) = (1.0, 20.0);
 /// Fade-in and fade-out times (s).
 const FADE_S: (f32, f32) = (0.4, 0.8);
 /// Longest share of the stretch each fade may take.
 const MAX_FADE_SHARE: f32 = 0.3;
+/// A stretch burns at least this many of the layer's intervals between triggers (plus both
+/// fades), so that the next stretch has faded in before it fades out: the rhythm moves a
+/// trigger by at most a quarter of the interval. The fire is continuous at any rate.
+const COVER_INTERVALS: f32 = 1.25;
 
 /// Overall gain at full intensity (sets the family's level beside the others).
 const MASTER_GAIN: f32 = 1.8;
 
-/// RMS level of the roar at Lapping 1 with the breath at its full swell.
+/// RMS level of the roar with the breath at its full swell, before Lapping's share.
 const ROAR_LEVEL: f32 = 0.025;
+/// Share of [`ROAR_LEVEL`] at Lapping 0 and 1 (logarithmic in between): flames always murmur
+/// under the crackles (crackles alone are heard as clapping), and a full roar stays below
+/// them (a loud smooth bed is heard as wind).
+const ROAR_SPAN: (f32, f32) = (0.2, 0.8);
 /// High-pass corner (Hz) of the roar: below it the flames have no energy to speak of.
 const ROAR_HIGH_PASS_HZ: f32 = 30.0;
 /// Equivalent noise bandwidth of a Butterworth low-pass, as a multiple of its corner.
 const BUTTERWORTH_NOISE_BANDWIDTH: f32 = 1.11;
-/// RMS level of the hiss at Hiss 1 and full flicker.
+/// RMS level of the hiss at Hiss 1, full flicker and the busiest crackling. The hiss is the
+/// same escaping gas and steam that bursts as crackles: its power follows the crackle rate
+/// (as a share of the busiest), so a calm fire hisses less and its hiss never covers its
+/// crackles (a smooth high bed over sparse crackles is heard as wind).
 const HISS_LEVEL: f32 = 0.006;
 /// Hiss band: high-pass and low-pass corners (Hz).
 const HISS_BAND_HZ: (f32, f32) = (3000.0, 10_000.0);
@@ -118,13 +137,14 @@ const HISS_FLICKER: DriftSpec = DriftSpec {
 /// The crackling's activity: the square root of the crackle rate's multiplier, so the wood
 /// crackles in busy spells and calmer ones rather than at an even, rain-like rate.
 const ACTIVITY: DriftSpec = DriftSpec {
-    range: (0.3, 1.3),
+    range: (0.5, 1.3),
     hold_s: (0.2, 0.8),
     smoothing_hz: 2.0,
 };
-/// Mean of the squared activity (uniform in its range): the gap after a crackle is drawn at
-/// the nominal rate times the squared activity of that moment over this mean.
-const ACTIVITY_MEAN_SQUARE: f32 = 0.723;
+/// Mean of the squared activity (uniform in its range: `(b^3 - a^3) / (3 (b - a))`): the gap
+/// after a crackle is drawn at the nominal rate times the squared activity of that moment over
+/// this mean.
+const ACTIVITY_MEAN_SQUARE: f32 = 0.863;
 
 /// Crackles sounding at once, at most (a new one takes over the nearest to its end).
 const CRACKLE_SLOTS: usize = 6;
@@ -139,8 +159,10 @@ const CRACKLE_BURST_DURATIONS: f32 = 2.5;
 /// Micro-impulses per second within a crackle (the fibres giving way one by one).
 const GRAIN_RATE_HZ: f32 = 2000.0;
 /// Loudest crackle, as a multiple of the median level (the lognormal tail is cut there, so no
-/// crackle ever startles).
-const CRACKLE_LEVEL_MAX: f32 = 12.0;
+/// crackle ever startles): 16 dB. Stretches now burn until the next one, so a layer plays more
+/// crackles and reaches the cap more often; at 12 (22 dB) a factory fire scene peaked over
+/// full scale.
+const CRACKLE_LEVEL_MAX: f32 = 6.0;
 /// Drive level of a median crackle into a resonance of the reference bandwidth.
 const CRACKLE_LEVEL: f32 = 0.0735;
 /// Bandwidth (Hz) at which a crackle's drive is [`CRACKLE_LEVEL`]; narrower resonances pass
@@ -194,7 +216,7 @@ struct Style {
 const STYLES: [Style; 3] = [
     // Campfire: open air, lively bright crackle over a full roar.
     Style {
-        rate: 0.7,
+        rate: 0.45,
         crackle: 1.0,
         level_spread: 1.3,
         duration_s: 0.004,
@@ -206,7 +228,7 @@ const STYLES: [Style; 3] = [
     },
     // Fireplace: enclosed and warmer, more deep roar, fewer and duller crackles.
     Style {
-        rate: 0.45,
+        rate: 0.35,
         crackle: 0.8,
         level_spread: 1.3,
         duration_s: 0.004,
@@ -218,7 +240,7 @@ const STYLES: [Style; 3] = [
     },
     // Embers: hardly a flame, sparse small ticks and a faint hiss.
     Style {
-        rate: 0.5,
+        rate: 0.25,
         crackle: 0.8,
         level_spread: 1.0,
         duration_s: 0.003,
@@ -498,11 +520,18 @@ impl TriggerSound for Fire {
         // Noise power passed by each band, to bring it to unit RMS.
         let roar_share = BUTTERWORTH_NOISE_BANDWIDTH * style.roar_hz / nyquist;
         let hiss_share = (HISS_BAND_HZ.1 - HISS_BAND_HZ.0) / nyquist;
-        self.roar_gain =
-            ROAR_LEVEL * style.roar * lapping.clamp(0.0, 1.0) / (WHITE_POWER * roar_share).sqrt();
-        self.hiss_gain =
-            HISS_LEVEL * style.hiss * hiss.clamp(0.0, 1.0) / (WHITE_POWER * hiss_share).sqrt();
-        self.length = (log_map(length, LENGTH_RANGE_S) * fs) as usize;
+        self.roar_gain = ROAR_LEVEL * style.roar * log_map(lapping.clamp(0.0, 1.0), ROAR_SPAN)
+            / (WHITE_POWER * roar_share).sqrt();
+        let busyness = log_map(crackle, CRACKLE_RATE_RANGE) / CRACKLE_RATE_RANGE.1;
+        self.hiss_gain = HISS_LEVEL * style.hiss * hiss.clamp(0.0, 1.0) * busyness.sqrt()
+            / (WHITE_POWER * hiss_share).sqrt();
+        let cover_s = COVER_INTERVALS * e.interval_s + FADE_S.0 + FADE_S.1;
+        let length_s = if e.interval_s > 0.0 {
+            log_map(length, LENGTH_RANGE_S).max(cover_s)
+        } else {
+            log_map(length, LENGTH_RANGE_S)
+        };
+        self.length = (length_s * fs) as usize;
         let longest_fade = MAX_FADE_SHARE * self.length as f32;
         self.fade_in = ((FADE_S.0 * fs).min(longest_fade) as usize).max(1);
         self.fade_out = ((FADE_S.1 * fs).min(longest_fade) as usize).max(1);
@@ -596,9 +625,23 @@ mod tests {
         x[(STEADY_S.0 * FS) as usize..(STEADY_S.1 * FS) as usize].to_vec()
     }
 
-    /// The steady part of a 20 s campfire with lapping and hiss off, so crackles stand alone.
+    /// The steady part of a 20 s fire of `variant` with its roar and hiss silenced (the flames
+    /// always murmur, so no control silences them), so crackles stand alone.
+    fn crackles_of(variant: usize, crackle: f32, seed: u64) -> Vec<f32> {
+        let mut voice = Fire::new(FS);
+        voice.start(&excitation(variant, [crackle, 0.0, 0.0, 1.0], seed));
+        voice.roar_gain = 0.0;
+        voice.hiss_gain = 0.0;
+        let mut x = vec![0.0; (20.0 * FS) as usize];
+        for chunk in x.chunks_mut(64) {
+            voice.add_to(chunk);
+        }
+        x[(STEADY_S.0 * FS) as usize..(STEADY_S.1 * FS) as usize].to_vec()
+    }
+
+    /// The crackles of a campfire alone (see [`crackles_of`]).
     fn crackles_only(crackle: f32, seed: u64) -> Vec<f32> {
-        steady(0, [crackle, 0.0, 0.0, 1.0], seed)
+        crackles_of(0, crackle, seed)
     }
 
     /// What a control adds: the same fire (same seed, so the same random draws) with control
@@ -786,7 +829,8 @@ mod tests {
         }
     }
 
-    /// Lapping raises the 30-400 Hz band against the 4-10 kHz band.
+    /// Lapping raises the 30-400 Hz band against the 4-10 kHz band (its roar spans 12 dB,
+    /// [`ROAR_SPAN`]: the flames always murmur and never drown the crackles).
     #[test]
     fn lapping_fills_the_low_band() {
         let balance = |lapping: f32| {
@@ -799,7 +843,7 @@ mod tests {
         };
         let (low, high) = (balance(0.1), balance(0.9));
         println!("30-400 Hz over 4-10 kHz: {low:.2} at Lapping 0.1, {high:.2} at 0.9");
-        assert!(high > 10.0 * low);
+        assert!(high > 4.0 * low);
     }
 
     /// The variants differ as fires do: a fireplace roars deeper than a campfire, with more
@@ -814,7 +858,7 @@ mod tests {
         };
         let crackles = |variant: usize| -> usize {
             (0..2)
-                .map(|seed| crackle_peaks(&steady(variant, [0.5, 0.0, 0.0, 1.0], seed)).len())
+                .map(|seed| crackle_peaks(&crackles_of(variant, 0.5, seed)).len())
                 .sum()
         };
         let (campfire, fireplace, embers) = (roar(0), roar(1), roar(2));
@@ -850,6 +894,61 @@ mod tests {
         let (lowest, median) = (quantile(&levels, 0.0), quantile(&levels, 0.5));
         println!("250 ms levels: lowest {lowest:.4}, median {median:.4}");
         assert!(lowest > 0.3 * median);
+    }
+
+    /// Crackles never thin out to nothing and the smooth beds never drown them: for every
+    /// variant at its sparsest (Crackle 0), more than one crackle a second comes through the
+    /// wandering activity in each stretch (and the layer's stretches overlap), and with the
+    /// roar and the hiss full up (Lapping and Hiss 1) the crackles still carry at least 40 % of
+    /// the power above 1 kHz, where a hiss would cover them (a smooth bed over the crackles
+    /// is heard as wind: JUDGE.md; below, the roar is meant to lead).
+    #[test]
+    fn crackles_carry_at_every_setting() {
+        for variant in 0..INFO.variants.len() {
+            let seeds = 0..3;
+            let count: usize = seeds
+                .clone()
+                .map(|seed| crackle_peaks(&crackles_of(variant, 0.0, seed)).len())
+                .sum();
+            let rate = count as f32 / (3.0 * (STEADY_S.1 - STEADY_S.0));
+            let crackles: Vec<f32> = seeds
+                .clone()
+                .flat_map(|seed| crackles_of(variant, 0.0, seed))
+                .collect();
+            let whole: Vec<f32> = seeds
+                .flat_map(|seed| steady(variant, [0.0, 1.0, 1.0, 1.0], seed))
+                .collect();
+            let share = testkit::band_power(&crackles, FS, 1000.0, 20_000.0)
+                / testkit::band_power(&whole, FS, 1000.0, 20_000.0);
+            println!(
+                "{}: {rate:.1} crackles a second at Crackle 0; {share:.2} of the power above \
+                 1 kHz with the beds full up",
+                INFO.variants[variant]
+            );
+            // The sparsest the mapping allows, at the least share the activity lets through.
+            let floor = CRACKLE_RATE_RANGE.0 * STYLES[variant].rate * ACTIVITY_RATE_SHARE.0;
+            assert!(rate > floor.max(1.0), "crackles {rate} a second");
+            assert!(share > 0.4, "crackles carry {share}");
+        }
+    }
+
+    /// A stretch burns until the layer lights the next one: with triggers ten seconds apart
+    /// even the shortest Length burns 1.25 intervals and both fades; with no rhythm (MIDI
+    /// notes) it burns its Length.
+    #[test]
+    fn a_stretch_covers_the_layers_interval() {
+        let burns = |interval_s: f32| {
+            let e = Excitation {
+                interval_s,
+                ..excitation(1, [0.5, 0.5, 0.5, 0.0], 3)
+            };
+            let x = testkit::render::<Fire>(FS, &e, 20.0);
+            x.iter().rposition(|v| *v != 0.0).unwrap_or(0) as f32 / FS
+        };
+        let (alone, paced) = (burns(0.0), burns(10.0));
+        println!("Length 0 burns {alone:.2} s alone, {paced:.2} s at a trigger every 10 s");
+        assert!(alone <= LENGTH_RANGE_S.0);
+        assert!(paced >= COVER_INTERVALS * 10.0 + FADE_S.0 + FADE_S.1 - 0.01);
     }
 
     /// The fire fades in and out, and ends at its length.

@@ -17,6 +17,10 @@ pub struct Excitation {
     pub intensity: f32,
     /// Seed of this trigger's random variation.
     pub seed: u64,
+    /// The layer's nominal time between triggers (s, > 0), or 0 when it has no rhythm (MIDI
+    /// notes only). A tapper's hand rests on the object the more the faster it taps; a fire
+    /// keeps burning until the layer is due to light the next stretch.
+    pub interval_s: f32,
 }
 
 /// A character control as shown to users.

@@ -20,6 +20,7 @@ pub fn excitation(variant: usize, character: [f32; 4], seed: u64) -> Excitation 
         character,
         intensity: 1.0,
         seed,
+        interval_s: 0.0,
     }
 }
 
