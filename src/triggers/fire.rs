@@ -904,7 +904,7 @@ mod tests {
     /// is heard as wind: JUDGE.md; below, the roar is meant to lead).
     #[test]
     fn crackles_carry_at_every_setting() {
-        for variant in 0..INFO.variants.len() {
+        for (variant, style) in STYLES.iter().enumerate() {
             let seeds = 0..3;
             let count: usize = seeds
                 .clone()
@@ -926,7 +926,7 @@ mod tests {
                 INFO.variants[variant]
             );
             // The sparsest the mapping allows, at the least share the activity lets through.
-            let floor = CRACKLE_RATE_RANGE.0 * STYLES[variant].rate * ACTIVITY_RATE_SHARE.0;
+            let floor = CRACKLE_RATE_RANGE.0 * style.rate * ACTIVITY_RATE_SHARE.0;
             assert!(rate > floor.max(1.0), "crackles {rate} a second");
             assert!(share > 0.4, "crackles carry {share}");
         }

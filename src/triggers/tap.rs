@@ -857,11 +857,10 @@ mod tests {
     /// modes), for the same hit (seed: the same mode mix) at both sizes.
     #[test]
     fn size_lowers_the_tone() {
-        for variant in 0..INFO.variants.len() {
+        for (variant, material) in MATERIALS.iter().enumerate() {
             let pitch = |size: f32| {
                 let x = testkit::render::<Tap>(FS, &tap(variant, [size, 0.5, 0.5, 0.3], 5), 0.5);
-                let fundamental =
-                    MATERIALS[variant].fundamental_hz * SIZE_SPAN.powf(1.0 - 2.0 * size);
+                let fundamental = material.fundamental_hz * SIZE_SPAN.powf(1.0 - 2.0 * size);
                 strongest_peak(&centred(&x), 0.8 * fundamental)
             };
             let (small, large) = (pitch(0.2), pitch(0.8));

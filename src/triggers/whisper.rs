@@ -25,8 +25,9 @@
 //!
 //! Phrases are short by default (1.2 s, one a second at the layer's default rate), and a
 //! whisperer breathes: a phrase may open with an inhale and a parting of the lips, and after it
-//! the whisperer breathes quietly on (out, in, out) until the layer's next phrase, which takes
-//! over: a breath fades out under it, a phrase still being spoken ends with its syllable. So
+//! the whisperer breathes quietly on (out, in, out) until the layer's next phrase is due (never
+//! longer: a layer switched off falls silent), and that phrase takes over: a breath fades out
+//! under it, a phrase still being spoken ends with its syllable. So
 //! one layer is one whisperer, and sparse phrases come from a person who is still there between
 //! them, not out of digital silence (a lone phrase in silence is heard as a gasp, a snort or
 //! plain speech; measured with the judge in docs/SOUNDS.md).
@@ -574,6 +575,9 @@ pub struct Whisper {
     breaths_left: u32,
     /// Whether the final exhale after the phrase is still to come.
     last_exhale: bool,
+    /// When (samples from the phrase's start) the layer's next phrase is due: no breath is
+    /// begun that would outlast it.
+    next_phrase: usize,
     /// Samples until a hand-over's fade starts.
     fade_delay: usize,
     /// Samples of the hand-over's fade still to play (0: not fading).
@@ -623,16 +627,16 @@ impl Whisper {
             }
             self.speaking = false;
         }
+        let mut planned = false;
         if self.breaths_left > 0 {
             self.breaths_left -= 1;
-            self.plan_breath(true);
-        } else if self.last_exhale {
-            self.last_exhale = false;
-            self.plan_breath(false);
-        } else {
-            self.active = false;
+            planned = self.plan_breath(true);
         }
-        self.active
+        if !planned && std::mem::take(&mut self.last_exhale) {
+            planned = self.plan_breath(false);
+        }
+        self.active = planned;
+        planned
     }
 
     /// The lips parting before the first syllable: a click, then a short hold; the phrase
@@ -651,8 +655,9 @@ impl Whisper {
         self.tune_consonant(MOUTH_CLICK);
     }
 
-    /// A resting breath after the phrase: out, a pause, and (if `inhale`) in and a pause.
-    fn plan_breath(&mut self, inhale: bool) {
+    /// A resting breath after the phrase: out, a pause, and (if `inhale`) in and a pause;
+    /// `false` (and nothing planned) if it would outlast the breathing left.
+    fn plan_breath(&mut self, inhale: bool) -> bool {
         let fs = self.sample_rate;
         let mut seconds =
             |range: (f32, f32)| (self.rng.random_range(range.0..range.1) * fs) as usize;
@@ -663,8 +668,12 @@ impl Whisper {
         } else {
             (0, 0)
         };
+        let length = exhale + pause + inhale + rest;
+        if self.elapsed + length > self.next_phrase {
+            return false;
+        }
         self.unit = Unit {
-            length: exhale + pause + inhale + rest,
+            length,
             exhale: Swell::new(0, exhale, EXHALE_SHAPE, EXHALE_LEVEL),
             inhale: if inhale > 0 {
                 Swell::new(exhale + pause, inhale, INHALE_SHAPE, REST_INHALE_LEVEL)
@@ -674,6 +683,7 @@ impl Whisper {
             path: [self.formant_hz; 3],
             ..Unit::default()
         };
+        true
     }
 
     /// A random breath group length (samples).
@@ -868,6 +878,7 @@ impl TriggerSound for Whisper {
             lip_click: false,
             breaths_left: 0,
             last_exhale: false,
+            next_phrase: 0,
             fade_delay: 0,
             fade_left: 0,
             unit: Unit::default(),
@@ -908,8 +919,14 @@ impl TriggerSound for Whisper {
         };
         self.lip_click = self.rng.random::<f32>() < self.style.lip_click;
         self.speaking = true;
-        self.breaths_left = BREATHS_AFTER_PHRASE;
         self.last_exhale = true;
+        // With a rhythm the whisperer breathes until the next phrase is due; a phrase played
+        // alone (MIDI only) ends with one exhale.
+        (self.breaths_left, self.next_phrase) = if e.interval_s > 0.0 {
+            (BREATHS_AFTER_PHRASE, (e.interval_s * fs) as usize)
+        } else {
+            (0, usize::MAX)
+        };
         self.fade_left = 0;
         self.fade_delay = 0;
         self.last_vowel = self.rng.random_range(0..VOWELS_HZ.len());
@@ -1303,15 +1320,19 @@ mod tests {
         assert!(close > 2.0 * soft, "{soft} vs {close}");
     }
 
-    /// After the phrase the whisperer breathes quietly on: out, in and out again, for at least
-    /// the shortest two exhales, an inhale and the pauses, each breath 18 to 34 dB under the
-    /// phrase (quiet breathing close by, well under a whispered word), and then stops.
+    /// After the phrase the whisperer breathes quietly on: with the layer's next phrase 12 s
+    /// away, out, in and out again, for at least the shortest two exhales, an inhale and the
+    /// pauses, each breath 18 to 34 dB under the phrase (quiet breathing close by, well under a
+    /// whispered word), and then stops.
     #[test]
     fn breathes_after_the_phrase() {
         let frame = (0.05 * FS) as usize;
         for variant in 0..INFO.variants.len() {
             for seed in 0..3 {
-                let e = excitation(variant, MIDDLE, seed);
+                let e = Excitation {
+                    interval_s: 12.0,
+                    ..excitation(variant, MIDDLE, seed)
+                };
                 let spoken = phrase(variant, MIDDLE, seed).len();
                 let x = testkit::render::<Whisper>(FS, &e, 12.0);
                 let end = x.iter().rposition(|v| *v != 0.0).unwrap();
@@ -1330,6 +1351,30 @@ mod tests {
                 println!("variant {variant}, seed {seed}: {breathing:.1} s, {below:.1} dB under");
                 assert!((18.0..34.0).contains(&below), "{below} dB");
             }
+        }
+    }
+
+    /// The breathing never outlasts the time to the layer's next phrase (a layer switched off
+    /// falls silent then), and a phrase played without a rhythm (MIDI) ends with one exhale.
+    #[test]
+    fn breathing_ends_when_the_next_phrase_is_due() {
+        for seed in 0..4 {
+            for interval_s in [1.0, 3.0, 5.0, 12.0] {
+                let e = Excitation {
+                    interval_s,
+                    ..excitation(0, [0.5, 0.5, 0.5, 0.0], seed)
+                };
+                let x = testkit::render::<Whisper>(FS, &e, 14.0);
+                let end = x.iter().rposition(|v| *v != 0.0).unwrap() as f32 / FS;
+                let spoken = phrase(0, [0.5, 0.5, 0.5, 0.0], seed).len() as f32 / FS;
+                println!("interval {interval_s} s: phrase {spoken:.2} s, sound ends at {end:.2} s");
+                assert!(end <= spoken.max(interval_s) + 0.05, "{end} s");
+            }
+            let x = testkit::render::<Whisper>(FS, &excitation(0, MIDDLE, seed), 14.0);
+            let end = x.iter().rposition(|v| *v != 0.0).unwrap() as f32 / FS;
+            let spoken = phrase(0, MIDDLE, seed).len() as f32 / FS;
+            let exhale = EXHALE_S.1 + BREATH_PAUSE_S.1;
+            assert!(end - spoken <= exhale, "{end} s after {spoken} s");
         }
     }
 
