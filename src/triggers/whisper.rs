@@ -852,6 +852,63 @@ impl Whisper {
             self.tract[i].tune(hz, self.radius[i], self.sample_rate);
         }
     }
+
+    /// Samples of the hand-over's fade.
+    fn handover_len(&self) -> usize {
+        ((HANDOVER_FADE_S * self.sample_rate) as usize).max(1)
+    }
+
+    /// The hand-over fade's gain for this sample (1 when not fading), or `None` once it has
+    /// faded out.
+    #[inline]
+    fn fade_step(&mut self) -> Option<f32> {
+        if self.fade_left == 0 {
+            return Some(1.0);
+        }
+        if self.fade_delay > 0 {
+            self.fade_delay -= 1;
+            return Some(1.0);
+        }
+        self.fade_left -= 1;
+        (self.fade_left > 0).then(|| smoothstep(self.fade_left as f32 / self.handover_len() as f32))
+    }
+
+    /// The breath band's next sample (unit gain).
+    #[inline]
+    fn breath_sample(&mut self) -> f32 {
+        let [high_pass, low_pass] = &mut self.breath;
+        low_pass.process(high_pass.process(white(&mut self.rng)))
+    }
+
+    /// The next sample of the phrase: the tract, the consonant band and the breath band.
+    #[inline]
+    fn speech_sample(&mut self) -> f32 {
+        let t = self.t;
+        if t.is_multiple_of(CONTROL_BLOCK) {
+            self.glide(t);
+        }
+        let unit = &self.unit;
+        let (consonant_gain, aspirate_gain) = match unit.onset {
+            Some(g) if CONSONANTS[g.consonant].source == Source::Tract => (0.0, g.swell.gain(t)),
+            Some(g) => (g.swell.gain(t), 0.0),
+            None => (0.0, 0.0),
+        };
+        let vowel_gain = unit.vowel.gain(t);
+        let breath_gain = self.style.aspiration * vowel_gain + unit.inhale.gain(t);
+
+        let mut tract = (vowel_gain + aspirate_gain) * white(&mut self.rng) + DENORMAL_GUARD;
+        for formant in &mut self.tract {
+            tract = formant.process(tract);
+        }
+        let radiated = (tract - self.last_tract) * self.radiation;
+        self.last_tract = tract;
+        let [band, ceiling] = &mut self.consonant;
+        let consonant = ceiling.process(band.process(white(&mut self.rng)));
+        let breath = self.breath_sample();
+        self.tract_gain * radiated
+            + self.consonant_gain * consonant_gain * consonant
+            + self.breath_gain * breath_gain * breath
+    }
 }
 
 impl TriggerSound for Whisper {
@@ -991,65 +1048,6 @@ impl TriggerSound for Whisper {
             self.fade_left = self.handover_len();
         }
         0.0
-    }
-}
-
-impl Whisper {
-    /// Samples of the hand-over's fade.
-    fn handover_len(&self) -> usize {
-        ((HANDOVER_FADE_S * self.sample_rate) as usize).max(1)
-    }
-
-    /// The hand-over fade's gain for this sample (1 when not fading), or `None` once it has
-    /// faded out.
-    #[inline]
-    fn fade_step(&mut self) -> Option<f32> {
-        if self.fade_left == 0 {
-            return Some(1.0);
-        }
-        if self.fade_delay > 0 {
-            self.fade_delay -= 1;
-            return Some(1.0);
-        }
-        self.fade_left -= 1;
-        (self.fade_left > 0).then(|| smoothstep(self.fade_left as f32 / self.handover_len() as f32))
-    }
-
-    /// The breath band's next sample (unit gain).
-    #[inline]
-    fn breath_sample(&mut self) -> f32 {
-        let [high_pass, low_pass] = &mut self.breath;
-        low_pass.process(high_pass.process(white(&mut self.rng)))
-    }
-
-    /// The next sample of the phrase: the tract, the consonant band and the breath band.
-    #[inline]
-    fn speech_sample(&mut self) -> f32 {
-        let t = self.t;
-        if t.is_multiple_of(CONTROL_BLOCK) {
-            self.glide(t);
-        }
-        let unit = &self.unit;
-        let (consonant_gain, aspirate_gain) = match unit.onset {
-            Some(g) if CONSONANTS[g.consonant].source == Source::Tract => (0.0, g.swell.gain(t)),
-            Some(g) => (g.swell.gain(t), 0.0),
-            None => (0.0, 0.0),
-        };
-        let vowel_gain = unit.vowel.gain(t);
-        let breath_gain = self.style.aspiration * vowel_gain + unit.inhale.gain(t);
-
-        let mut tract = (vowel_gain + aspirate_gain) * white(&mut self.rng) + DENORMAL_GUARD;
-        for formant in &mut self.tract {
-            tract = formant.process(tract);
-        }
-        let radiated = (tract - self.last_tract) * self.radiation;
-        self.last_tract = tract;
-        let [band, ceiling] = &mut self.consonant;
-        let consonant = ceiling.process(band.process(white(&mut self.rng)));
-        let breath = self.breath_sample();
-        self.tract_gain * radiated
-            + self.consonant_gain * consonant_gain * consonant
-            + self.breath_gain * breath_gain * breath
     }
 }
 
