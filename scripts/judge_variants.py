@@ -28,6 +28,7 @@ in most renders for at least MIN_OWN_TOP of them.
 Exit status 0 when every judged variant is within its limit, 1 otherwise.
 """
 import argparse
+import atexit
 import json
 import math
 import os
@@ -278,11 +279,21 @@ def judge_random(binary, workdir, family, index, count, rng, mix, seconds):
             "own": own, "strict": strict_median, "scenes": scenes, "verdicts": verdicts}
 
 
+def work_dir(a):
+    """Where renders go: --keep's folder, else a temporary one removed when the script exits
+    (a random run writes hundreds of megabytes)."""
+    if a.keep:
+        os.makedirs(a.keep, exist_ok=True)
+        return a.keep
+    temp = tempfile.TemporaryDirectory(prefix="tingle-judge-")
+    atexit.register(temp.cleanup)
+    return temp.name
+
+
 def random_mode(a):
     """--random: every (chosen) variant at N random settings; prints one row per variant."""
     rng = random.Random(a.seed)
-    workdir = a.keep or tempfile.mkdtemp(prefix="tingle-judge-")
-    os.makedirs(workdir, exist_ok=True)
+    workdir = work_dir(a)
     all_ok, own_majority, judged = True, 0, 0
     print(f"{'variant':24s} {'median':>6s} {'limit':>5s} {'strict':>6s} {'worst':>5s} "
           f"{'own top':>7s}  ranks / top labels")
@@ -379,8 +390,7 @@ def main():
     runs = [settings]
     if a.sweep:
         runs += [{**settings, c: p} for c in CONTROLS for p in SWEEP_POINTS]
-    workdir = a.keep or tempfile.mkdtemp(prefix="tingle-judge-")
-    os.makedirs(workdir, exist_ok=True)
+    workdir = work_dir(a)
 
     all_ok = True
     print(f"{'variant':24s} {'settings':14s} {'median':>6s} {'limit':>5s}  ranks     top labels (seed {seeds[0]})")
