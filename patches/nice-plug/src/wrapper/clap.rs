@@ -4,20 +4,25 @@ mod util;
 mod context;
 mod descriptor;
 pub mod features;
+pub mod preset_discovery;
 mod wrapper;
 
 use crate::wrapper::clap::features::ClapFeature;
+use crate::wrapper::clap::preset_discovery::{ClapPreset, ClapPresetProvider, PresetPlace};
 
 /// Re-export for the macro
 pub use self::descriptor::PluginDescriptor;
 pub use self::wrapper::Wrapper;
 pub use clap_sys::entry::clap_plugin_entry;
 pub use clap_sys::factory::plugin_factory::{CLAP_PLUGIN_FACTORY_ID, clap_plugin_factory};
+pub use clap_sys::factory::preset_discovery::{
+    CLAP_PRESET_DISCOVERY_FACTORY_ID, CLAP_PRESET_DISCOVERY_FACTORY_ID_COMPAT,
+};
 pub use clap_sys::host::clap_host;
 pub use clap_sys::plugin::{clap_plugin, clap_plugin_descriptor};
 pub use clap_sys::version::CLAP_VERSION;
 use nice_plug_core::context::remote_controls::RemoteControlsContext;
-use nice_plug_core::plugin::Plugin;
+use nice_plug_core::plugin::{Plugin, PluginState};
 
 /// Provides auxiliary metadata needed for a CLAP plugin.
 #[allow(unused_variables)]
@@ -43,6 +48,28 @@ pub trait ClapPlugin: Plugin {
     /// that the host can use to provide better hardware mapping for a plugin. See the linked
     /// extension for more information.
     fn remote_controls(&self, context: &mut impl RemoteControlsContext) {}
+
+    /// The plugin's presets for hosts' preset browsers (CLAP preset discovery): the provider's
+    /// name, its preset file type and its locations. `None` (the default) offers no provider and
+    /// no `preset-load` extension. Called without an instance, from any thread the host indexes
+    /// on.
+    fn clap_preset_provider() -> Option<ClapPresetProvider> {
+        None
+    }
+
+    /// The presets at `place`: for [`PresetPlace::Plugin`], those inside the plugin (each with a
+    /// load key); for a path, the presets in that one file. Called without an instance.
+    fn clap_presets(place: &PresetPlace) -> Vec<ClapPreset> {
+        Vec::new()
+    }
+
+    /// The state that loads the preset at `place` with `load_key` (as listed by
+    /// [`clap_presets()`][Self::clap_presets()]), or `None` if there is no such preset. The
+    /// wrapper restores it like a state the editor sets, so the host is told of every changed
+    /// parameter value.
+    fn clap_preset_state(place: &PresetPlace, load_key: Option<&str>) -> Option<PluginState> {
+        None
+    }
 }
 
 /// Configuration for the plugin's polyphonic modulation options, if it supports .
@@ -70,6 +97,8 @@ macro_rules! nice_export_clap {
             use $crate::wrapper::setup_logger;
             use $crate::wrapper::clap::{PluginDescriptor, Wrapper};
             use $crate::wrapper::clap::{CLAP_PLUGIN_FACTORY_ID, clap_host, clap_plugin, clap_plugin_descriptor, clap_plugin_factory};
+            use $crate::wrapper::clap::{CLAP_PRESET_DISCOVERY_FACTORY_ID, CLAP_PRESET_DISCOVERY_FACTORY_ID_COMPAT};
+            use $crate::wrapper::clap::preset_discovery::{PresetDiscoveryFactory, ProviderEntry};
             use ::std::collections::HashSet;
             use ::std::ffi::{CStr, c_void};
             use ::std::os::raw::c_char;
@@ -162,9 +191,27 @@ macro_rules! nice_export_clap {
 
             pub extern "C" fn deinit() {}
 
+            // The preset-discovery providers of the plugins that declare presets.
+            static PRESET_DISCOVERY_FACTORY: OnceLock<PresetDiscoveryFactory> = OnceLock::new();
+
+            fn preset_discovery_factory() -> &'static PresetDiscoveryFactory {
+                PRESET_DISCOVERY_FACTORY.get_or_init(|| {
+                    PresetDiscoveryFactory::new([$(ProviderEntry::for_plugin::<$plugin_ty>()),+])
+                })
+            }
+
             pub extern "C" fn get_factory(factory_id: *const c_char) -> *const c_void {
-                if !factory_id.is_null() && unsafe { CStr::from_ptr(factory_id) } == CLAP_PLUGIN_FACTORY_ID {
+                if factory_id.is_null() {
+                    return ::std::ptr::null();
+                }
+                let factory_id = unsafe { CStr::from_ptr(factory_id) };
+                if factory_id == CLAP_PLUGIN_FACTORY_ID {
                     &CLAP_PLUGIN_FACTORY as *const _ as *const c_void
+                } else if (factory_id == CLAP_PRESET_DISCOVERY_FACTORY_ID
+                    || factory_id == CLAP_PRESET_DISCOVERY_FACTORY_ID_COMPAT)
+                    && !preset_discovery_factory().is_empty()
+                {
+                    preset_discovery_factory().as_raw()
                 } else {
                     ::std::ptr::null()
                 }

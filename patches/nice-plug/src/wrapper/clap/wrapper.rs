@@ -37,6 +37,11 @@ use clap_sys::ext::params::{
 use clap_sys::ext::remote_controls::{
     CLAP_EXT_REMOTE_CONTROLS, clap_plugin_remote_controls, clap_remote_controls_page,
 };
+use clap_sys::ext::preset_load::{
+    CLAP_EXT_PRESET_LOAD, CLAP_EXT_PRESET_LOAD_COMPAT, clap_host_preset_load,
+    clap_plugin_preset_load,
+};
+use clap_sys::factory::preset_discovery::clap_preset_discovery_location_kind;
 use clap_sys::ext::render::{
     CLAP_EXT_RENDER, CLAP_RENDER_OFFLINE, CLAP_RENDER_REALTIME, clap_plugin_render,
     clap_plugin_render_mode,
@@ -95,6 +100,7 @@ use try_lock::TryLock;
 
 use super::context::{WrapperActivateContext, WrapperProcessContext};
 use super::descriptor::PluginDescriptor;
+use super::preset_discovery::{PresetPlace, optional_str};
 use super::util::ClapPtr;
 use crate::event_loop::{BackgroundThread, EventLoop, MainThreadExecutor, TASK_QUEUE_CAPACITY};
 use crate::util::permit_alloc;
@@ -256,6 +262,11 @@ pub struct Wrapper<P: ClapPlugin> {
     remote_control_pages: Vec<clap_remote_controls_page>,
 
     clap_plugin_render: clap_plugin_render,
+
+    /// The `preset-load` extension, offered when the plugin declares presets.
+    clap_plugin_preset_load: clap_plugin_preset_load,
+    /// Whether the plugin declares presets ([`ClapPlugin::clap_preset_provider()`]).
+    has_presets: bool,
 
     clap_plugin_state: clap_plugin_state,
 
@@ -717,6 +728,10 @@ impl<P: ClapPlugin> Wrapper<P> {
             },
             remote_control_pages,
 
+            clap_plugin_preset_load: clap_plugin_preset_load {
+                from_location: Some(Self::ext_preset_load_from_location),
+            },
+            has_presets: P::clap_preset_provider().is_some(),
             clap_plugin_render: clap_plugin_render {
                 has_hard_realtime_requirement: Some(Self::ext_render_has_hard_realtime_requirement),
                 set: Some(Self::ext_render_set),
@@ -2345,6 +2360,10 @@ impl<P: ClapPlugin> Wrapper<P> {
             }
         } else if id == CLAP_EXT_REMOTE_CONTROLS {
             &wrapper.clap_plugin_remote_controls as *const _ as *const c_void
+        } else if (id == CLAP_EXT_PRESET_LOAD || id == CLAP_EXT_PRESET_LOAD_COMPAT)
+            && wrapper.has_presets
+        {
+            &wrapper.clap_plugin_preset_load as *const _ as *const c_void
         } else if id == CLAP_EXT_RENDER {
             &wrapper.clap_plugin_render as *const _ as *const c_void
         } else if id == CLAP_EXT_STATE {
@@ -3349,6 +3368,55 @@ impl<P: ClapPlugin> Wrapper<P> {
                 true
             }
             None => false,
+        }
+    }
+
+    /// Loads a preset the host found through preset discovery: the plugin's state for it is
+    /// restored as the editor restores one (at the end of a process call while processing), and
+    /// the host is told it loaded, or why not.
+    unsafe extern "C" fn ext_preset_load_from_location(
+        plugin: *const clap_plugin,
+        location_kind: clap_preset_discovery_location_kind,
+        location: *const c_char,
+        load_key: *const c_char,
+    ) -> bool {
+        check_null_ptr!(false, plugin, unsafe { (*plugin).plugin_data });
+        let wrapper = unsafe { &*((*plugin).plugin_data as *const Self) };
+
+        let state = unsafe { PresetPlace::from_raw(location_kind, location) }.and_then(|place| {
+            P::clap_preset_state(&place, unsafe { optional_str(load_key) })
+        });
+        let host_preset_load = unsafe {
+            query_host_extension::<clap_host_preset_load>(
+                &wrapper.host_callback,
+                CLAP_EXT_PRESET_LOAD,
+            )
+            .or_else(|| {
+                query_host_extension::<clap_host_preset_load>(
+                    &wrapper.host_callback,
+                    CLAP_EXT_PRESET_LOAD_COMPAT,
+                )
+            })
+        };
+        match state {
+            Some(state) => {
+                wrapper.set_state_object_from_gui(state);
+                if let Some(host_preset_load) = &host_preset_load {
+                    unsafe_clap_call! {
+                        host_preset_load=>loaded(&*wrapper.host_callback, location_kind, location, load_key)
+                    };
+                }
+                true
+            }
+            None => {
+                if let Some(host_preset_load) = &host_preset_load {
+                    let message = c"No such preset";
+                    unsafe_clap_call! {
+                        host_preset_load=>on_error(&*wrapper.host_callback, location_kind, location, load_key, 0, message.as_ptr())
+                    };
+                }
+                false
+            }
         }
     }
 
