@@ -11,7 +11,8 @@ Checks, and prints what it measured:
 - a fresh "Tingle Placer" adds nothing (silence in, exact silence out) and passes noise through
   placed straight ahead (centred, within 6 dB of the input's level); the same, sample for
   sample, after its state is saved (raw_state) and loaded into a fresh instance;
-- a layer's Family is set by name (`l1_family = "Water"`);
+- a layer's Sound lists every family's variants and is set by name
+  (`l1_sound = "Water: Droplet"`);
 - hosts read the bare units (a gain's label is "dB", an angle's "°").
 
 Needs pedalboard, numpy and pyloudnorm (scripts/lufs.py).
@@ -73,8 +74,13 @@ def instrument_plays_at_once(path: str) -> None:
         out = run(tingle, np.zeros((2, frames), dtype=np.float32))
     lufs = integrated_lufs(out, SAMPLE_RATE)
     check(lufs > NOT_SILENT_LUFS, f"Tingle: first {FIRST_SOUND_S:.0f} s at {lufs:.1f} LUFS")
-    tingle.l1_family = "Water"
-    check(str(tingle.l1_family) == "Water", f"Tingle: l1_family set by name ({tingle.l1_family})")
+    sounds = tingle.parameters["l1_sound"].valid_values
+    check(
+        "Tap: Wood" in sounds and "Water: Droplet" in sounds and "Whisper: Breathy" in sounds,
+        f"Tingle: l1_sound lists {len(sounds)} sounds",
+    )
+    tingle.l1_sound = "Water: Droplet"
+    check(str(tingle.l1_sound) == "Water: Droplet", f"Tingle: l1_sound set by name ({tingle.l1_sound})")
     # pedalboard names a parameter with its unit once it recognises it ("output_gain_db").
     for name, unit in [("output_gain_db", "dB"), ("l1_level_db", "dB"), ("azimuth", "°")]:
         label = tingle.parameters[name].label

@@ -155,7 +155,7 @@ mod tests {
         assert_eq!(*instrument.scene.read().unwrap(), "factory/gentle-start");
         // The variant and character names follow the default family from the start.
         let rain = &instrument.layers[2];
-        assert_eq!(rain.variant.to_string(), "Rain bed");
+        assert_eq!(rain.sound.to_string(), "Water: Rain bed");
         assert!(rain.character_1.to_string().starts_with("Drop size"));
     }
 

@@ -262,6 +262,19 @@ impl<F: Flavour> ClapPlugin for TinglePlugin<F> {
     const CLAP_MANUAL_URL: Option<&'static str> = None;
     const CLAP_SUPPORT_URL: Option<&'static str> = None;
     const CLAP_FEATURES: &'static [ClapFeature] = F::CLAP_FEATURES;
+
+    /// The factory scenes and the user's presets, for hosts' preset browsers.
+    fn clap_preset_provider() -> Option<ClapPresetProvider> {
+        Some(scene::host_presets::provider())
+    }
+
+    fn clap_presets(place: &PresetPlace) -> Vec<ClapPreset> {
+        scene::host_presets::list(place)
+    }
+
+    fn clap_preset_state(place: &PresetPlace, load_key: Option<&str>) -> Option<PluginState> {
+        scene::host_presets::state(place, load_key)
+    }
 }
 
 impl<F: Flavour> Vst3Plugin for TinglePlugin<F> {

@@ -12,6 +12,7 @@
 
 use clack_extensions::audio_ports::{AudioPortInfoBuffer, PluginAudioPorts};
 use clack_extensions::params::{ParamInfoBuffer, ParamInfoFlags, PluginParams};
+use clack_extensions::preset_discovery::prelude::*;
 use clack_extensions::state::PluginState;
 use clack_host::events::event_types::ParamValueEvent;
 use clack_host::prelude::*;
@@ -447,7 +448,7 @@ fn describes_stereo_ports_and_the_documented_parameters(entry: &PluginEntry, plu
         let group = &descs[expected.len() + (layer - 1) * per_layer..][..per_layer];
         for (id, name) in [
             ("on", "On"),
-            ("family", "Family"),
+            ("sound", "Sound"),
             ("az", "Azimuth"),
             ("scatter", "Scatter"),
         ] {
@@ -748,10 +749,10 @@ fn silence_after_sound_has_no_subnormal_samples() {
         ("L1 On", "on"),
         ("L1 Rate", "20"),
         ("L2 On", "on"),
-        ("L2 Family", "Whisper"),
+        ("L2 Sound", "Whisper: Soft"),
         ("L2 Rate", "5"),
         ("L3 On", "on"),
-        ("L3 Family", "Water"),
+        ("L3 Sound", "Water: Droplet"),
         ("L3 Rate", "10"),
     ]
     .iter()
@@ -895,5 +896,164 @@ fn a_fresh_placer_places_the_input_and_adds_nothing() {
     assert!(
         place(&mut reopened) == placed,
         "the reopened Placer places differently"
+    );
+}
+
+/// What a preset-discovery provider declared to the host's indexer.
+#[derive(Default)]
+struct Indexed {
+    /// File extensions of the declared file types.
+    extensions: Vec<String>,
+    /// Declared locations: name, flags, and whether it is inside the plugin.
+    locations: Vec<(String, Flags, bool)>,
+}
+
+impl IndexerImpl for Indexed {
+    fn declare_filetype(&mut self, file_type: FileType) -> Result<(), HostError> {
+        let extension = file_type.file_extension.map(|e| e.to_string_lossy());
+        self.extensions
+            .push(extension.unwrap_or_default().into_owned());
+        Ok(())
+    }
+
+    fn declare_location(&mut self, location: LocationInfo) -> Result<(), HostError> {
+        let inside = matches!(location.location, Location::Plugin);
+        let name = location.name.to_string_lossy().into_owned();
+        self.locations.push((name, location.flags, inside));
+        Ok(())
+    }
+
+    fn declare_soundpack(&mut self, _: Soundpack) -> Result<(), HostError> {
+        Ok(())
+    }
+}
+
+/// One preset a provider listed.
+#[derive(Debug, Default)]
+struct Listed {
+    name: String,
+    load_key: Option<CString>,
+    plugin_ids: Vec<String>,
+    flags: Option<Flags>,
+}
+
+/// The host's metadata receiver: every preset listed, in order.
+#[derive(Default)]
+struct Receiver(Vec<Listed>);
+
+impl Receiver {
+    fn current(&mut self) -> &mut Listed {
+        self.0.last_mut().expect("metadata before begin_preset")
+    }
+}
+
+impl MetadataReceiverImpl for Receiver {
+    fn on_error(&mut self, code: i32, message: Option<&CStr>) {
+        panic!("provider error {code}: {message:?}");
+    }
+
+    fn begin_preset(
+        &mut self,
+        name: Option<&CStr>,
+        load_key: Option<&CStr>,
+    ) -> Result<(), HostError> {
+        self.0.push(Listed {
+            name: name
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            load_key: load_key.map(CStr::to_owned),
+            ..Listed::default()
+        });
+        Ok(())
+    }
+
+    fn add_plugin_id(&mut self, plugin_id: UniversalPluginId) {
+        let id = plugin_id.id.to_string_lossy().into_owned();
+        self.current().plugin_ids.push(id);
+    }
+
+    fn set_soundpack_id(&mut self, _: &CStr) {}
+
+    fn set_flags(&mut self, flags: Flags) {
+        self.current().flags = Some(flags);
+    }
+
+    fn add_creator(&mut self, _: &CStr) {}
+    fn set_description(&mut self, _: &CStr) {}
+    fn set_timestamps(&mut self, _: Option<Timestamp>, _: Option<Timestamp>) {}
+    fn add_feature(&mut self, _: &CStr) {}
+    fn add_extra_info(&mut self, _: &CStr, _: &CStr) {}
+}
+
+/// The presets `plugin_id`'s provider lists inside the plugin, after checking what it declares:
+/// the scene file type and the factory location.
+fn factory_presets(entry: &PluginEntry, plugin_id: &CStr) -> Vec<Listed> {
+    let factory = entry
+        .get_factory::<PresetDiscoveryFactory>()
+        .expect("a preset-discovery factory");
+    let provider_id = format!("{}.presets", plugin_id.to_string_lossy());
+    let descriptor = factory
+        .provider_descriptors()
+        .find(|d| d.id().is_some_and(|id| id.to_string_lossy() == provider_id))
+        .unwrap_or_else(|| panic!("no provider {provider_id}"));
+    let id = descriptor.id().expect("provider id").to_owned();
+    let mut provider = Provider::instantiate(Indexed::default(), entry, &id, &host_info())
+        .expect("creating the provider");
+    let indexed = provider.indexer();
+    assert_eq!(indexed.extensions, ["json"]);
+    let (name, flags, inside) = &indexed.locations[0];
+    assert!(*inside, "{name}: the factory scenes are inside the plugin");
+    assert_eq!(*flags, Flags::IS_FACTORY_CONTENT);
+    let mut receiver = Receiver::default();
+    provider.get_metadata(Location::Plugin, &mut receiver);
+    receiver.0
+}
+
+/// Both plugins list the 20 factory scenes for the host's preset browser, as factory content
+/// for themselves; a preset chosen there loads the whole scene into the Placer (whose layers
+/// are all off): the saved state then equals the instrument's after the same preset, names the
+/// scene, and the instance plays.
+#[test]
+fn the_factory_scenes_are_host_presets_that_load() {
+    let entry = load_entry();
+    for plugin_id in [INSTRUMENT_ID, PLACER_ID] {
+        let presets = factory_presets(&entry, plugin_id);
+        let names: Vec<&str> = presets.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(presets.len(), 20, "{names:?}");
+        assert!(names.contains(&"Gentle Start") && names.contains(&"Rain on a Window"));
+        for preset in &presets {
+            assert_eq!(preset.plugin_ids, [plugin_id.to_string_lossy()]);
+            assert_eq!(preset.flags, Some(Flags::IS_FACTORY_CONTENT));
+            assert!(preset.load_key.is_some(), "{}: a load key", preset.name);
+        }
+    }
+
+    let key = c"rain-on-a-window";
+    let mut states = Vec::new();
+    for plugin_id in [PLACER_ID, INSTRUMENT_ID] {
+        let mut plugin = Hosted::new(&entry, plugin_id);
+        let preset_load: PluginPresetLoad = plugin
+            .instance
+            .plugin_shared_handle()
+            .get_extension()
+            .expect("preset-load extension");
+        let handle = plugin.instance.plugin_handle();
+        preset_load
+            .load_from_location(&handle, Location::Plugin, Some(key))
+            .expect("loading the preset");
+        assert!(
+            preset_load
+                .load_from_location(&handle, Location::Plugin, Some(c"no-such-scene"))
+                .is_err(),
+            "an unknown preset is refused"
+        );
+        states.push(plugin.save_state());
+    }
+    assert_eq!(state_params(&states[0]), state_params(&states[1]));
+    let json: serde_json::Value = serde_json::from_slice(&states[0][size_of::<u64>()..]).unwrap();
+    assert_eq!(json["fields"]["scene"], "\"factory/rain-on-a-window\"");
+    assert_eq!(
+        state_params(&states[0])["on_1"],
+        serde_json::json!({"bool": true})
     );
 }

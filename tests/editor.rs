@@ -27,7 +27,7 @@ use tingle::engine::bed::BedKind;
 use tingle::engine::hrtf_loader::HrtfLoader;
 use tingle::engine::motion::MotionMode;
 use tingle::engine::telemetry::{TelemetrySender, TriggerFlash, telemetry};
-use tingle::params::TingleParams;
+use tingle::params::{Sound, TingleParams};
 use tingle::triggers::Family;
 
 #[global_allocator]
@@ -306,7 +306,7 @@ fn shift_dragging_a_handle_up_raises_the_layer() {
 fn changing_the_family_renames_the_character_controls() {
     let mut h = harness(App::new(EditorState::new(None)));
     h.run();
-    let before = h.state().params.layers[0].family.value();
+    let before = h.state().params.layers[0].sound.value().family;
     let after = Family::ALL
         .iter()
         .copied()
@@ -318,7 +318,10 @@ fn changing_the_family_renames_the_character_controls() {
     h.get_by_label(after.info().name).click();
     h.run();
 
-    assert_eq!(h.state().params.layers[0].family.value(), after);
+    assert_eq!(
+        h.state().params.layers[0].sound.value(),
+        Sound::new(after, 0)
+    );
     for control in &after.info().controls {
         h.get_by_label(control.name);
     }
@@ -334,7 +337,7 @@ fn changing_the_family_renames_the_character_controls() {
     }
     // And when the host changes the family, the names follow too.
     let app = h.state();
-    app.automate(&app.params.layers[0].family, before);
+    app.automate(&app.params.layers[0].sound, Sound::new(before, 0));
     h.run();
     for control in &before.info().controls {
         h.get_by_label(control.name);
@@ -493,7 +496,7 @@ fn busy_session(app: &App) {
     let families = Family::ALL;
     for (i, layer) in app.params.layers.iter().take(4).enumerate() {
         app.automate(&layer.enabled, true);
-        app.automate(&layer.family, families[i % families.len()]);
+        app.automate(&layer.sound, Sound::new(families[i % families.len()], 0));
         app.automate(&layer.placement.azimuth, -135.0 + 75.0 * i as f32);
         app.automate(&layer.placement.distance, -0.6 + 0.35 * i as f32);
     }
@@ -732,8 +735,7 @@ fn a_saved_user_preset_loads_back_every_parameter() {
     {
         let app = h.state();
         app.automate(&app.params.layers[2].enabled, true);
-        app.automate(&app.params.layers[2].family, Family::Water);
-        app.automate(&app.params.layers[2].variant, 2);
+        app.automate(&app.params.layers[2].sound, Sound::new(Family::Water, 2));
         app.automate(&app.params.layers[2].character_3, 0.33);
         app.automate(&app.params.layers[2].placement.azimuth, 123.5);
         app.automate(&app.params.input.motion, MotionMode::Drift);
@@ -784,7 +786,7 @@ fn a_sample_layer_shows_its_files_and_their_problems() {
     h.run();
     assert!(h.query_by_label("Choose files…").is_none());
     let app = h.state();
-    app.automate(&app.params.layers[0].family, Family::Sample);
+    app.automate(&app.params.layers[0].sound, Sound::new(Family::Sample, 0));
     let _inbox = app.params.samples.connect(48_000.0);
     app.params
         .samples

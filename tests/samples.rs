@@ -9,6 +9,7 @@ mod host;
 
 use assert_no_alloc::{assert_no_alloc, reset_violation_count, violation_count};
 use host::{NO_INPUT, TestProcessContext};
+use nice_plug::prelude::Enum;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -340,11 +341,8 @@ fn run_until_loaded(plugin: &mut TinglePlacer, layer: usize, after_s: f32) -> Ve
 fn make_sample_layer(plugin: &TinglePlacer, layer: usize) {
     let n = layer + 1;
     host::set_param(plugin, &format!("on_{n}"), 1.0);
-    let sample = tingle::triggers::Family::ALL
-        .iter()
-        .position(|f| *f == Family::Sample)
-        .unwrap();
-    host::set_param(plugin, &format!("family_{n}"), sample as f32);
+    let sample = tingle::params::Sound::new(Family::Sample, 0);
+    host::set_param(plugin, &format!("sound_{n}"), sample.to_index() as f32);
     host::set_param(plugin, &format!("rate_{n}"), RATE);
     host::set_param(plugin, &format!("human_{n}"), 0.0);
 }

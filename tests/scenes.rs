@@ -6,8 +6,9 @@ use ebur128::{EbuR128, Mode};
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
 use tingle::engine::{Engine, InputChannels};
-use tingle::params::TingleParams;
+use tingle::params::{Sound, TingleParams};
 use tingle::scene::{self, SceneInfo, factory};
+use tingle::triggers::Family;
 
 /// Sample rate of the renders (Hz).
 const RATE: u32 = 48_000;
@@ -224,11 +225,10 @@ fn a_version_1_scene_keeps_its_meaning() {
     let p = scene::load(v1).expect("a version 1 scene");
     let l1 = &p.layers[0];
     assert!(l1.enabled.value());
-    assert_eq!(l1.family.value(), tingle::triggers::Family::Tap);
-    assert_eq!(l1.variant.value(), 1, "glass");
+    assert_eq!(l1.sound.value(), Sound::new(Family::Tap, 1), "glass");
     assert_eq!(l1.character_2.value(), 0.8);
     assert!((l1.placement.distance_m() - 0.5).abs() < 1e-4);
-    assert_eq!(p.layers[1].family.value(), tingle::triggers::Family::Water);
+    assert_eq!(p.layers[1].sound.value().family, Family::Water);
     assert!((p.layers[1].rate.value() - 0.3).abs() < 1e-5);
     assert_eq!(p.seed.value(), 42);
     assert!((p.input.azimuth.value() + 30.0).abs() < 1e-6);

@@ -389,7 +389,7 @@ fn handle(
             format!(
                 "Layer {} ({})",
                 i + 1,
-                params.layers[i].family.value().info().name
+                params.layers[i].sound.value().family.info().name
             ),
         ),
     };

@@ -9,7 +9,7 @@
 use super::controls::{choice_box, enum_row, grid, placement_rows, set_value, slider_row, switch};
 use super::{EditorState, Selection, theme};
 use crate::engine::rhythm::RhythmRate;
-use crate::params::TingleParams;
+use crate::params::{Sound, TingleParams};
 use crate::triggers::Family;
 use egui::{RichText, Ui};
 use nice_plug::prelude::*;
@@ -64,9 +64,9 @@ pub fn overview(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state:
             {
                 params.toggle_solo(i);
             }
-            let info = layer.family.value().info();
-            ui.label(info.name);
-            ui.label(variant_name(params, i));
+            let sound = layer.sound.value();
+            ui.label(sound.family.info().name);
+            ui.label(sound.variant_name());
             ui.add(ParamSlider::for_param(&layer.level, setter).with_width(OVERVIEW_SLIDER_WIDTH))
                 .on_hover_text("The layer's level.");
             ui.end_row();
@@ -74,17 +74,11 @@ pub fn overview(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state:
     });
 }
 
-/// The name of layer `index`'s variant (clamped to its family's variants, as the engine does).
-fn variant_name(params: &TingleParams, index: usize) -> &'static str {
-    let layer = &params.layers[index];
-    let variants = layer.family.value().info().variants;
-    variants[(layer.variant.value().max(0) as usize).min(variants.len() - 1)]
-}
-
 /// The full strip of layer `index`.
 pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: usize) {
     let layer = &params.layers[index];
-    let family = layer.family.value();
+    let sound = layer.sound.value();
+    let family = sound.family;
     let info = family.info();
     ui.horizontal(|ui| {
         ui.label(
@@ -101,7 +95,7 @@ pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: us
                 .clicked()
                 && *f != family
             {
-                set_value(setter, &layer.family, *f);
+                set_value(setter, &layer.sound, Sound::new(*f, 0));
             }
         }
     });
@@ -111,9 +105,8 @@ pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: us
         grid(("tingle-sound", index)).show(ui, |ui| {
             let tip = "Which version of the family's sound plays.";
             ui.label("Variant").on_hover_text(tip);
-            let current = (layer.variant.value().max(0) as usize).min(info.variants.len() - 1);
-            choice_box(ui, layer.variant.name(), info.variants, current, tip, |v| {
-                set_value(setter, &layer.variant, v as i32);
+            choice_box(ui, layer.sound.name(), info.variants, sound.variant, tip, |v| {
+                set_value(setter, &layer.sound, Sound::new(family, v));
             });
             ui.end_row();
             slider_row(ui, "Level", &layer.level, setter, "The layer's level.");

@@ -2,6 +2,7 @@
 
 use super::placement::PlacementParams;
 use super::sample::SampleParams;
+use super::sound::Sound;
 use super::{default_from, units};
 use crate::engine::layer::{self as engine_layer, Scatter, ScatterMode};
 use crate::engine::rhythm::{RhythmRate, RhythmSettings};
@@ -10,9 +11,6 @@ use crate::triggers::Family;
 use nice_plug::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// Most variants any family has (the variant parameter's range).
-const MAX_VARIANTS: i32 = 6;
 
 /// What drives a layer's rhythm.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,12 +33,10 @@ pub struct LayerParams {
     /// Whether the layer fires.
     #[id = "on"]
     pub enabled: BoolParam,
-    /// Trigger family.
-    #[id = "family"]
-    pub family: EnumParam<Family>,
-    /// The family's variant, 0 ..= 5 (shown by name; clamped to the family's count).
-    #[id = "variant"]
-    pub variant: IntParam,
+    /// What the layer plays: a family and its variant, from one list of every family's
+    /// variants ("Water: Droplet").
+    #[id = "sound"]
+    pub sound: EnumParam<Sound>,
     /// Layer level in dB, -48 ..= +12.
     #[id = "level"]
     pub level: FloatParam,
@@ -110,7 +106,7 @@ pub struct LayerParams {
     pub sample: SampleParams,
 }
 
-/// `family`'s position in [`Family::ALL`] (the index the variant and control names follow).
+/// `family`'s position in [`Family::ALL`] (the index the control names follow).
 fn family_position(family: Family) -> usize {
     Family::ALL.iter().position(|f| *f == family).unwrap_or(0)
 }
@@ -128,17 +124,16 @@ fn parse_character(text: &str) -> Option<f32> {
 
 /// A variant's index from its text: one of `family`'s variant names (any letter case), or the
 /// index itself.
-pub fn parse_variant(family: Family, text: &str) -> Option<i32> {
+pub fn parse_variant(family: Family, text: &str) -> Option<usize> {
     let text = text.trim();
     let variants = family.info().variants;
     variants
         .iter()
         .position(|name| name.eq_ignore_ascii_case(text))
-        .map(|index| index as i32)
         .or_else(|| {
-            text.parse::<i32>()
+            text.parse::<usize>()
                 .ok()
-                .filter(|&index| (0..variants.len() as i32).contains(&index))
+                .filter(|&index| index < variants.len())
         })
 }
 
@@ -149,9 +144,9 @@ impl LayerParams {
         let prefix = format!("L{} ", index + 1);
         let name = |n: &str| format!("{prefix}{n}");
         let t = template;
-        let default_family = default_from(t, Family::default(), |t| t.family.value());
-        // The character controls and the variant show the current family's names.
-        let family_index = Arc::new(AtomicUsize::new(family_position(default_family)));
+        let default_sound = default_from(t, Sound::default(), |t| t.sound.value());
+        // The character controls show the current family's names.
+        let family_index = Arc::new(AtomicUsize::new(family_position(default_sound.family)));
         let character = |slot: usize, default: f32| {
             let family = family_index.clone();
             FloatParam::new(
@@ -165,31 +160,12 @@ impl LayerParams {
             }))
             .with_string_to_value(Arc::new(parse_character))
         };
-        let variant_family = family_index.clone();
-        let parse_family = family_index.clone();
-        let on_family = family_index.clone();
+        let on_sound = family_index.clone();
         Self {
             enabled: BoolParam::new(name("On"), default_from(t, false, |t| t.enabled.value())),
-            family: EnumParam::new(name("Family"), default_family).with_callback(Arc::new(
-                move |f: Family| on_family.store(family_position(f), Ordering::Relaxed),
+            sound: EnumParam::new(name("Sound"), default_sound).with_callback(Arc::new(
+                move |s: Sound| on_sound.store(family_position(s.family), Ordering::Relaxed),
             )),
-            variant: IntParam::new(
-                name("Variant"),
-                default_from(t, 0, |t| t.variant.value()),
-                IntRange::Linear {
-                    min: 0,
-                    max: MAX_VARIANTS - 1,
-                },
-            )
-            .with_value_to_string(Arc::new(move |v| {
-                let variants = Family::ALL[variant_family.load(Ordering::Relaxed)]
-                    .info()
-                    .variants;
-                variants[(v.max(0) as usize).min(variants.len() - 1)].to_owned()
-            }))
-            .with_string_to_value(Arc::new(move |text| {
-                parse_variant(Family::ALL[parse_family.load(Ordering::Relaxed)], text)
-            })),
             level: units::decibels(
                 &name("Level"),
                 default_from(t, 0.0, |t| t.level.value()),
@@ -291,8 +267,8 @@ impl LayerParams {
         engine_layer::LayerParams {
             enabled: self.enabled.value(),
             follow_note: self.follow_note.value(),
-            family: self.family.value(),
-            variant: self.variant.value().max(0) as usize,
+            family: self.sound.value().family,
+            variant: self.sound.value().variant,
             level_db: self.level.value(),
             character: [
                 self.character_1.value(),
@@ -347,26 +323,31 @@ mod tests {
             assert_eq!(param.string_to_normalized_value("35"), Some(0.35));
             assert_eq!(param.string_to_normalized_value("loud"), None);
         }
-        let variants = Family::default().info().variants;
-        for (index, name) in variants.iter().enumerate() {
-            let value = layer.variant.preview_normalized(index as i32);
-            assert_eq!(layer.variant.normalized_value_to_string(value, true), *name);
-            for text in [name.to_string(), name.to_uppercase(), index.to_string()] {
-                assert_eq!(
-                    layer.variant.string_to_normalized_value(&text),
-                    Some(value),
-                    "'{text}'"
-                );
-            }
+        for &sound in Sound::all() {
+            let value = layer.sound.preview_normalized(sound);
+            assert_eq!(
+                layer.sound.normalized_value_to_string(value, true),
+                sound.name()
+            );
+            assert_eq!(
+                layer.sound.string_to_normalized_value(sound.name()),
+                Some(value)
+            );
         }
-        assert_eq!(layer.variant.string_to_normalized_value("Kazoo"), None);
-        assert_eq!(
-            layer
-                .variant
-                .string_to_normalized_value(&variants.len().to_string()),
-            None,
-            "past the family's last variant"
-        );
+        assert_eq!(layer.sound.string_to_normalized_value("Kazoo"), None);
+    }
+
+    /// The character controls are named after the current sound's family.
+    #[test]
+    fn controls_follow_the_sound() {
+        use nice_plug::params::InternalParamMut;
+        let layer = LayerParams::new(0, None);
+        let water = Sound::new(Family::Water, 0);
+        // SAFETY: `layer` is not shared with a plugin wrapper (the scene reader does the same).
+        unsafe { layer.sound._internal_set_plain_value(water) };
+        let shown = layer.character_1.normalized_value_to_string(0.5, true);
+        let control = Family::Water.info().controls[0].name;
+        assert_eq!(shown, format!("{control} 50%"));
     }
 
     /// The variant parser follows the family: another family's names are its own.
@@ -375,5 +356,6 @@ mod tests {
         assert_eq!(parse_variant(Family::Water, "rain bed"), Some(2));
         assert_eq!(parse_variant(Family::Tap, "rain bed"), None);
         assert_eq!(parse_variant(Family::Tap, "Hollow box"), Some(5));
+        assert_eq!(parse_variant(Family::Tap, "6"), None);
     }
 }

@@ -7,11 +7,13 @@ mod layer;
 mod placement;
 mod sample;
 mod saved;
+mod sound;
 mod units;
 
 pub use layer::{LayerParams, parse_variant};
 pub use placement::PlacementParams;
-pub use saved::complete_state;
+pub use saved::{complete_state, state_of};
+pub use sound::Sound;
 pub use units::suffix as unit_suffix;
 
 use crate::engine::bed::{BedKind, BedSettings, DEFAULT_BED_LEVEL_DB};

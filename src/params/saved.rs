@@ -2,25 +2,79 @@
 //! (the Placer's), whichever plugin loads it. A state written before a parameter existed, or a
 //! hand-made partial one, so sounds the same in the instrument, whose own defaults are a scene.
 
-use super::TingleParams;
+use super::{Sound, TingleParams};
+use crate::engine::LAYERS;
+use crate::triggers::Family;
 use nice_plug::plugin::ParamValue;
 use nice_plug::prelude::*;
+
+/// Id of a layer's family parameter in states saved before the Sound parameter (suffixed `_N`).
+const OLD_FAMILY_ID: &str = "family";
+/// Id of a layer's variant parameter in states saved before the Sound parameter (suffixed `_N`).
+const OLD_VARIANT_ID: &str = "variant";
+/// Id of a layer's sound parameter (suffixed `_N`).
+const SOUND_ID: &str = "sound";
 
 /// Fills in what `state` leaves out with the built-in defaults, each written as nice-plug
 /// writes a saved value (plain values; enums by their stable id). Fields the plugin no longer
 /// has (`first_sound`, from versions that chose the first sound at activation) are left for
 /// nice-plug to pass over.
 pub fn complete_state(state: &mut PluginState) {
-    let builtin = TingleParams::default();
-    for (id, ptr, _) in builtin.param_map() {
-        // SAFETY: `ptr` points into `builtin`, alive for this loop.
+    merge_family_and_variant(state);
+    let builtin = state_of(&TingleParams::default());
+    for (id, value) in builtin.params {
+        state.params.entry(id).or_insert(value);
+    }
+    for (key, value) in builtin.fields {
+        state.fields.entry(key).or_insert(value);
+    }
+}
+
+/// `params` as a complete saved state, as nice-plug would save an instance holding them: what
+/// a host preset loads (every parameter and field, so nothing of the previous sound remains).
+pub fn state_of(params: &TingleParams) -> PluginState {
+    PluginState {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        params: params
+            .param_map()
+            .into_iter()
+            // SAFETY: `ptr` points into `params`, borrowed for this call.
+            .map(|(id, ptr, _)| (id, unsafe { saved_value(ptr) }))
+            .collect(),
+        fields: params.serialize_fields(),
+    }
+}
+
+/// States saved before a layer's family and variant became one Sound parameter keep their
+/// sound: `family_N` (its id) and `variant_N` (an index, clamped to the family's variants as
+/// the engine always did) become `sound_N`. A state that has `sound_N` keeps it.
+fn merge_family_and_variant(state: &mut PluginState) {
+    for layer in 1..=LAYERS {
+        let family = state.params.remove(&format!("{OLD_FAMILY_ID}_{layer}"));
+        let variant = state.params.remove(&format!("{OLD_VARIANT_ID}_{layer}"));
+        if family.is_none() && variant.is_none() {
+            continue;
+        }
+        let family = match family {
+            Some(ParamValue::String(id)) => Family::IDS
+                .iter()
+                .position(|known| *known == id)
+                .map_or_else(Family::default, |i| Family::ALL[i]),
+            Some(ParamValue::I32(index)) => usize::try_from(index)
+                .ok()
+                .and_then(|i| Family::ALL.get(i).copied())
+                .unwrap_or_default(),
+            _ => Family::default(),
+        };
+        let variant = match variant {
+            Some(ParamValue::I32(index)) => usize::try_from(index).unwrap_or(0),
+            _ => 0,
+        };
+        let sound = Sound::new(family, variant);
         state
             .params
-            .entry(id)
-            .or_insert_with(|| unsafe { saved_value(ptr) });
-    }
-    for (key, value) in builtin.serialize_fields() {
-        state.fields.entry(key).or_insert(value);
+            .entry(format!("{SOUND_ID}_{layer}"))
+            .or_insert_with(|| ParamValue::String(sound.id().to_owned()));
     }
 }
 
@@ -47,6 +101,34 @@ unsafe fn saved_value(ptr: ParamPtr) -> ParamValue {
 mod tests {
     use super::*;
 
+    /// A state from before the Sound parameter keeps each layer's family and variant (the
+    /// variant clamped as the engine clamped it); a layer with neither gets the default.
+    #[test]
+    fn family_and_variant_become_the_sound() {
+        let mut state = PluginState {
+            version: "0.1.0".into(),
+            params: [
+                ("family_1".to_owned(), ParamValue::String("water".into())),
+                ("variant_1".to_owned(), ParamValue::I32(2)),
+                ("family_2".to_owned(), ParamValue::String("tone".into())),
+                ("variant_2".to_owned(), ParamValue::I32(5)),
+                ("variant_3".to_owned(), ParamValue::I32(1)),
+            ]
+            .into(),
+            fields: Default::default(),
+        };
+        complete_state(&mut state);
+        let sound = |n: usize| match &state.params[&format!("sound_{n}")] {
+            ParamValue::String(id) => id.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(sound(1), "water/rain-bed");
+        assert_eq!(sound(2), "tone/sine");
+        assert_eq!(sound(3), "tap/glass");
+        assert_eq!(sound(4), "tap/wood");
+        assert!(!state.params.contains_key("family_1") && !state.params.contains_key("variant_3"));
+    }
+
     /// An empty state (with a field from older versions) comes out complete with the built-in
     /// defaults; values it has are kept.
     #[test]
@@ -62,7 +144,7 @@ mod tests {
         assert!(matches!(state.params["on_2"], ParamValue::Bool(true)));
         assert!(matches!(state.params["on_1"], ParamValue::Bool(false)));
         assert!(matches!(state.params["gentle"], ParamValue::Bool(false)));
-        assert!(matches!(&state.params["family_1"], ParamValue::String(id) if id == "tap"));
+        assert!(matches!(&state.params["sound_1"], ParamValue::String(id) if id == "tap/wood"));
         assert!(matches!(state.params["seed"], ParamValue::I32(1)));
         assert!(matches!(state.params["outgain"], ParamValue::F32(v) if v == 0.0));
         assert_eq!(state.fields["scene"], "\"\"");

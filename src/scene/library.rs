@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 /// Category written into user presets.
 pub const USER_CATEGORY: &str = "User";
 /// Extension of scene files.
-const EXTENSION: &str = "json";
+pub const EXTENSION: &str = "json";
 /// Name of the presets folder inside the user data folder.
 const PRESETS_FOLDER: &str = "presets";
 /// Longest preset name kept (characters).

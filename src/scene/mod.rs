@@ -37,11 +37,13 @@
 //! gives a [`SceneError`] naming the field, and the caller keeps its current state.
 
 pub mod factory;
+pub mod host_presets;
 pub mod library;
+pub mod vst3_preset;
 
 use crate::binaural::distance::{MAX_DISTANCE_M, MIN_DISTANCE_M};
 use crate::engine::LAYERS;
-use crate::params::{LayerParams, TingleParams, parse_variant};
+use crate::params::{LayerParams, Sound, TingleParams, parse_variant, state_of};
 use crate::triggers::Family;
 use nice_plug::params::InternalParamMut;
 use nice_plug::prelude::*;
@@ -60,10 +62,14 @@ const LAYER_PREFIX: &str = "layer_";
 const DISTANCE_ID: &str = "dist";
 /// Alias of the distance in metres.
 const DISTANCE_M_KEY: &str = "dist_m";
-/// Id of a layer's family parameter.
+/// Key of a layer's family in a scene.
 const FAMILY_ID: &str = "family";
-/// Id of a layer's variant parameter.
+/// Key of a layer's variant in a scene (its name, or its index in version 1).
 const VARIANT_ID: &str = "variant";
+/// Id of a layer's sound parameter (family and variant in one list).
+const SOUND_ID: &str = "sound";
+/// Id of a layer's switch.
+const ENABLED_ID: &str = "on";
 /// Key of a layer's sound files (the Sample family).
 const SAMPLES_KEY: &str = "samples";
 /// Ids of a layer's character controls, in slot order.
@@ -143,6 +149,16 @@ impl Source {
                 .map_err(|e| format!("{}: {e}", scene.file)),
             Source::User(path) => library::load_file(path),
         }
+    }
+
+    /// The scene as a complete saved state that remembers this source as the loaded scene
+    /// (what a host preset loads), with its name, category and description.
+    pub fn state(&self) -> Result<(SceneInfo, PluginState), String> {
+        let (info, params) = self.read()?;
+        if let Ok(mut key) = params.scene.write() {
+            *key = self.key();
+        }
+        Ok((info, state_of(&params)))
     }
 }
 
@@ -326,18 +342,51 @@ impl<'a> Reader<'a> {
             return unsafe { apply(ptr, &Value::from(log_metres)) }.map_err(fail);
         }
         if layer > 0 {
-            let family = self.params.layers[layer - 1].family.value();
-            if key == VARIANT_ID
-                && let Value::String(name) = value
-            {
-                let index = parse_variant(family, name).ok_or_else(|| {
-                    fail(format!(
-                        "\"{name}\" is not a variant of {}: one of {}",
-                        family.info().name,
-                        family.info().variants.join(", ")
-                    ))
-                })?;
-                return self.apply_one(field, key, layer, &Value::from(index));
+            let current = self.params.layers[layer - 1].sound.value();
+            let family = current.family;
+            // Family and variant are written as two keys; both set the layer's one Sound.
+            let sound = match (key, value) {
+                (FAMILY_ID, Value::String(text)) => {
+                    let chosen = parse_family(text).ok_or_else(|| {
+                        fail(format!(
+                            "unknown choice \"{text}\": one of {}",
+                            Family::NAMES.join(", ")
+                        ))
+                    })?;
+                    // A variant read before its family (a flat scene) stays when it agrees.
+                    let variant = if chosen == family { current.variant } else { 0 };
+                    Some(Sound::new(chosen, variant))
+                }
+                (VARIANT_ID, Value::String(name)) => {
+                    let index = parse_variant(family, name).ok_or_else(|| {
+                        fail(format!(
+                            "\"{name}\" is not a variant of {}: one of {}",
+                            family.info().name,
+                            family.info().variants.join(", ")
+                        ))
+                    })?;
+                    Some(Sound::new(family, index))
+                }
+                (VARIANT_ID, Value::Number(number)) => {
+                    let count = family.info().variants.len();
+                    let index = number
+                        .as_u64()
+                        .and_then(|i| usize::try_from(i).ok())
+                        .filter(|&i| i < count)
+                        .ok_or_else(|| {
+                            fail(format!(
+                                "{number} is not a variant of {} (0..{})",
+                                family.info().name,
+                                count - 1
+                            ))
+                        })?;
+                    Some(Sound::new(family, index))
+                }
+                (FAMILY_ID, _) => return Err(fail(format!("expected a name, found {value}"))),
+                _ => None,
+            };
+            if let Some(sound) = sound {
+                return self.apply_one(field, SOUND_ID, layer, &Value::from(sound.id()));
             }
             if let Some(slot) = control_slot(family, key) {
                 return self.apply_one(field, CHARACTER_IDS[slot], layer, value);
@@ -345,7 +394,7 @@ impl<'a> Reader<'a> {
         }
         let ptr = self.ptr(&id(key)).ok_or_else(|| {
             fail(if layer > 0 && !self.is_layer_id(key) {
-                let family = self.params.layers[layer - 1].family.value();
+                let family = self.params.layers[layer - 1].sound.value().family;
                 format!(
                     "unknown parameter (a layer's ids, or {}'s controls: {})",
                     family.info().name,
@@ -415,6 +464,16 @@ fn untagged(value: &Value) -> &Value {
         },
         _ => value,
     }
+}
+
+/// The family a text names: its id or name, in any letter case and spacing.
+fn parse_family(text: &str) -> Option<Family> {
+    let text = folded(text);
+    Family::ALL
+        .iter()
+        .zip(Family::IDS.iter().zip(Family::NAMES))
+        .find(|(_, (id, name))| folded(id) == text || folded(name) == text)
+        .map(|(family, _)| *family)
 }
 
 /// Folds a name for comparison: lower case, without spaces, hyphens or underscores ("Ear to
@@ -560,24 +619,23 @@ pub fn write(params: &TingleParams, info: &SceneInfo) -> String {
             None => {}
             Some((base, n)) => {
                 let layer_params = &params.layers[n - 1];
-                let always = [FAMILY_ID, VARIANT_ID, "on"].contains(&base);
-                if is_default && !always {
+                if base == SOUND_ID {
+                    // Written as the family and the variant's name, as people read it.
+                    let sound = layer_params.sound.value();
+                    let family_id = Family::IDS[sound.family.to_index()];
+                    layers[n - 1].insert(FAMILY_ID.into(), Value::from(family_id));
+                    let variant = sound.variant_name().to_lowercase();
+                    layers[n - 1].insert(VARIANT_ID.into(), Value::from(variant));
+                    continue;
+                }
+                if is_default && base != ENABLED_ID {
                     continue;
                 }
                 // SAFETY: as above.
-                let (mut key, mut json) = unsafe { written(ptr, base, value) };
-                let family = layer_params.family.value();
+                let (mut key, json) = unsafe { written(ptr, base, value) };
+                let family = layer_params.sound.value().family;
                 if let Some(slot) = CHARACTER_IDS.iter().position(|c| *c == base) {
                     key = control_key(family.info().controls[slot].name);
-                }
-                if base == VARIANT_ID {
-                    let index = layer_params.variant.value();
-                    if let Some(name) = usize::try_from(index)
-                        .ok()
-                        .and_then(|i| family.info().variants.get(i))
-                    {
-                        json = Value::from(name.to_lowercase());
-                    }
                 }
                 layers[n - 1].insert(key, json);
             }
@@ -684,7 +742,7 @@ mod tests {
         assert_eq!(p.input.azimuth.value(), -45.0);
         assert_eq!(p.input.motion.value(), MotionMode::Orbit);
         assert!(p.layers[1].enabled.value());
-        assert_eq!(p.layers[1].family.value(), Family::Tone);
+        assert_eq!(p.layers[1].sound.value().family, Family::Tone);
         assert_eq!(p.layers[1].rate.value(), 4.5);
         assert_eq!(p.layers[1].burst.value(), 3);
     }
@@ -705,14 +763,12 @@ mod tests {
         assert!((p.input.distance_m() - 0.5).abs() < 1e-6);
         let l3 = &p.layers[2];
         assert!(l3.enabled.value());
-        assert_eq!(l3.family.value(), Family::Tap);
-        assert_eq!(l3.variant.value(), 1);
+        assert_eq!(l3.sound.value(), Sound::new(Family::Tap, 1));
         assert_eq!(l3.character_2.value(), 0.8);
         assert_eq!(l3.character_1.value(), 0.25);
         assert!((l3.placement.distance_m() - 0.2).abs() < 1e-6);
         let l4 = &p.layers[3];
-        assert_eq!(l4.family.value(), Family::Water);
-        assert_eq!(l4.variant.value(), 2);
+        assert_eq!(l4.sound.value(), Sound::new(Family::Water, 2));
         assert_eq!(l4.character_1.value(), 0.3);
     }
 

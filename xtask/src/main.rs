@@ -1,7 +1,9 @@
-//! Project tasks: `cargo xtask bundle tingle --release` (nice-plug's bundler) and
-//! `cargo xtask import-hrtf <file.sofa>` (converts a SOFA HRTF set into Tingle's embedded asset).
+//! Project tasks: `cargo xtask bundle tingle --release` (nice-plug's bundler, then the factory
+//! scenes as VST3 presets beside the bundles) and `cargo xtask import-hrtf <file.sofa>`
+//! (converts a SOFA HRTF set into Tingle's embedded asset).
 
 mod hrtf_import;
+mod vst3_presets;
 
 fn main() -> nice_plug_xtask::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -18,6 +20,10 @@ fn main() -> nice_plug_xtask::Result<()> {
                 std::process::exit(1);
             }
             Ok(())
+        }
+        Some("bundle") => {
+            nice_plug_xtask::main()?;
+            vst3_presets::write_all()
         }
         _ => nice_plug_xtask::main(),
     }

@@ -1,0 +1,151 @@
+//! A layer's Sound: one list of every family's variants ("Tap: Wood" .. "Tone: Sine"). A host
+//! reads a list parameter's names once, when it loads the plugin; a list that never changes is
+//! one every host can show and set by name, where a variant list that followed the family
+//! would keep showing the first family's names.
+
+use crate::triggers::Family;
+use nice_plug::prelude::*;
+use std::sync::LazyLock;
+
+/// A trigger family and one of its variants: what a layer plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sound {
+    /// The family.
+    pub family: Family,
+    /// The variant: an index into the family's variants (0 ..= its count - 1).
+    pub variant: usize,
+}
+
+/// Every sound, in the order the families and their variants are listed, with its name and
+/// stable id.
+struct Catalogue {
+    sounds: Vec<Sound>,
+    names: Vec<&'static str>,
+    ids: Vec<&'static str>,
+}
+
+/// Built once, on first use; the names and ids live as long as the process (hosts keep them).
+static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
+    let sounds: Vec<Sound> = Family::ALL
+        .iter()
+        .flat_map(|&family| {
+            (0..family.info().variants.len()).map(move |variant| Sound { family, variant })
+        })
+        .collect();
+    let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
+    let names = sounds
+        .iter()
+        .map(|s| leak(format!("{}: {}", s.family.info().name, s.variant_name())))
+        .collect();
+    let ids = sounds
+        .iter()
+        .map(|s| {
+            let variant = s.variant_name().to_lowercase().replace(' ', "-");
+            leak(format!("{}/{variant}", family_id(s.family)))
+        })
+        .collect();
+    Catalogue { sounds, names, ids }
+});
+
+/// The family's stable id (`tap`, `water`, ...).
+fn family_id(family: Family) -> &'static str {
+    Family::IDS[Family::ALL.iter().position(|f| *f == family).unwrap_or(0)]
+}
+
+impl Sound {
+    /// `family`'s variant `variant`, clamped to the family's variants (as the engine plays it).
+    pub fn new(family: Family, variant: usize) -> Self {
+        let count = family.info().variants.len();
+        Self {
+            family,
+            variant: variant.min(count - 1),
+        }
+    }
+
+    /// Every sound, in list order.
+    pub fn all() -> &'static [Sound] {
+        &CATALOGUE.sounds
+    }
+
+    /// The variant's name within its family ("Droplet").
+    pub fn variant_name(self) -> &'static str {
+        self.family.info().variants[self.variant]
+    }
+
+    /// The name hosts show ("Water: Droplet").
+    pub fn name(self) -> &'static str {
+        CATALOGUE.names[self.to_index()]
+    }
+
+    /// The stable id a saved state keeps ("water/droplet").
+    pub fn id(self) -> &'static str {
+        CATALOGUE.ids[self.to_index()]
+    }
+
+    /// The sound a text names: its full name or id, or a variant name that only one family
+    /// has ("droplet"), in any letter case.
+    pub fn parse(text: &str) -> Option<Sound> {
+        let text = text.trim();
+        let all = Self::all();
+        let by_full = all
+            .iter()
+            .find(|s| s.name().eq_ignore_ascii_case(text) || s.id().eq_ignore_ascii_case(text));
+        let mut by_variant = all
+            .iter()
+            .filter(|s| s.variant_name().eq_ignore_ascii_case(text));
+        by_full
+            .copied()
+            .or_else(|| match (by_variant.next(), by_variant.next()) {
+                (Some(only), None) => Some(*only),
+                _ => None,
+            })
+    }
+}
+
+impl Enum for Sound {
+    fn variants() -> &'static [&'static str] {
+        &CATALOGUE.names
+    }
+
+    fn ids() -> Option<&'static [&'static str]> {
+        Some(&CATALOGUE.ids)
+    }
+
+    fn to_index(self) -> usize {
+        Self::all().iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    fn from_index(index: usize) -> Self {
+        Self::all().get(index).copied().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The list holds every variant of every family once, names and ids unique, and each entry
+    /// reads back from its name, its id and (where unique) its variant name.
+    #[test]
+    fn every_variant_once_by_name_and_id() {
+        let expected: usize = Family::ALL.iter().map(|f| f.info().variants.len()).sum();
+        assert_eq!(Sound::all().len(), expected);
+        let names: std::collections::HashSet<_> = Sound::variants().iter().collect();
+        let ids: std::collections::HashSet<_> = Sound::ids().unwrap().iter().collect();
+        assert_eq!(names.len(), expected);
+        assert_eq!(ids.len(), expected);
+        for (index, &sound) in Sound::all().iter().enumerate() {
+            assert_eq!(Sound::from_index(index), sound);
+            assert_eq!(sound.to_index(), index);
+            assert_eq!(Sound::parse(sound.name()), Some(sound));
+            assert_eq!(Sound::parse(&sound.id().to_uppercase()), Some(sound));
+        }
+        let droplet = Sound::new(Family::Water, 0);
+        assert_eq!(droplet.name(), "Water: Droplet");
+        assert_eq!(droplet.id(), "water/droplet");
+        assert_eq!(Sound::parse(" droplet "), Some(droplet));
+        assert_eq!(Sound::parse("Rain bed"), Some(Sound::new(Family::Water, 2)));
+        assert_eq!(Sound::parse("Kazoo"), None);
+        assert_eq!(Sound::new(Family::Tone, 9), Sound::new(Family::Tone, 0));
+    }
+}
