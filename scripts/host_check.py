@@ -13,7 +13,10 @@ Checks, and prints what it measured:
   sample, after its state is saved (raw_state) and loaded into a fresh instance;
 - a layer's Sound lists every family's variants and is set by name
   (`l1_sound = "Water: Droplet"`);
-- hosts read the bare units (a gain's label is "dB", an angle's "°").
+- hosts read the bare units (a gain's label is "dB", an angle's "°");
+- a factory scene's VST3 preset (written by `cargo xtask bundle` into
+  `vst3-presets/Tingle/Tingle Placer/` beside the bundle) loads into a fresh Placer: the
+  scene's layers come on and its first 10 s measure above -40 LUFS.
 
 Needs pedalboard, numpy and pyloudnorm (scripts/lufs.py).
 """
@@ -33,6 +36,8 @@ BLOCK = 512
 FIRST_SOUND_S = 10.0
 NOT_SILENT_LUFS = -40.0
 MAX_LOAD_S = 3.0
+# A factory scene's VST3 preset (the scene's layer 1 is a rain bed).
+PRESET = "Rain on a Window.vstpreset"
 # Front placement on noise: centred within 1 dB, level within 6 dB of the input.
 MAX_FRONT_ILD_DB = 1.0
 MAX_PLACED_GAIN_DB = 6.0
@@ -100,6 +105,19 @@ def placer_places_and_adds_nothing(placer, what: str, noise: np.ndarray) -> np.n
     return placed
 
 
+def preset_loads(path: str) -> None:
+    preset = Path(path).parent / "vst3-presets" / "Tingle" / "Tingle Placer" / PRESET
+    placer = load(path, "Tingle Placer")
+    placer.load_preset(str(preset))
+    check(
+        bool(placer.l1_on) and str(placer.l1_sound) == "Water: Rain bed",
+        f"Tingle Placer: {preset.name} sets layer 1 ({placer.l1_on}, {placer.l1_sound})",
+    )
+    out = run(placer, np.zeros((2, int(FIRST_SOUND_S * SAMPLE_RATE)), dtype=np.float32))
+    lufs = integrated_lufs(out, SAMPLE_RATE)
+    check(lufs > NOT_SILENT_LUFS, f"Tingle Placer with {preset.name}: {lufs:.1f} LUFS")
+
+
 def main() -> int:
     path = sys.argv[1] if len(sys.argv) > 1 else "target/bundled/Tingle.vst3"
     instrument_plays_at_once(path)
@@ -114,6 +132,8 @@ def main() -> int:
     reopened.raw_state = state
     again = placer_places_and_adds_nothing(reopened, "reopened Tingle Placer", noise)
     check(np.array_equal(placed, again), "reopened Tingle Placer: the same samples")
+
+    preset_loads(path)
 
     print(f"{len(failures)} failed" if failures else "all passed")
     return 1 if failures else 0

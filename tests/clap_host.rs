@@ -904,8 +904,8 @@ fn a_fresh_placer_places_the_input_and_adds_nothing() {
 struct Indexed {
     /// File extensions of the declared file types.
     extensions: Vec<String>,
-    /// Declared locations: name, flags, and whether it is inside the plugin.
-    locations: Vec<(String, Flags, bool)>,
+    /// Declared locations: name, flags, and the path (`None`: inside the plugin).
+    locations: Vec<(String, Flags, Option<PathBuf>)>,
 }
 
 impl IndexerImpl for Indexed {
@@ -917,9 +917,12 @@ impl IndexerImpl for Indexed {
     }
 
     fn declare_location(&mut self, location: LocationInfo) -> Result<(), HostError> {
-        let inside = matches!(location.location, Location::Plugin);
+        let path = match location.location {
+            Location::Plugin => None,
+            Location::File { path } => Some(PathBuf::from(path.to_string_lossy().into_owned())),
+        };
         let name = location.name.to_string_lossy().into_owned();
-        self.locations.push((name, location.flags, inside));
+        self.locations.push((name, location.flags, path));
         Ok(())
     }
 
@@ -985,9 +988,10 @@ impl MetadataReceiverImpl for Receiver {
     fn add_extra_info(&mut self, _: &CStr, _: &CStr) {}
 }
 
-/// The presets `plugin_id`'s provider lists inside the plugin, after checking what it declares:
-/// the scene file type and the factory location.
-fn factory_presets(entry: &PluginEntry, plugin_id: &CStr) -> Vec<Listed> {
+/// The factory presets `plugin_id`'s provider lists, each with the file it is in, after checking
+/// what it declares: the scene file type and the factory scenes' folder, which the host crawls
+/// file by file.
+fn factory_presets(entry: &PluginEntry, plugin_id: &CStr) -> Vec<(PathBuf, Listed)> {
     let factory = entry
         .get_factory::<PresetDiscoveryFactory>()
         .expect("a preset-discovery factory");
@@ -1001,34 +1005,54 @@ fn factory_presets(entry: &PluginEntry, plugin_id: &CStr) -> Vec<Listed> {
         .expect("creating the provider");
     let indexed = provider.indexer();
     assert_eq!(indexed.extensions, ["json"]);
-    let (name, flags, inside) = &indexed.locations[0];
-    assert!(*inside, "{name}: the factory scenes are inside the plugin");
-    assert_eq!(*flags, Flags::IS_FACTORY_CONTENT);
-    let mut receiver = Receiver::default();
-    provider.get_metadata(Location::Plugin, &mut receiver);
-    receiver.0
+    let (name, flags, path) = indexed.locations[0].clone();
+    assert_eq!(flags, Flags::IS_FACTORY_CONTENT);
+    let dir = path.unwrap_or_else(|| panic!("{name}: the factory scenes are a folder"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("the factory scenes' folder")
+        .map(|e| e.expect("a folder entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .flat_map(|file| {
+            let mut receiver = Receiver::default();
+            let path = CString::new(file.to_string_lossy().into_owned()).unwrap();
+            provider.get_metadata(Location::File { path: &path }, &mut receiver);
+            receiver.0.into_iter().map(move |p| (file.clone(), p))
+        })
+        .collect()
 }
 
-/// Both plugins list the 20 factory scenes for the host's preset browser, as factory content
-/// for themselves; a preset chosen there loads the whole scene into the Placer (whose layers
-/// are all off): the saved state then equals the instrument's after the same preset, names the
-/// scene, and the instance plays.
+/// Both plugins list the 20 factory scenes for the host's preset browser, one per file, as
+/// factory content for themselves; a preset chosen there loads the whole scene into the Placer
+/// (whose layers are all off): the saved state then equals the instrument's after the same
+/// preset, names the scene, and an unknown file is refused.
 #[test]
 fn the_factory_scenes_are_host_presets_that_load() {
     let entry = load_entry();
+    let mut rain = None;
     for plugin_id in [INSTRUMENT_ID, PLACER_ID] {
         let presets = factory_presets(&entry, plugin_id);
-        let names: Vec<&str> = presets.iter().map(|p| p.name.as_str()).collect();
+        let names: Vec<&str> = presets.iter().map(|(_, p)| p.name.as_str()).collect();
         assert_eq!(presets.len(), 20, "{names:?}");
         assert!(names.contains(&"Gentle Start") && names.contains(&"Rain on a Window"));
-        for preset in &presets {
+        for (file, preset) in &presets {
             assert_eq!(preset.plugin_ids, [plugin_id.to_string_lossy()]);
             assert_eq!(preset.flags, Some(Flags::IS_FACTORY_CONTENT));
-            assert!(preset.load_key.is_some(), "{}: a load key", preset.name);
+            assert!(
+                preset.load_key.is_none(),
+                "{}: one preset per file",
+                file.display()
+            );
+            if preset.name == "Rain on a Window" {
+                rain = Some(file.clone());
+            }
         }
     }
 
-    let key = c"rain-on-a-window";
+    let rain = CString::new(rain.unwrap().to_string_lossy().into_owned()).unwrap();
     let mut states = Vec::new();
     for plugin_id in [PLACER_ID, INSTRUMENT_ID] {
         let mut plugin = Hosted::new(&entry, plugin_id);
@@ -1039,13 +1063,14 @@ fn the_factory_scenes_are_host_presets_that_load() {
             .expect("preset-load extension");
         let handle = plugin.instance.plugin_handle();
         preset_load
-            .load_from_location(&handle, Location::Plugin, Some(key))
+            .load_from_location(&handle, Location::File { path: &rain }, None)
             .expect("loading the preset");
+        let nowhere = c"/nonexistent/tingle-scene.json";
         assert!(
             preset_load
-                .load_from_location(&handle, Location::Plugin, Some(c"no-such-scene"))
+                .load_from_location(&handle, Location::File { path: nowhere }, None)
                 .is_err(),
-            "an unknown preset is refused"
+            "a missing file is refused"
         );
         states.push(plugin.save_state());
     }

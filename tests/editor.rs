@@ -27,7 +27,7 @@ use tingle::engine::bed::BedKind;
 use tingle::engine::hrtf_loader::HrtfLoader;
 use tingle::engine::motion::MotionMode;
 use tingle::engine::telemetry::{TelemetrySender, TriggerFlash, telemetry};
-use tingle::params::{Sound, TingleParams};
+use tingle::params::{SoundChoice, TingleParams};
 use tingle::triggers::Family;
 
 #[global_allocator]
@@ -320,7 +320,7 @@ fn changing_the_family_renames_the_character_controls() {
 
     assert_eq!(
         h.state().params.layers[0].sound.value(),
-        Sound::new(after, 0)
+        SoundChoice::new(after, 0)
     );
     for control in &after.info().controls {
         h.get_by_label(control.name);
@@ -337,7 +337,7 @@ fn changing_the_family_renames_the_character_controls() {
     }
     // And when the host changes the family, the names follow too.
     let app = h.state();
-    app.automate(&app.params.layers[0].sound, Sound::new(before, 0));
+    app.automate(&app.params.layers[0].sound, SoundChoice::new(before, 0));
     h.run();
     for control in &before.info().controls {
         h.get_by_label(control.name);
@@ -496,7 +496,10 @@ fn busy_session(app: &App) {
     let families = Family::ALL;
     for (i, layer) in app.params.layers.iter().take(4).enumerate() {
         app.automate(&layer.enabled, true);
-        app.automate(&layer.sound, Sound::new(families[i % families.len()], 0));
+        app.automate(
+            &layer.sound,
+            SoundChoice::new(families[i % families.len()], 0),
+        );
         app.automate(&layer.placement.azimuth, -135.0 + 75.0 * i as f32);
         app.automate(&layer.placement.distance, -0.6 + 0.35 * i as f32);
     }
@@ -735,7 +738,10 @@ fn a_saved_user_preset_loads_back_every_parameter() {
     {
         let app = h.state();
         app.automate(&app.params.layers[2].enabled, true);
-        app.automate(&app.params.layers[2].sound, Sound::new(Family::Water, 2));
+        app.automate(
+            &app.params.layers[2].sound,
+            SoundChoice::new(Family::Water, 2),
+        );
         app.automate(&app.params.layers[2].character_3, 0.33);
         app.automate(&app.params.layers[2].placement.azimuth, 123.5);
         app.automate(&app.params.input.motion, MotionMode::Drift);
@@ -786,7 +792,10 @@ fn a_sample_layer_shows_its_files_and_their_problems() {
     h.run();
     assert!(h.query_by_label("Choose files…").is_none());
     let app = h.state();
-    app.automate(&app.params.layers[0].sound, Sound::new(Family::Sample, 0));
+    app.automate(
+        &app.params.layers[0].sound,
+        SoundChoice::new(Family::Sample, 0),
+    );
     let _inbox = app.params.samples.connect(48_000.0);
     app.params
         .samples

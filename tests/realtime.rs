@@ -1008,7 +1008,7 @@ fn eight_busy_layers_process_without_allocating() {
     for layer in 1..=8 {
         host::set_param(&plugin, &format!("on_{layer}"), 1.0);
         let family = Family::ALL[(layer - 1) % Family::ALL.len()];
-        let sound = tingle::params::Sound::new(family, 0);
+        let sound = tingle::params::SoundChoice::new(family, 0);
         host::set_param(&plugin, &format!("sound_{layer}"), sound.to_index() as f32);
         host::set_param(&plugin, &format!("rate_{layer}"), 25.0);
         host::set_param(&plugin, &format!("burst_{layer}"), 3.0);

@@ -341,7 +341,7 @@ fn run_until_loaded(plugin: &mut TinglePlacer, layer: usize, after_s: f32) -> Ve
 fn make_sample_layer(plugin: &TinglePlacer, layer: usize) {
     let n = layer + 1;
     host::set_param(plugin, &format!("on_{n}"), 1.0);
-    let sample = tingle::params::Sound::new(Family::Sample, 0);
+    let sample = tingle::params::SoundChoice::new(Family::Sample, 0);
     host::set_param(plugin, &format!("sound_{n}"), sample.to_index() as f32);
     host::set_param(plugin, &format!("rate_{n}"), RATE);
     host::set_param(plugin, &format!("human_{n}"), 0.0);

@@ -6,7 +6,7 @@ use ebur128::{EbuR128, Mode};
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
 use tingle::engine::{Engine, InputChannels};
-use tingle::params::{Sound, TingleParams};
+use tingle::params::{SoundChoice, TingleParams};
 use tingle::scene::{self, SceneInfo, factory};
 use tingle::triggers::Family;
 
@@ -225,7 +225,7 @@ fn a_version_1_scene_keeps_its_meaning() {
     let p = scene::load(v1).expect("a version 1 scene");
     let l1 = &p.layers[0];
     assert!(l1.enabled.value());
-    assert_eq!(l1.sound.value(), Sound::new(Family::Tap, 1), "glass");
+    assert_eq!(l1.sound.value(), SoundChoice::new(Family::Tap, 1), "glass");
     assert_eq!(l1.character_2.value(), 0.8);
     assert!((l1.placement.distance_m() - 0.5).abs() < 1e-4);
     assert_eq!(p.layers[1].sound.value().family, Family::Water);

@@ -9,7 +9,7 @@
 use super::controls::{choice_box, enum_row, grid, placement_rows, set_value, slider_row, switch};
 use super::{EditorState, Selection, theme};
 use crate::engine::rhythm::RhythmRate;
-use crate::params::{Sound, TingleParams};
+use crate::params::{SoundChoice, TingleParams};
 use crate::triggers::Family;
 use egui::{RichText, Ui};
 use nice_plug::prelude::*;
@@ -95,7 +95,7 @@ pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: us
                 .clicked()
                 && *f != family
             {
-                set_value(setter, &layer.sound, Sound::new(*f, 0));
+                set_value(setter, &layer.sound, SoundChoice::new(*f, 0));
             }
         }
     });
@@ -106,7 +106,7 @@ pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: us
             let tip = "Which version of the family's sound plays.";
             ui.label("Variant").on_hover_text(tip);
             choice_box(ui, layer.sound.name(), info.variants, sound.variant, tip, |v| {
-                set_value(setter, &layer.sound, Sound::new(family, v));
+                set_value(setter, &layer.sound, SoundChoice::new(family, v));
             });
             ui.end_row();
             slider_row(ui, "Level", &layer.level, setter, "The layer's level.");

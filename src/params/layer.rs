@@ -2,7 +2,7 @@
 
 use super::placement::PlacementParams;
 use super::sample::SampleParams;
-use super::sound::Sound;
+use super::sound::SoundChoice;
 use super::{default_from, units};
 use crate::engine::layer::{self as engine_layer, Scatter, ScatterMode};
 use crate::engine::rhythm::{RhythmRate, RhythmSettings};
@@ -36,7 +36,7 @@ pub struct LayerParams {
     /// What the layer plays: a family and its variant, from one list of every family's
     /// variants ("Water: Droplet").
     #[id = "sound"]
-    pub sound: EnumParam<Sound>,
+    pub sound: EnumParam<SoundChoice>,
     /// Layer level in dB, -48 ..= +12.
     #[id = "level"]
     pub level: FloatParam,
@@ -144,7 +144,7 @@ impl LayerParams {
         let prefix = format!("L{} ", index + 1);
         let name = |n: &str| format!("{prefix}{n}");
         let t = template;
-        let default_sound = default_from(t, Sound::default(), |t| t.sound.value());
+        let default_sound = default_from(t, SoundChoice::default(), |t| t.sound.value());
         // The character controls show the current family's names.
         let family_index = Arc::new(AtomicUsize::new(family_position(default_sound.family)));
         let character = |slot: usize, default: f32| {
@@ -164,7 +164,7 @@ impl LayerParams {
         Self {
             enabled: BoolParam::new(name("On"), default_from(t, false, |t| t.enabled.value())),
             sound: EnumParam::new(name("Sound"), default_sound).with_callback(Arc::new(
-                move |s: Sound| on_sound.store(family_position(s.family), Ordering::Relaxed),
+                move |s: SoundChoice| on_sound.store(family_position(s.family), Ordering::Relaxed),
             )),
             level: units::decibels(
                 &name("Level"),
@@ -323,7 +323,7 @@ mod tests {
             assert_eq!(param.string_to_normalized_value("35"), Some(0.35));
             assert_eq!(param.string_to_normalized_value("loud"), None);
         }
-        for &sound in Sound::all() {
+        for &sound in SoundChoice::all() {
             let value = layer.sound.preview_normalized(sound);
             assert_eq!(
                 layer.sound.normalized_value_to_string(value, true),
@@ -342,7 +342,7 @@ mod tests {
     fn controls_follow_the_sound() {
         use nice_plug::params::InternalParamMut;
         let layer = LayerParams::new(0, None);
-        let water = Sound::new(Family::Water, 0);
+        let water = SoundChoice::new(Family::Water, 0);
         // SAFETY: `layer` is not shared with a plugin wrapper (the scene reader does the same).
         unsafe { layer.sound._internal_set_plain_value(water) };
         let shown = layer.character_1.normalized_value_to_string(0.5, true);

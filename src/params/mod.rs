@@ -13,7 +13,7 @@ mod units;
 pub use layer::{LayerParams, parse_variant};
 pub use placement::PlacementParams;
 pub use saved::{complete_state, state_of};
-pub use sound::Sound;
+pub use sound::SoundChoice;
 pub use units::suffix as unit_suffix;
 
 use crate::engine::bed::{BedKind, BedSettings, DEFAULT_BED_LEVEL_DB};

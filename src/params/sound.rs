@@ -1,7 +1,7 @@
-//! A layer's Sound: one list of every family's variants ("Tap: Wood" .. "Tone: Sine"). A host
-//! reads a list parameter's names once, when it loads the plugin; a list that never changes is
-//! one every host can show and set by name, where a variant list that followed the family
-//! would keep showing the first family's names.
+//! A layer's Sound parameter: one list of every family's variants ("Tap: Wood" .. "Tone:
+//! Sine"). A host reads a list parameter's names once, when it loads the plugin; a list that
+//! never changes is one every host can show and set by name, where a variant list that followed
+//! the family would keep showing the first family's names.
 
 use crate::triggers::Family;
 use nice_plug::prelude::*;
@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 /// A trigger family and one of its variants: what a layer plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Sound {
+pub struct SoundChoice {
     /// The family.
     pub family: Family,
     /// The variant: an index into the family's variants (0 ..= its count - 1).
@@ -19,17 +19,17 @@ pub struct Sound {
 /// Every sound, in the order the families and their variants are listed, with its name and
 /// stable id.
 struct Catalogue {
-    sounds: Vec<Sound>,
+    sounds: Vec<SoundChoice>,
     names: Vec<&'static str>,
     ids: Vec<&'static str>,
 }
 
 /// Built once, on first use; the names and ids live as long as the process (hosts keep them).
 static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
-    let sounds: Vec<Sound> = Family::ALL
+    let sounds: Vec<SoundChoice> = Family::ALL
         .iter()
         .flat_map(|&family| {
-            (0..family.info().variants.len()).map(move |variant| Sound { family, variant })
+            (0..family.info().variants.len()).map(move |variant| SoundChoice { family, variant })
         })
         .collect();
     let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
@@ -52,7 +52,7 @@ fn family_id(family: Family) -> &'static str {
     Family::IDS[Family::ALL.iter().position(|f| *f == family).unwrap_or(0)]
 }
 
-impl Sound {
+impl SoundChoice {
     /// `family`'s variant `variant`, clamped to the family's variants (as the engine plays it).
     pub fn new(family: Family, variant: usize) -> Self {
         let count = family.info().variants.len();
@@ -63,7 +63,7 @@ impl Sound {
     }
 
     /// Every sound, in list order.
-    pub fn all() -> &'static [Sound] {
+    pub fn all() -> &'static [SoundChoice] {
         &CATALOGUE.sounds
     }
 
@@ -84,7 +84,7 @@ impl Sound {
 
     /// The sound a text names: its full name or id, or a variant name that only one family
     /// has ("droplet"), in any letter case.
-    pub fn parse(text: &str) -> Option<Sound> {
+    pub fn parse(text: &str) -> Option<SoundChoice> {
         let text = text.trim();
         let all = Self::all();
         let by_full = all
@@ -102,7 +102,7 @@ impl Sound {
     }
 }
 
-impl Enum for Sound {
+impl Enum for SoundChoice {
     fn variants() -> &'static [&'static str] {
         &CATALOGUE.names
     }
@@ -129,23 +129,29 @@ mod tests {
     #[test]
     fn every_variant_once_by_name_and_id() {
         let expected: usize = Family::ALL.iter().map(|f| f.info().variants.len()).sum();
-        assert_eq!(Sound::all().len(), expected);
-        let names: std::collections::HashSet<_> = Sound::variants().iter().collect();
-        let ids: std::collections::HashSet<_> = Sound::ids().unwrap().iter().collect();
+        assert_eq!(SoundChoice::all().len(), expected);
+        let names: std::collections::HashSet<_> = SoundChoice::variants().iter().collect();
+        let ids: std::collections::HashSet<_> = SoundChoice::ids().unwrap().iter().collect();
         assert_eq!(names.len(), expected);
         assert_eq!(ids.len(), expected);
-        for (index, &sound) in Sound::all().iter().enumerate() {
-            assert_eq!(Sound::from_index(index), sound);
+        for (index, &sound) in SoundChoice::all().iter().enumerate() {
+            assert_eq!(SoundChoice::from_index(index), sound);
             assert_eq!(sound.to_index(), index);
-            assert_eq!(Sound::parse(sound.name()), Some(sound));
-            assert_eq!(Sound::parse(&sound.id().to_uppercase()), Some(sound));
+            assert_eq!(SoundChoice::parse(sound.name()), Some(sound));
+            assert_eq!(SoundChoice::parse(&sound.id().to_uppercase()), Some(sound));
         }
-        let droplet = Sound::new(Family::Water, 0);
+        let droplet = SoundChoice::new(Family::Water, 0);
         assert_eq!(droplet.name(), "Water: Droplet");
         assert_eq!(droplet.id(), "water/droplet");
-        assert_eq!(Sound::parse(" droplet "), Some(droplet));
-        assert_eq!(Sound::parse("Rain bed"), Some(Sound::new(Family::Water, 2)));
-        assert_eq!(Sound::parse("Kazoo"), None);
-        assert_eq!(Sound::new(Family::Tone, 9), Sound::new(Family::Tone, 0));
+        assert_eq!(SoundChoice::parse(" droplet "), Some(droplet));
+        assert_eq!(
+            SoundChoice::parse("Rain bed"),
+            Some(SoundChoice::new(Family::Water, 2))
+        );
+        assert_eq!(SoundChoice::parse("Kazoo"), None);
+        assert_eq!(
+            SoundChoice::new(Family::Tone, 9),
+            SoundChoice::new(Family::Tone, 0)
+        );
     }
 }

@@ -1,13 +1,21 @@
 //! The scenes as host presets: what the CLAP preset-discovery provider lists (the factory scenes
-//! inside the plugin, and the user's presets folder) and the state a host loads for one.
+//! and the user's presets folder) and the state a host loads for one.
 //!
-//! A factory scene's load key is its file name (`gentle-start`); a user preset is its file.
-//! Loading restores the whole state (every parameter, the scene remembered as loaded), so a
-//! preset chosen in the host's browser sounds as it does when chosen in the editor.
+//! The factory scenes are offered as files: the provider writes the embedded scenes into
+//! Tingle's data folder (`factory-scenes/`, rewritten only where a file differs), so a host
+//! indexes them like any preset file, one preset per file. (A single location inside the
+//! plugin holding all twenty, keyed by file name, is the fallback where there is no data
+//! folder: clap-validator 0.4.1 deadlocks on a location holding more than one preset.) A file
+//! there loads as the factory scene it is; any other file as a user preset. Loading restores
+//! the whole state (every parameter, the scene remembered as loaded), so a preset chosen in the
+//! host's browser sounds as it does when chosen in the editor.
 
-use super::library::{self, Library};
+use super::library::{self, Library, data_folder};
 use super::{SceneInfo, Source, factory};
 use nice_plug::prelude::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The provider's name in hosts' preset browsers.
 const PROVIDER_NAME: &str = "Tingle scenes";
@@ -17,13 +25,54 @@ const FILE_TYPE_NAME: &str = "Tingle scene";
 const FACTORY_LOCATION: &str = "Factory scenes";
 /// The location holding the user's presets.
 const USER_LOCATION: &str = "User presets";
+/// The folder in Tingle's data folder the factory scenes are written to.
+const FACTORY_FOLDER: &str = "factory-scenes";
 
-/// What the provider declares: the scene file type, the factory scenes, and the user presets
-/// folder when it exists (a host cannot index a folder that is not there).
+/// The factory scenes' folder, written once per process (`None` if there is no data folder or
+/// it cannot be written).
+fn factory_folder() -> Option<&'static Path> {
+    static FOLDER: OnceLock<Option<PathBuf>> = OnceLock::new();
+    FOLDER
+        .get_or_init(|| {
+            let dir = data_folder(FACTORY_FOLDER)?;
+            write_factory_scenes(&dir).ok()?;
+            Some(dir)
+        })
+        .as_deref()
+}
+
+/// Writes every factory scene into `dir` as `<file>.json`, leaving files that already hold it.
+fn write_factory_scenes(dir: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(dir)?;
+    for scene in factory::SCENES {
+        let path = scene_path(dir, scene);
+        if fs::read_to_string(&path).ok().as_deref() != Some(scene.json) {
+            fs::write(&path, scene.json)?;
+        }
+    }
+    Ok(())
+}
+
+/// Where `scene` is written in `dir`.
+fn scene_path(dir: &Path, scene: &factory::FactoryScene) -> PathBuf {
+    dir.join(format!("{}.{}", scene.file, library::EXTENSION))
+}
+
+/// The factory scene a file in the factory folder holds.
+fn factory_scene_at(path: &Path) -> Option<&'static factory::FactoryScene> {
+    let dir = factory_folder()?;
+    factory::SCENES
+        .iter()
+        .find(|scene| scene_path(dir, scene) == path)
+}
+
+/// What the provider declares: the scene file type, the factory scenes (their folder, or inside
+/// the plugin), and the user presets folder when it exists (a host cannot index a folder that is
+/// not there).
 pub fn provider() -> ClapPresetProvider {
     let mut locations = vec![ClapPresetLocation {
         name: FACTORY_LOCATION.to_owned(),
-        place: PresetPlace::Plugin,
+        place: factory_folder().map_or(PresetPlace::Plugin, |dir| PresetPlace::Path(dir.into())),
         content: PresetContent::Factory,
     }];
     if let Some(dir) = Library::standard().dir().filter(|d| d.is_dir()) {
@@ -44,7 +93,7 @@ pub fn provider() -> ClapPresetProvider {
 }
 
 /// The presets at `place`: every factory scene inside the plugin, or the one scene in a file
-/// (none if the file is not a scene).
+/// (a factory scene's file, or a user preset; none if the file is not a scene).
 pub fn list(place: &PresetPlace) -> Vec<ClapPreset> {
     match place {
         PresetPlace::Plugin => factory::SCENES
@@ -54,19 +103,28 @@ pub fn list(place: &PresetPlace) -> Vec<ClapPreset> {
                 Some(preset(info, Some(scene.file), PresetContent::Factory))
             })
             .collect(),
-        PresetPlace::Path(path) => library::load_file(path)
-            .map(|(info, _)| {
-                let mut preset = preset(info, None, PresetContent::User);
-                if preset.name.is_empty() {
-                    preset.name = path
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                }
-                vec![preset]
-            })
-            .unwrap_or_default(),
+        PresetPlace::Path(path) => match factory_scene_at(path) {
+            Some(scene) => scene
+                .read()
+                .map(|s| vec![preset(s.info, None, PresetContent::Factory)])
+                .unwrap_or_default(),
+            None => user_preset(path).into_iter().collect(),
+        },
     }
+}
+
+/// The user preset in a file (none if the file is not a scene), named by its file when the
+/// scene has no name.
+fn user_preset(path: &Path) -> Option<ClapPreset> {
+    let (info, _) = library::load_file(path).ok()?;
+    let mut preset = preset(info, None, PresetContent::User);
+    if preset.name.is_empty() {
+        preset.name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+    }
+    Some(preset)
 }
 
 /// The state that loads the preset at `place` (`load_key` naming a factory scene), or `None`
@@ -74,7 +132,10 @@ pub fn list(place: &PresetPlace) -> Vec<ClapPreset> {
 pub fn state(place: &PresetPlace, load_key: Option<&str>) -> Option<PluginState> {
     let source = match place {
         PresetPlace::Plugin => Source::Factory(factory::find(load_key?)?),
-        PresetPlace::Path(path) => Source::User(path.clone()),
+        PresetPlace::Path(path) => match factory_scene_at(path) {
+            Some(scene) => Source::Factory(scene),
+            None => Source::User(path.clone()),
+        },
     };
     source.state().ok().map(|(_, state)| state)
 }
@@ -112,7 +173,31 @@ mod tests {
             assert_eq!(preset.content, PresetContent::Factory);
             assert_eq!(preset.features, [info.category.to_lowercase()]);
         }
-        assert!(matches!(provider().locations[0].place, PresetPlace::Plugin));
+    }
+
+    /// The factory location is the factory scenes' folder, holding every scene as a file that
+    /// lists as that factory scene and loads it.
+    #[test]
+    fn the_factory_scenes_are_files_hosts_can_index() {
+        let declared = provider();
+        let factory_location = &declared.locations[0];
+        assert_eq!(factory_location.content, PresetContent::Factory);
+        let PresetPlace::Path(dir) = &factory_location.place else {
+            panic!("this system has a data folder: {factory_location:?}");
+        };
+        for scene in factory::SCENES {
+            let path = scene_path(dir, scene);
+            assert_eq!(fs::read_to_string(&path).unwrap(), scene.json);
+            let listed = list(&PresetPlace::Path(path.clone()));
+            assert_eq!(listed.len(), 1);
+            assert_eq!(listed[0].name, scene.read().unwrap().info.name);
+            assert_eq!(listed[0].content, PresetContent::Factory);
+            let loaded = state(&PresetPlace::Path(path), None).unwrap();
+            assert_eq!(
+                loaded.fields["scene"],
+                format!("{:?}", Source::Factory(scene).key())
+            );
+        }
     }
 
     /// A factory preset's state holds the scene's values for every parameter and remembers the

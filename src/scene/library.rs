@@ -35,12 +35,18 @@ pub struct Library {
     dir: Option<PathBuf>,
 }
 
+/// `folder` inside Tingle's user data folder (none if the platform has no home).
+pub fn data_folder(folder: &str) -> Option<PathBuf> {
+    directories::ProjectDirs::from("audio", "Tingle", "Tingle")
+        .map(|dirs| dirs.data_dir().join(folder))
+}
+
 impl Library {
     /// The library in the platform's user data folder (none if the platform has no home).
     pub fn standard() -> Self {
-        let dir = directories::ProjectDirs::from("audio", "Tingle", "Tingle")
-            .map(|dirs| dirs.data_dir().join(PRESETS_FOLDER));
-        Self { dir }
+        Self {
+            dir: data_folder(PRESETS_FOLDER),
+        }
     }
 
     /// A library in `dir` (tests, or a folder of the user's choice).

@@ -43,7 +43,7 @@ pub mod vst3_preset;
 
 use crate::binaural::distance::{MAX_DISTANCE_M, MIN_DISTANCE_M};
 use crate::engine::LAYERS;
-use crate::params::{LayerParams, Sound, TingleParams, parse_variant, state_of};
+use crate::params::{LayerParams, SoundChoice, TingleParams, parse_variant, state_of};
 use crate::triggers::Family;
 use nice_plug::params::InternalParamMut;
 use nice_plug::prelude::*;
@@ -344,7 +344,7 @@ impl<'a> Reader<'a> {
         if layer > 0 {
             let current = self.params.layers[layer - 1].sound.value();
             let family = current.family;
-            // Family and variant are written as two keys; both set the layer's one Sound.
+            // Family and variant are written as two keys; both set the layer's one SoundChoice.
             let sound = match (key, value) {
                 (FAMILY_ID, Value::String(text)) => {
                     let chosen = parse_family(text).ok_or_else(|| {
@@ -355,7 +355,7 @@ impl<'a> Reader<'a> {
                     })?;
                     // A variant read before its family (a flat scene) stays when it agrees.
                     let variant = if chosen == family { current.variant } else { 0 };
-                    Some(Sound::new(chosen, variant))
+                    Some(SoundChoice::new(chosen, variant))
                 }
                 (VARIANT_ID, Value::String(name)) => {
                     let index = parse_variant(family, name).ok_or_else(|| {
@@ -365,7 +365,7 @@ impl<'a> Reader<'a> {
                             family.info().variants.join(", ")
                         ))
                     })?;
-                    Some(Sound::new(family, index))
+                    Some(SoundChoice::new(family, index))
                 }
                 (VARIANT_ID, Value::Number(number)) => {
                     let count = family.info().variants.len();
@@ -380,7 +380,7 @@ impl<'a> Reader<'a> {
                                 count - 1
                             ))
                         })?;
-                    Some(Sound::new(family, index))
+                    Some(SoundChoice::new(family, index))
                 }
                 (FAMILY_ID, _) => return Err(fail(format!("expected a name, found {value}"))),
                 _ => None,
@@ -763,12 +763,12 @@ mod tests {
         assert!((p.input.distance_m() - 0.5).abs() < 1e-6);
         let l3 = &p.layers[2];
         assert!(l3.enabled.value());
-        assert_eq!(l3.sound.value(), Sound::new(Family::Tap, 1));
+        assert_eq!(l3.sound.value(), SoundChoice::new(Family::Tap, 1));
         assert_eq!(l3.character_2.value(), 0.8);
         assert_eq!(l3.character_1.value(), 0.25);
         assert!((l3.placement.distance_m() - 0.2).abs() < 1e-6);
         let l4 = &p.layers[3];
-        assert_eq!(l4.sound.value(), Sound::new(Family::Water, 2));
+        assert_eq!(l4.sound.value(), SoundChoice::new(Family::Water, 2));
         assert_eq!(l4.character_1.value(), 0.3);
     }
 
