@@ -1,6 +1,6 @@
 //! Paper: crinkling, crumpling and page turns.
 //!
-//! What a listener hears of handled paper is more than its clicks, so the voice sums four
+//! What a listener hears of handled paper is more than its clicks, so the voice sums five
 //! layers that all follow the hand's gesture:
 //!
 //! - **Clicks.** A crumpled sheet gives way in discrete buckling events whose energies follow a
