@@ -15,8 +15,8 @@ Checks, and prints what it measured:
   (`l1_sound = "Water: Droplet"`);
 - hosts read the bare units (a gain's label is "dB", an angle's "°");
 - a factory scene's VST3 preset (written by `cargo xtask bundle` into
-  `vst3-presets/Tingle/Tingle Placer/` beside the bundle) loads into a fresh Placer: the
-  scene's layers come on and its first 10 s measure above -40 LUFS.
+  `vst3-presets/Tingle/Tingle Placer/` beside the bundle) plays in a fresh Placer (above
+  -40 LUFS, where the fresh Placer is silent).
 
 Needs pedalboard, numpy and pyloudnorm (scripts/lufs.py).
 """
@@ -106,16 +106,14 @@ def placer_places_and_adds_nothing(placer, what: str, noise: np.ndarray) -> np.n
 
 
 def preset_loads(path: str) -> None:
+    """A factory scene's .vstpreset in a fresh Placer (silent when fresh, checked above): it
+    plays the scene."""
     preset = Path(path).parent / "vst3-presets" / "Tingle" / "Tingle Placer" / PRESET
     placer = load(path, "Tingle Placer")
     placer.load_preset(str(preset))
-    check(
-        bool(placer.l1_on) and str(placer.l1_sound) == "Water: Rain bed",
-        f"Tingle Placer: {preset.name} sets layer 1 ({placer.l1_on}, {placer.l1_sound})",
-    )
-    out = run(placer, np.zeros((2, int(FIRST_SOUND_S * SAMPLE_RATE)), dtype=np.float32))
-    lufs = integrated_lufs(out, SAMPLE_RATE)
-    check(lufs > NOT_SILENT_LUFS, f"Tingle Placer with {preset.name}: {lufs:.1f} LUFS")
+    silence = np.zeros((2, int(FIRST_SOUND_S * SAMPLE_RATE)), dtype=np.float32)
+    lufs = integrated_lufs(run(placer, silence), SAMPLE_RATE)
+    check(lufs > NOT_SILENT_LUFS, f"Tingle Placer with {PRESET}: {lufs:.1f} LUFS")
 
 
 def main() -> int:
