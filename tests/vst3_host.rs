@@ -33,12 +33,7 @@ fn title(info: &ParameterInfo) -> String {
         .iter()
         .position(|&c| c == 0)
         .unwrap_or(info.title.len());
-    String::from_utf16_lossy(
-        &info.title[..end]
-            .iter()
-            .map(|&c| c as u16)
-            .collect::<Vec<_>>(),
-    )
+    String::from_utf16_lossy(&info.title[..end])
 }
 
 /// Every parameter's title, flags and step count, for each plugin.
@@ -78,7 +73,7 @@ fn enum_parameters_are_lists_and_others_are_not() {
                 unsafe { controller.getParameterInfo(index, &mut info) },
                 kResultOk
             );
-            let is_list = info.flags & ParameterFlags_::kIsList as i32 != 0;
+            let is_list = info.flags & ParameterFlags_::kIsList != 0;
             let name = title(&info);
             let is_enum = [
                 "Motion",
