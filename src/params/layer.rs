@@ -106,11 +106,6 @@ pub struct LayerParams {
     pub sample: SampleParams,
 }
 
-/// `family`'s position in [`Family::ALL`] (the index the control names follow).
-fn family_position(family: Family) -> usize {
-    Family::ALL.iter().position(|f| *f == family).unwrap_or(0)
-}
-
 /// A character control's value (0..=1) from its text: what it displays ("Hardness 70%", the
 /// control's name first), or just the percentage ("70%", "70").
 fn parse_character(text: &str) -> Option<f32> {
@@ -146,7 +141,7 @@ impl LayerParams {
         let t = template;
         let default_sound = default_from(t, SoundChoice::default(), |t| t.sound.value());
         // The character controls show the current family's names.
-        let family_index = Arc::new(AtomicUsize::new(family_position(default_sound.family)));
+        let family_index = Arc::new(AtomicUsize::new(default_sound.family.to_index()));
         let character = |slot: usize, default: f32| {
             let family = family_index.clone();
             FloatParam::new(
@@ -164,7 +159,7 @@ impl LayerParams {
         Self {
             enabled: BoolParam::new(name("On"), default_from(t, false, |t| t.enabled.value())),
             sound: EnumParam::new(name("Sound"), default_sound).with_callback(Arc::new(
-                move |s: SoundChoice| on_sound.store(family_position(s.family), Ordering::Relaxed),
+                move |s: SoundChoice| on_sound.store(s.family.to_index(), Ordering::Relaxed),
             )),
             level: units::decibels(
                 &name("Level"),

@@ -8,9 +8,9 @@ use crate::triggers::Family;
 use nice_plug::plugin::ParamValue;
 use nice_plug::prelude::*;
 
-/// Id of a layer's family parameter in states saved before the SoundChoice parameter (suffixed `_N`).
+/// Id of a layer's family parameter in states saved before the Sound parameter (suffixed `_N`).
 const OLD_FAMILY_ID: &str = "family";
-/// Id of a layer's variant parameter in states saved before the SoundChoice parameter (suffixed `_N`).
+/// Id of a layer's variant parameter in states saved before the Sound parameter (suffixed `_N`).
 const OLD_VARIANT_ID: &str = "variant";
 /// Id of a layer's sound parameter (suffixed `_N`).
 const SOUND_ID: &str = "sound";
@@ -45,7 +45,7 @@ pub fn state_of(params: &TingleParams) -> PluginState {
     }
 }
 
-/// States saved before a layer's family and variant became one SoundChoice parameter keep their
+/// States saved before a layer's family and variant became one Sound parameter keep their
 /// sound: `family_N` (its id) and `variant_N` (an index, clamped to the family's variants as
 /// the engine always did) become `sound_N`. A state that has `sound_N` keeps it.
 fn merge_family_and_variant(state: &mut PluginState) {
@@ -55,15 +55,12 @@ fn merge_family_and_variant(state: &mut PluginState) {
         if family.is_none() && variant.is_none() {
             continue;
         }
+        // nice-plug saves an enum with ids by its id.
         let family = match family {
             Some(ParamValue::String(id)) => Family::IDS
                 .iter()
                 .position(|known| *known == id)
-                .map_or_else(Family::default, |i| Family::ALL[i]),
-            Some(ParamValue::I32(index)) => usize::try_from(index)
-                .ok()
-                .and_then(|i| Family::ALL.get(i).copied())
-                .unwrap_or_default(),
+                .map_or_else(Family::default, Family::from_index),
             _ => Family::default(),
         };
         let variant = match variant {
@@ -101,7 +98,7 @@ unsafe fn saved_value(ptr: ParamPtr) -> ParamValue {
 mod tests {
     use super::*;
 
-    /// A state from before the SoundChoice parameter keeps each layer's family and variant (the
+    /// A state from before the Sound parameter keeps each layer's family and variant (the
     /// variant clamped as the engine clamped it); a layer with neither gets the default.
     #[test]
     fn family_and_variant_become_the_sound() {

@@ -41,16 +41,11 @@ static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
         .iter()
         .map(|s| {
             let variant = s.variant_name().to_lowercase().replace(' ', "-");
-            leak(format!("{}/{variant}", family_id(s.family)))
+            leak(format!("{}/{variant}", Family::IDS[s.family.to_index()]))
         })
         .collect();
     Catalogue { sounds, names, ids }
 });
-
-/// The family's stable id (`tap`, `water`, ...).
-fn family_id(family: Family) -> &'static str {
-    Family::IDS[Family::ALL.iter().position(|f| *f == family).unwrap_or(0)]
-}
 
 impl SoundChoice {
     /// `family`'s variant `variant`, clamped to the family's variants (as the engine plays it).
@@ -81,25 +76,6 @@ impl SoundChoice {
     pub fn id(self) -> &'static str {
         CATALOGUE.ids[self.to_index()]
     }
-
-    /// The sound a text names: its full name or id, or a variant name that only one family
-    /// has ("droplet"), in any letter case.
-    pub fn parse(text: &str) -> Option<SoundChoice> {
-        let text = text.trim();
-        let all = Self::all();
-        let by_full = all
-            .iter()
-            .find(|s| s.name().eq_ignore_ascii_case(text) || s.id().eq_ignore_ascii_case(text));
-        let mut by_variant = all
-            .iter()
-            .filter(|s| s.variant_name().eq_ignore_ascii_case(text));
-        by_full
-            .copied()
-            .or_else(|| match (by_variant.next(), by_variant.next()) {
-                (Some(only), None) => Some(*only),
-                _ => None,
-            })
-    }
 }
 
 impl Enum for SoundChoice {
@@ -125,7 +101,7 @@ mod tests {
     use super::*;
 
     /// The list holds every variant of every family once, names and ids unique, and each entry
-    /// reads back from its name, its id and (where unique) its variant name.
+    /// is found again by its name (what a host sets) and its id (what a state saves).
     #[test]
     fn every_variant_once_by_name_and_id() {
         let expected: usize = Family::ALL.iter().map(|f| f.info().variants.len()).sum();
@@ -137,18 +113,21 @@ mod tests {
         for (index, &sound) in SoundChoice::all().iter().enumerate() {
             assert_eq!(SoundChoice::from_index(index), sound);
             assert_eq!(sound.to_index(), index);
-            assert_eq!(SoundChoice::parse(sound.name()), Some(sound));
-            assert_eq!(SoundChoice::parse(&sound.id().to_uppercase()), Some(sound));
+            let by_name = SoundChoice::variants()
+                .iter()
+                .position(|n| *n == sound.name());
+            let by_id = SoundChoice::ids()
+                .unwrap()
+                .iter()
+                .position(|i| *i == sound.id());
+            assert_eq!(by_name.map(SoundChoice::from_index), Some(sound));
+            assert_eq!(by_id.map(SoundChoice::from_index), Some(sound));
         }
         let droplet = SoundChoice::new(Family::Water, 0);
         assert_eq!(droplet.name(), "Water: Droplet");
         assert_eq!(droplet.id(), "water/droplet");
-        assert_eq!(SoundChoice::parse(" droplet "), Some(droplet));
-        assert_eq!(
-            SoundChoice::parse("Rain bed"),
-            Some(SoundChoice::new(Family::Water, 2))
-        );
-        assert_eq!(SoundChoice::parse("Kazoo"), None);
+        assert_eq!(SoundChoice::new(Family::Water, 2).name(), "Water: Rain bed");
+        assert_eq!(SoundChoice::new(Family::Water, 2).id(), "water/rain-bed");
         assert_eq!(
             SoundChoice::new(Family::Tone, 9),
             SoundChoice::new(Family::Tone, 0)

@@ -118,7 +118,8 @@ const FRICTION_GRAIN_MS: f32 = 2.0;
 const FRICTION_LEVEL: (f32, f32) = (0.01, 0.02);
 /// Output gain of a sheet that rubs: the friction bed raises a layer's loudness by about 7 dB
 /// (the Paper Crinkle scene: -27.4 LUFS without it, -20.5 with it), so the whole trigger is
-/// turned down by as much, and a layer sits where users set it before the bed.
+/// turned down by as much, and a layer sits where users set it before the bed (a style's
+/// `gain`).
 const RUBBING_TRIM: f32 = 0.45;
 /// Corner (Hz) of the gentle one-pole high-pass on the sum.
 const OUTPUT_HIGHPASS_HZ: f32 = 950.0;
@@ -208,6 +209,8 @@ struct Style {
     flap_scale: f32,
     /// Whether the hand rubs the sheets (a friction bed under the clicks).
     rubs: bool,
+    /// Output gain (1 = none; [`RUBBING_TRIM`] where the bed carries the loudness).
+    gain: f32,
     /// Duration (s) the Length control maps onto.
     length_range: (f32, f32),
     /// Whether the gesture is a page turn's lift, swish, flutter and landing.
@@ -226,6 +229,7 @@ const CRINKLE: Style = Style {
     facet_scale: 1.06,
     flap_scale: 0.7,
     rubs: true,
+    gain: RUBBING_TRIM,
     length_range: CRINKLE_LENGTH_RANGE_S,
     page_turn: false,
 };
@@ -242,6 +246,7 @@ const CRUMPLE: Style = Style {
     facet_scale: 1.0,
     flap_scale: 1.0,
     rubs: true,
+    gain: RUBBING_TRIM,
     length_range: LENGTH_RANGE_S,
     page_turn: false,
 };
@@ -260,6 +265,7 @@ const PAGE_TURN: Style = Style {
     // A page slides over the others in one sweep: its swish is the rustle (with the friction
     // bed the judge heard the turn as crackle more often).
     rubs: false,
+    gain: 1.0,
     length_range: PAGE_LENGTH_RANGE_S,
     page_turn: true,
 };
@@ -732,7 +738,7 @@ impl TriggerSound for Paper {
         self.played = 0;
         self.end = (samples + TAIL_S * fs) as usize;
         self.clicks_until = samples as usize;
-        self.level = e.intensity.clamp(0.0, 1.0) * if style.rubs { RUBBING_TRIM } else { 1.0 };
+        self.level = e.intensity.clamp(0.0, 1.0) * style.gain;
         self.draw_gesture(samples);
         self.avalanches = Avalanches::new(fs);
         self.mean_rate = log_map(density, style.density_range) / fs;
