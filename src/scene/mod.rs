@@ -342,9 +342,9 @@ impl<'a> Reader<'a> {
             return unsafe { apply(ptr, &Value::from(log_metres)) }.map_err(fail);
         }
         if layer > 0 {
-            let current = self.params.layers[layer - 1].sound.value();
-            let family = current.family;
-            // Family and variant are written as two keys; both set the layer's one SoundChoice.
+            let family = self.params.layers[layer - 1].sound.value().family;
+            // Family and variant are written as two keys; both set the layer's one Sound. The
+            // families are applied first (see `apply`), so a variant reads in its family.
             let sound = match (key, value) {
                 (FAMILY_ID, Value::String(text)) => {
                     let chosen = parse_family(text).ok_or_else(|| {
@@ -353,33 +353,20 @@ impl<'a> Reader<'a> {
                             Family::NAMES.join(", ")
                         ))
                     })?;
-                    // A variant read before its family (a flat scene) stays when it agrees.
-                    let variant = if chosen == family { current.variant } else { 0 };
-                    Some(SoundChoice::new(chosen, variant))
+                    Some(SoundChoice::new(chosen, 0))
                 }
-                (VARIANT_ID, Value::String(name)) => {
-                    let index = parse_variant(family, name).ok_or_else(|| {
+                // By name, or (version 1) by index.
+                (VARIANT_ID, Value::String(_) | Value::Number(_)) => {
+                    let text = value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_owned);
+                    let index = parse_variant(family, &text).ok_or_else(|| {
                         fail(format!(
-                            "\"{name}\" is not a variant of {}: one of {}",
+                            "\"{text}\" is not a variant of {}: one of {}",
                             family.info().name,
                             family.info().variants.join(", ")
                         ))
                     })?;
-                    Some(SoundChoice::new(family, index))
-                }
-                (VARIANT_ID, Value::Number(number)) => {
-                    let count = family.info().variants.len();
-                    let index = number
-                        .as_u64()
-                        .and_then(|i| usize::try_from(i).ok())
-                        .filter(|&i| i < count)
-                        .ok_or_else(|| {
-                            fail(format!(
-                                "{number} is not a variant of {} (0..{})",
-                                family.info().name,
-                                count - 1
-                            ))
-                        })?;
                     Some(SoundChoice::new(family, index))
                 }
                 (FAMILY_ID, _) => return Err(fail(format!("expected a name, found {value}"))),
