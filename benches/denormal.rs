@@ -7,9 +7,9 @@
 use criterion::{Criterion, criterion_group};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
-use tingle::engine::layer::LayerParams;
+use tingle::engine::layer::LayerSettings;
 use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
-use tingle::engine::{Engine, EngineParams, InputChannels};
+use tingle::engine::{Engine, EngineSettings, InputChannels};
 use tingle::triggers::Family;
 
 const FS: f32 = 48_000.0;
@@ -26,17 +26,17 @@ const TARGET_RATIO: f64 = 1.2;
 const RUNS: usize = 5;
 
 /// Input placed in front, plus a tap layer and a whisper layer.
-fn scene() -> EngineParams {
-    let layer = |family, rate| LayerParams {
+fn scene() -> EngineSettings {
+    let layer = |family, rate| LayerSettings {
         enabled: true,
         family,
         rhythm: RhythmSettings {
             rate: Some(RhythmRate::PerSecond(rate)),
             ..RhythmSettings::default()
         },
-        ..LayerParams::default()
+        ..LayerSettings::default()
     };
-    let mut p = EngineParams::default();
+    let mut p = EngineSettings::default();
     p.layers[0] = layer(Family::Tap, 4.0);
     p.layers[1] = layer(Family::Whisper, 0.5);
     p
@@ -55,7 +55,7 @@ fn noise(peak: f32, state: &mut u32) -> [f32; BLOCK] {
 /// Time to process `TIMED_S` of input of peak `peak` (after a second of warm-up).
 fn time_input(peak: f32) -> Duration {
     let mut engine = Engine::new(FS, BLOCK);
-    engine.set_params(&scene());
+    engine.set_settings(&scene());
     engine.reset();
     let mut state = 0x1234_5678;
     let blocks = |seconds: f32| (seconds * FS) as usize / BLOCK;

@@ -10,9 +10,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use tingle::engine::layer::{LayerParams, Scatter, ScatterMode};
+use tingle::engine::layer::{LayerSettings, Scatter, ScatterMode};
 use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
-use tingle::engine::{Engine, EngineParams, InputChannels};
+use tingle::engine::{Engine, EngineSettings, InputChannels};
 use tingle::triggers::Family;
 
 const FS: f32 = 48_000.0;
@@ -47,8 +47,8 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 /// A layer of `family` firing `rate` times per second.
-fn layer(family: Family, variant: usize, rate: f32, character: [f32; 4]) -> LayerParams {
-    LayerParams {
+fn layer(family: Family, variant: usize, rate: f32, character: [f32; 4]) -> LayerSettings {
+    LayerSettings {
         enabled: true,
         family,
         variant,
@@ -58,13 +58,13 @@ fn layer(family: Family, variant: usize, rate: f32, character: [f32; 4]) -> Laye
             rate: Some(RhythmRate::PerSecond(rate)),
             ..RhythmSettings::default()
         },
-        ..LayerParams::default()
+        ..LayerSettings::default()
     }
 }
 
 /// The dense scene: eight layers, denser than any factory scene.
-fn dense_scene() -> EngineParams {
-    let scattered = |mut l: LayerParams| {
+fn dense_scene() -> EngineSettings {
+    let scattered = |mut l: LayerSettings| {
         l.scatter = Scatter {
             mode: ScatterMode::Spread,
             spread_deg: 120.0,
@@ -72,7 +72,7 @@ fn dense_scene() -> EngineParams {
         };
         l
     };
-    EngineParams {
+    EngineSettings {
         layers: [
             // Rain: an 8 s rain trigger every 8 s (one at a time) at 200 drops/s.
             layer(Family::Water, 1, 0.125, [0.5, rain_density_200(), 1.0, 0.5]),
@@ -84,7 +84,7 @@ fn dense_scene() -> EngineParams {
             scattered(layer(Family::Tap, 1, 4.0, [0.4, 1.0, 0.5, 0.5])),
             scattered(layer(Family::Water, 0, 6.0, [0.5, 0.5, 0.5, 0.5])),
         ],
-        ..EngineParams::default()
+        ..EngineSettings::default()
     }
 }
 
@@ -94,9 +94,9 @@ fn rain_density_200() -> f32 {
 }
 
 /// An engine playing `params`, past the warm-up.
-fn warmed_engine(params: &EngineParams) -> Engine {
+fn warmed_engine(params: &EngineSettings) -> Engine {
     let mut engine = Engine::new(FS, BLOCK);
-    engine.set_params(params);
+    engine.set_settings(params);
     engine.reset();
     render(&mut engine, WARM_UP_S);
     engine
@@ -120,7 +120,7 @@ fn render(engine: &mut Engine, seconds: f32) -> Duration {
 
 /// Renders `seconds` of `params` after the warm-up and returns the time it took (the warm-up
 /// not counted).
-fn time_render(params: &EngineParams, seconds: f32) -> Duration {
+fn time_render(params: &EngineSettings, seconds: f32) -> Duration {
     render(&mut warmed_engine(params), seconds)
 }
 
@@ -155,7 +155,7 @@ fn silent_summary() {
         layer.rhythm.rate = None;
     }
     let mut engine = Engine::new(FS, BLOCK);
-    engine.set_params(&silent);
+    engine.set_settings(&silent);
     engine.reset();
     render(&mut engine, WARM_UP_S);
     let best = (0..3)
@@ -205,7 +205,7 @@ fn summary() {
         100.0 / factor
     );
     for (i, layer) in scene.layers.iter().enumerate() {
-        let mut alone = EngineParams::default();
+        let mut alone = EngineSettings::default();
         alone.layers[i] = *layer;
         let t = (0..3)
             .map(|_| time_render(&alone, TIMED_S))

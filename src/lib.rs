@@ -183,7 +183,7 @@ impl<F: Flavour> Plugin for TinglePlugin<F> {
             buffer_config.sample_rate,
             buffer_config.max_buffer_size as usize,
         );
-        engine.set_params(&self.params.engine_params());
+        engine.set_settings(&self.params.engine_settings());
         engine.reset();
         engine.connect_samples(self.params.samples.connect(buffer_config.sample_rate));
         // The editor's line moves from the old engine (or the plugin) to the new one.
@@ -201,7 +201,7 @@ impl<F: Flavour> Plugin for TinglePlugin<F> {
 
     fn reset(&mut self) {
         if let Some(engine) = &mut self.engine {
-            engine.set_params(&self.params.engine_params());
+            engine.set_settings(&self.params.engine_settings());
             engine.reset();
         }
     }
@@ -216,7 +216,7 @@ impl<F: Flavour> Plugin for TinglePlugin<F> {
             return ProcessStatus::Normal;
         };
         engine.set_transport(&engine_transport(context.transport()));
-        engine.set_params(&self.params.engine_params());
+        engine.set_settings(&self.params.engine_settings());
         while let Some(event) = context.next_event() {
             match event {
                 NoteEvent::NoteOn {

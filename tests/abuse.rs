@@ -178,7 +178,7 @@ fn fuzzed_scene_files_give_a_message_or_a_complete_scene() {
             Ok(scene) => {
                 accepted += 1;
                 // Whatever was accepted is a usable state.
-                let p = scene.params.engine_params();
+                let p = scene.params.engine_settings();
                 assert!(p.layers.iter().all(|l| l.level_db.is_finite()));
             }
             Err(e) => {
@@ -205,7 +205,7 @@ fn session_settings(rng: &mut SmallRng) -> TingleParams {
             .expect("a factory scene");
         let plays = scene
             .params
-            .engine_params()
+            .engine_settings()
             .layers
             .iter()
             .any(|l| l.enabled && l.rhythm.rate.is_some());
@@ -235,7 +235,7 @@ fn an_hour_at_random_settings_stays_under_the_limiter_and_never_repeats() {
     let mut rng = SmallRng::seed_from_u64(0x5E55);
     let mut engine = Engine::new(SESSION_RATE, SESSION_BLOCK);
     let first = session_settings(&mut rng);
-    engine.set_params(&first.engine_params());
+    engine.set_settings(&first.engine_settings());
     engine.reset();
     let (mut left, mut right) = (vec![0.0f32; SESSION_BLOCK], vec![0.0f32; SESSION_BLOCK]);
     let per_second = SESSION_RATE as usize;
@@ -249,7 +249,7 @@ fn an_hour_at_random_settings_stays_under_the_limiter_and_never_repeats() {
     for block in 0..(SESSION_S * per_second / SESSION_BLOCK) {
         if block >= next_change {
             let p = session_settings(&mut rng);
-            engine.set_params(&p.engine_params());
+            engine.set_settings(&p.engine_settings());
             next_change = block + rng.random_range(50..2000);
         }
         left.fill(0.0);

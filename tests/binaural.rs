@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use tingle::engine::EngineParams;
+use tingle::engine::EngineSettings;
 use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 
 const FS: f32 = 48_000.0;
@@ -186,7 +186,7 @@ fn orbit_out_of_band_db(
 ) -> [f64; 2] {
     const SETTLE: usize = 12_000;
     const LEN: usize = 4 * 48_000;
-    let params = EngineParams {
+    let params = EngineSettings {
         motion: MotionSettings {
             mode: MotionMode::Orbit,
             rate: MotionRate::Hertz(rate_hz),
@@ -198,7 +198,7 @@ fn orbit_out_of_band_db(
         .map(|n| 0.25 * (std::f64::consts::TAU * 1000.0 * n as f64 / f64::from(FS)).sin() as f32)
         .collect();
     let mut engine = tingle::engine::Engine::new(FS, 512);
-    engine.set_params(&params);
+    engine.set_settings(&params);
     engine.reset();
     let mut left = input.clone();
     let mut right = vec![0.0; input.len()];

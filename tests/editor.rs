@@ -356,7 +356,7 @@ fn solo_plays_only_the_soloed_layers_and_never_touches_the_on_switches() {
     let sounding = |h: &Harness<'static, App>| -> Vec<bool> {
         h.state()
             .params
-            .engine_params()
+            .engine_settings()
             .layers
             .iter()
             .map(|l| l.enabled)

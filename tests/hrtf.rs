@@ -47,7 +47,7 @@ fn impulse_through(
     distance_m: f32,
     settle_s: f32,
 ) -> (Vec<f64>, Vec<f64>) {
-    engine.set_params(&static_params(at(azimuth_deg, 0.0, distance_m)));
+    engine.set_settings(&static_params(at(azimuth_deg, 0.0, distance_m)));
     let settle = (settle_s * FS) as usize;
     let mut left = vec![0.0; settle + IR_LEN];
     let mut right = vec![0.0; settle + IR_LEN];
@@ -236,7 +236,7 @@ fn changing_the_set_under_a_tone_does_not_click() {
     let mut engine = Engine::new(FS, BLOCK);
     let mut sender = engine.take_hrtf_sender().expect("sender");
     let set = cache::set_at(&HrtfChoice::Sofa(mirrored().into()), FS).expect("the file loads");
-    engine.set_params(&static_params(at(60.0, 0.0, 1.0)));
+    engine.set_settings(&static_params(at(60.0, 0.0, 1.0)));
     engine.reset();
     let len = 2 * FS as usize;
     let swap_at = len / 2;

@@ -5,11 +5,11 @@
 mod common;
 
 use common::*;
-use tingle::engine::layer::{LayerParams, Scatter, ScatterMode};
+use tingle::engine::layer::{LayerSettings, Scatter, ScatterMode};
 use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
 use tingle::engine::tempo::{NoteValue, Transport};
-use tingle::engine::{Engine, EngineParams, InputChannels};
+use tingle::engine::{Engine, EngineSettings, InputChannels};
 use tingle::triggers::Family;
 
 const FS: f32 = 48_000.0;
@@ -20,8 +20,8 @@ fn tone(pitch: f32, length: f32) -> [f32; 4] {
 }
 
 /// A layer playing tones with exact timing and level.
-fn tone_layer(rate: Option<RhythmRate>, character: [f32; 4]) -> LayerParams {
-    LayerParams {
+fn tone_layer(rate: Option<RhythmRate>, character: [f32; 4]) -> LayerSettings {
+    LayerSettings {
         enabled: true,
         family: Family::Tone,
         character,
@@ -32,15 +32,15 @@ fn tone_layer(rate: Option<RhythmRate>, character: [f32; 4]) -> LayerParams {
             intensity_variation: 0.0,
             ..RhythmSettings::default()
         },
-        ..LayerParams::default()
+        ..LayerSettings::default()
     }
 }
 
 /// Engine parameters with `layer` as layer 1, no input, limiter off (measurement).
-fn scene(layer: LayerParams) -> EngineParams {
-    let mut p = EngineParams {
+fn scene(layer: LayerSettings) -> EngineSettings {
+    let mut p = EngineSettings {
         limiter: false,
-        ..EngineParams::default()
+        ..EngineSettings::default()
     };
     p.layers[0] = layer;
     p
@@ -49,14 +49,14 @@ fn scene(layer: LayerParams) -> EngineParams {
 /// Renders `seconds` of `params` with no input in `block`-sample blocks; `before_block` may
 /// send notes or change the transport before each block (argument: block start sample).
 fn render_scene(
-    params: &EngineParams,
+    params: &EngineSettings,
     transport: Transport,
     seconds: f32,
     block: usize,
     before_block: impl FnMut(&mut Engine, usize),
 ) -> (Vec<f32>, Vec<f32>) {
     let mut engine = Engine::new(FS, block);
-    engine.set_params(params);
+    engine.set_settings(params);
     engine.set_transport(&transport);
     engine.reset();
     let len = (seconds * FS) as usize;
@@ -73,7 +73,7 @@ fn render_scene(
 }
 
 /// Renders `seconds` of `layer` (MIDI note 60) fired once at the start.
-fn render_one_note(layer: LayerParams, seconds: f32) -> (Vec<f32>, Vec<f32>) {
+fn render_one_note(layer: LayerSettings, seconds: f32) -> (Vec<f32>, Vec<f32>) {
     render_scene(
         &scene(layer),
         Transport::default(),
@@ -193,7 +193,7 @@ fn notes_in_a_long_block_fire_at_their_own_sample() {
     let mut layer = tone_layer(None, tone(0.5, 0.0));
     layer.midi_note = 64;
     let mut engine = Engine::new(FS, BUILT_FOR);
-    engine.set_params(&scene(layer));
+    engine.set_settings(&scene(layer));
     engine.reset();
     let (mut left, mut right) = (vec![0.0; HOST_BLOCK], vec![0.0; HOST_BLOCK]);
     // Tones of 0.1 s (4800 samples), far enough apart to stay distinct.
@@ -254,7 +254,7 @@ fn cues(left: &[f32], right: &[f32]) -> (f64, f64) {
 fn scattered_triggers_land_at_their_own_positions() {
     // 300 Hz tones: their ITD (phase delay) is unambiguous all round the head.
     let low = tone(0.3, 0.0);
-    let itds_of = |layer: LayerParams| -> Vec<f64> {
+    let itds_of = |layer: LayerSettings| -> Vec<f64> {
         let (left, right) = render_scene(&scene(layer), Transport::default(), 4.0, 256, |_, _| {});
         sound_starts(&left, 2000)
             .iter()
@@ -355,7 +355,7 @@ fn seeds_make_renders_repeatable() {
 /// ringing for seconds on an orbiting layer keeps its interaural level difference.
 #[test]
 fn short_triggers_keep_their_birth_position() {
-    let mut layer = LayerParams {
+    let mut layer = LayerSettings {
         enabled: true,
         family: Family::Tap,
         variant: 3,                      // metal: rings for seconds
@@ -367,7 +367,7 @@ fn short_triggers_keep_their_birth_position() {
             ..RhythmSettings::default()
         },
         midi_note: 60,
-        ..LayerParams::default()
+        ..LayerSettings::default()
     };
     layer.position.azimuth_deg = 90.0;
     layer.motion = MotionSettings {
@@ -394,9 +394,9 @@ fn short_triggers_keep_their_birth_position() {
 #[test]
 fn a_long_render_never_repeats_a_segment() {
     const WINDOW: usize = 1024;
-    let mut p = EngineParams {
+    let mut p = EngineSettings {
         limiter: false,
-        ..EngineParams::default()
+        ..EngineSettings::default()
     };
     for (i, (family, variant, rate)) in [
         (Family::Tap, 0, 3.0),
@@ -406,7 +406,7 @@ fn a_long_render_never_repeats_a_segment() {
     .into_iter()
     .enumerate()
     {
-        p.layers[i] = LayerParams {
+        p.layers[i] = LayerSettings {
             enabled: true,
             family,
             variant,
@@ -414,7 +414,7 @@ fn a_long_render_never_repeats_a_segment() {
                 rate: Some(RhythmRate::PerSecond(rate)),
                 ..RhythmSettings::default()
             },
-            ..LayerParams::default()
+            ..LayerSettings::default()
         };
     }
     let (left, _) = render_scene(&p, Transport::default(), 30.0, 512, |_, _| {});
@@ -516,9 +516,9 @@ fn a_note_off_ends_the_notes_sustained_trigger_when_the_layer_follows_note_lengt
 #[test]
 fn all_sound_off_silences_every_layer_smoothly() {
     const BLOCK: usize = 64;
-    let mut p = EngineParams {
+    let mut p = EngineSettings {
         limiter: false,
-        ..EngineParams::default()
+        ..EngineSettings::default()
     };
     for (i, pitch) in [0.1, 0.3, 0.5].into_iter().enumerate() {
         let mut layer = tone_layer(None, tone(pitch, 1.0));
@@ -564,7 +564,7 @@ fn all_sound_off_silences_every_layer_smoothly() {
 /// about 8).
 #[test]
 fn droplets_hand_their_drizzle_over_instead_of_piling_up() {
-    let mut layer = LayerParams {
+    let mut layer = LayerSettings {
         enabled: true,
         family: Family::Water,
         character: [0.5; 4],
@@ -572,7 +572,7 @@ fn droplets_hand_their_drizzle_over_instead_of_piling_up() {
             rate: Some(RhythmRate::PerSecond(6.0)),
             ..RhythmSettings::default()
         },
-        ..LayerParams::default()
+        ..LayerSettings::default()
     };
     layer.scatter = Scatter {
         mode: ScatterMode::Spread,

@@ -21,7 +21,7 @@ use tingle::engine::bed::{BedKind, BedSettings};
 use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::tempo::{NoteValue, Transport as EngineTransport};
 use tingle::engine::timer::TimerSettings;
-use tingle::engine::{Engine, EngineParams, InputChannels};
+use tingle::engine::{Engine, EngineSettings, InputChannels};
 use tingle::{Tingle, TinglePlacer};
 
 #[global_allocator]
@@ -229,7 +229,7 @@ fn automation(step: usize, progress: f32, lcg: &mut Lcg) -> (&'static str, f32) 
 }
 
 /// The same change applied to the engine's parameters.
-fn apply(params: &mut EngineParams, (id, value): (&str, f32)) {
+fn apply(params: &mut EngineSettings, (id, value): (&str, f32)) {
     match id {
         "az" => params.position.azimuth_deg = value,
         "el" => params.position.elevation_deg = value,
@@ -271,7 +271,7 @@ fn session_features_on(plugin: &TinglePlacer, layout: usize) {
 
 /// The same for the engine, with a session that ends at 60 % of a run of `seconds` (when the
 /// transport plays), so the fade, the end and the rest after it run inside the guard.
-fn session_features(params: &mut EngineParams, layout: usize, seconds: f32) {
+fn session_features(params: &mut EngineSettings, layout: usize, seconds: f32) {
     if layout != NO_INPUT {
         params.bed = BedSettings {
             kind: BedKind::Rain,
@@ -344,12 +344,12 @@ fn run_plugin(case: &Case) -> Measured {
     m
 }
 
-/// Runs `case` through the engine directly: `set_transport()`, `set_params()` and `process()`
+/// Runs `case` through the engine directly: `set_transport()`, `set_settings()` and `process()`
 /// of every block, and one mid-run `reset()`, inside `assert_no_alloc`. `max_block` may be
 /// smaller than the case's blocks (the engine then splits them).
 fn run_engine(case: &Case, max_block: usize) -> Measured {
     let mut engine = Engine::new(case.sample_rate, max_block);
-    let mut params = EngineParams {
+    let mut params = EngineSettings {
         motion: MotionSettings {
             mode: case.motion,
             rate: if case.synced {
@@ -359,10 +359,10 @@ fn run_engine(case: &Case, max_block: usize) -> Measured {
             },
             depth: 1.0,
         },
-        ..EngineParams::default()
+        ..EngineSettings::default()
     };
     session_features(&mut params, case.layout, case.seconds);
-    engine.set_params(&params);
+    engine.set_settings(&params);
     engine.reset();
     let input = match case.layout {
         STEREO => InputChannels::Stereo,
@@ -405,7 +405,7 @@ fn run_engine(case: &Case, max_block: usize) -> Measured {
         fill_input(&mut noise, l, r);
         assert_no_alloc(|| {
             engine.set_transport(&transport);
-            engine.set_params(&params);
+            engine.set_settings(&params);
             engine.process(l, r, input);
         });
         m.add_block(l, r, &mut sum_sq);
@@ -901,8 +901,8 @@ fn set_param_reaches_the_engine_parameters() {
     assert_eq!(host::set_param(&plugin, "tfade", 120.0), 120.0);
     // Clamped to the range, as a host's value would be.
     assert_eq!(host::set_param(&plugin, "ingain", 99.0), 24.0);
-    let p = plugin.tingle_params().engine_params();
-    let expected = EngineParams {
+    let p = plugin.tingle_params().engine_settings();
+    let expected = EngineSettings {
         position: Position {
             azimuth_deg: -135.0,
             elevation_deg: 30.0,
@@ -931,7 +931,7 @@ fn set_param_reaches_the_engine_parameters() {
     };
     assert!((p.position.distance_m - 0.1).abs() < 1e-6, "{p:?}");
     assert_eq!(
-        EngineParams {
+        EngineSettings {
             position: Position {
                 distance_m: 0.1,
                 ..p.position
@@ -943,7 +943,7 @@ fn set_param_reaches_the_engine_parameters() {
     host::set_param(&plugin, "msync", 0.0);
     host::set_param(&plugin, "mrate", 2.5);
     assert_eq!(
-        plugin.tingle_params().engine_params().motion.rate,
+        plugin.tingle_params().engine_settings().motion.rate,
         MotionRate::Hertz(2.5)
     );
 }
@@ -957,7 +957,7 @@ fn eight_busy_layers_process_without_allocating() {
     use tingle::engine::rhythm::RhythmRate;
     use tingle::triggers::Family;
 
-    let mut params = EngineParams::default();
+    let mut params = EngineSettings::default();
     for (i, layer) in params.layers.iter_mut().enumerate() {
         layer.enabled = true;
         layer.family = Family::ALL[i % Family::ALL.len()];
@@ -980,7 +980,7 @@ fn eight_busy_layers_process_without_allocating() {
     session_features(&mut params, STEREO, 1.5);
     params.bed.kind = BedKind::Air;
     let mut engine = Engine::new(48_000.0, 512);
-    engine.set_params(&params);
+    engine.set_settings(&params);
     engine.reset();
     let (mut left, mut right) = (vec![0.0f32; 512], vec![0.0f32; 512]);
     let mut most_voices = 0;
@@ -989,7 +989,7 @@ fn eight_busy_layers_process_without_allocating() {
     for block in 0..(2 * 48_000 / 512) {
         assert_no_alloc(|| {
             engine.note_on(block % 512, 60 + (block % 8) as u8, 0.8);
-            engine.set_params(&params);
+            engine.set_settings(&params);
             engine.process(&mut left, &mut right, InputChannels::None);
         });
         nonfinite += left.iter().chain(&right).filter(|v| !v.is_finite()).count();
@@ -1040,7 +1040,7 @@ fn meters_are_measured_only_while_an_editor_listens() {
     let (sender, receiver) = tingle::engine::telemetry::telemetry();
     let meters = &receiver.meters;
     let mut engine = Engine::new(48_000.0, BLOCK);
-    engine.set_params(&EngineParams::default());
+    engine.set_settings(&EngineSettings::default());
     engine.set_telemetry(sender);
     engine.reset();
     let mut noise = Lcg(7);
@@ -1210,9 +1210,9 @@ fn changing_the_hrtf_set_does_not_allocate() {
     let wrong_rate = cache::kemar_at(44_100.0);
     let mut engine = Engine::new(RATE, BLOCK);
     let mut sender = engine.take_hrtf_sender().expect("sender");
-    let mut params = EngineParams::default();
+    let mut params = EngineSettings::default();
     params.motion.mode = MotionMode::Orbit;
-    engine.set_params(&params);
+    engine.set_settings(&params);
     let mut noise = Lcg(7);
     let (mut left, mut right) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
     let sets = [&mirrored, &wrong_rate, &kemar, &mirrored];

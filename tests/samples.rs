@@ -14,9 +14,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tingle::TinglePlacer;
-use tingle::engine::layer::LayerParams;
+use tingle::engine::layer::LayerSettings;
 use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
-use tingle::engine::{Engine, EngineParams, InputChannels};
+use tingle::engine::{Engine, EngineSettings, InputChannels};
 use tingle::samples::loader::sample_queue;
 use tingle::samples::testfiles::{folder, sine, write_flac, write_wav};
 use tingle::samples::{Delivery, FileReport, LoadState, Problem, SampleOutbox, SampleSet};
@@ -54,8 +54,8 @@ fn clips(name: &str) -> (PathBuf, PathBuf) {
 
 /// A Sample layer firing regularly at `rate` events per second (no timing jitter, full
 /// intensity), clips in round robin, without variation.
-fn sample_layer(rate: Option<f32>) -> LayerParams {
-    LayerParams {
+fn sample_layer(rate: Option<f32>) -> LayerSettings {
+    LayerSettings {
         enabled: true,
         family: Family::Sample,
         variant: 1,
@@ -67,16 +67,16 @@ fn sample_layer(rate: Option<f32>) -> LayerParams {
             intensity_variation: 0.0,
             ..RhythmSettings::default()
         },
-        ..LayerParams::default()
+        ..LayerSettings::default()
     }
 }
 
 /// An engine with `layer` as its first layer, connected to the returned loading end.
-fn engine_with(layer: LayerParams) -> (Engine, SampleOutbox) {
-    let mut params = EngineParams::default();
+fn engine_with(layer: LayerSettings) -> (Engine, SampleOutbox) {
+    let mut params = EngineSettings::default();
     params.layers[0] = layer;
     let mut engine = Engine::new(FS, BLOCK);
-    engine.set_params(&params);
+    engine.set_settings(&params);
     engine.reset();
     let (outbox, inbox) = sample_queue();
     engine.connect_samples(inbox);

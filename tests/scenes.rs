@@ -67,18 +67,18 @@ fn input_amplitude_at_target() -> f64 {
 /// Renders `params` for [`SECONDS`] with the limiter off, playing notes into MIDI-only layers
 /// and a noise input into a scene without sounding layers, and measures it.
 fn render(params: &TingleParams) -> Measured {
-    let mut engine_params = params.engine_params();
-    engine_params.limiter = false;
+    let mut engine_settings = params.engine_settings();
+    engine_settings.limiter = false;
     let mut engine = Engine::new(RATE as f32, BLOCK);
-    engine.set_params(&engine_params);
+    engine.set_settings(&engine_settings);
     engine.reset();
-    let midi_notes: Vec<u8> = engine_params
+    let midi_notes: Vec<u8> = engine_settings
         .layers
         .iter()
         .filter(|l| l.enabled && l.rhythm.rate.is_none())
         .map(|l| l.midi_note)
         .collect();
-    let has_triggers = engine_params.layers.iter().any(|l| l.enabled);
+    let has_triggers = engine_settings.layers.iter().any(|l| l.enabled);
     let mut rng = SmallRng::seed_from_u64(7);
     let input_amplitude = input_amplitude_at_target();
     let mut meter = EbuR128::new(2, RATE, Mode::I | Mode::SAMPLE_PEAK).expect("a meter");

@@ -10,12 +10,12 @@ mod common;
 use common::process_in_blocks;
 use realfft::RealFftPlanner;
 use tingle::engine::bed::{BedKind, BedSettings, COHERENCE_CORNER_HZ, DEFAULT_BED_LEVEL_DB};
-use tingle::engine::layer::LayerParams;
+use tingle::engine::layer::LayerSettings;
 use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
 use tingle::engine::telemetry::telemetry;
 use tingle::engine::tempo::Transport;
 use tingle::engine::timer::{GLIDE_S, TimerSettings};
-use tingle::engine::{Engine, EngineParams, InputChannels};
+use tingle::engine::{Engine, EngineSettings, InputChannels};
 use tingle::triggers::Family;
 
 const FS: f32 = 48_000.0;
@@ -23,25 +23,25 @@ const FS: f32 = 48_000.0;
 const BLOCK: usize = 512;
 
 /// Parameters with no layer sounding and the limiter off (measurement only).
-fn quiet_params() -> EngineParams {
-    EngineParams {
+fn quiet_params() -> EngineSettings {
+    EngineSettings {
         limiter: false,
-        ..EngineParams::default()
+        ..EngineSettings::default()
     }
 }
 
 /// Parameters with only the bed `kind` at `level_db`.
-fn bed_params(kind: BedKind, level_db: f32) -> EngineParams {
-    EngineParams {
+fn bed_params(kind: BedKind, level_db: f32) -> EngineSettings {
+    EngineSettings {
         bed: BedSettings { kind, level_db },
         ..quiet_params()
     }
 }
 
 /// A fresh engine at `params`, reset (so it starts there without glides).
-fn engine(params: &EngineParams) -> Engine {
+fn engine(params: &EngineSettings) -> Engine {
     let mut engine = Engine::new(FS, BLOCK);
-    engine.set_params(params);
+    engine.set_settings(params);
     engine.reset();
     engine
 }
@@ -67,7 +67,7 @@ fn render_with(
 }
 
 /// Renders `seconds` of `params` with no input.
-fn render(params: &EngineParams, seconds: f32) -> (Vec<f32>, Vec<f32>) {
+fn render(params: &EngineSettings, seconds: f32) -> (Vec<f32>, Vec<f32>) {
     render_with(&mut engine(params), seconds, |_, _| {})
 }
 
@@ -268,7 +268,7 @@ fn bed_level_reads_as_loudness() {
         );
     }
     let mut fast = Engine::new(2.0 * FS, BLOCK);
-    fast.set_params(&bed_params(BedKind::Pink, level));
+    fast.set_settings(&bed_params(BedKind::Pink, level));
     fast.reset();
     let len = (20.0 * 2.0 * FS) as usize;
     let (mut l, mut r) = (vec![0.0; len], vec![0.0; len]);
@@ -292,12 +292,12 @@ fn bed_level_reads_as_loudness() {
 }
 
 /// A default layer of `family` (one trigger a second, level 0 dB), alone.
-fn default_layer(family: Family) -> EngineParams {
+fn default_layer(family: Family) -> EngineSettings {
     let mut p = quiet_params();
-    p.layers[0] = LayerParams {
+    p.layers[0] = LayerSettings {
         enabled: true,
         family,
-        ..LayerParams::default()
+        ..LayerSettings::default()
     };
     p
 }
@@ -358,7 +358,7 @@ fn switching_the_bed_never_steps() {
     let (l, r) = render_with(&mut engine(&start), 9.0, |engine, at| {
         let step = at / switch_every;
         if at % switch_every < BLOCK && step < kinds.len() {
-            engine.set_params(&bed_params(kinds[step], -30.0));
+            engine.set_settings(&bed_params(kinds[step], -30.0));
         }
     });
     let window = (0.05 * FS) as usize;
@@ -386,7 +386,7 @@ fn switching_the_bed_never_steps() {
             } else {
                 -12.0
             };
-            engine.set_params(&bed_params(BedKind::Pink, level));
+            engine.set_settings(&bed_params(BedKind::Pink, level));
         },
     );
     let (top, bottom) = (10f64.powf(-12.0 / 20.0), 10f64.powf(-60.0 / 20.0));
@@ -444,7 +444,7 @@ fn the_bed_is_deterministic_per_seed() {
     let p = bed_params(BedKind::Rain, -30.0);
     let a = render(&p, 2.0);
     assert_eq!(a, render(&p, 2.0));
-    let b = render(&EngineParams { seed: 2, ..p }, 2.0);
+    let b = render(&EngineSettings { seed: 2, ..p }, 2.0);
     assert_ne!(a.0, b.0);
 }
 
@@ -478,8 +478,8 @@ fn tone_through(
 }
 
 /// Parameters passing the mono input through unchanged, with the session timer set.
-fn timed(length_s: f32, fade_s: f32) -> EngineParams {
-    EngineParams {
+fn timed(length_s: f32, fade_s: f32) -> EngineSettings {
+    EngineSettings {
         mix: 0.0,
         timer: TimerSettings {
             enabled: true,
@@ -637,8 +637,8 @@ fn the_time_left_reaches_the_editor() {
 
 /// A layer of Tap triggers with exact timing and level: `rate` per second (`None`: MIDI
 /// only), at `level_db`, on MIDI note `note`.
-fn taps(rate: Option<f32>, level_db: f32, note: u8) -> LayerParams {
-    LayerParams {
+fn taps(rate: Option<f32>, level_db: f32, note: u8) -> LayerSettings {
+    LayerSettings {
         enabled: true,
         family: Family::Tap,
         level_db,
@@ -650,7 +650,7 @@ fn taps(rate: Option<f32>, level_db: f32, note: u8) -> LayerParams {
             intensity_variation: 0.0,
             ..RhythmSettings::default()
         },
-        ..LayerParams::default()
+        ..LayerSettings::default()
     }
 }
 
@@ -740,7 +740,7 @@ fn gentle_mode_holds_a_loud_hit_near_the_running_level() {
 #[test]
 fn gentle_mode_adds_no_latency() {
     let run = |gentle: bool, input: &[f32]| {
-        let p = EngineParams {
+        let p = EngineSettings {
             mix: 0.0,
             gentle,
             ..quiet_params()
@@ -770,7 +770,7 @@ fn gentle_mode_on_default_layers() {
     for &family in Family::ALL {
         let p = default_layer(family);
         let (l, r) = render(&p, 10.0);
-        let (gl, gr) = render(&EngineParams { gentle: true, ..p }, 10.0);
+        let (gl, gr) = render(&EngineSettings { gentle: true, ..p }, 10.0);
         let all = 0..l.len();
         let (off, on) = (
             hit_levels(&l, &r, all.clone()),

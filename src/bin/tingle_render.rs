@@ -40,7 +40,7 @@ use std::sync::Arc;
 use tingle::binaural::cache::{self, HrtfChoice};
 use tingle::binaural::hrtf::HrtfSet;
 use tingle::engine::tempo::{DEFAULT_TEMPO_BPM, Transport};
-use tingle::engine::{Engine, EngineParams, InputChannels};
+use tingle::engine::{Engine, EngineSettings, InputChannels};
 use tingle::params::TingleParams;
 use tingle::triggers::Family;
 
@@ -272,7 +272,7 @@ impl Cli {
     /// The engine parameters the flags describe: the flags become a scene by parameter id
     /// (the same ids, names, ranges and defaults as the plugin's), so a flag out of range or an
     /// unknown name is refused exactly as a scene's field would be, naming the flag.
-    fn engine_params(&self) -> Result<EngineParams, String> {
+    fn engine_settings(&self) -> Result<EngineSettings, String> {
         let mut flags: Vec<(&str, &str, Value)> = vec![
             ("az", "--azimuth", Value::from(self.azimuth)),
             ("el", "--elevation", Value::from(self.elevation)),
@@ -295,7 +295,7 @@ impl Cli {
             .collect();
         let scene = serde_json::json!({ "params": params }).to_string();
         tingle::scene::load(&scene)
-            .map(|p| p.engine_params())
+            .map(|p| p.engine_settings())
             .map_err(|e| {
                 let e = e.to_string();
                 flags
@@ -457,7 +457,7 @@ impl Reader<'_> {
 /// and written in the next.
 struct Job<'a> {
     /// The engine's parameters, before any loudness gain.
-    params: EngineParams,
+    params: EngineSettings,
     /// The engine's input.
     input: Input<'a>,
     /// The input's channels.
@@ -490,13 +490,13 @@ impl Job<'_> {
     /// block; counts frames on `progress`.
     fn run(
         &self,
-        params: &EngineParams,
+        params: &EngineSettings,
         progress: &ProgressBar,
         mut each: impl FnMut(&[f32], &[f32]) -> Result<(), String>,
     ) -> Result<(), String> {
         let block = self.block;
         let mut engine = Engine::with_hrtf(self.sample_rate as f32, block, self.hrtf.clone());
-        engine.set_params(params);
+        engine.set_settings(params);
         engine.set_transport(&self.transport);
         engine.reset();
         samples::connect(&mut engine, &self.sounds);
@@ -538,7 +538,7 @@ impl Job<'_> {
     /// Renders at `params` without writing and measures the output.
     fn measure(
         &self,
-        params: &EngineParams,
+        params: &EngineSettings,
         progress: &ProgressBar,
     ) -> Result<Measurement, String> {
         let mut meter = Meter::new(self.sample_rate)?;
@@ -550,7 +550,7 @@ impl Job<'_> {
     /// On failure removes the unfinished output.
     fn write(
         &self,
-        params: &EngineParams,
+        params: &EngineSettings,
         output: &Path,
         format: Format,
         progress: &ProgressBar,
@@ -600,12 +600,12 @@ fn warn(message: &str) {
 
 /// `params` with `gain_db` added to the output gain, clamped to its range; and whether it was
 /// clamped.
-fn with_gain(params: &EngineParams, gain_db: f32) -> (EngineParams, bool) {
+fn with_gain(params: &EngineSettings, gain_db: f32) -> (EngineSettings, bool) {
     let wanted = params.output_gain_db + gain_db;
     // The output gain parameter's own range.
     let range = &TingleParams::default().output_gain;
     let output_gain_db = wanted.clamp(range.preview_plain(0.0), range.preview_plain(1.0));
-    let params = EngineParams {
+    let params = EngineSettings {
         output_gain_db,
         ..*params
     };
@@ -709,7 +709,7 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
             cli.sample_rate,
             frames,
             Input::Silence(frames),
-            scene.engine_params(),
+            scene.engine_settings(),
             InputChannels::None,
         )
     } else {
@@ -723,9 +723,9 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
                 let folder = scene.parent().unwrap_or(Path::new(""));
                 let scene = load_scene(scene)?;
                 sounds = samples::load(&scene, folder, &cli.samples, spec.sample_rate)?;
-                scene.engine_params()
+                scene.engine_settings()
             }
-            None => cli.engine_params()?,
+            None => cli.engine_settings()?,
         };
         (
             spec.sample_rate,
@@ -834,7 +834,7 @@ fn gallery(args: &GalleryArgs) -> Result<(), String> {
     {
         for (variant, name) in family.info().variants.iter().enumerate() {
             for &seed in &args.seeds {
-                let mut params = TingleParams::default().engine_params();
+                let mut params = TingleParams::default().engine_settings();
                 params.seed = seed;
                 let layer = &mut params.layers[0];
                 layer.enabled = true;

@@ -28,3 +28,33 @@ impl Default for Position {
         }
     }
 }
+
+/// A displacement of a [`Position`]: a motion's swing from the set position, or a trigger's
+/// scatter from its layer's position.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Offset {
+    /// Added to the azimuth (degrees).
+    pub azimuth_deg: f32,
+    /// Added to the elevation (degrees).
+    pub elevation_deg: f32,
+    /// Multiplies the distance (> 0).
+    pub distance_factor: f32,
+}
+
+impl Offset {
+    /// No displacement.
+    pub const NONE: Self = Self {
+        azimuth_deg: 0.0,
+        elevation_deg: 0.0,
+        distance_factor: 1.0,
+    };
+
+    /// `p` moved by the offset (not clamped: the placer clamps what it renders).
+    pub fn apply(&self, p: Position) -> Position {
+        Position {
+            azimuth_deg: p.azimuth_deg + self.azimuth_deg,
+            elevation_deg: p.elevation_deg + self.elevation_deg,
+            distance_m: p.distance_m * self.distance_factor,
+        }
+    }
+}

@@ -142,7 +142,7 @@ pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: us
                 setter,
                 "What fires the layer: a free rate, a note value at the host tempo, or MIDI notes only.",
             );
-            match layer.engine_params().rhythm.rate {
+            match layer.engine_settings().rhythm.rate {
                 Some(RhythmRate::PerSecond(_)) => {
                     slider_row(ui, "Rate", &layer.rate, setter, "Events per second.");
                 }

@@ -6,7 +6,6 @@
 //! gentle mode -> session timer fade -> hearing-safety limiter.
 
 pub mod bed;
-mod bus;
 pub mod hrtf_loader;
 pub mod hrtf_swap;
 pub mod layer;
@@ -17,7 +16,6 @@ mod samples;
 pub mod telemetry;
 pub mod tempo;
 pub mod timer;
-mod voice;
 
 use crate::binaural::Position;
 use crate::binaural::cache;
@@ -31,7 +29,7 @@ use crate::dsp::math::db_to_gain;
 use crate::dsp::ramp::Ramp;
 use bed::{Bed, BedSettings};
 use hrtf_swap::{HrtfReceiver, HrtfSender, hrtf_line};
-use layer::{Layer, LayerParams};
+use layer::{Layer, LayerSettings};
 use motion::MotionSettings;
 use placement::PlacementControl;
 use std::sync::Arc;
@@ -59,7 +57,7 @@ pub enum InputChannels {
 
 /// Everything the engine's sound depends on, in plain units.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct EngineParams {
+pub struct EngineSettings {
     /// Where the input is placed.
     pub position: Position,
     /// How it moves.
@@ -73,7 +71,7 @@ pub struct EngineParams {
     /// Whether the hearing-safety limiter runs (on by default).
     pub limiter: bool,
     /// The trigger layers.
-    pub layers: [LayerParams; LAYERS],
+    pub layers: [LayerSettings; LAYERS],
     /// The ambient bed (off by default).
     pub bed: BedSettings,
     /// Gentle mode: no sound jumps more than 12 dB above the running level (off by default;
@@ -85,7 +83,7 @@ pub struct EngineParams {
     pub seed: u64,
 }
 
-impl Default for EngineParams {
+impl Default for EngineSettings {
     fn default() -> Self {
         Self {
             position: Position::default(),
@@ -94,9 +92,9 @@ impl Default for EngineParams {
             mix: 1.0,
             output_gain_db: 0.0,
             limiter: true,
-            layers: std::array::from_fn(|i| LayerParams {
+            layers: std::array::from_fn(|i| LayerSettings {
                 midi_note: layer::DEFAULT_FIRST_NOTE + i as u8,
-                ..LayerParams::default()
+                ..LayerSettings::default()
             }),
             bed: BedSettings::default(),
             gentle: false,
@@ -110,7 +108,7 @@ impl Default for EngineParams {
 pub struct Engine {
     sample_rate: f32,
     max_block: usize,
-    params: EngineParams,
+    params: EngineSettings,
     transport: Transport,
     /// Song position at the start of the current chunk.
     clock: Clock,
@@ -160,8 +158,8 @@ pub struct Engine {
 
 impl Engine {
     /// An engine for `sample_rate` (Hz) and blocks of up to `max_block` samples (longer blocks
-    /// are split), starting from [`EngineParams::default`]. To start at other settings without
-    /// gliding from the defaults, call [`Engine::set_params`] and then [`Engine::reset`] before
+    /// are split), starting from [`EngineSettings::default`]. To start at other settings without
+    /// gliding from the defaults, call [`Engine::set_settings`] and then [`Engine::reset`] before
     /// the first block. Allocates: call from `activate()`.
     pub fn new(sample_rate: f32, max_block: usize) -> Self {
         Self::with_hrtf(sample_rate, max_block, cache::kemar_at(sample_rate))
@@ -174,7 +172,7 @@ impl Engine {
         let (hrtf_sender, hrtf_line) = hrtf_line();
         let max_block = max_block.max(1);
         let glide = (GAIN_GLIDE_S * sample_rate) as u32;
-        let params = EngineParams::default();
+        let params = EngineSettings::default();
         Self {
             sample_rate,
             max_block,
@@ -229,7 +227,7 @@ impl Engine {
     }
 
     /// Sets new parameter values; every change glides.
-    pub fn set_params(&mut self, params: &EngineParams) {
+    pub fn set_settings(&mut self, params: &EngineSettings) {
         if params.seed != self.seed {
             self.seed = params.seed;
             for (i, layer) in self.layers.iter_mut().enumerate() {
@@ -630,9 +628,9 @@ mod tests {
     const QUIET_S: f32 = 1.0;
 
     /// An engine at `params`, skipping silent blocks or not.
-    fn engine(params: &EngineParams, skip: bool) -> Engine {
+    fn engine(params: &EngineSettings, skip: bool) -> Engine {
         let mut engine = Engine::new(FS, BLOCK);
-        engine.set_params(params);
+        engine.set_settings(params);
         engine.reset();
         engine.set_silence_skipping(skip);
         engine
@@ -675,7 +673,7 @@ mod tests {
     /// Renders `params` with and without skipping: the two must agree bit for bit, and the one
     /// that skips must have skipped silent blocks. Returns the output.
     fn same_with_and_without_skipping(
-        params: &EngineParams,
+        params: &EngineSettings,
         blocks: usize,
         input: impl Fn(usize) -> [f32; BLOCK] + Copy,
         before: impl FnMut(&mut Engine, usize) + Copy,
@@ -705,7 +703,7 @@ mod tests {
     fn a_silent_instance_wakes_on_the_exact_sample_of_an_input_onset() {
         const AT: usize = 17;
         let quiet_blocks = (QUIET_S * FS) as usize / BLOCK;
-        let params = EngineParams::default();
+        let params = EngineSettings::default();
         let impulse = |b: usize| {
             let mut block = [0.0; BLOCK];
             if b == quiet_blocks {
@@ -726,7 +724,7 @@ mod tests {
     /// the sample its rhythm gives, exactly as without skipping.
     #[test]
     fn a_silent_instance_wakes_on_the_exact_sample_of_a_rhythm_event() {
-        let mut params = EngineParams::default();
+        let mut params = EngineSettings::default();
         params.layers[0].enabled = true;
         params.layers[0].family = Family::Tap;
         params.layers[0].rhythm.rate = Some(RhythmRate::PerSecond(1.0));
@@ -741,7 +739,7 @@ mod tests {
     fn a_silent_instance_wakes_on_the_exact_sample_of_a_midi_note() {
         const AT: usize = 23;
         let quiet_blocks = (QUIET_S * FS) as usize / BLOCK;
-        let mut params = EngineParams::default();
+        let mut params = EngineSettings::default();
         params.layers[0].enabled = true;
         params.layers[0].family = Family::Tap;
         params.layers[0].rhythm.rate = None;

@@ -13,6 +13,7 @@
 //!   and follows the song position when synced.
 
 use super::tempo::{NoteValue, Transport};
+use crate::binaural::Offset;
 use std::f64::consts::TAU;
 
 /// Largest tilt of an orbit (degrees).
@@ -70,17 +71,6 @@ impl Default for MotionSettings {
     }
 }
 
-/// Offset of a moving source from its set position.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MotionOffset {
-    /// Added to the azimuth (degrees).
-    pub azimuth_deg: f32,
-    /// Added to the elevation (degrees).
-    pub elevation_deg: f32,
-    /// Multiplies the distance.
-    pub distance_factor: f32,
-}
-
 /// The phase of a motion, in cycles.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Motion {
@@ -121,7 +111,7 @@ impl Motion {
     }
 
     /// The offset of `mode` at the current phase and `depth` (0..=1).
-    pub fn offset(&self, mode: MotionMode, depth: f32) -> MotionOffset {
+    pub fn offset(&self, mode: MotionMode, depth: f32) -> Offset {
         // The same value as `rem_euclid(1.0)` (one rounding of the same exact number), without
         // the slow library remainder.
         let turn = self.phase - self.phase.floor();
@@ -149,7 +139,7 @@ impl Motion {
                 )
             }
         };
-        MotionOffset {
+        Offset {
             azimuth_deg,
             elevation_deg,
             distance_factor: 2f32.powf(octaves),

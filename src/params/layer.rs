@@ -4,7 +4,7 @@ use super::placement::PlacementParams;
 use super::sample::SampleParams;
 use super::sound::SoundChoice;
 use super::{default_from, units};
-use crate::engine::layer::{self as engine_layer, Scatter, ScatterMode};
+use crate::engine::layer::{self as engine_layer, LayerSettings, Scatter, ScatterMode};
 use crate::engine::rhythm::{RhythmRate, RhythmSettings};
 use crate::engine::tempo::NoteValue;
 use crate::triggers::Family;
@@ -253,13 +253,13 @@ impl LayerParams {
     }
 
     /// The engine's view of this layer.
-    pub fn engine_params(&self) -> engine_layer::LayerParams {
+    pub fn engine_settings(&self) -> LayerSettings {
         let rate = match self.rhythm_mode.value() {
             RhythmMode::Free => Some(RhythmRate::PerSecond(self.rate.value())),
             RhythmMode::Synced => Some(RhythmRate::Synced(self.note.value())),
             RhythmMode::MidiOnly => None,
         };
-        engine_layer::LayerParams {
+        LayerSettings {
             enabled: self.enabled.value(),
             follow_note: self.follow_note.value(),
             family: self.sound.value().family,

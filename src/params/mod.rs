@@ -18,7 +18,7 @@ pub use units::suffix as unit_suffix;
 
 use crate::engine::bed::{BedKind, BedSettings, DEFAULT_BED_LEVEL_DB};
 use crate::engine::timer::{DEFAULT_FADE_S, DEFAULT_LENGTH_S, TimerSettings};
-use crate::engine::{EngineParams, LAYERS};
+use crate::engine::{EngineSettings, LAYERS};
 use nice_plug::prelude::*;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, RwLock};
@@ -213,9 +213,9 @@ impl TingleParams {
     }
 
     /// The engine's view of the current values.
-    pub fn engine_params(&self) -> EngineParams {
+    pub fn engine_settings(&self) -> EngineSettings {
         let solo = self.solo.load(Ordering::Relaxed);
-        EngineParams {
+        EngineSettings {
             position: self.input.position(),
             motion: self.input.motion(),
             input_gain_db: self.input_gain.value(),
@@ -223,7 +223,7 @@ impl TingleParams {
             output_gain_db: self.output_gain.value(),
             limiter: self.limiter.value(),
             layers: std::array::from_fn(|i| {
-                let mut layer = self.layers[i].engine_params();
+                let mut layer = self.layers[i].engine_settings();
                 if solo != 0 {
                     layer.enabled = solo & (1 << i) != 0;
                 }
@@ -255,8 +255,8 @@ mod tests {
     #[test]
     fn parameter_defaults_are_the_engine_defaults() {
         assert_eq!(
-            TingleParams::default().engine_params(),
-            crate::engine::EngineParams::default()
+            TingleParams::default().engine_settings(),
+            crate::engine::EngineSettings::default()
         );
     }
 

@@ -5,7 +5,7 @@
 use realfft::RealFftPlanner;
 use realfft::num_complex::Complex;
 use tingle::binaural::Position;
-use tingle::engine::{Engine, EngineParams, InputChannels};
+use tingle::engine::{Engine, EngineSettings, InputChannels};
 
 /// Corner of the low-frequency band in which listeners use the ITD (Hz).
 pub const ITD_BAND_HZ: f64 = 1500.0;
@@ -36,11 +36,11 @@ pub fn sofa_raw(path: &str, azimuth_deg: f32, elevation_deg: f32) -> (Vec<f64>, 
 }
 
 /// Engine parameters for a static source at `position`, limiter off (measurement only).
-pub fn static_params(position: Position) -> EngineParams {
-    EngineParams {
+pub fn static_params(position: Position) -> EngineSettings {
+    EngineSettings {
         position,
         limiter: false,
-        ..EngineParams::default()
+        ..EngineSettings::default()
     }
 }
 
@@ -56,12 +56,12 @@ pub fn at(azimuth_deg: f32, elevation_deg: f32, distance_m: f32) -> Position {
 /// Renders a mono `input` through a fresh engine in blocks of `block` samples.
 pub fn render(
     sample_rate: f32,
-    params: &EngineParams,
+    params: &EngineSettings,
     input: &[f32],
     block: usize,
 ) -> (Vec<f32>, Vec<f32>) {
     let mut engine = Engine::new(sample_rate, block);
-    engine.set_params(params);
+    engine.set_settings(params);
     engine.reset();
     let mut left = input.to_vec();
     let mut right = vec![0.0; input.len()];

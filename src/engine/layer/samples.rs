@@ -2,7 +2,6 @@
 //! longer play (without allocating or freeing).
 
 use super::Layer;
-use crate::engine::voice::VoiceState;
 use crate::samples::SampleSet;
 use rtrb::Producer;
 use std::sync::Arc;
@@ -26,7 +25,7 @@ impl Layer {
             return;
         }
         for v in &mut self.voices {
-            if matches!(v.state(), VoiceState::Free | VoiceState::Tail) {
+            if !v.is_sounding() {
                 v.release_sample();
             }
         }

@@ -1,27 +1,35 @@
-//! A trigger layer: a rhythm (and MIDI notes) firing one family's triggers, each played and
-//! placed by a [`Voice`], with scatter, motion and click-free voice stealing. The layer
-//! schedules (hits, note-offs, stealing, scatter); each voice renders its own block; the
-//! [`Bus`] places the triggers that sound exactly where the layer is, together.
+//! A trigger layer: a rhythm (and MIDI notes) firing one family's triggers, with scatter,
+//! motion and click-free voice stealing. The layer schedules (hits, note-offs, stealing,
+//! scatter) and decides where each trigger sounds; each [`Voice`] renders its trigger's mono
+//! audio; its [`Seat`] places it, or hands it to the [`Bus`], which places the triggers that
+//! sound exactly where the layer is together.
 //!
 //! Triggers on the bus follow the layer's position glides; every other short trigger keeps the
 //! position it was born at, and sustained ones follow the layer's motion on their own.
 
+mod bus;
+mod path;
 mod samples;
+mod seat;
+pub mod settings;
+mod voice;
 
-use super::bus::Bus;
-use super::motion::{MotionMode, MotionSettings};
+use super::motion::MotionMode;
 use super::placement::PlacementControl;
-use super::rhythm::{Hit, PENDING_CAPACITY, Rhythm, RhythmRate, RhythmSettings};
+use super::rhythm::{Hit, PENDING_CAPACITY, Rhythm, RhythmRate};
 use super::tempo::{Clock, Transport};
-use super::voice::{Birth, Block, Offset, Voice, VoiceState};
-use crate::binaural::Position;
 use crate::binaural::hrtf::HrtfSet;
+use crate::binaural::{Offset, Position};
 use crate::dsp::math::db_to_gain;
 use crate::dsp::random::{RngExt, SeededRng, seeded};
 use crate::samples::{Pick, SampleSlot};
-use crate::triggers::sample::SampleShape;
 use crate::triggers::{Excitation, Family};
+use bus::Bus;
+use path::BlockPath;
+use seat::{OwnSpot, Seat, Spot};
+pub use settings::{DEFAULT_FIRST_NOTE, DEFAULT_SPREAD_DEG, LayerSettings, Scatter, ScatterMode};
 use std::sync::Arc;
+use voice::{LevelRamp, Trigger, Voice, VoiceState};
 
 /// Voices that can sound at once in a layer.
 pub const VOICES_PER_LAYER: usize = 16;
@@ -40,103 +48,18 @@ const MAX_EXTERNAL_HITS: usize = 128;
 /// Hits a layer holds per block: the external ones and every hit its rhythm emits (so the
 /// external cap never takes a rhythm hit's place, nor the other way round).
 const MAX_HITS: usize = MAX_EXTERNAL_HITS + PENDING_CAPACITY;
-/// MIDI note of the first layer (C4); the others follow chromatically.
-pub const DEFAULT_FIRST_NOTE: u8 = 60;
 /// Distinguishes the layer's own random stream from its rhythm's.
 const SCATTER_SEED_SALT: u64 = 0x5851_F42D_4C95_7F2D;
 /// Share of the angular spread used in elevation.
 const SCATTER_ELEVATION_SHARE: f32 = 0.5;
 
-/// How a layer spreads its triggers around its position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ScatterMode {
-    /// Every trigger at the layer's position.
-    #[default]
-    Off,
-    /// Each trigger at its own random position within the spread.
-    Spread,
-    /// Triggers alternate between the left and the right ear (jittered by the spread).
-    EarToEar,
-}
-
-/// Default angular spread of a scatter (degrees).
-pub const DEFAULT_SPREAD_DEG: f32 = 30.0;
-
-/// Scatter settings.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Scatter {
-    /// The scatter mode.
-    pub mode: ScatterMode,
-    /// Angular spread (degrees, 0 ..= 180): azimuth within ± this, elevation within ± half.
-    pub spread_deg: f32,
-    /// Distance spread (octaves, 0 ..= 2): distance times 2^(± this).
-    pub distance_octaves: f32,
-}
-
-impl Default for Scatter {
-    /// Off, with the default spread ready for when it is switched on.
-    fn default() -> Self {
-        Self {
-            mode: ScatterMode::Off,
-            spread_deg: DEFAULT_SPREAD_DEG,
-            distance_octaves: 0.0,
-        }
-    }
-}
-
-/// Everything a layer's sound depends on.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LayerParams {
-    /// Whether the layer fires (its sounding voices always finish).
-    pub enabled: bool,
-    /// Whether a note-off ends the triggers its note started (with a short release), instead
-    /// of letting them finish.
-    pub follow_note: bool,
-    /// Trigger family.
-    pub family: Family,
-    /// Variant of the family (clamped to its variant count).
-    pub variant: usize,
-    /// Level (dB).
-    pub level_db: f32,
-    /// The family's four character controls, 0 ..= 1.
-    pub character: [f32; 4],
-    /// When it fires.
-    pub rhythm: RhythmSettings,
-    /// MIDI note (0 ..= 127) that fires it.
-    pub midi_note: u8,
-    /// Where it sounds.
-    pub position: Position,
-    /// How its position moves.
-    pub motion: MotionSettings,
-    /// How its triggers spread around the position.
-    pub scatter: Scatter,
-    /// How its triggers play their sounds (the Sample family).
-    pub sample: SampleShape,
-}
-
-impl Default for LayerParams {
-    fn default() -> Self {
-        Self {
-            enabled: false,
-            follow_note: false,
-            family: Family::default(),
-            variant: 0,
-            level_db: 0.0,
-            character: [0.5; 4],
-            rhythm: RhythmSettings::default(),
-            midi_note: DEFAULT_FIRST_NOTE,
-            position: Position::default(),
-            motion: MotionSettings::default(),
-            scatter: Scatter::default(),
-            sample: SampleShape::default(),
-        }
-    }
-}
-
 /// One trigger layer. Allocates only in [`Layer::new`].
 pub struct Layer {
     sample_rate: f32,
+    /// The voices that play the triggers (mono).
     voices: Vec<Voice>,
+    /// Where each voice's trigger sounds (`seats[i]` places `voices[i]`).
+    seats: Vec<Seat>,
     rhythm: Rhythm,
     control: PlacementControl,
     rng: SeededRng,
@@ -175,7 +98,8 @@ impl Layer {
     pub fn new(hrtf: &Arc<HrtfSet>, sample_rate: f32, max_block: usize, seed: u64) -> Self {
         Self {
             sample_rate,
-            voices: vec![Voice::new(hrtf, sample_rate); VOICES_PER_LAYER + RELEASE_SLOTS],
+            voices: vec![Voice::new(sample_rate); VOICES_PER_LAYER + RELEASE_SLOTS],
+            seats: vec![Seat::new(hrtf, sample_rate); VOICES_PER_LAYER + RELEASE_SLOTS],
             rhythm: Rhythm::new(sample_rate, seed),
             control: PlacementControl::default(),
             rng: seeded(seed ^ SCATTER_SEED_SALT),
@@ -203,8 +127,8 @@ impl Layer {
     /// Every placer of the layer glides to `hrtf` (see
     /// [`Placer::set_hrtf`](crate::binaural::placer::Placer::set_hrtf)). Does not allocate.
     pub fn set_hrtf(&mut self, hrtf: &Arc<HrtfSet>) {
-        for voice in &mut self.voices {
-            voice.set_hrtf(hrtf);
+        for seat in &mut self.seats {
+            seat.set_hrtf(hrtf);
         }
         self.bus.set_hrtf(hrtf);
     }
@@ -229,6 +153,7 @@ impl Layer {
     /// Cuts every voice (used after non-finite audio; never while audible otherwise).
     pub fn silence(&mut self) {
         self.voices.iter_mut().for_each(Voice::silence);
+        self.seats.iter_mut().for_each(Seat::silence);
         self.bus.silence();
         self.hit_count = 0;
         self.release_count = 0;
@@ -266,10 +191,19 @@ impl Layer {
 
     /// Voices sounding (playing, fading or ringing out).
     pub fn active_voices(&self) -> usize {
-        self.voices
-            .iter()
-            .filter(|v| v.state() != VoiceState::Free)
+        (0..self.voices.len())
+            .filter(|&i| self.activity(i) != Activity::Free)
             .count()
+    }
+
+    /// What voice `index` and its seat are doing.
+    fn activity(&self, index: usize) -> Activity {
+        match self.voices[index].state() {
+            VoiceState::Playing => Activity::Playing,
+            VoiceState::Releasing => Activity::Releasing,
+            VoiceState::Free if self.seats[index].is_ringing() => Activity::RingingOut,
+            VoiceState::Free => Activity::Free,
+        }
     }
 
     /// Where the layer is now (after glides and motion).
@@ -283,7 +217,7 @@ impl Layer {
     /// idle layer only advances its rhythm and its position, which costs little.
     pub fn add_to(
         &mut self,
-        params: &LayerParams,
+        settings: &LayerSettings,
         transport: &Transport,
         clock: &Clock,
         left: &mut [f32],
@@ -291,13 +225,13 @@ impl Layer {
         mut on_trigger: impl FnMut(Position, f32),
     ) -> bool {
         let n = left.len();
-        let mut settings = params.rhythm;
-        if !params.enabled {
-            settings.rate = None;
+        let mut rhythm = settings.rhythm;
+        if !settings.enabled {
+            rhythm.rate = None;
             self.hit_count = 0;
         }
         let (hits, count) = (&mut self.hits, &mut self.hit_count);
-        self.rhythm.advance(n, &settings, transport, clock, |hit| {
+        self.rhythm.advance(n, &rhythm, transport, clock, |hit| {
             if *count < MAX_HITS {
                 hits[*count] = hit;
                 *count += 1;
@@ -320,7 +254,7 @@ impl Layer {
             if self.stop_at.is_some_and(|at| hit.offset < at) {
                 continue;
             }
-            let birth = self.start_voice(params, transport, clock, &hit);
+            let birth = self.start_voice(settings, transport, clock, &hit);
             if let Some(position) = birth {
                 on_trigger(position, hit.intensity);
             }
@@ -328,15 +262,15 @@ impl Layer {
         self.hit_count = waiting;
         self.apply_releases(n);
 
-        if params.level_db.to_bits() != self.level_db.to_bits() {
-            self.level_db = params.level_db;
-            self.level_target = db_to_gain(params.level_db);
+        if settings.level_db.to_bits() != self.level_db.to_bits() {
+            self.level_db = settings.level_db;
+            self.level_target = db_to_gain(settings.level_db);
         }
         let target = self.level_target;
-        if !self.bus.is_sounding() && self.voices.iter().all(|v| v.state() == VoiceState::Free) {
+        if !self.bus.is_sounding() && self.active_voices() == 0 {
             // Nothing sounds: only the level and the position move on.
             self.level = target;
-            self.step_position(params, transport, clock, n);
+            self.step_position(settings, transport, clock, n);
             return false;
         }
         let from = if self.level.is_nan() {
@@ -345,42 +279,52 @@ impl Layer {
             self.level
         };
         self.level = target;
-        let period = self.voices[0].control_period();
-        let block = Block {
-            params,
+        let period = self.seats[0].control_period();
+        let path = BlockPath {
+            settings,
             transport,
             clock,
             len: n,
-            level_from: from,
-            level_step: (target - from) / n.max(1) as f32,
             period,
             period_s: period as f64 / f64::from(self.sample_rate),
         };
+        let level = LevelRamp {
+            len: n,
+            from,
+            step: (target - from) / n.max(1) as f32,
+        };
         self.bus.begin(n);
-        for v in self
-            .voices
-            .iter_mut()
-            .filter(|v| v.state() != VoiceState::Free)
-        {
-            v.add_to(&block, &mut self.mono, &mut self.bus, left, right);
+        for i in 0..self.voices.len() {
+            if self.activity(i) == Activity::Free {
+                continue;
+            }
+            let (voice, seat) = (&mut self.voices[i], &mut self.seats[i]);
+            let was_sounding = voice.is_sounding();
+            let start = voice.render(&level, &mut self.mono);
+            if was_sounding && !voice.is_sounding() {
+                seat.ring_out();
+            }
+            let mono = &self.mono[start..n];
+            let ended = !voice.is_sounding();
+            seat.add_to(start, mono, ended, &path, &mut self.bus, left, right);
         }
-        self.bus.add_to(&block, &self.control, left, right);
-        self.step_position(params, transport, clock, n);
+        self.bus.add_to(&path, &self.control, left, right);
+        self.step_position(settings, transport, clock, n);
         true
     }
 
     /// Moves the layer's position on by a block of `n` samples.
     fn step_position(
         &mut self,
-        params: &LayerParams,
+        settings: &LayerSettings,
         transport: &Transport,
         clock: &Clock,
         n: usize,
     ) {
         self.control.step(
             n as f64 / f64::from(self.sample_rate),
-            &params.position,
-            &params.motion,
+            &settings.position,
+            &settings.motion,
             transport,
             clock.beats_at(n),
         );
@@ -390,7 +334,7 @@ impl Layer {
     /// returns where it sounds (`None` if no voice could be had).
     fn start_voice(
         &mut self,
-        params: &LayerParams,
+        settings: &LayerSettings,
         transport: &Transport,
         clock: &Clock,
         hit: &Hit,
@@ -412,16 +356,14 @@ impl Layer {
             oldest.fade_out(offset, self.fade_len);
         }
         // A free voice, else the quietest fading or ringing-out one.
-        let index = self
-            .voices
-            .iter()
-            .position(|v| v.state() == VoiceState::Free)
+        let index = (0..self.voices.len())
+            .position(|i| self.activity(i) == Activity::Free)
             .or_else(|| {
                 (0..self.voices.len())
-                    .filter(|&i| self.voices[i].state() != VoiceState::Playing)
+                    .filter(|&i| self.activity(i) != Activity::Playing)
                     .max_by_key(|&i| {
                         (
-                            self.voices[i].state() == VoiceState::Tail,
+                            self.activity(i) == Activity::RingingOut,
                             self.voices[i].faded(),
                         )
                     })
@@ -432,48 +374,54 @@ impl Layer {
         let mut control = self.control.clone();
         let birth_layer = control.step(
             offset as f64 / f64::from(self.sample_rate),
-            &params.position,
-            &params.motion,
+            &settings.position,
+            &settings.motion,
             transport,
             clock.beats_at(offset),
         );
-        let offset_pos = self.scatter_offset(&params.scatter, &birth_layer);
-        let info = params.family.info();
+        let offset_pos = self.scatter_offset(&settings.scatter, &birth_layer);
+        let info = settings.family.info();
         let excitation = Excitation {
-            variant: params.variant.min(info.variants.len() - 1),
-            character: params.character,
+            variant: settings.variant.min(info.variants.len() - 1),
+            character: settings.character,
             intensity,
             seed: self.rng.random(),
-            interval_s: match params.rhythm.rate {
+            interval_s: match settings.rhythm.rate {
                 Some(RhythmRate::PerSecond(rate)) => 1.0 / rate.max(f32::EPSILON),
                 Some(RhythmRate::Synced(value)) => value.seconds(transport) as f32,
                 None => 0.0,
             },
         };
         self.started += 1;
-        let sound = (params.family == Family::Sample).then(|| {
+        let sound = (settings.family == Family::Sample).then(|| {
             let pick = Pick::of_variant(excitation.variant);
             self.samples.next(pick, excitation.seed.rotate_left(32))
         });
         if let Some(sound) = sound {
             self.voices[index]
                 .sample_sound()
-                .prepare(sound, params.sample);
+                .prepare(sound, settings.sample);
         }
         let position = offset_pos.apply(birth_layer);
-        self.voices[index].start(Birth {
-            family: params.family,
+        self.voices[index].start(&Trigger {
+            family: settings.family,
             excitation,
             order: self.started,
             at: offset,
             from_note: hit.from_note,
             handed_over,
-            sustained: info.sustained,
-            on_bus: params.scatter.mode == ScatterMode::Off
-                && (info.sustained || params.motion.mode == MotionMode::Off),
-            offset: offset_pos,
-            position,
-            control,
+        });
+        let on_bus = settings.scatter.mode == ScatterMode::Off
+            && (info.sustained || settings.motion.mode == MotionMode::Off);
+        self.seats[index].start(if on_bus {
+            Spot::OnBus
+        } else if info.sustained {
+            Spot::Own(OwnSpot::Following {
+                offset: offset_pos,
+                control,
+            })
+        } else {
+            Spot::Own(OwnSpot::Still(position))
         });
         Some(position)
     }
@@ -532,4 +480,17 @@ impl Layer {
             }
         }
     }
+}
+
+/// What one of a layer's voices and its seat are doing together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Activity {
+    /// Nothing: ready for a trigger.
+    Free,
+    /// Playing its trigger.
+    Playing,
+    /// Fading its trigger out.
+    Releasing,
+    /// The trigger has ended; its placer's filters and delays ring out.
+    RingingOut,
 }

@@ -3,10 +3,10 @@
 //! that follows the layer's position glides and motion. This makes a busy layer cost little
 //! more than a single source.
 
-use super::placement::PlacementControl;
-use super::voice::Block;
+use super::path::BlockPath;
 use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::placer::Placer;
+use crate::engine::placement::PlacementControl;
 use std::sync::Arc;
 
 /// The shared bus of one layer. Allocates only in [`Bus::new`].
@@ -71,7 +71,7 @@ impl Bus {
     /// trigger.
     pub fn add_to(
         &mut self,
-        block: &Block,
+        path: &BlockPath,
         layer: &PlacementControl,
         left: &mut [f32],
         right: &mut [f32],
@@ -88,11 +88,11 @@ impl Bus {
         }
         let control = &mut self.control;
         self.placer
-            .add_to(&self.mix[..block.len], left, right, |at| {
-                block.next_position(control, at)
+            .add_to(&self.mix[..path.len], left, right, |at| {
+                path.next_position(control, at)
             });
         if !self.used {
-            self.tail_left = self.tail_left.saturating_sub(block.len);
+            self.tail_left = self.tail_left.saturating_sub(path.len);
         }
     }
 }
