@@ -4,7 +4,6 @@
 mod common;
 
 use common::*;
-use tingle::engine::EngineSettings;
 use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 
 const FS: f32 = 48_000.0;
@@ -186,13 +185,11 @@ fn orbit_out_of_band_db(
 ) -> [f64; 2] {
     const SETTLE: usize = 12_000;
     const LEN: usize = 4 * 48_000;
-    let params = EngineSettings {
-        motion: MotionSettings {
-            mode: MotionMode::Orbit,
-            rate: MotionRate::Hertz(rate_hz),
-            depth: 0.0,
-        },
-        ..static_params(at(0.0, 0.0, distance_m))
+    let mut params = static_params(at(0.0, 0.0, distance_m));
+    params.input.motion = MotionSettings {
+        mode: MotionMode::Orbit,
+        rate: MotionRate::Hertz(rate_hz),
+        depth: 0.0,
     };
     let input: Vec<f32> = (0..SETTLE + LEN)
         .map(|n| 0.25 * (std::f64::consts::TAU * 1000.0 * n as f64 / f64::from(FS)).sin() as f32)

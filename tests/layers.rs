@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use tingle::engine::layer::{LayerSettings, Scatter, ScatterMode};
+use tingle::engine::master::MasterSettings;
 use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
 use tingle::engine::tempo::{NoteValue, Transport};
@@ -39,7 +40,10 @@ fn tone_layer(rate: Option<RhythmRate>, character: [f32; 4]) -> LayerSettings {
 /// Engine parameters with `layer` as layer 1, no input, limiter off (measurement).
 fn scene(layer: LayerSettings) -> EngineSettings {
     let mut p = EngineSettings {
-        limiter: false,
+        master: MasterSettings {
+            limiter: false,
+            ..MasterSettings::default()
+        },
         ..EngineSettings::default()
     };
     p.layers[0] = layer;
@@ -395,7 +399,10 @@ fn short_triggers_keep_their_birth_position() {
 fn a_long_render_never_repeats_a_segment() {
     const WINDOW: usize = 1024;
     let mut p = EngineSettings {
-        limiter: false,
+        master: MasterSettings {
+            limiter: false,
+            ..MasterSettings::default()
+        },
         ..EngineSettings::default()
     };
     for (i, (family, variant, rate)) in [
@@ -517,7 +524,10 @@ fn a_note_off_ends_the_notes_sustained_trigger_when_the_layer_follows_note_lengt
 fn all_sound_off_silences_every_layer_smoothly() {
     const BLOCK: usize = 64;
     let mut p = EngineSettings {
-        limiter: false,
+        master: MasterSettings {
+            limiter: false,
+            ..MasterSettings::default()
+        },
         ..EngineSettings::default()
     };
     for (i, pitch) in [0.1, 0.3, 0.5].into_iter().enumerate() {

@@ -18,6 +18,8 @@ use host::{MONO, NO_INPUT, STEREO, TestProcessContext};
 use nice_plug::prelude::*;
 use tingle::binaural::Position;
 use tingle::engine::bed::{BedKind, BedSettings};
+use tingle::engine::input::InputSettings;
+use tingle::engine::master::MasterSettings;
 use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::tempo::{NoteValue, Transport as EngineTransport};
 use tingle::engine::timer::TimerSettings;
@@ -231,16 +233,16 @@ fn automation(step: usize, progress: f32, lcg: &mut Lcg) -> (&'static str, f32) 
 /// The same change applied to the engine's parameters.
 fn apply(params: &mut EngineSettings, (id, value): (&str, f32)) {
     match id {
-        "az" => params.position.azimuth_deg = value,
-        "el" => params.position.elevation_deg = value,
-        "dist" => params.position.distance_m = 10f32.powf(value),
-        "ingain" => params.input_gain_db = value,
-        "outgain" => params.output_gain_db = value,
-        "mix" => params.mix = value,
-        "mdepth" => params.motion.depth = value,
+        "az" => params.input.position.azimuth_deg = value,
+        "el" => params.input.position.elevation_deg = value,
+        "dist" => params.input.position.distance_m = 10f32.powf(value),
+        "ingain" => params.input.gain_db = value,
+        "outgain" => params.master.output_gain_db = value,
+        "mix" => params.input.mix = value,
+        "mdepth" => params.input.motion.depth = value,
         "mrate" => {
-            if let MotionRate::Hertz(_) = params.motion.rate {
-                params.motion.rate = MotionRate::Hertz(value);
+            if let MotionRate::Hertz(_) = params.input.motion.rate {
+                params.input.motion.rate = MotionRate::Hertz(value);
             }
         }
         _ => unreachable!("{id}"),
@@ -278,8 +280,8 @@ fn session_features(params: &mut EngineSettings, layout: usize, seconds: f32) {
             level_db: BED_LEVEL_DB,
         };
     }
-    params.gentle = true;
-    params.timer = TimerSettings {
+    params.master.gentle = true;
+    params.master.timer = TimerSettings {
         enabled: true,
         length_s: 0.6 * seconds,
         fade_s: 0.2 * seconds,
@@ -349,17 +351,15 @@ fn run_plugin(case: &Case) -> Measured {
 /// smaller than the case's blocks (the engine then splits them).
 fn run_engine(case: &Case, max_block: usize) -> Measured {
     let mut engine = Engine::new(case.sample_rate, max_block);
-    let mut params = EngineSettings {
-        motion: MotionSettings {
-            mode: case.motion,
-            rate: if case.synced {
-                MotionRate::Synced(NoteValue::Quarter)
-            } else {
-                MotionRate::Hertz(FREE_RATE_HZ)
-            },
-            depth: 1.0,
+    let mut params = EngineSettings::default();
+    params.input.motion = MotionSettings {
+        mode: case.motion,
+        rate: if case.synced {
+            MotionRate::Synced(NoteValue::Quarter)
+        } else {
+            MotionRate::Hertz(FREE_RATE_HZ)
         },
-        ..EngineSettings::default()
+        depth: 1.0,
     };
     session_features(&mut params, case.layout, case.seconds);
     engine.set_settings(&params);
@@ -903,47 +903,44 @@ fn set_param_reaches_the_engine_parameters() {
     assert_eq!(host::set_param(&plugin, "ingain", 99.0), 24.0);
     let p = plugin.tingle_params().engine_settings();
     let expected = EngineSettings {
-        position: Position {
-            azimuth_deg: -135.0,
-            elevation_deg: 30.0,
-            distance_m: 0.1,
+        input: InputSettings {
+            position: Position {
+                azimuth_deg: -135.0,
+                elevation_deg: 30.0,
+                distance_m: 0.1,
+            },
+            motion: MotionSettings {
+                mode: MotionMode::FigureEight,
+                rate: MotionRate::Synced(NoteValue::Quarter),
+                depth: 0.5,
+            },
+            gain_db: 24.0,
+            mix: 0.25,
         },
-        motion: MotionSettings {
-            mode: MotionMode::FigureEight,
-            rate: MotionRate::Synced(NoteValue::Quarter),
-            depth: 0.5,
-        },
-        input_gain_db: 24.0,
-        mix: 0.25,
-        output_gain_db: -6.0,
-        limiter: false,
         bed: BedSettings {
             kind: BedKind::Brown,
             level_db: -30.0,
         },
-        gentle: true,
-        timer: TimerSettings {
-            enabled: true,
-            length_s: 90.0 * 60.0,
-            fade_s: 120.0,
+        master: MasterSettings {
+            output_gain_db: -6.0,
+            limiter: false,
+            gentle: true,
+            timer: TimerSettings {
+                enabled: true,
+                length_s: 90.0 * 60.0,
+                fade_s: 120.0,
+            },
         },
         ..p
     };
-    assert!((p.position.distance_m - 0.1).abs() < 1e-6, "{p:?}");
-    assert_eq!(
-        EngineSettings {
-            position: Position {
-                distance_m: 0.1,
-                ..p.position
-            },
-            ..p
-        },
-        expected
-    );
+    assert!((p.input.position.distance_m - 0.1).abs() < 1e-6, "{p:?}");
+    let mut rounded = p;
+    rounded.input.position.distance_m = 0.1;
+    assert_eq!(rounded, expected);
     host::set_param(&plugin, "msync", 0.0);
     host::set_param(&plugin, "mrate", 2.5);
     assert_eq!(
-        plugin.tingle_params().engine_settings().motion.rate,
+        plugin.tingle_params().engine_settings().input.motion.rate,
         MotionRate::Hertz(2.5)
     );
 }
@@ -1211,7 +1208,7 @@ fn changing_the_hrtf_set_does_not_allocate() {
     let mut engine = Engine::new(RATE, BLOCK);
     let mut sender = engine.take_hrtf_sender().expect("sender");
     let mut params = EngineSettings::default();
-    params.motion.mode = MotionMode::Orbit;
+    params.input.motion.mode = MotionMode::Orbit;
     engine.set_settings(&params);
     let mut noise = Lcg(7);
     let (mut left, mut right) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);

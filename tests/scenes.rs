@@ -68,7 +68,7 @@ fn input_amplitude_at_target() -> f64 {
 /// and a noise input into a scene without sounding layers, and measures it.
 fn render(params: &TingleParams) -> Measured {
     let mut engine_settings = params.engine_settings();
-    engine_settings.limiter = false;
+    engine_settings.master.limiter = false;
     let mut engine = Engine::new(RATE as f32, BLOCK);
     engine.set_settings(&engine_settings);
     engine.reset();

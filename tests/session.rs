@@ -11,6 +11,7 @@ use common::process_in_blocks;
 use realfft::RealFftPlanner;
 use tingle::engine::bed::{BedKind, BedSettings, COHERENCE_CORNER_HZ, DEFAULT_BED_LEVEL_DB};
 use tingle::engine::layer::LayerSettings;
+use tingle::engine::master::MasterSettings;
 use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
 use tingle::engine::telemetry::telemetry;
 use tingle::engine::tempo::Transport;
@@ -25,7 +26,10 @@ const BLOCK: usize = 512;
 /// Parameters with no layer sounding and the limiter off (measurement only).
 fn quiet_params() -> EngineSettings {
     EngineSettings {
-        limiter: false,
+        master: MasterSettings {
+            limiter: false,
+            ..MasterSettings::default()
+        },
         ..EngineSettings::default()
     }
 }
@@ -479,15 +483,14 @@ fn tone_through(
 
 /// Parameters passing the mono input through unchanged, with the session timer set.
 fn timed(length_s: f32, fade_s: f32) -> EngineSettings {
-    EngineSettings {
-        mix: 0.0,
-        timer: TimerSettings {
-            enabled: true,
-            length_s,
-            fade_s,
-        },
-        ..quiet_params()
-    }
+    let mut p = quiet_params();
+    p.input.mix = 0.0;
+    p.master.timer = TimerSettings {
+        enabled: true,
+        length_s,
+        fade_s,
+    };
+    p
 }
 
 /// Standalone and renderer (no host position): the engine counts its samples; the output
@@ -500,7 +503,7 @@ fn the_timer_fades_to_silence_at_the_set_time_without_a_step() {
     let mut engine = engine(&p);
     let (out, gains) = tone_through(&mut engine, length + 2.0, |_, _| {});
     let at = |s: f32| (s * FS) as usize;
-    let settings = p.timer;
+    let settings = p.master.timer;
     let mut worst_curve = 0.0f32;
     let mut steepest = 0.0f32;
     let mut last: Option<(usize, f32)> = None;
@@ -682,7 +685,7 @@ fn gentle_mode_holds_a_loud_hit_near_the_running_level() {
     let hit_at = (8.0 * FS) as usize;
     let run = |gentle: bool| {
         let mut with = p;
-        with.gentle = gentle;
+        with.master.gentle = gentle;
         render_with(&mut engine(&with), 8.5, |engine, at| {
             if at == hit_at {
                 engine.note_on(0, hit_note, 1.0);
@@ -740,11 +743,9 @@ fn gentle_mode_holds_a_loud_hit_near_the_running_level() {
 #[test]
 fn gentle_mode_adds_no_latency() {
     let run = |gentle: bool, input: &[f32]| {
-        let p = EngineSettings {
-            mix: 0.0,
-            gentle,
-            ..quiet_params()
-        };
+        let mut p = quiet_params();
+        p.input.mix = 0.0;
+        p.master.gentle = gentle;
         let mut engine = engine(&p);
         let mut left = input.to_vec();
         let mut right = vec![0.0; input.len()];
@@ -770,7 +771,9 @@ fn gentle_mode_on_default_layers() {
     for &family in Family::ALL {
         let p = default_layer(family);
         let (l, r) = render(&p, 10.0);
-        let (gl, gr) = render(&EngineSettings { gentle: true, ..p }, 10.0);
+        let mut gentle = p;
+        gentle.master.gentle = true;
+        let (gl, gr) = render(&gentle, 10.0);
         let all = 0..l.len();
         let (off, on) = (
             hit_levels(&l, &r, all.clone()),

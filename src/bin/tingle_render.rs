@@ -601,14 +601,12 @@ fn warn(message: &str) {
 /// `params` with `gain_db` added to the output gain, clamped to its range; and whether it was
 /// clamped.
 fn with_gain(params: &EngineSettings, gain_db: f32) -> (EngineSettings, bool) {
-    let wanted = params.output_gain_db + gain_db;
+    let wanted = params.master.output_gain_db + gain_db;
     // The output gain parameter's own range.
     let range = &TingleParams::default().output_gain;
     let output_gain_db = wanted.clamp(range.preview_plain(0.0), range.preview_plain(1.0));
-    let params = EngineSettings {
-        output_gain_db,
-        ..*params
-    };
+    let mut params = *params;
+    params.master.output_gain_db = output_gain_db;
     (params, output_gain_db != wanted)
 }
 
@@ -643,11 +641,11 @@ fn write_at_loudness(
         if clamped {
             warn(&format!(
                 "the output gain needed for {target} LUFS ({:+.1} dB) is clamped to {:+.1} dB",
-                job.params.output_gain_db + gain_db,
-                params.output_gain_db
+                job.params.master.output_gain_db + gain_db,
+                params.master.output_gain_db
             ));
         }
-        gain_db = params.output_gain_db - job.params.output_gain_db;
+        gain_db = params.master.output_gain_db - job.params.master.output_gain_db;
         progress.set_prefix(format!("writing (pass {pass}/{passes})"));
         let mut meter = Meter::new(job.sample_rate)?;
         job.write(&params, output, format, progress, |left, right| {

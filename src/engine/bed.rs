@@ -324,9 +324,11 @@ impl Bed {
         self.control_countdown = 0;
     }
 
-    /// Whether the bed is silent and will stay so (off and faded out): nothing to compute.
-    pub fn is_silent(&self) -> bool {
-        self.fades
+    /// Whether the bed sounds or is about to (not both off and faded out): else there is
+    /// nothing to compute.
+    pub fn is_sounding(&self) -> bool {
+        !self
+            .fades
             .iter()
             .zip(&self.fade_now)
             .all(|(fade, &now)| now == 0.0 && fade.target() == 0.0)
@@ -334,7 +336,7 @@ impl Bed {
 
     /// Adds the bed to `left` and `right`.
     pub fn add_to(&mut self, left: &mut [f32], right: &mut [f32]) {
-        if self.is_silent() {
+        if !self.is_sounding() {
             return;
         }
         let active: [bool; SOUNDING_KINDS] =
@@ -408,7 +410,7 @@ mod tests {
     fn off_adds_nothing() {
         let mut bed = Bed::new(48_000.0, 1);
         bed.set(&BedSettings::default());
-        assert!(bed.is_silent());
+        assert!(!bed.is_sounding());
         let (l, r) = render(&mut bed, 0.1);
         assert!(l.iter().chain(&r).all(|&v| v == 0.0));
         bed.set(&BedSettings {
@@ -416,10 +418,10 @@ mod tests {
             ..BedSettings::default()
         });
         render(&mut bed, 1.0);
-        assert!(!bed.is_silent());
+        assert!(bed.is_sounding());
         bed.set(&BedSettings::default());
         render(&mut bed, FADE_S + 0.01);
-        assert!(bed.is_silent());
+        assert!(!bed.is_sounding());
     }
 
     /// The crossfade gains change by no more than one step of a linear glide over the fade

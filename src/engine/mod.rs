@@ -1,14 +1,17 @@
 //! The host-independent real-time engine. The plugin, the standalone app, the offline renderer,
 //! the tests and the benchmarks all drive this same type; it knows nothing of plugin formats.
 //!
-//! Per block: input gain -> mono downmix -> binaural placement (smoothed position + motion) ->
-//! binaural/original mix -> plus the trigger layers -> plus the ambient bed -> output gain ->
-//! gentle mode -> session timer fade -> hearing-safety limiter.
+//! Per block, the signal flow of [`Engine::process_chunk`]: the track's input placed
+//! ([`input::InputSource`]) plus the trigger layers ([`layer::Layer`]) plus the ambient bed
+//! ([`bed::Bed`]), through the master chain ([`master::MasterChain`]: output gain -> gentle mode
+//! -> session timer fade -> hearing-safety limiter).
 
 pub mod bed;
 pub mod hrtf_loader;
 pub mod hrtf_swap;
+pub mod input;
 pub mod layer;
+pub mod master;
 pub mod motion;
 pub mod placement;
 pub mod rhythm;
@@ -17,25 +20,19 @@ pub mod telemetry;
 pub mod tempo;
 pub mod timer;
 
-use crate::binaural::Position;
 use crate::binaural::cache;
 use crate::binaural::hrtf::HrtfSet;
-use crate::binaural::placer::Placer;
 use crate::dsp::denormal::FlushDenormals;
-use crate::dsp::gentle::Gentle;
-use crate::dsp::limiter::{DEFAULT_CEILING_DB, Limiter};
 use crate::dsp::loudness::Loudness;
-use crate::dsp::math::db_to_gain;
-use crate::dsp::ramp::Ramp;
 use bed::{Bed, BedSettings};
 use hrtf_swap::{HrtfReceiver, HrtfSender, hrtf_line};
+pub use input::InputChannels;
+use input::{InputSettings, InputSource};
 use layer::{Layer, LayerSettings};
-use motion::MotionSettings;
-use placement::PlacementControl;
+use master::{MasterChain, MasterSettings};
 use std::sync::Arc;
 use telemetry::{TelemetrySender, TriggerFlash};
 use tempo::{Clock, Transport};
-use timer::{SessionTimer, TimerSettings};
 
 /// Glide time of gain and mix changes (s).
 const GAIN_GLIDE_S: f32 = 0.02;
@@ -44,41 +41,17 @@ pub const LAYERS: usize = 8;
 /// Largest MIDI note number.
 const MAX_NOTE: u8 = 127;
 
-/// Which main input channels carry audio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputChannels {
-    /// No input (an instrument track): the engine reads nothing.
-    None,
-    /// Mono input in the left buffer.
-    Mono,
-    /// Stereo input, downmixed to the placed source.
-    Stereo,
-}
-
 /// Everything the engine's sound depends on, in plain units.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EngineSettings {
-    /// Where the input is placed.
-    pub position: Position,
-    /// How it moves.
-    pub motion: MotionSettings,
-    /// Gain applied to the input (dB).
-    pub input_gain_db: f32,
-    /// Share of the binaural signal in the output, 0 (original) ..= 1 (binaural).
-    pub mix: f32,
-    /// Gain after the mix (dB).
-    pub output_gain_db: f32,
-    /// Whether the hearing-safety limiter runs (on by default).
-    pub limiter: bool,
+    /// How the track's input is placed and mixed.
+    pub input: InputSettings,
     /// The trigger layers.
     pub layers: [LayerSettings; LAYERS],
     /// The ambient bed (off by default).
     pub bed: BedSettings,
-    /// Gentle mode: no sound jumps more than 12 dB above the running level (off by default;
-    /// see [`crate::dsp::gentle`]).
-    pub gentle: bool,
-    /// The session timer (off by default).
-    pub timer: TimerSettings,
+    /// Output gain, gentle mode, the session timer and the limiter.
+    pub master: MasterSettings,
     /// Seed of all random variation: the same seed and parameters render the same sound.
     pub seed: u64,
 }
@@ -86,19 +59,13 @@ pub struct EngineSettings {
 impl Default for EngineSettings {
     fn default() -> Self {
         Self {
-            position: Position::default(),
-            motion: MotionSettings::default(),
-            input_gain_db: 0.0,
-            mix: 1.0,
-            output_gain_db: 0.0,
-            limiter: true,
+            input: InputSettings::default(),
             layers: std::array::from_fn(|i| LayerSettings {
                 midi_note: layer::DEFAULT_FIRST_NOTE + i as u8,
                 ..LayerSettings::default()
             }),
             bed: BedSettings::default(),
-            gentle: false,
-            timer: TimerSettings::default(),
+            master: MasterSettings::default(),
             seed: 1,
         }
     }
@@ -108,38 +75,25 @@ impl Default for EngineSettings {
 pub struct Engine {
     sample_rate: f32,
     max_block: usize,
-    params: EngineSettings,
+    settings: EngineSettings,
     transport: Transport,
     /// Song position at the start of the current chunk.
     clock: Clock,
-    placement: PlacementControl,
-    placer: Placer,
+    /// The track's input, placed.
+    input: InputSource,
     layers: Vec<Layer>,
     /// Seed the layers were last seeded with.
     seed: u64,
-    input_gain: Ramp,
-    mix: Ramp,
-    output_gain: Ramp,
     bed: Bed,
-    gentle: Gentle,
-    /// How much of gentle mode's gain applies, 0 (off) ..= 1 (on): switching glides.
-    gentle_amount: Ramp,
-    timer: SessionTimer,
+    master: MasterChain,
     /// Whether the session has ended and the engine rests (its voices already cleared).
     resting: bool,
-    limiter: Limiter,
     /// Output loudness, measured while an editor listens.
     loudness: Loudness,
     /// Whether the last block was measured for a listening editor.
     reported: bool,
     /// The editor's line to the audio thread, when connected.
     telemetry: Option<TelemetrySender>,
-    /// Mono source, one block.
-    mono: Vec<f32>,
-    /// Binaural output, one block each.
-    wet: [Vec<f32>; 2],
-    /// Samples the input's placer keeps sounding after the input fell silent (0: it rests).
-    input_tail_left: usize,
     /// Whether blocks in which nothing sounds skip the output stages (on; off only to check
     /// that skipping changes nothing).
     skip_silence: bool,
@@ -176,30 +130,20 @@ impl Engine {
         Self {
             sample_rate,
             max_block,
-            params,
+            settings: params,
             transport: Transport::default(),
             clock: Clock::default(),
-            placement: PlacementControl::default(),
-            placer: Placer::new(hrtf.clone(), sample_rate),
+            input: InputSource::new(&hrtf, sample_rate, max_block, glide),
             layers: (0..LAYERS)
                 .map(|i| Layer::new(&hrtf, sample_rate, max_block, layer_seed(params.seed, i)))
                 .collect(),
             seed: params.seed,
-            input_gain: Ramp::new(1.0, glide),
-            mix: Ramp::new(params.mix, glide),
-            output_gain: Ramp::new(1.0, glide),
             bed: Bed::new(sample_rate, bed_seed(params.seed)),
-            gentle: Gentle::new(sample_rate),
-            gentle_amount: Ramp::new(0.0, glide),
-            timer: SessionTimer::new(sample_rate),
+            master: MasterChain::new(sample_rate, glide),
             resting: false,
-            limiter: Limiter::new(sample_rate, DEFAULT_CEILING_DB),
             loudness: Loudness::new(sample_rate),
             reported: false,
             telemetry: None,
-            mono: vec![0.0; max_block],
-            wet: [vec![0.0; max_block], vec![0.0; max_block]],
-            input_tail_left: 0,
             skip_silence: true,
             skipped: false,
             samples: None,
@@ -235,15 +179,10 @@ impl Engine {
             }
             self.bed.reseed(bed_seed(params.seed));
         }
-        self.params = *params;
-        self.input_gain.set_target(db_to_gain(params.input_gain_db));
-        self.mix.set_target(params.mix.clamp(0.0, 1.0));
-        self.output_gain
-            .set_target(db_to_gain(params.output_gain_db));
+        self.settings = *params;
+        self.input.set(&params.input);
         self.bed.set(&params.bed);
-        self.gentle_amount
-            .set_target(if params.gentle { 1.0 } else { 0.0 });
-        self.timer.set(&params.timer);
+        self.master.set(&params.master);
     }
 
     /// The transport at the start of the next block. Its song position replaces the one the
@@ -252,7 +191,7 @@ impl Engine {
     pub fn set_transport(&mut self, transport: &Transport) {
         self.transport = *transport;
         self.clock = Clock::new(transport, self.sample_rate);
-        self.timer.locate(transport);
+        self.master.locate(transport);
     }
 
     /// Connects the editor: triggers, meters and positions are reported to `sender` from now on.
@@ -280,17 +219,17 @@ impl Engine {
 
     /// Current limiter gain reduction (dB, >= 0).
     pub fn limiter_reduction_db(&self) -> f32 {
-        self.limiter.reduction_db()
+        self.master.limiter_reduction_db()
     }
 
     /// Fires every enabled layer mapped to MIDI `note` (0 ..= 127) at `velocity` (0 ..= 1),
     /// `offset` samples into the next block. Once the session has ended, notes are dropped (so
     /// none is left waiting to burst out when it resumes).
     pub fn note_on(&mut self, offset: usize, note: u8, velocity: f32) {
-        if self.timer.is_silent() {
+        if self.master.session_ended() {
             return;
         }
-        for (layer, params) in self.layers.iter_mut().zip(&self.params.layers) {
+        for (layer, params) in self.layers.iter_mut().zip(&self.settings.layers) {
             if params.enabled && params.midi_note == note.min(MAX_NOTE) {
                 layer.fire(offset, velocity.clamp(0.0, 1.0));
             }
@@ -300,7 +239,7 @@ impl Engine {
     /// Ends the triggers MIDI `note` started on every layer that follows note length, with a
     /// short release, `offset` samples into the next block.
     pub fn note_off(&mut self, offset: usize, note: u8) {
-        for (layer, params) in self.layers.iter_mut().zip(&self.params.layers) {
+        for (layer, params) in self.layers.iter_mut().zip(&self.settings.layers) {
             if params.follow_note && params.midi_note == note.min(MAX_NOTE) {
                 layer.release_notes(offset);
             }
@@ -323,7 +262,7 @@ impl Engine {
 
     /// Seconds left in the session (0 once it ended), `None` while the session timer is off.
     pub fn timer_remaining_s(&self) -> Option<f32> {
-        self.timer.remaining_s()
+        self.master.timer_remaining_s()
     }
 
     /// Clears all signal state (filters, delays, glides, voices) and restarts every layer's
@@ -333,17 +272,9 @@ impl Engine {
         for (i, layer) in self.layers.iter_mut().enumerate() {
             layer.reset(layer_seed(self.seed, i));
         }
-        self.placer.reset();
-        self.input_tail_left = 0;
-        self.placement.reset();
-        self.limiter.reset();
-        self.input_gain.jump(self.input_gain.target());
-        self.mix.jump(self.mix.target());
-        self.output_gain.jump(self.output_gain.target());
+        self.input.reset();
         self.bed.reset(bed_seed(self.seed));
-        self.gentle.reset();
-        self.gentle_amount.jump(self.gentle_amount.target());
-        self.timer.settle();
+        self.master.reset();
     }
 
     /// Processes one block in place: `left` and `right` hold the input as `input` says and
@@ -360,7 +291,7 @@ impl Engine {
             let end = (start + self.max_block).min(len);
             self.process_chunk(&mut left[start..end], &mut right[start..end], input);
             self.clock.advance(end - start);
-            self.timer.advance(end - start);
+            self.master.advance(end - start);
             start = end;
         }
     }
@@ -375,7 +306,7 @@ impl Engine {
             self.hrtf_line.retire(new);
             return;
         }
-        self.placer.set_hrtf(&new);
+        self.input.set_hrtf(&new);
         for layer in &mut self.layers {
             layer.set_hrtf(&new);
         }
@@ -383,20 +314,19 @@ impl Engine {
         self.hrtf_line.retire(old);
     }
 
-    fn process_chunk(&mut self, left: &mut [f32], right: &mut [f32], input: InputChannels) {
-        let n = left.len();
+    /// Processes one chunk of at most `max_block` samples: the signal flow.
+    fn process_chunk(&mut self, left: &mut [f32], right: &mut [f32], channels: InputChannels) {
         self.skipped = false;
-        let finite = |s: &[f32]| s.iter().all(|v| v.is_finite());
-        let input_ok = match input {
+        let input_ok = match channels {
             InputChannels::None => true,
-            InputChannels::Mono => finite(left),
-            InputChannels::Stereo => finite(left) && finite(right),
+            InputChannels::Mono => all_finite(left),
+            InputChannels::Stereo => all_finite(left) && all_finite(right),
         };
         if !input_ok {
             self.silence(left, right);
             return;
         }
-        if self.timer.is_silent() {
+        if self.master.session_ended() {
             // The session has ended: silence, and nothing to compute until it resumes.
             if self.resting {
                 left.fill(0.0);
@@ -409,40 +339,21 @@ impl Engine {
             return;
         }
         self.resting = false;
-        let silent_input = match input {
-            InputChannels::None => true,
-            InputChannels::Mono => is_silent(left),
-            InputChannels::Stereo => is_silent(left) && is_silent(right),
-        };
-        let input_idle = silent_input && self.input_tail_left == 0;
-        if input_idle {
-            // Nothing to place: the placer rests (reset when it fell idle) while the input's
-            // position moves on, and the next sound starts it afresh where the input is then.
-            left.fill(0.0);
-            right.fill(0.0);
-            self.input_gain.skip(n);
-            self.mix.skip(n);
-            let beats = self.clock.beats_at(n);
-            self.placement.step(
-                n as f64 / f64::from(self.sample_rate),
-                &self.params.position,
-                &self.params.motion,
-                &self.transport,
-                beats,
-            );
-        } else {
-            self.place_input(left, right, input, silent_input);
-        }
 
-        let clock = self.clock;
+        let (transport, clock) = (&self.transport, &self.clock);
+        self.input.take(left, right, channels);
+        let mut sounded = self.input.add_to(channels, transport, clock, left, right);
         let telemetry = &mut self.telemetry;
-        let mut sounded = !input_idle;
-        for (index, (layer, params)) in self.layers.iter_mut().zip(&self.params.layers).enumerate()
+        for (index, (layer, settings)) in self
+            .layers
+            .iter_mut()
+            .zip(&self.settings.layers)
+            .enumerate()
         {
             sounded |= layer.add_to(
-                params,
-                &self.transport,
-                &clock,
+                settings,
+                transport,
+                clock,
                 left,
                 right,
                 |position, intensity| {
@@ -456,98 +367,17 @@ impl Engine {
                 },
             );
         }
-
-        sounded |= !self.bed.is_silent();
+        sounded |= self.bed.is_sounding();
         self.bed.add_to(left, right);
 
-        if !sounded && self.skip_silence {
-            // Every sample is zero: the gains and followers advance as they would over zeros.
-            self.output_gain.skip(n);
-            self.gentle.skip(n);
-            self.gentle_amount.skip(n);
-            self.timer.apply(left, right);
-            if self.params.limiter && !self.limiter.is_at_rest() {
-                self.limiter.process_block(left, right);
-            }
-            self.report(left, right);
-            self.skipped = true;
-            return;
-        }
-
-        for i in 0..n {
-            let g = self.output_gain.advance();
-            left[i] *= g;
-            right[i] *= g;
-            // Gentle mode's followers run even while it is off, so switching it on finds
-            // them informed; its gain applies as far as it is switched on.
-            let gentle = self.gentle.gain(left[i], right[i]);
-            let g = 1.0 + self.gentle_amount.advance() * (gentle - 1.0);
-            left[i] *= g;
-            right[i] *= g;
-        }
-        self.timer.apply(left, right);
-        if self.params.limiter {
-            self.limiter.process_block(left, right);
-        }
-        if !(finite(left) && finite(right)) {
+        // Where nothing sounded every sample is zero, and the master chain only moves on.
+        let zeros = !sounded && self.skip_silence;
+        self.master.process(left, right, zeros);
+        if !(all_finite(left) && all_finite(right)) {
             self.silence(left, right);
         }
+        self.skipped = zeros;
         self.report(left, right);
-    }
-
-    /// Applies the input gain, places the input binaurally and mixes it with the original into
-    /// `left` and `right` (`silent`: the input is all zeros, and only the placer's tail sounds).
-    fn place_input(
-        &mut self,
-        left: &mut [f32],
-        right: &mut [f32],
-        input: InputChannels,
-        silent: bool,
-    ) {
-        let n = left.len();
-        if input == InputChannels::None {
-            left.fill(0.0);
-            right.fill(0.0);
-        }
-        let mono = &mut self.mono[..n];
-        for i in 0..n {
-            let g = self.input_gain.advance();
-            left[i] *= g;
-            if input == InputChannels::Stereo {
-                right[i] *= g;
-                mono[i] = 0.5 * (left[i] + right[i]);
-            } else {
-                right[i] = left[i];
-                mono[i] = left[i];
-            }
-        }
-
-        let [wet_l, wet_r] = &mut self.wet;
-        let (wet_l, wet_r) = (&mut wet_l[..n], &mut wet_r[..n]);
-        wet_l.fill(0.0);
-        wet_r.fill(0.0);
-        let period = self.placer.control_period();
-        let period_s = period as f64 / f64::from(self.sample_rate);
-        let (params, transport, placement) = (&self.params, &self.transport, &mut self.placement);
-        let clock = self.clock;
-        self.placer.add_to(mono, wet_l, wet_r, |offset| {
-            let beats = clock.beats_at(offset + period);
-            placement.step(period_s, &params.position, &params.motion, transport, beats)
-        });
-        if silent {
-            self.input_tail_left = self.input_tail_left.saturating_sub(n);
-            if self.input_tail_left == 0 {
-                self.placer.reset();
-            }
-        } else {
-            self.input_tail_left = self.placer.tail_len();
-        }
-
-        for i in 0..n {
-            let m = self.mix.advance();
-            left[i] += m * (wet_l[i] - left[i]);
-            right[i] += m * (wet_r[i] - right[i]);
-        }
     }
 
     /// Writes the meters and positions for the editor, if one is open and listens; costs
@@ -576,11 +406,11 @@ impl Engine {
         meters.short_term_lufs.store(self.loudness.lufs(), relaxed);
         meters
             .limiter_reduction_db
-            .store(self.limiter.reduction_db(), relaxed);
+            .store(self.master.limiter_reduction_db(), relaxed);
         meters
             .timer_remaining_s
-            .store(self.timer.remaining_s().unwrap_or(f32::NAN), relaxed);
-        meters.input_position.store(&self.placement.current());
+            .store(self.master.timer_remaining_s().unwrap_or(f32::NAN), relaxed);
+        meters.input_position.store(&self.input.position());
         for (shared, layer) in meters.layer_positions.iter().zip(&self.layers) {
             shared.store(&layer.position());
         }
@@ -590,13 +420,11 @@ impl Engine {
     fn silence(&mut self, left: &mut [f32], right: &mut [f32]) {
         left.fill(0.0);
         right.fill(0.0);
-        self.placer.reset();
-        self.input_tail_left = 0;
+        self.input.silence();
         for layer in &mut self.layers {
             layer.silence();
         }
-        self.limiter.reset();
-        self.gentle.reset();
+        self.master.silence();
     }
 }
 
@@ -611,9 +439,9 @@ fn bed_seed(seed: u64) -> u64 {
     layer_seed(seed, LAYERS)
 }
 
-/// Whether every sample of `samples` is zero.
-fn is_silent(samples: &[f32]) -> bool {
-    samples.iter().all(|&v| v == 0.0)
+/// Whether every sample of `samples` is finite.
+fn all_finite(samples: &[f32]) -> bool {
+    samples.iter().all(|v| v.is_finite())
 }
 
 #[cfg(test)]

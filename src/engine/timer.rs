@@ -153,7 +153,7 @@ impl SessionTimer {
 
     /// Whether the session has ended and the output is silent (the engine may skip its work
     /// until a relocation or a change of the settings).
-    pub fn is_silent(&self) -> bool {
+    pub fn has_ended(&self) -> bool {
         self.gain == 0.0 && self.settings.gain_at(self.elapsed_s) == 0.0
     }
 
@@ -218,7 +218,7 @@ mod tests {
         assert!(steps.fold(0.0, f32::max) <= t.max_step * 1.0001);
         assert_eq!(l[(GLIDE_S * FS) as usize], 0.0, "down within the glide");
         t.advance(200);
-        assert!(t.is_silent());
+        assert!(t.has_ended());
         assert_eq!(t.remaining_s(), Some(0.0));
 
         playing.position_seconds = Some(10.0);

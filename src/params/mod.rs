@@ -17,6 +17,8 @@ pub use sound::SoundChoice;
 pub use units::suffix as unit_suffix;
 
 use crate::engine::bed::{BedKind, BedSettings, DEFAULT_BED_LEVEL_DB};
+use crate::engine::input::InputSettings;
+use crate::engine::master::MasterSettings;
 use crate::engine::timer::{DEFAULT_FADE_S, DEFAULT_LENGTH_S, TimerSettings};
 use crate::engine::{EngineSettings, LAYERS};
 use nice_plug::prelude::*;
@@ -216,12 +218,12 @@ impl TingleParams {
     pub fn engine_settings(&self) -> EngineSettings {
         let solo = self.solo.load(Ordering::Relaxed);
         EngineSettings {
-            position: self.input.position(),
-            motion: self.input.motion(),
-            input_gain_db: self.input_gain.value(),
-            mix: self.mix.value(),
-            output_gain_db: self.output_gain.value(),
-            limiter: self.limiter.value(),
+            input: InputSettings {
+                position: self.input.position(),
+                motion: self.input.motion(),
+                gain_db: self.input_gain.value(),
+                mix: self.mix.value(),
+            },
             layers: std::array::from_fn(|i| {
                 let mut layer = self.layers[i].engine_settings();
                 if solo != 0 {
@@ -233,8 +235,12 @@ impl TingleParams {
                 kind: self.bed.value(),
                 level_db: self.bed_level.value(),
             },
-            gentle: self.gentle.value(),
-            timer: self.timer_settings(),
+            master: MasterSettings {
+                output_gain_db: self.output_gain.value(),
+                limiter: self.limiter.value(),
+                gentle: self.gentle.value(),
+                timer: self.timer_settings(),
+            },
             seed: self.seed.value() as u64,
         }
     }

@@ -5,6 +5,8 @@
 use realfft::RealFftPlanner;
 use realfft::num_complex::Complex;
 use tingle::binaural::Position;
+use tingle::engine::input::InputSettings;
+use tingle::engine::master::MasterSettings;
 use tingle::engine::{Engine, EngineSettings, InputChannels};
 
 /// Corner of the low-frequency band in which listeners use the ITD (Hz).
@@ -38,8 +40,14 @@ pub fn sofa_raw(path: &str, azimuth_deg: f32, elevation_deg: f32) -> (Vec<f64>, 
 /// Engine parameters for a static source at `position`, limiter off (measurement only).
 pub fn static_params(position: Position) -> EngineSettings {
     EngineSettings {
-        position,
-        limiter: false,
+        input: InputSettings {
+            position,
+            ..InputSettings::default()
+        },
+        master: MasterSettings {
+            limiter: false,
+            ..MasterSettings::default()
+        },
         ..EngineSettings::default()
     }
 }
