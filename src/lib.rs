@@ -13,6 +13,7 @@ pub mod dsp;
 pub mod editor;
 pub mod engine;
 pub mod flavour;
+pub mod handover;
 pub mod params;
 pub mod samples;
 pub mod scene;

@@ -137,8 +137,7 @@ fn clips_play_at_the_scheduled_times_in_turn() {
     let (low, high) = clips("schedule");
     let (mut engine, mut outbox) = engine_with(sample_layer(Some(RATE)));
     outbox
-        .sets
-        .push(Delivery {
+        .send(Delivery {
             layer: 0,
             set: loaded(&[low, high]),
         })
@@ -174,8 +173,7 @@ fn trigger_pitches_and_levels(name: &str, character: [f32; 4]) -> (Vec<f32>, Vec
     layer.character = character;
     let (mut engine, mut outbox) = engine_with(layer);
     outbox
-        .sets
-        .push(Delivery {
+        .send(Delivery {
             layer: 0,
             set: loaded(&[low]),
         })
@@ -240,8 +238,7 @@ fn velocity_is_level_and_note_off_ends_the_sound() {
     let note = layer.midi_note;
     let (mut engine, mut outbox) = engine_with(layer);
     outbox
-        .sets
-        .push(Delivery {
+        .send(Delivery {
             layer: 0,
             set: loaded(&[long]),
         })
@@ -282,14 +279,14 @@ fn new_sounds_arrive_while_audio_runs_without_allocating() {
     let old = loaded(std::slice::from_ref(&low));
     let new = loaded(std::slice::from_ref(&high));
     let old_weak = Arc::downgrade(&old);
-    outbox.sets.push(Delivery { layer: 0, set: old }).unwrap();
+    outbox.send(Delivery { layer: 0, set: old }).unwrap();
     let switch_block = (1.1 * FS) as usize / BLOCK;
     let mut new = Some(new);
     reset_violation_count();
     let out = render(&mut engine, (2.6 * FS) as usize / BLOCK, |_, b| {
         if b == switch_block {
             let set = new.take().unwrap();
-            outbox.sets.push(Delivery { layer: 0, set }).unwrap();
+            outbox.send(Delivery { layer: 0, set }).unwrap();
         }
     });
     assert_eq!(violation_count(), 0, "the audio thread allocated");
@@ -308,9 +305,15 @@ fn new_sounds_arrive_while_audio_runs_without_allocating() {
         let expected = if at < switch { LOW_HZ } else { HIGH_HZ };
         assert!((hz - expected).abs() < 0.02 * expected, "at {at}: {hz} Hz");
     }
-    let returned = outbox.returns.pop().expect("the old set came back");
-    assert!(Arc::ptr_eq(&returned, &old_weak.upgrade().unwrap()));
-    assert_eq!(Arc::strong_count(&returned), 1, "nothing else holds it");
+    assert!(
+        old_weak.upgrade().is_some(),
+        "the old set was freed on the audio thread"
+    );
+    outbox.drop_returned();
+    assert!(
+        old_weak.upgrade().is_none(),
+        "the old set came back and nothing else holds it"
+    );
 }
 
 /// Waits (processing blocks, each inside the allocation guard) until the loader has finished

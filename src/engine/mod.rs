@@ -299,11 +299,11 @@ impl Engine {
     /// Starts the change to a newly arrived HRTF set, if one waits (every placer glides to it)
     /// and hands the old set back; a set that does not fit is handed back unused.
     fn take_new_hrtf(&mut self) {
-        let Some(new) = self.hrtf_line.poll() else {
+        let Some(new) = self.hrtf_line.take() else {
             return;
         };
         if new.sample_rate() != self.hrtf.sample_rate() || new.taps() != self.hrtf.taps() {
-            self.hrtf_line.retire(new);
+            self.hrtf_line.hand_back(new);
             return;
         }
         self.input.set_hrtf(&new);
@@ -311,7 +311,7 @@ impl Engine {
             layer.set_hrtf(&new);
         }
         let old = std::mem::replace(&mut self.hrtf, new);
-        self.hrtf_line.retire(old);
+        self.hrtf_line.hand_back(old);
     }
 
     /// Processes one chunk of at most `max_block` samples: the signal flow.

@@ -18,17 +18,17 @@ impl Engine {
         let Some(inbox) = &mut self.samples else {
             return;
         };
-        while let Ok(delivery) = inbox.sets.peek() {
+        while let Some(delivery) = inbox.peek() {
             let layer = delivery.layer.min(LAYERS - 1);
             if !self.layers[layer].can_take_samples() {
                 break;
             }
-            if let Ok(delivery) = inbox.sets.pop() {
+            if let Some(delivery) = inbox.take() {
                 self.layers[layer].take_samples(delivery.set);
             }
         }
         for layer in &mut self.layers {
-            layer.hand_back_samples(&mut inbox.returns);
+            layer.hand_back_samples(inbox);
         }
     }
 }

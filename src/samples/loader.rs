@@ -3,7 +3,7 @@
 //! frees them, and tells the editor how each layer's loading went.
 
 use super::set::{FileReport, SampleSet};
-use rtrb::{Consumer, Producer, RingBuffer};
+use crate::handover;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -23,36 +23,17 @@ pub struct Delivery {
     pub set: Arc<SampleSet>,
 }
 
-/// The audio thread's end: new sets in, finished sets out. Wait-free, never allocates.
-pub struct SampleInbox {
-    /// New sets, in order.
-    pub sets: Consumer<Delivery>,
-    /// Sets no longer used, to be freed by the loader.
-    pub returns: Producer<Arc<SampleSet>>,
-}
+/// The audio thread's end of the sample line (a [`handover`](crate::handover) line): new sets
+/// in, in order; sets no longer used back out, to be freed by the loader. Wait-free, never
+/// allocates.
+pub type SampleInbox = handover::Receiver<Delivery, Arc<SampleSet>>;
 
 /// The loading side's end of a [`SampleInbox`].
-pub struct SampleOutbox {
-    /// New sets to the audio thread.
-    pub sets: Producer<Delivery>,
-    /// Sets coming back to be freed.
-    pub returns: Consumer<Arc<SampleSet>>,
-}
+pub type SampleOutbox = handover::Sender<Delivery, Arc<SampleSet>>;
 
 /// A connected pair of ends. Allocates.
 pub fn sample_queue() -> (SampleOutbox, SampleInbox) {
-    let (sets_in, sets_out) = RingBuffer::new(QUEUE_SETS);
-    let (returns_in, returns_out) = RingBuffer::new(QUEUE_SETS);
-    (
-        SampleOutbox {
-            sets: sets_in,
-            returns: returns_out,
-        },
-        SampleInbox {
-            sets: sets_out,
-            returns: returns_in,
-        },
-    )
+    handover::line(QUEUE_SETS)
 }
 
 /// Where a layer's loading stands.
@@ -232,11 +213,10 @@ impl Worker {
         let Some(outbox) = &mut self.outbox else {
             return;
         };
-        while let Ok(set) = outbox.returns.pop() {
-            drop(set);
-        }
-        while !self.pending.is_empty() && !outbox.sets.is_full() {
-            let _ = outbox.sets.push(self.pending.remove(0));
+        outbox.drop_returned();
+        while !self.pending.is_empty() && !outbox.is_full() {
+            // Not full, so this send succeeds.
+            let _ = outbox.send(self.pending.remove(0));
         }
     }
 }

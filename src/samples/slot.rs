@@ -2,9 +2,9 @@
 //! replaced (kept until no voice plays them any more, then handed back to be freed off the
 //! audio thread), and which clip plays next. Nothing here allocates, locks or frees.
 
+use super::loader::SampleInbox;
 use super::set::SampleSet;
 use crate::dsp::random::{RngExt, seeded};
-use rtrb::Producer;
 use std::sync::Arc;
 
 /// Replaced sets a layer can keep while voices still play them. A new set waits in its queue
@@ -63,14 +63,13 @@ impl SampleSlot {
 
     /// Hands every replaced set that nothing else holds to `returns` (to be freed off the
     /// audio thread); one that does not fit waits for the next call.
-    pub fn hand_back(&mut self, returns: &mut Producer<Arc<SampleSet>>) {
+    pub fn hand_back(&mut self, returns: &mut SampleInbox) {
         for place in &mut self.retired {
             if place.as_ref().is_some_and(|s| Arc::strong_count(s) == 1)
-                && !returns.is_full()
+                && returns.has_room_back()
                 && let Some(set) = place.take()
             {
-                // Not full, so this push succeeds.
-                let _ = returns.push(set);
+                returns.hand_back(set);
             }
         }
     }
@@ -99,7 +98,7 @@ impl SampleSlot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rtrb::RingBuffer;
+    use crate::samples::loader::sample_queue;
 
     /// A set of `n` one-sample clips.
     fn set(n: usize) -> Arc<SampleSet> {
@@ -132,16 +131,24 @@ mod tests {
     /// is taken, no new set is taken.
     #[test]
     fn replaced_sets_go_back_once_unused() {
-        let (mut returns, mut back) = RingBuffer::new(8);
+        let (mut loader, mut returns) = sample_queue();
         let mut slot = SampleSlot::default();
-        slot.take(set(1));
+        let first = set(1);
+        let first_weak = Arc::downgrade(&first);
+        slot.take(first);
         let (playing, _) = slot.next(Pick::Random, 1).unwrap();
         slot.take(set(1));
         slot.hand_back(&mut returns);
-        assert!(back.pop().is_err(), "a voice still plays it");
+        loader.drop_returned();
+        assert!(first_weak.upgrade().is_some(), "a voice still plays it");
         drop(playing);
         slot.hand_back(&mut returns);
-        assert!(back.pop().is_ok());
+        assert!(
+            first_weak.upgrade().is_some(),
+            "on its way back, not freed here"
+        );
+        loader.drop_returned();
+        assert!(first_weak.upgrade().is_none(), "freed by the loader's side");
         let held: Vec<_> = (0..RETIRED_SETS)
             .map(|_| {
                 let (held, _) = slot.next(Pick::Random, 1).unwrap();
@@ -150,9 +157,14 @@ mod tests {
             })
             .collect();
         assert!(!slot.can_take(), "every place taken");
+        let weak: Vec<_> = held.iter().map(Arc::downgrade).collect();
         drop(held);
         slot.hand_back(&mut returns);
         assert!(slot.can_take());
-        assert_eq!(back.slots(), RETIRED_SETS, "all handed back");
+        loader.drop_returned();
+        assert!(
+            weak.iter().all(|w| w.upgrade().is_none()),
+            "all handed back"
+        );
     }
 }

@@ -68,7 +68,7 @@ pub fn connect(engine: &mut Engine, sounds: &LayerSounds) {
     let (mut outbox, inbox) = sample_queue();
     for (layer, set) in sounds {
         // The queue holds a set for every layer.
-        let _ = outbox.sets.push(Delivery {
+        let _ = outbox.send(Delivery {
             layer: *layer,
             set: set.clone(),
         });

@@ -2,8 +2,7 @@
 //! longer play (without allocating or freeing).
 
 use super::Layer;
-use crate::samples::SampleSet;
-use rtrb::Producer;
+use crate::samples::{SampleInbox, SampleSet};
 use std::sync::Arc;
 
 impl Layer {
@@ -20,7 +19,7 @@ impl Layer {
 
     /// Hands the replaced sets no voice plays any more to `returns`, to be freed off the audio
     /// thread. Voices that are silent let go of their sets first.
-    pub fn hand_back_samples(&mut self, returns: &mut Producer<Arc<SampleSet>>) {
+    pub fn hand_back_samples(&mut self, returns: &mut SampleInbox) {
         if !self.samples.has_retired() {
             return;
         }
