@@ -15,6 +15,7 @@ pub mod engine;
 pub mod flavour;
 pub mod handover;
 pub mod params;
+pub mod ranges;
 pub mod samples;
 pub mod scene;
 pub mod triggers;

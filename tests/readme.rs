@@ -49,7 +49,7 @@ fn numbers(text: &str) -> Vec<f64> {
         .collect()
 }
 
-/// The parameter whose display name is `name`, among the global (non-layer) ones.
+/// The parameter whose display name is `name`.
 fn parameter(params: &TingleParams, name: &str) -> ParamPtr {
     params
         .param_map()
@@ -58,6 +58,44 @@ fn parameter(params: &TingleParams, name: &str) -> ParamPtr {
         // SAFETY: the pointers point into `params`, alive for this call.
         .find(|ptr| unsafe { ptr.name() } == name)
         .unwrap_or_else(|| panic!("README names a parameter \"{name}\" the plugin does not have"))
+}
+
+/// Checks a table row: the parameter `name` has the choices or range `range` says.
+fn check_row(params: &TingleParams, name: &str, range: &str) {
+    let ptr = parameter(params, name);
+    // SAFETY (all calls on `ptr`): it points into `params`, alive for this test.
+    let shown = |normalized: f32| unsafe { ptr.normalized_value_to_string(normalized, true) };
+    match ptr {
+        ParamPtr::BoolParam(_) => assert_eq!(range, "on/off", "{name}"),
+        ParamPtr::EnumParam(_) => {
+            let steps = unsafe { ptr.step_count() }.expect("an enum has steps");
+            let choices: Vec<String> = (0..=steps)
+                .map(|k| folded(&shown(k as f32 / steps as f32)))
+                .collect();
+            let documented: Vec<String> = range.split(", ").map(folded).collect();
+            if numbers(range).is_empty() {
+                assert_eq!(documented, choices, "{name}: the choices");
+            } else {
+                // A range of note values: its ends.
+                let ends = range.split(',').next().unwrap_or_default();
+                let (first, last) = ends.split_once("..").expect("a range");
+                assert_eq!(folded(first), choices[0], "{name}: first choice");
+                assert_eq!(folded(last), choices[steps], "{name}: last choice");
+            }
+        }
+        _ => {
+            let documented = numbers(range);
+            assert!(documented.len() >= 2, "{name}: a range in \"{range}\"");
+            for (end, normalized) in [(documented[0], 0.0), (documented[1], 1.0)] {
+                let text = shown(normalized);
+                let value = numbers(&text)[0];
+                assert!(
+                    (value - end).abs() <= RANGE_TOLERANCE * end.abs().max(1.0),
+                    "{name}: README says {end}, the plugin shows {text}"
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -70,41 +108,23 @@ fn the_parameter_table_matches_the_parameters() {
         rows.len()
     );
     for row in rows {
-        let (name, range) = (&row[0], &row[1]);
-        let ptr = parameter(&params, name);
-        // SAFETY (all calls on `ptr`): it points into `params`, alive for this test.
-        let shown = |normalized: f32| unsafe { ptr.normalized_value_to_string(normalized, true) };
-        match ptr {
-            ParamPtr::BoolParam(_) => assert_eq!(range, "on/off", "{name}"),
-            ParamPtr::EnumParam(_) => {
-                let steps = unsafe { ptr.step_count() }.expect("an enum has steps");
-                let choices: Vec<String> = (0..=steps)
-                    .map(|k| folded(&shown(k as f32 / steps as f32)))
-                    .collect();
-                let documented: Vec<String> = range.split(", ").map(folded).collect();
-                if numbers(range).is_empty() {
-                    assert_eq!(documented, choices, "{name}: the choices");
-                } else {
-                    // A range of note values: its ends.
-                    let ends = range.split(',').next().unwrap_or_default();
-                    let (first, last) = ends.split_once("..").expect("a range");
-                    assert_eq!(folded(first), choices[0], "{name}: first choice");
-                    assert_eq!(folded(last), choices[steps], "{name}: last choice");
-                }
-            }
-            _ => {
-                let documented = numbers(range);
-                assert!(documented.len() >= 2, "{name}: a range in \"{range}\"");
-                for (end, normalized) in [(documented[0], 0.0), (documented[1], 1.0)] {
-                    let text = shown(normalized);
-                    let value = numbers(&text)[0];
-                    assert!(
-                        (value - end).abs() <= RANGE_TOLERANCE * end.abs().max(1.0),
-                        "{name}: README says {end}, the plugin shows {text}"
-                    );
-                }
-            }
-        }
+        check_row(&params, &row[0], &row[1]);
+    }
+}
+
+/// The layer table names layer 1's parameters (the host shows them as "L1 ...") with their
+/// ranges and choices.
+#[test]
+fn the_layer_table_matches_the_layer_parameters() {
+    let params = TingleParams::default();
+    let rows = table("### Layer parameters");
+    assert!(
+        rows.len() >= 20,
+        "the table was found ({} rows)",
+        rows.len()
+    );
+    for row in rows {
+        check_row(&params, &format!("L1 {}", row[0]), &row[1]);
     }
 }
 

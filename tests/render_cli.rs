@@ -10,7 +10,7 @@ const RATE: u32 = 48_000;
 /// Peak level of the test noise (linear).
 const NOISE_LEVEL: f32 = 0.25;
 /// The renderer's default tail (s).
-const DEFAULT_TAIL_S: f64 = 0.05;
+const DEFAULT_TAIL_S: f64 = tingle::ranges::TAIL_S.default as f64;
 /// Analysis window for level balances (s).
 const WINDOW_S: f64 = 0.1;
 
@@ -687,6 +687,54 @@ fn flags_read_like_the_plugins_parameters() {
     );
     assert_fails_naming(&render(&[&input, &output, &"--sync", &"1/5"]), "--sync");
     assert_ok(&render(&[&input, &output, &"--sync", &"1/4."]));
+}
+
+/// Every placement and gain flag left unset takes the plugin's default: placing a file with no
+/// flags writes the same bits as placing it with the plugin's default state saved as a scene
+/// (as the plugin saves it); a flag set to its default changes nothing, and one set elsewhere
+/// does (so the comparison can fail).
+#[test]
+fn unset_flags_take_the_plugins_defaults() {
+    let dir = scratch("defaults");
+    let input = dir.join("noise.wav");
+    write_float_wav(&input, 2, &noise(0.5));
+    let by_flags = dir.join("flags.wav");
+    assert_ok(&render(&[&input, &by_flags]));
+    let scene = dir.join("defaults.json");
+    let defaults = tingle::params::TingleParams::default();
+    std::fs::write(
+        &scene,
+        tingle::scene::write(&defaults, &tingle::scene::SceneInfo::default()),
+    )
+    .expect("scene written");
+    let by_scene = dir.join("scene.wav");
+    assert_ok(&render(&[&input, &by_scene, &"--scene", &scene]));
+    let read = |p: &PathBuf| std::fs::read(p).expect("rendered");
+    assert!(
+        read(&by_flags) == read(&by_scene),
+        "no flags and the defaults differ"
+    );
+    let rate = tingle::ranges::MOTION_RATE_HZ.default.to_string();
+    let at_default = dir.join("at-default.wav");
+    assert_ok(&render(&[
+        &input,
+        &at_default,
+        &"--motion",
+        &"orbit",
+        &"--rate",
+        &rate,
+    ]));
+    let orbit = dir.join("orbit.wav");
+    assert_ok(&render(&[&input, &orbit, &"--motion", &"orbit"]));
+    assert!(
+        read(&orbit) != read(&by_flags),
+        "a set flag changes the render"
+    );
+    assert!(
+        read(&orbit) == read(&at_default),
+        "the default rate is the plugin's"
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Flags and scenes go one way: placing a file with the placement and gain flags and placing it

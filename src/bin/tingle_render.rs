@@ -42,22 +42,11 @@ use tingle::binaural::hrtf::HrtfSet;
 use tingle::engine::tempo::{DEFAULT_TEMPO_BPM, Transport};
 use tingle::engine::{Engine, EngineSettings, InputChannels};
 use tingle::params::TingleParams;
+use tingle::ranges::{self, Range};
 use tingle::triggers::Family;
 
-/// Tempo range for synced motion (beats per minute).
-const TEMPO_BPM: RangeInclusive<f32> = 10.0..=999.0;
-/// Range of the percentage flags (depth, mix).
-const PERCENT: RangeInclusive<f32> = 0.0..=100.0;
-/// Range of the silence appended after the input (seconds).
-const TAIL_S: RangeInclusive<f32> = 0.0..=60.0;
-/// Range of a scene render's length (seconds): up to a day.
-const DURATION_S: RangeInclusive<f32> = 0.1..=86_400.0;
-/// Range of a gallery render's length (seconds).
-const GALLERY_S: RangeInclusive<f32> = 0.1..=3600.0;
-/// Range of the fades' lengths (seconds).
-const FADE_S: RangeInclusive<f32> = 0.0..=86_400.0;
-/// Range of the target integrated loudness (LUFS).
-const LOUDNESS_LUFS: RangeInclusive<f32> = -60.0..=-5.0;
+/// Percent per share: the depth and mix flags are in percent, their parameters shares.
+const PERCENT_PER_SHARE: f32 = 100.0;
 /// A loudness render's passes when the first correction meets the target: measure, write.
 const LOUDNESS_PASSES: u64 = 2;
 /// The most passes of a loudness render: measure, write, correct what the limiter held down.
@@ -66,14 +55,8 @@ const MAX_LOUDNESS_PASSES: u64 = 3;
 const LOUDNESS_TOLERANCE_LU: f64 = 0.1;
 /// Seconds per hour.
 const SECONDS_PER_HOUR: f64 = 3600.0;
-/// Range of the seeds.
-const SEED: RangeInclusive<u64> = 0..=999_999;
-/// Range of the processing block size (samples).
-const BLOCK_SIZE: RangeInclusive<i64> = 1..=65_536;
-/// Input sample rates the engine is rendered at (Hz).
-const SAMPLE_RATE_HZ: RangeInclusive<u32> = 8_000..=384_000;
 /// Processing block size (samples) of gallery renders.
-const GALLERY_BLOCK: usize = 512;
+const GALLERY_BLOCK: usize = ranges::BLOCK_SIZE.default as usize;
 /// Renders at least this long (seconds of audio) show a progress bar.
 const PROGRESS_MIN_S: f64 = 3.0;
 /// Look of the progress bar: the pass, the share done and the time left.
@@ -108,38 +91,31 @@ struct Cli {
     /// Where to write the binaural stereo file: .wav (32-bit float) or .flac (24-bit).
     #[arg(required = true)]
     output: Option<PathBuf>,
-    /// Direction in degrees, -180..180: 0 = front, positive to the right (90 = right ear).
-    #[arg(
-        long,
-        value_name = "DEG",
-        default_value_t = 0.0,
-        allow_negative_numbers = true
-    )]
-    azimuth: f32,
-    /// Elevation in degrees, -40 (below) .. 90 (above).
-    #[arg(
-        long,
-        value_name = "DEG",
-        default_value_t = 0.0,
-        allow_negative_numbers = true
-    )]
-    elevation: f32,
-    /// Distance from the centre of the head in metres, 0.1..10.
-    #[arg(long, value_name = "M", default_value_t = 1.0)]
-    distance: f32,
+    /// Direction in degrees (help: [`Cli::help`]); unset, the plugin's default.
+    #[arg(long, value_name = "DEG", allow_negative_numbers = true)]
+    #[arg(help = param_help("Direction in degrees", ranges::AZIMUTH_DEG,
+        ": 0 = front, positive to the right (90 = right ear)"))]
+    azimuth: Option<f32>,
+    /// Elevation in degrees; unset, the plugin's default.
+    #[arg(long, value_name = "DEG", allow_negative_numbers = true)]
+    #[arg(help = param_help("Elevation in degrees", ranges::ELEVATION_DEG,
+        ", below .. above"))]
+    elevation: Option<f32>,
+    /// Distance in metres; unset, the plugin's default.
+    #[arg(long, value_name = "M")]
+    #[arg(help = param_help("Distance from the centre of the head in metres",
+        ranges::DISTANCE_M, ""))]
+    distance: Option<f32>,
     /// Motion shape: off, orbit (circles the head once per cycle), ear-to-ear (sweeps through
     /// the front), figure-eight (a sideways eight in front of the face) or drift (wanders at
-    /// random); any letter case, with or without hyphens.
-    #[arg(long, value_name = "SHAPE", default_value = "off")]
-    motion: String,
-    /// Free motion rate in cycles per second (Hz), 0.01..10.
-    #[arg(
-        long,
-        value_name = "HZ",
-        default_value_t = 0.25,
-        conflicts_with = "sync"
-    )]
-    rate: f32,
+    /// random); any letter case, with or without hyphens. Unset, the plugin's default (off).
+    #[arg(long, value_name = "SHAPE")]
+    motion: Option<String>,
+    /// Free motion rate in Hz; unset, the plugin's default.
+    #[arg(long, value_name = "HZ", conflicts_with = "sync")]
+    #[arg(help = param_help("Free motion rate in cycles per second (Hz)",
+        ranges::MOTION_RATE_HZ, ""))]
+    rate: Option<f32>,
     /// Lock the motion to the tempo instead: one cycle per note value (4bars, 2bars, 1bar,
     /// 1/2, 1/2., 1/2T, 1/4, ... 1/16T, 1/32, 1/64), with the transport playing from the start
     /// of the file.
@@ -149,75 +125,82 @@ struct Cli {
     /// layers) instead of the placement and gain flags.
     #[arg(long, value_name = "SCENE", conflicts_with_all = ["azimuth", "elevation", "distance", "motion", "rate", "sync", "depth", "input_gain", "mix", "output_gain", "no_limiter"])]
     scene: Option<PathBuf>,
-    /// Tempo in beats (quarter notes) per minute, 10..999, for --sync and for a scene's synced
-    /// rhythms and motions; the metre is 4/4.
-    #[arg(long, value_name = "BPM", default_value_t = DEFAULT_TEMPO_BPM as f32)]
-    #[arg(value_parser = ranged(TEMPO_BPM, "BPM"))]
+    /// Tempo in beats per minute.
+    #[arg(long, value_name = "BPM", default_value_t = ranges::TEMPO_BPM.default)]
+    #[arg(value_parser = ranged(ranges::TEMPO_BPM, "BPM"))]
+    #[arg(help = range_help("Tempo in beats (quarter notes) per minute", ranges::TEMPO_BPM,
+        ", for --sync and for a scene's synced rhythms and motions; the metre is 4/4"))]
     tempo: f32,
-    /// Motion depth in percent, 0..100.
-    #[arg(long, value_name = "PERCENT", default_value_t = 100.0)]
-    #[arg(value_parser = ranged(PERCENT, "%"))]
-    depth: f32,
-    /// Input gain in dB, -48..24.
-    #[arg(
-        long,
-        value_name = "DB",
-        default_value_t = 0.0,
-        allow_negative_numbers = true
-    )]
-    input_gain: f32,
-    /// Binaural share of the output in percent, 0 (original) .. 100 (binaural).
-    #[arg(long, value_name = "PERCENT", default_value_t = 100.0)]
-    #[arg(value_parser = ranged(PERCENT, "%"))]
-    mix: f32,
-    /// Output gain in dB, -48..12.
-    #[arg(
-        long,
-        value_name = "DB",
-        default_value_t = 0.0,
-        allow_negative_numbers = true
-    )]
-    output_gain: f32,
+    /// Motion depth in percent; unset, the plugin's default.
+    #[arg(long, value_name = "PERCENT")]
+    #[arg(value_parser = ranged(in_percent(ranges::MOTION_DEPTH), "%"))]
+    #[arg(help = param_help("Motion depth in percent", in_percent(ranges::MOTION_DEPTH),
+        ""))]
+    depth: Option<f32>,
+    /// Input gain in dB; unset, the plugin's default.
+    #[arg(long, value_name = "DB", allow_negative_numbers = true)]
+    #[arg(help = param_help("Input gain in dB", ranges::INPUT_GAIN_DB, ""))]
+    input_gain: Option<f32>,
+    /// Binaural share of the output in percent; unset, the plugin's default.
+    #[arg(long, value_name = "PERCENT")]
+    #[arg(value_parser = ranged(in_percent(ranges::MIX), "%"))]
+    #[arg(help = param_help("Binaural share of the output in percent", in_percent(ranges::MIX), ", 0 = the original, 100 = binaural"))]
+    mix: Option<f32>,
+    /// Output gain in dB; unset, the plugin's default.
+    #[arg(long, value_name = "DB", allow_negative_numbers = true)]
+    #[arg(help = param_help("Output gain in dB", ranges::OUTPUT_GAIN_DB, ""))]
+    output_gain: Option<f32>,
     /// Switch off the hearing-safety limiter (ceiling -1 dBFS, on by default).
     #[arg(long)]
     no_limiter: bool,
-    /// Processing block size in samples, 1..65536 (does not change the sound).
-    #[arg(long, value_name = "SAMPLES", default_value_t = 512)]
-    #[arg(value_parser = clap::value_parser!(u32).range(BLOCK_SIZE))]
+    /// Processing block size in samples.
+    #[arg(long, value_name = "SAMPLES", default_value_t = ranges::BLOCK_SIZE.default)]
+    #[arg(value_parser = clap::value_parser!(u32).range(i64_range(ranges::BLOCK_SIZE)))]
+    #[arg(help = range_help("Processing block size in samples", ranges::BLOCK_SIZE,
+        " (does not change the sound)"))]
     block_size: u32,
-    /// Seconds of silence rendered after the input, 0..60, so the filter tails ring out.
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.05)]
-    #[arg(value_parser = ranged(TAIL_S, "s"))]
+    /// Seconds of silence after the input.
+    #[arg(long, value_name = "SECONDS", default_value_t = ranges::TAIL_S.default)]
+    #[arg(value_parser = ranged(ranges::TAIL_S, "s"))]
+    #[arg(help = range_help("Seconds of silence rendered after the input", ranges::TAIL_S,
+        ", so the filter tails ring out"))]
     tail: f32,
-    /// Length of a scene render in seconds, 0.1..86400 (a day).
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
-    #[arg(value_parser = ranged(DURATION_S, "s"))]
+    /// Length of a scene render in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = ranges::DURATION_S.default)]
+    #[arg(value_parser = ranged(ranges::DURATION_S, "s"))]
+    #[arg(help = range_help("Length of a scene render in seconds", ranges::DURATION_S,
+        " (a day at most)"))]
     duration: f32,
-    /// Sample rate of a scene render in Hz, 8000..384000.
-    #[arg(long, value_name = "HZ", default_value_t = 48_000)]
-    #[arg(value_parser = clap::value_parser!(u32).range(8_000..=384_000))]
+    /// Sample rate of a scene render in Hz.
+    #[arg(long, value_name = "HZ", default_value_t = ranges::SAMPLE_RATE_HZ.default)]
+    #[arg(value_parser = clap::value_parser!(u32).range(i64_range(ranges::SAMPLE_RATE_HZ)))]
+    #[arg(help = range_help("Sample rate of a scene render in Hz",
+        ranges::SAMPLE_RATE_HZ, ""))]
     sample_rate: u32,
-    /// Seed of all random variation, 0..999999, instead of the scene's (placing a WAV uses 1
-    /// unless set). The same input, seed and flags write the same file, bit for bit.
+    /// Seed of all random variation.
     #[arg(long, value_name = "N")]
-    #[arg(value_parser = clap::value_parser!(u64).range(SEED))]
+    #[arg(value_parser = clap::value_parser!(u64).range(u64_range(ranges::SEED)))]
+    #[arg(help = range_help("Seed of all random variation", ranges::SEED,
+        ", instead of the scene's (placing a WAV uses the plugin's default unless set). The \
+        same input, seed and flags write the same file, bit for bit"))]
     seed: Option<u64>,
-    /// Fade-in in seconds, 0 (none) .. 86400: the output rises from silence along a raised
-    /// cosine. With --fade-out, at most the render's length.
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
-    #[arg(value_parser = ranged(FADE_S, "s"))]
+    /// Fade-in in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = ranges::RENDER_FADE_S.default)]
+    #[arg(value_parser = ranged(ranges::RENDER_FADE_S, "s"))]
+    #[arg(help = range_help("Fade-in in seconds (0: none)", ranges::RENDER_FADE_S,
+        ": the output rises from silence along a raised cosine. With --fade-out, at most the \
+        render's length"))]
     fade_in: f32,
-    /// Fade-out in seconds, 0 (none) .. 86400: the output falls to silence at its last sample
-    /// along a raised cosine.
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
-    #[arg(value_parser = ranged(FADE_S, "s"))]
+    /// Fade-out in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = ranges::RENDER_FADE_S.default)]
+    #[arg(value_parser = ranged(ranges::RENDER_FADE_S, "s"))]
+    #[arg(help = range_help("Fade-out in seconds (0: none)", ranges::RENDER_FADE_S,
+        ": the output falls to silence at its last sample along a raised cosine"))]
     fade_out: f32,
-    /// Target integrated loudness (EBU R128) in LUFS, -60..-5. A first pass measures the render
-    /// as it will be written, fades included; the difference is added to the output gain
-    /// (before the limiter, within its -48..12 dB) and a second pass writes the file. If the
-    /// limiter holds it more than 0.1 LU below the target, a third pass corrects the gain.
+    /// Target integrated loudness in LUFS.
     #[arg(long, value_name = "LUFS", allow_negative_numbers = true)]
-    #[arg(value_parser = ranged(LOUDNESS_LUFS, "LUFS"))]
+    #[arg(value_parser = ranged(ranges::LOUDNESS_LUFS, "LUFS"))]
+    #[arg(help = loudness_help())]
     loudness: Option<f32>,
     /// Sound files of a scene's Sample layer: LAYER=PATH, LAYER 1..8, PATH a file (WAV, FLAC,
     /// OGG Vorbis, MP3) or a folder of them; repeat for more files. A layer's flags replace the
@@ -249,22 +232,26 @@ struct GalleryArgs {
     #[arg(long, value_name = "FAMILY", ignore_case = true)]
     #[arg(value_parser = PossibleValuesParser::new(Family::IDS))]
     family: Option<String>,
-    /// Seeds to render each variant with, comma-separated, each 0..999999.
+    /// Seeds to render each variant with, comma-separated.
     #[arg(
         long,
         value_name = "SEEDS",
         value_delimiter = ',',
         default_value = "1,2,3"
     )]
-    #[arg(value_parser = clap::value_parser!(u64).range(SEED))]
+    #[arg(value_parser = clap::value_parser!(u64).range(u64_range(ranges::SEED)))]
+    #[arg(help = range_help("Seeds to render each variant with, comma-separated, each",
+        ranges::SEED, ""))]
     seeds: Vec<u64>,
-    /// Length of each render in seconds, 0.1..3600.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    #[arg(value_parser = ranged(GALLERY_S, "s"))]
+    /// Length of each render in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = ranges::GALLERY_S.default)]
+    #[arg(value_parser = ranged(ranges::GALLERY_S, "s"))]
+    #[arg(help = range_help("Length of each render in seconds", ranges::GALLERY_S, ""))]
     seconds: f32,
-    /// Sample rate in Hz, 8000..384000.
-    #[arg(long, value_name = "HZ", default_value_t = 48_000)]
-    #[arg(value_parser = clap::value_parser!(u32).range(8_000..=384_000))]
+    /// Sample rate in Hz.
+    #[arg(long, value_name = "HZ", default_value_t = ranges::SAMPLE_RATE_HZ.default)]
+    #[arg(value_parser = clap::value_parser!(u32).range(i64_range(ranges::SAMPLE_RATE_HZ)))]
+    #[arg(help = range_help("Sample rate in Hz", ranges::SAMPLE_RATE_HZ, ""))]
     sample_rate: u32,
 }
 
@@ -273,18 +260,32 @@ impl Cli {
     /// (the same ids, names, ranges and defaults as the plugin's), so a flag out of range or an
     /// unknown name is refused exactly as a scene's field would be, naming the flag.
     fn engine_settings(&self) -> Result<EngineSettings, String> {
-        let mut flags: Vec<(&str, &str, Value)> = vec![
-            ("az", "--azimuth", Value::from(self.azimuth)),
-            ("el", "--elevation", Value::from(self.elevation)),
-            ("dist_m", "--distance", Value::from(self.distance)),
-            ("motion", "--motion", Value::from(self.motion.clone())),
-            ("mrate", "--rate", Value::from(self.rate)),
-            ("mdepth", "--depth", Value::from(self.depth / 100.0)),
-            ("ingain", "--input-gain", Value::from(self.input_gain)),
-            ("mix", "--mix", Value::from(self.mix / 100.0)),
-            ("outgain", "--output-gain", Value::from(self.output_gain)),
-            ("limiter", "--no-limiter", Value::from(!self.no_limiter)),
+        let percent = |flag: Option<f32>| flag.map(|p| p / PERCENT_PER_SHARE);
+        let set: [(&str, &str, Option<Value>); 10] = [
+            ("az", "--azimuth", self.azimuth.map(Value::from)),
+            ("el", "--elevation", self.elevation.map(Value::from)),
+            ("dist_m", "--distance", self.distance.map(Value::from)),
+            ("motion", "--motion", self.motion.clone().map(Value::from)),
+            ("mrate", "--rate", self.rate.map(Value::from)),
+            ("mdepth", "--depth", percent(self.depth).map(Value::from)),
+            ("ingain", "--input-gain", self.input_gain.map(Value::from)),
+            ("mix", "--mix", percent(self.mix).map(Value::from)),
+            (
+                "outgain",
+                "--output-gain",
+                self.output_gain.map(Value::from),
+            ),
+            (
+                "limiter",
+                "--no-limiter",
+                self.no_limiter.then_some(Value::from(false)),
+            ),
         ];
+        // Unset flags are left out: the scene takes the plugin's defaults for them.
+        let mut flags: Vec<(&str, &str, Value)> = set
+            .into_iter()
+            .filter_map(|(id, flag, value)| value.map(|v| (id, flag, v)))
+            .collect();
         if let Some(note) = &self.sync {
             flags.push(("msync", "--sync", Value::from(true)));
             flags.push(("mnote", "--sync", Value::from(note.clone())));
@@ -327,21 +328,70 @@ fn playing_from_start(tempo_bpm: f64) -> Transport {
 
 /// A flag parser for a number within `range`, `unit` naming its unit in the error message.
 fn ranged(
-    range: RangeInclusive<f32>,
+    range: Range<f32>,
     unit: &'static str,
 ) -> impl Fn(&str) -> Result<f32, String> + Clone + Send + Sync + 'static {
     move |text| {
         let value: f32 = text.trim().parse().map_err(|_| "not a number".to_owned())?;
-        if range.contains(&value) {
+        if range.contains(value) {
             Ok(value)
         } else {
             Err(format!(
                 "must be between {} and {} {unit}",
-                range.start(),
-                range.end()
+                range.min, range.max
             ))
         }
     }
+}
+
+/// `share` (0 ..= 1) in percent.
+fn in_percent(share: Range<f32>) -> Range<f32> {
+    Range {
+        min: share.min * PERCENT_PER_SHARE,
+        max: share.max * PERCENT_PER_SHARE,
+        default: share.default * PERCENT_PER_SHARE,
+    }
+}
+
+/// `range` as clap's `u32` parser takes it.
+fn i64_range(range: Range<u32>) -> RangeInclusive<i64> {
+    i64::from(range.min)..=i64::from(range.max)
+}
+
+/// `range` as clap's `u64` parser takes it.
+fn u64_range(range: Range<u32>) -> RangeInclusive<u64> {
+    u64::from(range.min)..=u64::from(range.max)
+}
+
+/// A flag's help: `what`, its range, then `after` ("Input gain in dB, -48..24"). Clap adds the
+/// default of flags that have one.
+fn range_help<T: std::fmt::Display>(what: &str, range: Range<T>, after: &str) -> String {
+    format!("{what}, {}..{}{after}", range.min, range.max)
+}
+
+/// A parameter flag's help: [`range_help`] and the plugin's default, which an unset flag
+/// takes.
+fn param_help<T: std::fmt::Display>(what: &str, range: Range<T>, after: &str) -> String {
+    let default = format!("{}", range.default);
+    format!("{} [default: {default}]", range_help(what, range, after))
+}
+
+/// The help of `--loudness`.
+fn loudness_help() -> String {
+    let gain = ranges::OUTPUT_GAIN_DB;
+    format!(
+        "{}. A first pass measures the render as it will be written, fades included; the \
+         difference is added to the output gain (before the limiter, within its {}..{} dB) and \
+         a second pass writes the file. If the limiter holds it more than \
+         {LOUDNESS_TOLERANCE_LU} LU below the target, a third pass corrects the gain",
+        range_help(
+            "Target integrated loudness (EBU R128) in LUFS",
+            ranges::LOUDNESS_LUFS,
+            ""
+        ),
+        gain.min,
+        gain.max
+    )
 }
 
 /// Input samples as `f32` in -1..1, interleaved.
@@ -358,12 +408,12 @@ fn open_input(path: &Path) -> Result<(WavSpec, u64, Samples), String> {
             spec.channels
         )));
     }
-    if !SAMPLE_RATE_HZ.contains(&spec.sample_rate) {
+    if !ranges::SAMPLE_RATE_HZ.contains(spec.sample_rate) {
         return Err(fail(&format_args!(
             "unsupported sample rate {} Hz (must be {}..{} Hz)",
             spec.sample_rate,
-            SAMPLE_RATE_HZ.start(),
-            SAMPLE_RATE_HZ.end()
+            ranges::SAMPLE_RATE_HZ.min,
+            ranges::SAMPLE_RATE_HZ.max
         )));
     }
     let (kind, supported) = match spec.sample_format {

@@ -18,9 +18,9 @@ use crate::dsp::math::db_to_gain;
 /// Head radius of the KEMAR manikin (m).
 pub const HEAD_RADIUS_M: f32 = 0.0875;
 /// Smallest distance from the centre of the head (m).
-pub const MIN_DISTANCE_M: f32 = 0.1;
+pub const MIN_DISTANCE_M: f32 = crate::ranges::DISTANCE_M.min;
 /// Largest distance from the centre of the head (m).
-pub const MAX_DISTANCE_M: f32 = 10.0;
+pub const MAX_DISTANCE_M: f32 = crate::ranges::DISTANCE_M.max;
 /// Distance (m) at which the source plays at unity gain.
 const REFERENCE_DISTANCE_M: f32 = 1.0;
 /// Largest overall distance gain (linear, +6 dB, reached at 0.5 m): closer sources grow

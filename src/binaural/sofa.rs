@@ -55,8 +55,6 @@ const RING_TOLERANCE_DEG: f64 = 0.5;
 /// cartesian round trip.
 const ANGLE_STEPS_PER_DEG: f64 = 100.0;
 
-/// Lowest and highest sample rates (Hz) accepted.
-const SAMPLE_RATE_RANGE_HZ: (f64, f64) = (8_000.0, 384_000.0);
 /// Shortest and longest measurement distances (m) accepted: closer sets are near-field
 /// measurements the distance model would count twice, farther ones are no HRTF measurements.
 const DISTANCE_RANGE_M: (f64, f64) = (0.5, 5.0);
@@ -196,7 +194,9 @@ pub fn read_bytes(bytes: &[u8]) -> Result<MeasuredSet, SofaError> {
             .first()
             .ok_or(SofaError::NoSampleRate)?,
     );
-    if !(SAMPLE_RATE_RANGE_HZ.0..=SAMPLE_RATE_RANGE_HZ.1).contains(&sample_rate) {
+    // The sample rates Tingle runs at.
+    let rates = crate::ranges::SAMPLE_RATE_HZ;
+    if !(f64::from(rates.min)..=f64::from(rates.max)).contains(&sample_rate) {
         return Err(SofaError::SampleRate(sample_rate));
     }
     let irs = &hrtf.data_ir.values;

@@ -164,7 +164,7 @@ pub fn motion_path(placement: &PlacementParams) -> Option<(Vec<Position>, bool)>
     };
     let moved = |azimuth_offset: f32, elevation_offset: f32, factor: f32| Position {
         azimuth_deg: set.azimuth_deg + azimuth_offset,
-        elevation_deg: (set.elevation_deg + elevation_offset).clamp(-40.0, 90.0),
+        elevation_deg: crate::ranges::ELEVATION_DEG.clamp(set.elevation_deg + elevation_offset),
         distance_m: (set.distance_m * factor).clamp(MIN_DISTANCE_M, MAX_DISTANCE_M),
     };
     match settings.mode {

@@ -30,6 +30,7 @@ use crate::dsp::noise::{BrownFilter, PinkFilter, Wander, white_scale};
 use crate::dsp::one_pole::OnePole;
 use crate::dsp::ramp::Ramp;
 use crate::dsp::random::{SeededRng, WHITE_POWER, seeded, white};
+use crate::ranges;
 use std::f32::consts::FRAC_1_SQRT_2;
 
 /// Which bed sounds.
@@ -78,9 +79,8 @@ const AIR: usize = 2;
 /// See [`PINK`].
 const RAIN: usize = 3;
 
-/// Default bed level (dB, read as LUFS): 7 LU under the quietest default trigger layer (a
-/// default Paper layer measures about -38 LUFS, a Tap layer -32 LUFS).
-pub const DEFAULT_BED_LEVEL_DB: f32 = -45.0;
+/// Default bed level (dB, read as LUFS; see [`ranges::BED_LEVEL_DB`]).
+pub const DEFAULT_BED_LEVEL_DB: f32 = ranges::BED_LEVEL_DB.default;
 
 /// The bed's settings.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -10,6 +10,7 @@ use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::placer::Placer;
 use crate::dsp::math::db_to_gain;
 use crate::dsp::ramp::Ramp;
+use crate::ranges;
 use std::sync::Arc;
 
 /// Which main input channels carry audio.
@@ -90,7 +91,7 @@ impl InputSource {
     pub fn set(&mut self, settings: &InputSettings) {
         self.settings = *settings;
         self.gain.set_target(db_to_gain(settings.gain_db));
-        self.mix.set_target(settings.mix.clamp(0.0, 1.0));
+        self.mix.set_target(ranges::MIX.clamp(settings.mix));
     }
 
     /// Its placer glides to `hrtf` (see [`Placer::set_hrtf`]). Does not allocate.

@@ -24,6 +24,7 @@ use crate::binaural::cache;
 use crate::binaural::hrtf::HrtfSet;
 use crate::dsp::denormal::FlushDenormals;
 use crate::dsp::loudness::Loudness;
+use crate::ranges;
 use bed::{Bed, BedSettings};
 use hrtf_swap::{HrtfReceiver, HrtfSender, hrtf_line};
 pub use input::InputChannels;
@@ -39,7 +40,7 @@ const GAIN_GLIDE_S: f32 = 0.02;
 /// Number of trigger layers.
 pub const LAYERS: usize = 8;
 /// Largest MIDI note number.
-const MAX_NOTE: u8 = 127;
+const MAX_NOTE: u8 = ranges::MIDI_NOTE.max;
 
 /// Everything the engine's sound depends on, in plain units.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -231,7 +232,7 @@ impl Engine {
         }
         for (layer, params) in self.layers.iter_mut().zip(&self.settings.layers) {
             if params.enabled && params.midi_note == note.min(MAX_NOTE) {
-                layer.fire(offset, velocity.clamp(0.0, 1.0));
+                layer.fire(offset, ranges::VELOCITY.clamp(velocity));
             }
         }
     }

@@ -14,6 +14,7 @@
 
 use super::tempo::{NoteValue, Transport};
 use crate::binaural::Offset;
+use crate::ranges;
 use std::f64::consts::TAU;
 
 /// Largest tilt of an orbit (degrees).
@@ -116,7 +117,7 @@ impl Motion {
         // the slow library remainder.
         let turn = self.phase - self.phase.floor();
         let angle = TAU * turn;
-        let depth = depth.clamp(0.0, 1.0);
+        let depth = ranges::MOTION_DEPTH.clamp(depth);
         let (azimuth_deg, elevation_deg, octaves) = match mode {
             MotionMode::Off => (0.0, 0.0, 0.0),
             MotionMode::Orbit => (

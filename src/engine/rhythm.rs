@@ -4,6 +4,7 @@
 
 use super::tempo::{Clock, NoteValue, Transport};
 use crate::dsp::random::{RngExt, SeededRng, seeded};
+use crate::ranges;
 
 /// Most hits waiting to sound (a few bursts' worth); further hits are dropped, never allocated.
 /// So it is also the most hits one [`Rhythm::advance`] emits.
@@ -225,7 +226,7 @@ impl Rhythm {
 
     /// Largest jitter (samples) for events `interval` samples apart.
     fn max_jitter(&self, interval: f64, humanize: f32) -> f64 {
-        f64::from(humanize.clamp(0.0, 1.0))
+        f64::from(ranges::HUMANIZE.clamp(humanize))
             * (MAX_JITTER_SHARE * interval).min(MAX_JITTER_S * self.sample_rate)
     }
 
@@ -244,18 +245,19 @@ impl Rhythm {
         let accent = if accented {
             1.0
         } else {
-            1.0 - ACCENT_DEPTH * settings.accent.clamp(0.0, 1.0)
+            1.0 - ACCENT_DEPTH * ranges::ACCENT.clamp(settings.accent)
         };
         let spacing = f64::from(settings.burst_spacing_s) * self.sample_rate;
-        for hit in 0..settings.burst.clamp(1, 8) {
-            let variation =
-                1.0 - settings.intensity_variation.clamp(0.0, 1.0) * self.rng.random::<f32>();
+        for hit in 0..ranges::BURST.clamp(settings.burst) {
+            let variation = 1.0
+                - ranges::INTENSITY_VARIATION.clamp(settings.intensity_variation)
+                    * self.rng.random::<f32>();
             if self.pending_len < PENDING_CAPACITY {
                 self.pending[self.pending_len] = Pending {
                     time: (time + jitter + f64::from(hit) * spacing)
                         .round()
                         .max(self.now),
-                    intensity: (settings.intensity * accent * variation).clamp(0.0, 1.0),
+                    intensity: ranges::INTENSITY.clamp(settings.intensity * accent * variation),
                 };
                 self.pending_len += 1;
             }

@@ -17,7 +17,7 @@ pub struct Transport {
 }
 
 /// Tempo assumed when the host does not report one (beats per minute).
-pub const DEFAULT_TEMPO_BPM: f64 = 120.0;
+pub const DEFAULT_TEMPO_BPM: f64 = crate::ranges::TEMPO_BPM.default as f64;
 
 impl Default for Transport {
     /// Stopped, 120 BPM, 4/4, position unknown.

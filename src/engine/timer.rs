@@ -17,14 +17,17 @@
 //! swing per [`GLIDE_S`], so the level never steps.
 
 use super::tempo::Transport;
+use crate::ranges;
 use std::f64::consts::PI;
 
 /// Fastest swing of the applied gain: from 1 to 0 or back in this time (s).
 pub const GLIDE_S: f32 = 0.1;
-/// Default session length (s): 30 minutes.
-pub const DEFAULT_LENGTH_S: f32 = 30.0 * 60.0;
+/// Seconds per minute.
+pub const SECONDS_PER_MINUTE: f32 = 60.0;
+/// Default session length (s).
+pub const DEFAULT_LENGTH_S: f32 = ranges::SESSION_MINUTES.default as f32 * SECONDS_PER_MINUTE;
 /// Default fade-out time (s).
-pub const DEFAULT_FADE_S: f32 = 60.0;
+pub const DEFAULT_FADE_S: f32 = ranges::SESSION_FADE_S.default as f32;
 
 /// The timer's settings.
 #[derive(Debug, Clone, Copy, PartialEq)]

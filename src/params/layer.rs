@@ -7,6 +7,7 @@ use super::{default_from, units};
 use crate::engine::layer::{self as engine_layer, LayerSettings, Scatter, ScatterMode};
 use crate::engine::rhythm::{RhythmRate, RhythmSettings};
 use crate::engine::tempo::NoteValue;
+use crate::ranges;
 use crate::triggers::Family;
 use nice_plug::prelude::*;
 use std::sync::Arc;
@@ -147,7 +148,10 @@ impl LayerParams {
             FloatParam::new(
                 name(&format!("Character {}", slot + 1)),
                 default,
-                FloatRange::Linear { min: 0.0, max: 1.0 },
+                FloatRange::Linear {
+                    min: ranges::CHARACTER.min,
+                    max: ranges::CHARACTER.max,
+                },
             )
             .with_value_to_string(Arc::new(move |v| {
                 let info = Family::ALL[family.load(Ordering::Relaxed)].info();
@@ -163,23 +167,33 @@ impl LayerParams {
             )),
             level: units::decibels(
                 &name("Level"),
-                default_from(t, 0.0, |t| t.level.value()),
-                -48.0,
-                12.0,
+                default_from(t, ranges::LEVEL_DB.default, |t| t.level.value()),
+                ranges::LEVEL_DB,
             ),
-            character_1: character(0, default_from(t, 0.5, |t| t.character_1.value())),
-            character_2: character(1, default_from(t, 0.5, |t| t.character_2.value())),
-            character_3: character(2, default_from(t, 0.5, |t| t.character_3.value())),
-            character_4: character(3, default_from(t, 0.5, |t| t.character_4.value())),
+            character_1: character(
+                0,
+                default_from(t, ranges::CHARACTER.default, |t| t.character_1.value()),
+            ),
+            character_2: character(
+                1,
+                default_from(t, ranges::CHARACTER.default, |t| t.character_2.value()),
+            ),
+            character_3: character(
+                2,
+                default_from(t, ranges::CHARACTER.default, |t| t.character_3.value()),
+            ),
+            character_4: character(
+                3,
+                default_from(t, ranges::CHARACTER.default, |t| t.character_4.value()),
+            ),
             rhythm_mode: EnumParam::new(
                 name("Rhythm"),
                 default_from(t, RhythmMode::Free, |t| t.rhythm_mode.value()),
             ),
             rate: units::rate(
                 &name("Rate"),
-                default_from(t, 1.0, |t| t.rate.value()),
-                0.05,
-                30.0,
+                default_from(t, ranges::RHYTHM_RATE_PER_S.default, |t| t.rate.value()),
+                ranges::RHYTHM_RATE_PER_S,
                 units::PER_SECOND,
             ),
             note: EnumParam::new(
@@ -188,32 +202,46 @@ impl LayerParams {
             ),
             humanize: units::percent(
                 &name("Humanize"),
-                default_from(t, 0.2, |t| t.humanize.value()),
+                default_from(t, ranges::HUMANIZE.default, |t| t.humanize.value()),
+                ranges::HUMANIZE,
             ),
             probability: units::percent(
                 &name("Probability"),
-                default_from(t, 1.0, |t| t.probability.value()),
+                default_from(t, ranges::PROBABILITY.default, |t| t.probability.value()),
+                ranges::PROBABILITY,
             ),
             burst: IntParam::new(
                 name("Burst"),
-                default_from(t, 1, |t| t.burst.value()),
-                IntRange::Linear { min: 1, max: 8 },
+                default_from(t, ranges::BURST.default as i32, |t| t.burst.value()),
+                IntRange::Linear {
+                    min: ranges::BURST.min as i32,
+                    max: ranges::BURST.max as i32,
+                },
             ),
             burst_spacing: units::rate(
                 &name("Burst Spacing"),
-                default_from(t, 80.0, |t| t.burst_spacing.value()),
-                10.0,
-                500.0,
+                default_from(t, ranges::BURST_SPACING_MS.default, |t| {
+                    t.burst_spacing.value()
+                }),
+                ranges::BURST_SPACING_MS,
                 units::MILLISECONDS,
             ),
-            accent: units::percent(&name("Accent"), default_from(t, 0.0, |t| t.accent.value())),
+            accent: units::percent(
+                &name("Accent"),
+                default_from(t, ranges::ACCENT.default, |t| t.accent.value()),
+                ranges::ACCENT,
+            ),
             intensity: units::percent(
                 &name("Intensity"),
-                default_from(t, 0.7, |t| t.intensity.value()),
+                default_from(t, ranges::INTENSITY.default, |t| t.intensity.value()),
+                ranges::INTENSITY,
             ),
             intensity_variation: units::percent(
                 &name("Intensity Variation"),
-                default_from(t, 0.2, |t| t.intensity_variation.value()),
+                default_from(t, ranges::INTENSITY_VARIATION.default, |t| {
+                    t.intensity_variation.value()
+                }),
+                ranges::INTENSITY_VARIATION,
             ),
             midi_note: IntParam::new(
                 name("MIDI Note"),
@@ -222,7 +250,10 @@ impl LayerParams {
                     i32::from(engine_layer::DEFAULT_FIRST_NOTE) + index as i32,
                     |t| t.midi_note.value(),
                 ),
-                IntRange::Linear { min: 0, max: 127 },
+                IntRange::Linear {
+                    min: i32::from(ranges::MIDI_NOTE.min),
+                    max: i32::from(ranges::MIDI_NOTE.max),
+                },
             )
             .with_value_to_string(formatters::v2s_i32_key_formatter())
             .with_string_to_value(formatters::s2v_i32_key_formatter()),
@@ -237,15 +268,15 @@ impl LayerParams {
             ),
             spread: units::degrees(
                 name("Spread"),
-                default_from(t, engine_layer::DEFAULT_SPREAD_DEG, |t| t.spread.value()),
-                0.0,
-                180.0,
+                default_from(t, ranges::SPREAD_DEG.default, |t| t.spread.value()),
+                ranges::SPREAD_DEG,
             ),
             distance_spread: units::linear(
                 name("Distance Spread"),
-                default_from(t, 0.0, |t| t.distance_spread.value()),
-                0.0,
-                2.0,
+                default_from(t, ranges::DISTANCE_SPREAD_OCT.default, |t| {
+                    t.distance_spread.value()
+                }),
+                ranges::DISTANCE_SPREAD_OCT,
                 units::OCTAVES,
             ),
             sample: SampleParams::new(&prefix, t.map(|t| &t.sample)),
@@ -281,7 +312,10 @@ impl LayerParams {
                 intensity: self.intensity.value(),
                 intensity_variation: self.intensity_variation.value(),
             },
-            midi_note: self.midi_note.value().clamp(0, 127) as u8,
+            midi_note: u8::try_from(self.midi_note.value())
+                .map_or(ranges::MIDI_NOTE.default, |note| {
+                    ranges::MIDI_NOTE.clamp(note)
+                }),
             position: self.placement.position(),
             motion: self.placement.motion(),
             scatter: Scatter {

@@ -16,25 +16,15 @@ pub use saved::{complete_state, state_of};
 pub use sound::SoundChoice;
 pub use units::suffix as unit_suffix;
 
-use crate::engine::bed::{BedKind, BedSettings, DEFAULT_BED_LEVEL_DB};
+use crate::engine::bed::{BedKind, BedSettings};
 use crate::engine::input::InputSettings;
 use crate::engine::master::MasterSettings;
-use crate::engine::timer::{DEFAULT_FADE_S, DEFAULT_LENGTH_S, TimerSettings};
+use crate::engine::timer::{SECONDS_PER_MINUTE, TimerSettings};
 use crate::engine::{EngineSettings, LAYERS};
+use crate::ranges;
 use nice_plug::prelude::*;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, RwLock};
-
-/// Largest seed value.
-const MAX_SEED: i32 = 999_999;
-/// Seconds per minute.
-const SECONDS_PER_MINUTE: f32 = 60.0;
-/// Range of the session length (minutes): up to eight hours, a night's sleep.
-const SESSION_MINUTES: (i32, i32) = (1, 480);
-/// Range of the fade-out time (s).
-const FADE_SECONDS: (i32, i32) = (5, 600);
-/// Range of the bed level (dB, read as LUFS).
-const BED_LEVEL_DB: (f32, f32) = (-60.0, -12.0);
 
 /// Tingle's parameters.
 #[derive(Params)]
@@ -131,16 +121,18 @@ impl TingleParams {
             input: PlacementParams::new("", t.map(|t| &t.input)),
             input_gain: units::decibels(
                 "Input Gain",
-                default_from(t, 0.0, |t| t.input_gain.value()),
-                -48.0,
-                24.0,
+                default_from(t, ranges::INPUT_GAIN_DB.default, |t| t.input_gain.value()),
+                ranges::INPUT_GAIN_DB,
             ),
-            mix: units::percent("Mix", default_from(t, 1.0, |t| t.mix.value())),
+            mix: units::percent(
+                "Mix",
+                default_from(t, ranges::MIX.default, |t| t.mix.value()),
+                ranges::MIX,
+            ),
             output_gain: units::decibels(
                 "Output Gain",
-                default_from(t, 0.0, |t| t.output_gain.value()),
-                -48.0,
-                12.0,
+                default_from(t, ranges::OUTPUT_GAIN_DB.default, |t| t.output_gain.value()),
+                ranges::OUTPUT_GAIN_DB,
             ),
             limiter: BoolParam::new(
                 "Safety Limiter",
@@ -149,10 +141,10 @@ impl TingleParams {
             .non_automatable(),
             seed: IntParam::new(
                 "Seed",
-                default_from(t, 1, |t| t.seed.value()),
+                default_from(t, ranges::SEED.default as i32, |t| t.seed.value()),
                 IntRange::Linear {
-                    min: 0,
-                    max: MAX_SEED,
+                    min: ranges::SEED.min as i32,
+                    max: ranges::SEED.max as i32,
                 },
             ),
             bed: EnumParam::new(
@@ -161,34 +153,23 @@ impl TingleParams {
             ),
             bed_level: units::decibels(
                 "Bed Level",
-                default_from(t, DEFAULT_BED_LEVEL_DB, |t| t.bed_level.value()),
-                BED_LEVEL_DB.0,
-                BED_LEVEL_DB.1,
+                default_from(t, ranges::BED_LEVEL_DB.default, |t| t.bed_level.value()),
+                ranges::BED_LEVEL_DB,
             ),
             gentle: BoolParam::new("Gentle", default_from(t, false, |t| t.gentle.value())),
             timer: BoolParam::new("Session Timer", default_from(t, false, |t| t.timer.value())),
-            timer_length: units::integer_in(
-                IntParam::new(
-                    "Session Length",
-                    default_from(t, (DEFAULT_LENGTH_S / SECONDS_PER_MINUTE) as i32, |t| {
-                        t.timer_length.value()
-                    }),
-                    IntRange::Linear {
-                        min: SESSION_MINUTES.0,
-                        max: SESSION_MINUTES.1,
-                    },
-                ),
+            timer_length: units::integer(
+                "Session Length",
+                default_from(t, ranges::SESSION_MINUTES.default, |t| {
+                    t.timer_length.value()
+                }),
+                ranges::SESSION_MINUTES,
                 units::MINUTES,
             ),
-            timer_fade: units::integer_in(
-                IntParam::new(
-                    "Fade Out",
-                    default_from(t, DEFAULT_FADE_S as i32, |t| t.timer_fade.value()),
-                    IntRange::Linear {
-                        min: FADE_SECONDS.0,
-                        max: FADE_SECONDS.1,
-                    },
-                ),
+            timer_fade: units::integer(
+                "Fade Out",
+                default_from(t, ranges::SESSION_FADE_S.default, |t| t.timer_fade.value()),
+                ranges::SESSION_FADE_S,
                 units::SECONDS,
             ),
             layers: std::array::from_fn(|i| LayerParams::new(i, t.map(|t| &t.layers[i]))),

@@ -3,9 +3,9 @@
 
 use super::{default_from, units};
 use crate::binaural::Position;
-use crate::binaural::distance::{MAX_DISTANCE_M, MIN_DISTANCE_M};
 use crate::engine::motion::{MotionMode, MotionRate, MotionSettings};
 use crate::engine::tempo::NoteValue;
+use crate::ranges;
 use nice_plug::prelude::*;
 
 /// Placement parameters of one source.
@@ -50,20 +50,17 @@ impl PlacementParams {
             azimuth: units::degrees(
                 name("Azimuth"),
                 default_from(t, default.azimuth_deg, |t| t.azimuth.value()),
-                -180.0,
-                180.0,
+                ranges::AZIMUTH_DEG,
             ),
             elevation: units::degrees(
                 name("Elevation"),
                 default_from(t, default.elevation_deg, |t| t.elevation.value()),
-                -40.0,
-                90.0,
+                ranges::ELEVATION_DEG,
             ),
             distance: units::log_metres(
                 name("Distance"),
                 default_from(t, default.distance_m.log10(), |t| t.distance.value()),
-                MIN_DISTANCE_M,
-                MAX_DISTANCE_M,
+                ranges::DISTANCE_M,
             ),
             motion: EnumParam::new(
                 name("Motion"),
@@ -75,9 +72,8 @@ impl PlacementParams {
             ),
             motion_rate: units::rate(
                 &name("Motion Rate"),
-                default_from(t, 0.25, |t| t.motion_rate.value()),
-                0.01,
-                10.0,
+                default_from(t, ranges::MOTION_RATE_HZ.default, |t| t.motion_rate.value()),
+                ranges::MOTION_RATE_HZ,
                 units::HERTZ,
             ),
             motion_note: EnumParam::new(
@@ -86,7 +82,8 @@ impl PlacementParams {
             ),
             motion_depth: units::percent(
                 &name("Motion Depth"),
-                default_from(t, 1.0, |t| t.motion_depth.value()),
+                default_from(t, ranges::MOTION_DEPTH.default, |t| t.motion_depth.value()),
+                ranges::MOTION_DEPTH,
             ),
         }
     }

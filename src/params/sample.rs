@@ -2,18 +2,13 @@
 //! attack, release and length limit (read when each trigger starts, so they need no smoothing).
 
 use super::{default_from, units};
+use crate::ranges;
 use crate::triggers::sample::SampleShape;
 use nice_plug::prelude::*;
 use std::sync::Arc;
 
 /// Milliseconds per second.
 const MS_PER_S: f32 = 1000.0;
-/// Attack range and default (ms).
-const ATTACK_MS: (f32, f32, f32) = (1.0, 2000.0, 2.0);
-/// Release range and default (ms).
-const RELEASE_MS: (f32, f32, f32) = (1.0, 5000.0, 10.0);
-/// Length limit range (s); its top means no limit ("Full", the default).
-const LENGTH_S: (f32, f32) = (0.02, 20.0);
 /// What the length limit shows at its top.
 const FULL: &str = "Full";
 
@@ -40,28 +35,25 @@ impl SampleParams {
         Self {
             attack: units::rate(
                 &name("Sample Attack"),
-                default_from(t, ATTACK_MS.2, |t| t.attack.value()),
-                ATTACK_MS.0,
-                ATTACK_MS.1,
+                default_from(t, ranges::SAMPLE_ATTACK_MS.default, |t| t.attack.value()),
+                ranges::SAMPLE_ATTACK_MS,
                 units::MILLISECONDS,
             ),
             release: units::rate(
                 &name("Sample Release"),
-                default_from(t, RELEASE_MS.2, |t| t.release.value()),
-                RELEASE_MS.0,
-                RELEASE_MS.1,
+                default_from(t, ranges::SAMPLE_RELEASE_MS.default, |t| t.release.value()),
+                ranges::SAMPLE_RELEASE_MS,
                 units::MILLISECONDS,
             ),
             // The unit is in the text, which reads "Full" at the top.
             length: units::rate(
                 &name("Sample Length"),
-                default_from(t, LENGTH_S.1, |t| t.length.value()),
-                LENGTH_S.0,
-                LENGTH_S.1,
+                default_from(t, ranges::SAMPLE_LENGTH_S.default, |t| t.length.value()),
+                ranges::SAMPLE_LENGTH_S,
                 "",
             )
             .with_value_to_string(Arc::new(|v| {
-                if v >= LENGTH_S.1 {
+                if v >= ranges::SAMPLE_LENGTH_S.max {
                     FULL.to_owned()
                 } else {
                     format!("{v:.2} s")
@@ -70,7 +62,7 @@ impl SampleParams {
             .with_string_to_value(Arc::new(|text| {
                 let text = text.trim();
                 if text.eq_ignore_ascii_case(FULL) {
-                    return Some(LENGTH_S.1);
+                    return Some(ranges::SAMPLE_LENGTH_S.max);
                 }
                 text.trim_end_matches('s').trim().parse().ok()
             })),
@@ -83,7 +75,7 @@ impl SampleParams {
         SampleShape {
             attack_s: self.attack.value() / MS_PER_S,
             release_s: self.release.value() / MS_PER_S,
-            length_s: (length < LENGTH_S.1).then_some(length),
+            length_s: (length < ranges::SAMPLE_LENGTH_S.max).then_some(length),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! ends with the gap ("-6.0 " + "dB" = "-6.0 dB", as CLAP hosts and the editor show it); the
 //! VST3 value string, which nice-plug gives without the unit, is the number and that gap.
 
+use crate::ranges::Range;
 use nice_plug::prelude::*;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -60,6 +61,22 @@ fn float_in(param: FloatParam, unit: &'static str, digits: usize) -> FloatParam 
         .with_string_to_value(Arc::new(move |text| parse_number(text, unit)))
 }
 
+/// A whole number over `range` in `unit` ("30 min"), starting at `default`, parsing that text
+/// back.
+pub fn integer(name: &str, default: i32, range: Range<i32>, unit: &'static str) -> IntParam {
+    integer_in(
+        IntParam::new(
+            name,
+            default,
+            IntRange::Linear {
+                min: range.min,
+                max: range.max,
+            },
+        ),
+        unit,
+    )
+}
+
 /// A whole number in `unit` ("30 min"), parsing that text back.
 pub fn integer_in(param: IntParam, unit: &'static str) -> IntParam {
     param
@@ -68,41 +85,49 @@ pub fn integer_in(param: IntParam, unit: &'static str) -> IntParam {
         .with_string_to_value(Arc::new(move |text| parse_number(text, unit)))
 }
 
-/// An angle in degrees over `min ..= max`.
-pub fn degrees(name: String, default: f32, min: f32, max: f32) -> FloatParam {
+/// The linear host range of `range`.
+fn linear_range(range: Range<f32>) -> FloatRange {
+    FloatRange::Linear {
+        min: range.min,
+        max: range.max,
+    }
+}
+
+/// An angle in degrees over `range`, starting at `default`.
+pub fn degrees(name: String, default: f32, range: Range<f32>) -> FloatParam {
     float_in(
-        FloatParam::new(name, default, FloatRange::Linear { min, max }).with_step_size(0.1),
+        FloatParam::new(name, default, linear_range(range)).with_step_size(0.1),
         DEGREES,
         DISPLAY_DIGITS,
     )
 }
 
-/// A gain in dB over `min ..= max`.
-pub fn decibels(name: &str, default: f32, min: f32, max: f32) -> FloatParam {
+/// A gain in dB over `range`, starting at `default`.
+pub fn decibels(name: &str, default: f32, range: Range<f32>) -> FloatParam {
     float_in(
-        FloatParam::new(name, default, FloatRange::Linear { min, max }).with_step_size(0.1),
+        FloatParam::new(name, default, linear_range(range)).with_step_size(0.1),
         DECIBELS,
         DISPLAY_DIGITS,
     )
 }
 
-/// A share 0 ..= 1 shown in percent.
-pub fn percent(name: &str, default: f32) -> FloatParam {
-    FloatParam::new(name, default, FloatRange::Linear { min: 0.0, max: 1.0 })
+/// A share over `range` (0 ..= 1) shown in percent, starting at `default`.
+pub fn percent(name: &str, default: f32, range: Range<f32>) -> FloatParam {
+    FloatParam::new(name, default, linear_range(range))
         .with_unit(PERCENT)
         .with_value_to_string(formatters::v2s_f32_percentage(0))
         .with_string_to_value(formatters::s2v_f32_percentage())
 }
 
-/// A rate or time in `unit` over `min ..= max`, skewed towards small values.
-pub fn rate(name: &str, default: f32, min: f32, max: f32, unit: &'static str) -> FloatParam {
+/// A rate or time in `unit` over `range`, skewed towards small values, starting at `default`.
+pub fn rate(name: &str, default: f32, range: Range<f32>, unit: &'static str) -> FloatParam {
     float_in(
         FloatParam::new(
             name,
             default,
             FloatRange::Skewed {
-                min,
-                max,
+                min: range.min,
+                max: range.max,
                 factor: FloatRange::skew_factor(-2.0),
             },
         ),
@@ -111,25 +136,25 @@ pub fn rate(name: &str, default: f32, min: f32, max: f32, unit: &'static str) ->
     )
 }
 
-/// A plain number over `min ..= max` in `unit`, shown with two decimals.
-pub fn linear(name: String, default: f32, min: f32, max: f32, unit: &'static str) -> FloatParam {
+/// A plain number over `range` in `unit`, shown with two decimals, starting at `default`.
+pub fn linear(name: String, default: f32, range: Range<f32>, unit: &'static str) -> FloatParam {
     float_in(
-        FloatParam::new(name, default, FloatRange::Linear { min, max }),
+        FloatParam::new(name, default, linear_range(range)),
         unit,
         RATE_DIGITS,
     )
 }
 
-/// A distance in metres over `min ..= max`, log mapped: the stored value is log10(metres), the
+/// A distance in metres over `range`, log mapped: the stored value is log10(metres), the
 /// default `default_log` (log10 metres). The unit is in the text ("1.00 m"), not given to hosts,
 /// since the value hosts see is the logarithm.
-pub fn log_metres(name: String, default_log: f32, min: f32, max: f32) -> FloatParam {
+pub fn log_metres(name: String, default_log: f32, range: Range<f32>) -> FloatParam {
     FloatParam::new(
         name,
         default_log,
         FloatRange::Linear {
-            min: min.log10(),
-            max: max.log10(),
+            min: range.min.log10(),
+            max: range.max.log10(),
         },
     )
     .with_value_to_string(Arc::new(|v| format!("{:.2} m", 10f32.powf(v))))
@@ -147,7 +172,7 @@ mod tests {
     /// back, with the unit, without it, or without the gap.
     #[test]
     fn units_are_bare_and_the_text_reads_with_a_gap() {
-        let gain = decibels("Gain", -6.0, -48.0, 12.0);
+        let gain = decibels("Gain", -6.0, crate::ranges::OUTPUT_GAIN_DB);
         assert_eq!(gain.unit(), "dB");
         assert_eq!(gain.to_string(), "-6.0 dB");
         let value = gain.unmodulated_normalized_value();
@@ -161,22 +186,24 @@ mod tests {
         }
         assert_eq!(gain.string_to_normalized_value("loud"), None);
 
-        let angle = degrees("Azimuth".into(), 37.5, -180.0, 180.0);
+        let angle = degrees("Azimuth".into(), 37.5, crate::ranges::AZIMUTH_DEG);
         assert_eq!(angle.unit(), "°");
         assert_eq!(angle.to_string(), "37.5 °");
-        let rate = rate("Rate", 1.0, 0.05, 30.0, PER_SECOND);
+        let rate = rate("Rate", 1.0, crate::ranges::RHYTHM_RATE_PER_S, PER_SECOND);
         assert_eq!(rate.unit(), "/s");
         assert_eq!(rate.to_string(), "1.00 /s");
-        let spacing = self::rate("Spacing", 80.0, 10.0, 500.0, MILLISECONDS);
+        let spacing = self::rate(
+            "Spacing",
+            80.0,
+            crate::ranges::BURST_SPACING_MS,
+            MILLISECONDS,
+        );
         assert_eq!(spacing.unit(), "ms");
         assert_eq!(
             spacing.string_to_normalized_value("80.00 ms"),
             Some(spacing.unmodulated_normalized_value())
         );
-        let minutes = integer_in(
-            IntParam::new("Length", 30, IntRange::Linear { min: 1, max: 480 }),
-            MINUTES,
-        );
+        let minutes = integer("Length", 30, crate::ranges::SESSION_MINUTES, MINUTES);
         assert_eq!(minutes.unit(), "min");
         assert_eq!(minutes.to_string(), "30 min");
         assert_eq!(

@@ -22,6 +22,7 @@ use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::{Offset, Position};
 use crate::dsp::math::db_to_gain;
 use crate::dsp::random::{RngExt, SeededRng, seeded};
+use crate::ranges;
 use crate::samples::{Pick, SampleSlot};
 use crate::triggers::{Excitation, Family};
 use bus::Bus;
@@ -459,14 +460,15 @@ impl Layer {
 
     /// Draws a trigger's offset from the layer position `at`.
     fn scatter_offset(&mut self, scatter: &Scatter, at: &Position) -> Offset {
-        let spread = scatter.spread_deg.clamp(0.0, 180.0);
+        let spread = ranges::SPREAD_DEG.clamp(scatter.spread_deg);
         let mut unit = || self.rng.random::<f32>() * 2.0 - 1.0;
         match scatter.mode {
             ScatterMode::Off => Offset::NONE,
             ScatterMode::Spread => Offset {
                 azimuth_deg: unit() * spread,
                 elevation_deg: unit() * spread * SCATTER_ELEVATION_SHARE,
-                distance_factor: 2f32.powf(unit() * scatter.distance_octaves.clamp(0.0, 2.0)),
+                distance_factor: 2f32
+                    .powf(unit() * ranges::DISTANCE_SPREAD_OCT.clamp(scatter.distance_octaves)),
             },
             ScatterMode::EarToEar => {
                 let ear = if self.next_ear_right { 90.0 } else { -90.0 };

@@ -4,11 +4,12 @@
 use crate::binaural::Position;
 use crate::engine::motion::MotionSettings;
 use crate::engine::rhythm::RhythmSettings;
+use crate::ranges;
 use crate::triggers::Family;
 use crate::triggers::sample::SampleShape;
 
 /// MIDI note of the first layer (C4); the others follow chromatically.
-pub const DEFAULT_FIRST_NOTE: u8 = 60;
+pub const DEFAULT_FIRST_NOTE: u8 = ranges::MIDI_NOTE.default;
 
 /// How a layer spreads its triggers around its position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -23,7 +24,7 @@ pub enum ScatterMode {
 }
 
 /// Default angular spread of a scatter (degrees).
-pub const DEFAULT_SPREAD_DEG: f32 = 30.0;
+pub const DEFAULT_SPREAD_DEG: f32 = ranges::SPREAD_DEG.default;
 
 /// Scatter settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
