@@ -1,12 +1,11 @@
 //! A layer's shared bus: the triggers that sound exactly where the layer is (no scatter, and
 //! either sustained or on a layer without motion) are summed and placed once, by one placer
-//! that follows the layer's position glides and motion. This makes a busy layer cost little
-//! more than a single source.
+//! that follows the layer's path. This makes a busy layer cost little more than a single
+//! source.
 
-use super::path::BlockPath;
+use super::path::Path;
 use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::placer::Placer;
-use crate::engine::placement::PlacementControl;
 use std::sync::Arc;
 
 /// The shared bus of one layer. Allocates only in [`Bus::new`].
@@ -17,8 +16,6 @@ pub struct Bus {
     used: bool,
     /// Places the sum.
     placer: Placer,
-    /// The placer's path (follows the layer like a sustained voice).
-    control: PlacementControl,
     /// Samples the placer keeps running after its last trigger (its tail).
     tail_left: usize,
 }
@@ -31,7 +28,6 @@ impl Bus {
             mix: vec![0.0; max_block],
             used: false,
             placer: Placer::new(hrtf.clone(), sample_rate),
-            control: PlacementControl::default(),
             tail_left: 0,
         }
     }
@@ -66,33 +62,24 @@ impl Bus {
         self.used = true;
     }
 
-    /// Places the block's sum and adds the two ears to `left` and `right`. An idle bus starts
-    /// where the layer is now (`layer`); it rings out for its placer's tail after its last
-    /// trigger.
-    pub fn add_to(
-        &mut self,
-        path: &BlockPath,
-        layer: &PlacementControl,
-        left: &mut [f32],
-        right: &mut [f32],
-    ) {
+    /// Places the block's sum where the layer's `path` takes it and adds the two ears to
+    /// `left` and `right`. An idle bus starts afresh; it rings out for its placer's tail after
+    /// its last trigger.
+    pub fn add_to(&mut self, path: &Path, left: &mut [f32], right: &mut [f32]) {
+        let n = left.len();
         if self.used {
             if self.tail_left == 0 {
                 self.placer.reset();
-                self.control = layer.clone();
             }
             self.tail_left = self.placer.tail_len();
         }
         if self.tail_left == 0 {
             return;
         }
-        let control = &mut self.control;
         self.placer
-            .add_to(&self.mix[..path.len], left, right, |at| {
-                path.next_position(control, at)
-            });
+            .add_to(&self.mix[..n], left, right, |at| path.period_after(at));
         if !self.used {
-            self.tail_left = self.tail_left.saturating_sub(path.len);
+            self.tail_left = self.tail_left.saturating_sub(n);
         }
     }
 }

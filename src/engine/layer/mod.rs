@@ -15,7 +15,6 @@ pub mod settings;
 mod voice;
 
 use super::motion::MotionMode;
-use super::placement::PlacementControl;
 use super::rhythm::{Hit, PENDING_CAPACITY, Rhythm, RhythmRate};
 use super::tempo::{Clock, Transport};
 use crate::binaural::hrtf::HrtfSet;
@@ -26,7 +25,7 @@ use crate::ranges;
 use crate::samples::{Pick, SampleSlot};
 use crate::triggers::{Excitation, Family};
 use bus::Bus;
-use path::BlockPath;
+use path::Path;
 use seat::{OwnSpot, Seat, Spot};
 pub use settings::{DEFAULT_FIRST_NOTE, DEFAULT_SPREAD_DEG, LayerSettings, Scatter, ScatterMode};
 use std::sync::Arc;
@@ -62,7 +61,8 @@ pub struct Layer {
     /// Where each voice's trigger sounds (`seats[i]` places `voices[i]`).
     seats: Vec<Seat>,
     rhythm: Rhythm,
-    control: PlacementControl,
+    /// Where the layer is, through the block.
+    path: Path,
     rng: SeededRng,
     /// Hits of this block (rhythm and external), sorted by offset before use.
     hits: [Hit; MAX_HITS],
@@ -97,12 +97,14 @@ impl Layer {
     /// [`Placer::new`](crate::binaural::placer::Placer::new)), drawing its randomness from
     /// `seed`. Allocates.
     pub fn new(hrtf: &Arc<HrtfSet>, sample_rate: f32, max_block: usize, seed: u64) -> Self {
+        let seats = vec![Seat::new(hrtf, sample_rate); VOICES_PER_LAYER + RELEASE_SLOTS];
+        let period = seats[0].control_period();
         Self {
             sample_rate,
             voices: vec![Voice::new(sample_rate); VOICES_PER_LAYER + RELEASE_SLOTS],
-            seats: vec![Seat::new(hrtf, sample_rate); VOICES_PER_LAYER + RELEASE_SLOTS],
+            seats,
             rhythm: Rhythm::new(sample_rate, seed),
-            control: PlacementControl::default(),
+            path: Path::new(sample_rate, max_block, period),
             rng: seeded(seed ^ SCATTER_SEED_SALT),
             hits: [Hit {
                 offset: 0,
@@ -139,7 +141,7 @@ impl Layer {
         self.silence();
         self.rhythm.reset(seed);
         self.reseed(seed);
-        self.control.reset();
+        self.path.reset();
         self.started = 0;
         self.next_ear_right = false;
         self.level = f32::NAN;
@@ -209,7 +211,7 @@ impl Layer {
 
     /// Where the layer is now (after glides and motion).
     pub fn position(&self) -> Position {
-        self.control.current()
+        self.path.current()
     }
 
     /// Renders the next `left.len()` samples and adds them to `left` and `right`; calls
@@ -239,6 +241,10 @@ impl Layer {
             }
         });
         self.hits[..self.hit_count].sort_unstable_by_key(|h| h.offset);
+        // The path is tracked through the block when a trigger sounds or starts in it.
+        let starting = self.hits[..self.hit_count].iter().any(|h| h.offset < n);
+        let tracked = starting || self.bus.is_sounding() || self.active_voices() > 0;
+        self.path.advance(settings, transport, clock, n, tracked);
         // Hits beyond this chunk (the engine splits blocks longer than it was built for) wait,
         // moved to the front, for the chunk they fall in.
         let mut waiting = 0;
@@ -255,7 +261,7 @@ impl Layer {
             if self.stop_at.is_some_and(|at| hit.offset < at) {
                 continue;
             }
-            let birth = self.start_voice(settings, transport, clock, &hit);
+            let birth = self.start_voice(settings, transport, &hit);
             if let Some(position) = birth {
                 on_trigger(position, hit.intensity);
             }
@@ -269,9 +275,8 @@ impl Layer {
         }
         let target = self.level_target;
         if !self.bus.is_sounding() && self.active_voices() == 0 {
-            // Nothing sounds: only the level and the position move on.
+            // Nothing sounds: only the level and the position moved on.
             self.level = target;
-            self.step_position(settings, transport, clock, n);
             return false;
         }
         let from = if self.level.is_nan() {
@@ -280,15 +285,6 @@ impl Layer {
             self.level
         };
         self.level = target;
-        let period = self.seats[0].control_period();
-        let path = BlockPath {
-            settings,
-            transport,
-            clock,
-            len: n,
-            period,
-            period_s: period as f64 / f64::from(self.sample_rate),
-        };
         let level = LevelRamp {
             len: n,
             from,
@@ -307,28 +303,10 @@ impl Layer {
             }
             let mono = &self.mono[start..n];
             let ended = !voice.is_sounding();
-            seat.add_to(start, mono, ended, &path, &mut self.bus, left, right);
+            seat.add_to(start, mono, ended, &self.path, &mut self.bus, left, right);
         }
-        self.bus.add_to(&path, &self.control, left, right);
-        self.step_position(settings, transport, clock, n);
+        self.bus.add_to(&self.path, left, right);
         true
-    }
-
-    /// Moves the layer's position on by a block of `n` samples.
-    fn step_position(
-        &mut self,
-        settings: &LayerSettings,
-        transport: &Transport,
-        clock: &Clock,
-        n: usize,
-    ) {
-        self.control.step(
-            n as f64 / f64::from(self.sample_rate),
-            &settings.position,
-            &settings.motion,
-            transport,
-            clock.beats_at(n),
-        );
     }
 
     /// Starts a trigger `offset` samples into the block, stealing the oldest voice if needed;
@@ -337,7 +315,6 @@ impl Layer {
         &mut self,
         settings: &LayerSettings,
         transport: &Transport,
-        clock: &Clock,
         hit: &Hit,
     ) -> Option<Position> {
         let (offset, intensity) = (hit.offset, hit.intensity);
@@ -372,14 +349,7 @@ impl Layer {
         let index = index?;
         let handed_over = self.voices.iter_mut().map(|v| v.make_way(offset)).sum();
 
-        let mut control = self.control.clone();
-        let birth_layer = control.step(
-            offset as f64 / f64::from(self.sample_rate),
-            &settings.position,
-            &settings.motion,
-            transport,
-            clock.beats_at(offset),
-        );
+        let birth_layer = self.path.at(offset);
         let offset_pos = self.scatter_offset(&settings.scatter, &birth_layer);
         let info = settings.family.info();
         let excitation = Excitation {
@@ -417,10 +387,7 @@ impl Layer {
         self.seats[index].start(if on_bus {
             Spot::OnBus
         } else if info.sustained {
-            Spot::Own(OwnSpot::Following {
-                offset: offset_pos,
-                control,
-            })
+            Spot::Own(OwnSpot::Following(offset_pos))
         } else {
             Spot::Own(OwnSpot::Still(position))
         });

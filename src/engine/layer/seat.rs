@@ -3,11 +3,10 @@
 //! motion (sustained triggers) at its own offset.
 
 use super::bus::Bus;
-use super::path::BlockPath;
+use super::path::Path;
 use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::placer::Placer;
 use crate::binaural::{Offset, Position};
-use crate::engine::placement::PlacementControl;
 use std::sync::Arc;
 
 /// Where a trigger sounds.
@@ -25,14 +24,8 @@ pub enum Spot {
 pub enum OwnSpot {
     /// Where it was born, for as long as it sounds.
     Still(Position),
-    /// At `offset` from the layer, following the layer's glides and motion from `control` (the
-    /// layer's placement at the trigger's birth, stepped on with the trigger).
-    Following {
-        /// Its offset from the layer's position.
-        offset: Offset,
-        /// The layer's placement as of the trigger's last control period.
-        control: PlacementControl,
-    },
+    /// At this offset from the layer, following the layer's glides and motion.
+    Following(Offset),
 }
 
 /// The placement of one voice.
@@ -91,21 +84,21 @@ impl Seat {
     }
 
     /// Places the voice's `mono` samples, which start `start` samples into the block: adds
-    /// them to `bus` if the trigger sounds where the layer is, else places them and adds the
-    /// two ears to `left` and `right` (the block's whole length). `ended`: the trigger no
-    /// longer sounds, and the placer's tail counts down.
+    /// them to `bus` if the trigger sounds where the layer is, else places them (following the
+    /// layer's `path` if it does) and adds the two ears to `left` and `right` (the block's
+    /// whole length). `ended`: the trigger no longer sounds, and the placer's tail counts down.
     #[allow(clippy::too_many_arguments)]
     pub fn add_to(
         &mut self,
         start: usize,
         mono: &[f32],
         ended: bool,
-        path: &BlockPath,
+        path: &Path,
         bus: &mut Bus,
         left: &mut [f32],
         right: &mut [f32],
     ) {
-        let n = path.len;
+        let n = left.len();
         let Spot::Own(own) = &mut self.spot else {
             bus.add(start, mono);
             // The bus's placer rings out for it.
@@ -118,9 +111,7 @@ impl Seat {
             &mut right[start..n],
             |at| match own {
                 OwnSpot::Still(birth) => *birth,
-                OwnSpot::Following { offset, control } => {
-                    offset.apply(path.next_position(control, start + at))
-                }
+                OwnSpot::Following(offset) => offset.apply(path.period_after(start + at)),
             },
         );
         if ended {
