@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tingle::binaural::Position;
 use tingle::binaural::cache::HrtfChoice;
+use tingle::editor::controls::shown_name;
 use tingle::editor::head_view::FLASH_FADE_S;
 use tingle::editor::meters::PEAK_DECAY_DB_PER_S;
 use tingle::editor::{self, DEFAULT_SIZE, EditorState, Selection, theme};
@@ -544,6 +545,63 @@ fn snapshots_of_the_editor() {
     h.snapshot_options("editor_min_size", &options);
     results.extend_harness(&mut h);
     results.unwrap();
+}
+
+/// The part of the window the editor's content shows in: the window less the panel's margin.
+fn visible_rect(h: &Harness<'static, App>) -> Rect {
+    let window = Rect::from_min_size(Pos2::ZERO, Vec2::from(DEFAULT_SIZE));
+    window - egui::Frame::central_panel(&h.ctx.global_style()).inner_margin
+}
+
+/// The labels the editor shows for `params`' parameters (their names less the layer prefix).
+fn shown_names(params: &impl Params) -> Vec<String> {
+    params
+        .param_map()
+        .into_iter()
+        // SAFETY: the pointers point into `params`, borrowed here.
+        .map(|(_, ptr, _)| shown_name(unsafe { ptr.name() }).to_owned())
+        .collect()
+}
+
+/// Asserts that every control labelled with one of `labels` that the editor shows lies inside
+/// the window, and that `last` (the strip's last row) is shown.
+fn assert_in_view(h: &Harness<'static, App>, labels: &[String], last: &str, what: &str) {
+    let visible = visible_rect(h);
+    h.get_by_label(last);
+    for label in labels {
+        for node in h.query_all_by_label(label) {
+            assert!(
+                visible.contains_rect(node.rect()),
+                "{what}: {label} at {:?} is outside the window's {visible:?}",
+                node.rect()
+            );
+        }
+    }
+}
+
+/// At the default size every row of a layer's strip (whatever its family, but Sample, whose
+/// file list can be any length and scrolls) and of the input's strip is in view, unscrolled.
+#[test]
+fn at_the_default_size_every_row_of_the_strips_is_in_view() {
+    let mut h = harness(App::new(EditorState::new(None)));
+    for family in Family::ALL.iter().filter(|f| **f != Family::Sample) {
+        let app = h.state();
+        let layer = &app.params.layers[0];
+        app.automate(&layer.sound, SoundChoice::new(*family, 0));
+        let mut labels = shown_names(layer);
+        labels.extend(family.info().controls.iter().map(|c| c.name.to_owned()));
+        let last = shown_name(layer.follow_note.name()).to_owned();
+        h.run();
+        assert_in_view(&h, &labels, &last, family.info().name);
+    }
+
+    h.get_by_label("Input").click();
+    h.run();
+    let params = &h.state().params;
+    let mut labels = shown_names(&params.input);
+    labels.extend([params.input_gain.name(), params.mix.name()].map(str::to_owned));
+    let last = shown_name(params.input.motion_depth.name());
+    assert_in_view(&h, &labels, last, "input");
 }
 
 /// Length of the audio runs (blocks).

@@ -23,6 +23,9 @@ use nice_plug_egui::widgets::ParamSlider;
 const OVERVIEW_SLIDER_WIDTH: f32 = 90.0;
 /// Space above a group's title in the strip (points).
 const GROUP_SPACE: f32 = 6.0;
+/// Share of the strip's width that its left column takes: the sound and rhythm rows have the
+/// longer labels and values (a character control's value text carries its name).
+const LEFT_COLUMN_SHARE: f32 = 0.53;
 /// Tooltip of a layer's level.
 const LEVEL_TIP: &str = "The layer's level.";
 
@@ -95,7 +98,17 @@ pub fn overview(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state:
         });
 }
 
-/// The full strip of layer `index`.
+/// A titled group of the strip of layer `index`: the title over a grid of its rows.
+fn group(ui: &mut Ui, title: &str, index: usize, rows: impl FnOnce(&mut Ui)) {
+    ui.label(RichText::new(title).strong());
+    grid((title, index)).show(ui, rows);
+}
+
+/// The full strip of layer `index`, in two columns of about the same height and of fixed
+/// widths (a value that grows never moves the right column), so that at the editor's default
+/// size it fits without scrolling (a Sample layer's files may still make it scroll): on the
+/// left what and when the layer plays (sound, the Sample family's files, rhythm), on the right
+/// where (placement, motion, scatter) and what MIDI does to it.
 pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: usize) {
     let layer = &params.layers[index];
     let sound = layer.sound.value();
@@ -120,10 +133,11 @@ pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: us
             }
         }
     });
-    ui.columns(2, |columns| {
-        let ui = &mut columns[0];
-        ui.label(RichText::new("Sound").strong());
-        grid(("tingle-sound", index)).show(ui, |ui| {
+    ui.horizontal_top(|ui| {
+        let left_width = ui.available_width() * LEFT_COLUMN_SHARE;
+        ui.vertical(|ui| {
+        ui.set_width(left_width);
+        group(ui, "Sound", index, |ui| {
             let tip = "Which version of the family's sound plays.";
             ui.label("Variant").on_hover_text(tip);
             choice_box(ui, layer.sound.name(), info.variants, sound.variant, tip, |v| {
@@ -153,8 +167,7 @@ pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: us
             super::sample_files::show(ui, params, setter, index);
         }
         ui.add_space(GROUP_SPACE);
-        ui.label(RichText::new("Rhythm").strong());
-        grid(("tingle-rhythm", index)).show(ui, |ui| {
+        group(ui, "Rhythm", index, |ui| {
             enum_row(
                 ui,
                 &layer.rhythm_mode,
@@ -203,30 +216,15 @@ pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: us
                      hit of their bursts alike."
                 ),
             );
-            slider_row(
-                ui,
-                &layer.midi_note,
-                setter,
-                "The MIDI note that fires this layer.",
-            );
-            ui.label("");
-            switch(
-                ui,
-                &layer.follow_note,
-                setter,
-                "A note-off ends the triggers its note started, with a short release; off, they play to their natural end.",
-            );
-            ui.end_row();
         });
 
-        let ui = &mut columns[1];
-        ui.label(RichText::new("Placement and motion").strong());
-        grid(("tingle-place", index)).show(ui, |ui| {
+        });
+        ui.vertical(|ui| {
+        group(ui, "Placement and motion", index, |ui| {
             placement_rows(ui, &layer.placement, setter);
         });
         ui.add_space(GROUP_SPACE);
-        ui.label(RichText::new("Scatter").strong());
-        grid(("tingle-scatter", index)).show(ui, |ui| {
+        group(ui, "Scatter", index, |ui| {
             enum_row(
                 ui,
                 &layer.scatter,
@@ -245,6 +243,24 @@ pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: us
                 setter,
                 "How far hits scatter nearer and farther, in octaves of distance.",
             );
+        });
+        ui.add_space(GROUP_SPACE);
+        group(ui, "MIDI", index, |ui| {
+            slider_row(
+                ui,
+                &layer.midi_note,
+                setter,
+                "The MIDI note that fires this layer.",
+            );
+            ui.label("");
+            switch(
+                ui,
+                &layer.follow_note,
+                setter,
+                "A note-off ends the triggers its note started, with a short release; off, they play to their natural end.",
+            );
+            ui.end_row();
+        });
         });
     });
 }
