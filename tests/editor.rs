@@ -135,7 +135,6 @@ impl App {
     }
 }
 
-/// A harness at the editor's default size drawing the real editor.
 /// Shows `app` with layer 1 enabled and the input moved out of its way (both start in front),
 /// so a drag grabs the layer; returns the harness and the head view's geometry.
 fn layer_1_in_view(app: App) -> (Harness<'static, App>, editor::head_view::HeadGeometry) {
@@ -151,6 +150,7 @@ fn layer_1_in_view(app: App) -> (Harness<'static, App>, editor::head_view::HeadG
     (h, g)
 }
 
+/// A harness at the editor's default size drawing the real editor.
 fn harness(app: App) -> Harness<'static, App> {
     Harness::builder()
         .with_size(Vec2::from(DEFAULT_SIZE))
@@ -161,10 +161,20 @@ fn harness(app: App) -> Harness<'static, App> {
         .build_ui_state(
             |ui, app: &mut App| {
                 let setter = ParamSetter::new(&*app.host);
-                editor::ui(ui, &app.params, &setter, &mut app.state);
+                editor::ui(&mut window_ui(ui), &app.params, &setter, &mut app.state);
             },
             app,
         )
+}
+
+/// A ui over the whole window, as the plugin's window gives the editor its root ui (egui_kittest
+/// gives a ui app one inside a margin of its own), accessible as a child of `ui`.
+fn window_ui(ui: &egui::Ui) -> egui::Ui {
+    egui::Ui::new(
+        ui.ctx().clone(),
+        ui.unique_id().with("tingle-window"),
+        egui::UiBuilder::new().accessibility_parent(ui.unique_id()),
+    )
 }
 
 /// The snapshot options: the default per-pixel threshold and a few stray pixels.
@@ -547,12 +557,6 @@ fn snapshots_of_the_editor() {
     results.unwrap();
 }
 
-/// The part of the window the editor's content shows in: the window less the panel's margin.
-fn visible_rect(h: &Harness<'static, App>) -> Rect {
-    let window = Rect::from_min_size(Pos2::ZERO, Vec2::from(DEFAULT_SIZE));
-    window - egui::Frame::central_panel(&h.ctx.global_style()).inner_margin
-}
-
 /// The labels the editor shows for `params`' parameters (their names less the layer prefix).
 fn shown_names(params: &impl Params) -> Vec<String> {
     params
@@ -566,7 +570,7 @@ fn shown_names(params: &impl Params) -> Vec<String> {
 /// Asserts that every control labelled with one of `labels` that the editor shows lies inside
 /// the window, and that `last` (the strip's last row) is shown.
 fn assert_in_view(h: &Harness<'static, App>, labels: &[String], last: &str, what: &str) {
-    let visible = visible_rect(h);
+    let visible = Rect::from_min_size(Pos2::ZERO, Vec2::from(DEFAULT_SIZE));
     h.get_by_label(last);
     for label in labels {
         for node in h.query_all_by_label(label) {
