@@ -608,6 +608,40 @@ fn at_the_default_size_every_row_of_the_strips_is_in_view() {
     assert_in_view(&h, &labels, last, "input");
 }
 
+/// Where the README's picture of the editor goes.
+const README_SCREENSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/editor.png");
+/// Peaks the README's picture shows (linear, left and right): a quiet session.
+const SCREENSHOT_PEAKS: [f32; 2] = [0.3, 0.25];
+/// Short-term loudness the README's picture shows (LUFS).
+const SCREENSHOT_LUFS: f32 = -26.0;
+/// Time left in the session the README's picture shows (s).
+const SCREENSHOT_TIME_LEFT_S: f32 = 1453.2;
+
+/// Writes `docs/editor.png`, the README's picture of the editor: [`busy_session`] at the
+/// default size while it plays (the meters and the session timer as the audio side reports
+/// them), drawn headless by the same renderer as the snapshots (no display, no waiting). Run
+/// it with `cargo test --test editor -- --ignored readme_screenshot` when the editor's look
+/// changes.
+#[test]
+#[ignore = "writes docs/editor.png"]
+fn readme_screenshot() {
+    let (sender, receiver) = telemetry();
+    let app = App::new(EditorState::new(Some(receiver)));
+    busy_session(&app);
+    let mut h = harness(app);
+    h.step();
+    publish(&sender, SCREENSHOT_PEAKS, SCREENSHOT_LUFS, 0.0);
+    sender
+        .meters()
+        .timer_remaining_s
+        .store(SCREENSHOT_TIME_LEFT_S, Ordering::Relaxed);
+    h.step();
+    h.render()
+        .expect("the editor renders")
+        .save(README_SCREENSHOT)
+        .expect("docs/editor.png is written");
+}
+
 /// Length of the audio runs (blocks).
 const BLOCKS: usize = 400;
 /// Samples per block.
