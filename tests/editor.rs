@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tingle::binaural::Position;
 use tingle::binaural::cache::HrtfChoice;
+use tingle::editor::controls::shown_name;
 use tingle::editor::head_view::FLASH_FADE_S;
 use tingle::editor::meters::PEAK_DECAY_DB_PER_S;
 use tingle::editor::{self, DEFAULT_SIZE, EditorState, Selection, theme};
@@ -134,7 +135,6 @@ impl App {
     }
 }
 
-/// A harness at the editor's default size drawing the real editor.
 /// Shows `app` with layer 1 enabled and the input moved out of its way (both start in front),
 /// so a drag grabs the layer; returns the harness and the head view's geometry.
 fn layer_1_in_view(app: App) -> (Harness<'static, App>, editor::head_view::HeadGeometry) {
@@ -150,6 +150,7 @@ fn layer_1_in_view(app: App) -> (Harness<'static, App>, editor::head_view::HeadG
     (h, g)
 }
 
+/// A harness at the editor's default size drawing the real editor.
 fn harness(app: App) -> Harness<'static, App> {
     Harness::builder()
         .with_size(Vec2::from(DEFAULT_SIZE))
@@ -160,10 +161,20 @@ fn harness(app: App) -> Harness<'static, App> {
         .build_ui_state(
             |ui, app: &mut App| {
                 let setter = ParamSetter::new(&*app.host);
-                editor::ui(ui, &app.params, &setter, &mut app.state);
+                editor::ui(&mut window_ui(ui), &app.params, &setter, &mut app.state);
             },
             app,
         )
+}
+
+/// A ui over the whole window, as the plugin's window gives the editor its root ui (egui_kittest
+/// gives a ui app one inside a margin of its own), accessible as a child of `ui`.
+fn window_ui(ui: &egui::Ui) -> egui::Ui {
+    egui::Ui::new(
+        ui.ctx().clone(),
+        ui.unique_id().with("tingle-window"),
+        egui::UiBuilder::new().accessibility_parent(ui.unique_id()),
+    )
 }
 
 /// The snapshot options: the default per-pixel threshold and a few stray pixels.
@@ -544,6 +555,91 @@ fn snapshots_of_the_editor() {
     h.snapshot_options("editor_min_size", &options);
     results.extend_harness(&mut h);
     results.unwrap();
+}
+
+/// The labels the editor shows for `params`' parameters (their names less the layer prefix).
+fn shown_names(params: &impl Params) -> Vec<String> {
+    params
+        .param_map()
+        .into_iter()
+        // SAFETY: the pointers point into `params`, borrowed here.
+        .map(|(_, ptr, _)| shown_name(unsafe { ptr.name() }).to_owned())
+        .collect()
+}
+
+/// Asserts that every control labelled with one of `labels` that the editor shows lies inside
+/// the window, and that `last` (the strip's last row) is shown.
+fn assert_in_view(h: &Harness<'static, App>, labels: &[String], last: &str, what: &str) {
+    let visible = Rect::from_min_size(Pos2::ZERO, Vec2::from(DEFAULT_SIZE));
+    h.get_by_label(last);
+    for label in labels {
+        for node in h.query_all_by_label(label) {
+            assert!(
+                visible.contains_rect(node.rect()),
+                "{what}: {label} at {:?} is outside the window's {visible:?}",
+                node.rect()
+            );
+        }
+    }
+}
+
+/// At the default size every row of a layer's strip (whatever its family, but Sample, whose
+/// file list can be any length and scrolls) and of the input's strip is in view, unscrolled.
+#[test]
+fn at_the_default_size_every_row_of_the_strips_is_in_view() {
+    let mut h = harness(App::new(EditorState::new(None)));
+    for family in Family::ALL.iter().filter(|f| **f != Family::Sample) {
+        let app = h.state();
+        let layer = &app.params.layers[0];
+        app.automate(&layer.sound, SoundChoice::new(*family, 0));
+        let mut labels = shown_names(layer);
+        labels.extend(family.info().controls.iter().map(|c| c.name.to_owned()));
+        let last = shown_name(layer.follow_note.name()).to_owned();
+        h.run();
+        assert_in_view(&h, &labels, &last, family.info().name);
+    }
+
+    h.get_by_label("Input").click();
+    h.run();
+    let params = &h.state().params;
+    let mut labels = shown_names(&params.input);
+    labels.extend([params.input_gain.name(), params.mix.name()].map(str::to_owned));
+    let last = shown_name(params.input.motion_depth.name());
+    assert_in_view(&h, &labels, last, "input");
+}
+
+/// Where the README's picture of the editor goes.
+const README_SCREENSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/editor.png");
+/// Peaks the README's picture shows (linear, left and right): a quiet session.
+const SCREENSHOT_PEAKS: [f32; 2] = [0.3, 0.25];
+/// Short-term loudness the README's picture shows (LUFS).
+const SCREENSHOT_LUFS: f32 = -26.0;
+/// Time left in the session the README's picture shows (s).
+const SCREENSHOT_TIME_LEFT_S: f32 = 1453.2;
+
+/// Writes `docs/editor.png`, the README's picture of the editor: [`busy_session`] at the
+/// default size while it plays (the meters and the session timer as the audio side reports
+/// them), drawn headless by the same renderer as the snapshots (no display, no waiting). Run
+/// it with `cargo test --test editor -- --ignored readme_screenshot` when the editor's look
+/// changes.
+#[test]
+#[ignore = "writes docs/editor.png"]
+fn readme_screenshot() {
+    let (sender, receiver) = telemetry();
+    let app = App::new(EditorState::new(Some(receiver)));
+    busy_session(&app);
+    let mut h = harness(app);
+    h.step();
+    publish(&sender, SCREENSHOT_PEAKS, SCREENSHOT_LUFS, 0.0);
+    sender
+        .meters()
+        .timer_remaining_s
+        .store(SCREENSHOT_TIME_LEFT_S, Ordering::Relaxed);
+    h.step();
+    h.render()
+        .expect("the editor renders")
+        .save(README_SCREENSHOT)
+        .expect("docs/editor.png is written");
 }
 
 /// Length of the audio runs (blocks).

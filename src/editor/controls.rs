@@ -4,12 +4,12 @@
 //! automation moves it live.
 
 use crate::params::PlacementParams;
-use egui::{AsIdSalt, ComboBox, Grid, Response, Ui};
+use egui::{AsIdSalt, ComboBox, Grid, Ui};
 use nice_plug::prelude::*;
 use nice_plug_egui::widgets::ParamSlider;
 
-/// Width of a slider's track (points).
-pub const SLIDER_WIDTH: f32 = 120.0;
+/// Width of a slider's track (points): room for the parameters' full names as labels beside it.
+pub const SLIDER_WIDTH: f32 = 100.0;
 /// Width of a choice box (points).
 const COMBO_WIDTH: f32 = 120.0;
 /// Spacing between grid cells (points).
@@ -20,31 +20,42 @@ pub fn grid(id_salt: impl AsIdSalt) -> Grid {
     Grid::new(id_salt).num_columns(2).spacing(GRID_SPACING)
 }
 
+/// A parameter's name as the editor shows it: without the layer prefix ("L1 ") that tells the
+/// layers apart in a host's list, since a strip's heading already names its layer.
+pub fn shown_name(name: &str) -> &str {
+    name.strip_prefix('L')
+        .and_then(|rest| rest.split_once(' '))
+        .filter(|(number, _)| !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(name, |(_, short)| short)
+}
+
+/// One grid row: `param`'s name and a slider for it, both explained by `tip`.
+pub fn slider_row<P: Param>(ui: &mut Ui, param: &P, setter: &ParamSetter, tip: &str) {
+    named_slider_row(ui, shown_name(param.name()), param, setter, tip);
+}
+
 /// One grid row: `label` and a slider for `param`, both explained by `tip`.
-pub fn slider_row<P: Param>(
+pub fn named_slider_row<P: Param>(
     ui: &mut Ui,
     label: &str,
     param: &P,
     setter: &ParamSetter,
     tip: &str,
-) -> Response {
+) {
     ui.label(label).on_hover_text(tip);
-    let response = ui
-        .add(ParamSlider::for_param(param, setter).with_width(SLIDER_WIDTH))
+    ui.add(ParamSlider::for_param(param, setter).with_width(SLIDER_WIDTH))
         .on_hover_text(tip);
     ui.end_row();
-    response
 }
 
-/// One grid row: `label` and a choice box over the variants of `param`.
+/// One grid row: `param`'s name and a choice box over its variants.
 pub fn enum_row<T: Enum + PartialEq + 'static>(
     ui: &mut Ui,
-    label: &str,
     param: &EnumParam<T>,
     setter: &ParamSetter,
     tip: &str,
 ) {
-    ui.label(label).on_hover_text(tip);
+    ui.label(shown_name(param.name())).on_hover_text(tip);
     let names = T::variants();
     let current = param.value().to_index();
     choice_box(ui, param.name(), names, current, tip, |index| {
@@ -77,8 +88,13 @@ pub fn choice_box(
         .on_hover_text(tip);
 }
 
-/// A switch button for `param` showing `text`, highlighted while on.
-pub fn switch(ui: &mut Ui, text: &str, param: &BoolParam, setter: &ParamSetter, tip: &str) {
+/// A switch button showing `param`'s name, highlighted while on.
+pub fn switch(ui: &mut Ui, param: &BoolParam, setter: &ParamSetter, tip: &str) {
+    switch_showing(ui, shown_name(param.name()), param, setter, tip);
+}
+
+/// A switch button for `param` showing `text` (its state, say), highlighted while on.
+pub fn switch_showing(ui: &mut Ui, text: &str, param: &BoolParam, setter: &ParamSetter, tip: &str) {
     let on = param.value();
     if ui.selectable_label(on, text).on_hover_text(tip).clicked() {
         set_value(setter, param, !on);
@@ -92,55 +108,45 @@ pub fn set_value<P: Param>(setter: &ParamSetter, param: &P, value: P::Plain) {
     setter.end_set_parameter(param);
 }
 
+/// Tooltip of the motion sync row.
+const MOTION_SYNC_TIP: &str =
+    "Whether the motion follows the host tempo (a note value) instead of a rate in Hz.";
+
 /// The rows of a placement group: direction, distance and motion.
 pub fn placement_rows(ui: &mut Ui, placement: &PlacementParams, setter: &ParamSetter) {
     slider_row(
         ui,
-        "Azimuth",
         &placement.azimuth,
         setter,
         "Direction around the head: 0° in front, 90° at the right ear, -90° at the left, 180° behind.",
     );
     slider_row(
         ui,
-        "Elevation",
         &placement.elevation,
         setter,
         "Height: 0° at ear level, up to 90° overhead and down to -40° below (or Shift-drag the handle).",
     );
     slider_row(
         ui,
-        "Distance",
         &placement.distance,
         setter,
         "Distance from the centre of the head; closer than 1 m is the intimate near field.",
     );
     enum_row(
         ui,
-        "Motion",
         &placement.motion,
         setter,
         "How the source moves: an orbit round the head, ear to ear, a figure eight or a slow drift.",
     );
-    ui.label("Motion sync").on_hover_text(
-        "Whether the motion follows the host tempo (a note value) instead of a rate in Hz.",
-    );
-    switch(
-        ui,
-        if placement.motion_sync.value() {
-            "Tempo"
-        } else {
-            "Free"
-        },
-        &placement.motion_sync,
-        setter,
-        "Whether the motion follows the host tempo (a note value) instead of a rate in Hz.",
-    );
+    ui.label(shown_name(placement.motion_sync.name()))
+        .on_hover_text(MOTION_SYNC_TIP);
+    let sync = placement.motion_sync.value();
+    let shown = if sync { "Tempo" } else { "Free" };
+    switch_showing(ui, shown, &placement.motion_sync, setter, MOTION_SYNC_TIP);
     ui.end_row();
-    if placement.motion_sync.value() {
+    if sync {
         enum_row(
             ui,
-            "Motion note",
             &placement.motion_note,
             setter,
             "One motion cycle per this note value at the host tempo.",
@@ -148,7 +154,6 @@ pub fn placement_rows(ui: &mut Ui, placement: &PlacementParams, setter: &ParamSe
     } else {
         slider_row(
             ui,
-            "Motion rate",
             &placement.motion_rate,
             setter,
             "Motion cycles per second.",
@@ -156,7 +161,6 @@ pub fn placement_rows(ui: &mut Ui, placement: &PlacementParams, setter: &ParamSe
     }
     slider_row(
         ui,
-        "Motion depth",
         &placement.motion_depth,
         setter,
         "How far the motion takes the source from where it is set.",

@@ -2,7 +2,7 @@
 //! the session timer with the time left, and the HRTF set in use) and the input's strip (input gain, mix,
 //! placement of the track's own audio).
 
-use super::controls::{self, grid, placement_rows, slider_row, switch};
+use super::controls::{self, grid, placement_rows, shown_name, slider_row, switch};
 use super::{EditorState, meters, theme};
 use crate::engine::bed::BedKind;
 use crate::engine::timer::TimerSettings;
@@ -33,7 +33,8 @@ fn sections(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &Ed
     meters::show(ui, &state.meters);
     ui.add_space(4.0);
     ui.horizontal(|ui| {
-        ui.label("Output").on_hover_text(OUTPUT_TIP);
+        ui.label(shown_name(params.output_gain.name()))
+            .on_hover_text(OUTPUT_TIP);
         ui.add(
             nice_plug_egui::widgets::ParamSlider::for_param(&params.output_gain, setter)
                 .with_width(controls::SLIDER_WIDTH),
@@ -41,16 +42,17 @@ fn sections(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &Ed
         .on_hover_text(OUTPUT_TIP);
         switch(
             ui,
-            "Safety limiter",
             &params.limiter,
             setter,
             "Keeps the output below -1 dBFS so no sudden peak can hurt; leave it on.",
         );
-        ui.label("Seed").on_hover_text(SEED_TIP);
+        ui.label(shown_name(params.seed.name()))
+            .on_hover_text(SEED_TIP);
         drag_value(ui, &params.seed, setter, WHOLE_SPEED, 0, SEED_TIP);
     });
     ui.horizontal(|ui| {
-        ui.label("Bed").on_hover_text(BED_TIP);
+        ui.label(shown_name(params.bed.name()))
+            .on_hover_text(BED_TIP);
         controls::choice_box(
             ui,
             params.bed.name(),
@@ -67,12 +69,13 @@ fn sections(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &Ed
             1,
             BED_LEVEL_TIP,
         );
-        switch(ui, "Gentle", &params.gentle, setter, GENTLE_TIP);
+        switch(ui, &params.gentle, setter, GENTLE_TIP);
     });
     ui.horizontal(|ui| {
-        switch(ui, "Session timer", &params.timer, setter, TIMER_TIP);
+        switch(ui, &params.timer, setter, TIMER_TIP);
         drag_value(ui, &params.timer_length, setter, WHOLE_SPEED, 0, LENGTH_TIP);
-        ui.label("fade").on_hover_text(FADE_TIP);
+        ui.label(shown_name(params.timer_fade.name()))
+            .on_hover_text(FADE_TIP);
         drag_value(ui, &params.timer_fade, setter, WHOLE_SPEED, 0, FADE_TIP);
         let settings = params.timer_settings();
         if settings.enabled {
@@ -118,6 +121,8 @@ fn timer_status(left_s: Option<f32>, settings: &TimerSettings) -> String {
     }
 }
 
+/// Tooltip of the input gain (in the overview and the input's strip).
+pub const INPUT_GAIN_TIP: &str = "Level of the track's audio entering Tingle.";
 /// Tooltip of the output gain.
 const OUTPUT_TIP: &str = "Overall output level, before the safety limiter.";
 /// Tooltip of the seed.
@@ -187,16 +192,9 @@ pub fn input_strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter) {
             .color(theme::INPUT_COLOUR),
     );
     grid("tingle-input").show(ui, |ui| {
+        slider_row(ui, &params.input_gain, setter, INPUT_GAIN_TIP);
         slider_row(
             ui,
-            "Input gain",
-            &params.input_gain,
-            setter,
-            "Level of the track's audio entering Tingle.",
-        );
-        slider_row(
-            ui,
-            "Mix",
             &params.mix,
             setter,
             "How much of the track's audio is placed around the head (100%) instead of left as it was (0%).",

@@ -9,7 +9,7 @@
 //! lock-free queue each frame, meters and current positions from atomics.
 
 pub mod browser;
-mod controls;
+pub mod controls;
 pub mod head_view;
 mod hrtf_row;
 pub mod layer_strip;

@@ -55,21 +55,18 @@ pub fn show(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: usi
     grid(("tingle-sample-shape", index)).show(ui, |ui| {
         slider_row(
             ui,
-            "Attack",
             &layer.sample.attack,
             setter,
             "How slowly each sound fades in.",
         );
         slider_row(
             ui,
-            "Release",
             &layer.sample.release,
             setter,
             "How slowly each sound fades out before its end or its length limit.",
         );
         slider_row(
             ui,
-            "Length",
             &layer.sample.length,
             setter,
             "The longest each sound plays; at the top, the whole file.",
