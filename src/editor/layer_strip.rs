@@ -12,7 +12,7 @@ use super::controls::{
 };
 use super::master::INPUT_GAIN_TIP;
 use super::{EditorState, Selection, theme};
-use crate::engine::rhythm::{ACCENT_PERIOD, RhythmRate};
+use crate::engine::rhythm::{ACCENT_DEPTH, ACCENT_PERIOD, RhythmRate};
 use crate::params::{SoundChoice, TingleParams};
 use crate::triggers::Family;
 use egui::{RichText, Ui};
@@ -212,8 +212,9 @@ pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: us
                 &format!(
                     "How much softer the events between accents play: one event in \
                      {ACCENT_PERIOD} (on the host's grid while its transport plays, each one on a bar \
-                     line) keeps its full intensity, the others lose up to half of it, every \
-                     hit of their bursts alike."
+                     line) keeps its full intensity, the others lose up to {:.0} % of it, every \
+                     hit of their bursts alike.",
+                    ACCENT_DEPTH * 100.0
                 ),
             );
         });

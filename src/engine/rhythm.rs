@@ -16,7 +16,7 @@ const MAX_JITTER_S: f64 = 0.05;
 /// When free running, every this many events one is accented (when synced: those on a bar line).
 pub const ACCENT_PERIOD: u64 = 4;
 /// Level drop of unaccented hits at full accent (share of intensity).
-const ACCENT_DEPTH: f32 = 0.5;
+pub const ACCENT_DEPTH: f32 = 0.5;
 
 /// How often a layer fires.
 #[derive(Debug, Clone, Copy, PartialEq)]
