@@ -181,7 +181,7 @@ impl<F: Flavour> Plugin for TinglePlugin<F> {
             Some(_) => InputChannels::Stereo,
         };
         // The saved HRTF set (or KEMAR, if it cannot be used), loaded here, off the audio thread.
-        let mut engine = self.hrtf.activate(
+        let mut engine = self.hrtf.new_engine(
             buffer_config.sample_rate,
             buffer_config.max_buffer_size as usize,
         );

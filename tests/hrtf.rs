@@ -153,7 +153,7 @@ fn unusable_files_are_refused_with_their_reason() {
 fn the_loader_refuses_bad_files_and_swaps_good_ones() {
     let saved = Arc::new(RwLock::new(String::new()));
     let loader = HrtfLoader::new(saved.clone());
-    let mut engine = loader.activate(FS, BLOCK);
+    let mut engine = loader.new_engine(FS, BLOCK);
     let kemar = cache::kemar_at(FS);
     assert!(Arc::ptr_eq(engine.hrtf(), &kemar));
 
@@ -209,13 +209,13 @@ fn the_loader_refuses_bad_files_and_swaps_good_ones() {
 fn activation_loads_the_saved_choice() {
     let saved = Arc::new(RwLock::new(mirrored()));
     let loader = HrtfLoader::new(saved.clone());
-    let engine = loader.activate(FS, BLOCK);
+    let engine = loader.new_engine(FS, BLOCK);
     assert_eq!(engine.hrtf().measurement_distance_m(), MIRRORED_DISTANCE_M);
     assert_eq!(loader.status().in_use, HrtfChoice::Sofa(mirrored().into()));
 
     let missing = data("no-such-file.sofa");
     *saved.write().unwrap() = missing.clone();
-    let engine = loader.activate(FS, BLOCK);
+    let engine = loader.new_engine(FS, BLOCK);
     assert!(Arc::ptr_eq(engine.hrtf(), &cache::kemar_at(FS)));
     let status = loader.status();
     assert_eq!(status.in_use, HrtfChoice::Kemar);

@@ -81,7 +81,7 @@ impl HrtfLoader {
     /// with the saved choice, or with KEMAR if the saved file cannot be used (the reason is
     /// shown; the choice stays saved, so that the file is tried again next time). Sets chosen
     /// from now on go to this engine. Call from `activate()`: may take a second or so.
-    pub fn activate(&self, sample_rate: f32, max_block: usize) -> Engine {
+    pub fn new_engine(&self, sample_rate: f32, max_block: usize) -> Engine {
         let saved = self
             .shared
             .saved
