@@ -373,7 +373,7 @@ impl Crackle {
     }
 }
 
-/// A fire voice.
+/// A fire sound.
 #[derive(Debug, Clone)]
 pub struct Fire {
     /// Sample rate (Hz).
@@ -628,13 +628,13 @@ mod tests {
     /// The steady part of a 20 s fire of `variant` with its roar and hiss silenced (the flames
     /// always murmur, so no control silences them), so crackles stand alone.
     fn crackles_of(variant: usize, crackle: f32, seed: u64) -> Vec<f32> {
-        let mut voice = Fire::new(FS);
-        voice.start(&excitation(variant, [crackle, 0.0, 0.0, 1.0], seed));
-        voice.roar_gain = 0.0;
-        voice.hiss_gain = 0.0;
+        let mut sound = Fire::new(FS);
+        sound.start(&excitation(variant, [crackle, 0.0, 0.0, 1.0], seed));
+        sound.roar_gain = 0.0;
+        sound.hiss_gain = 0.0;
         let mut x = vec![0.0; (20.0 * FS) as usize];
         for chunk in x.chunks_mut(64) {
-            voice.add_to(chunk);
+            sound.add_to(chunk);
         }
         x[(STEADY_S.0 * FS) as usize..(STEADY_S.1 * FS) as usize].to_vec()
     }
@@ -657,7 +657,7 @@ mod tests {
     }
 
     /// The crackles of a crackles-only render: runs of non-zero samples (a crackle and the
-    /// ring of its resonance; between crackles the voice is exactly silent). Returns each
+    /// ring of its resonance; between crackles the sound is exactly silent). Returns each
     /// run's peak.
     fn crackle_peaks(x: &[f32]) -> Vec<f32> {
         x.split(|v| *v == 0.0)
@@ -969,7 +969,7 @@ mod tests {
         }
     }
 
-    /// Peaks follow the level convention and never reach 1; every sample is finite; the voice
+    /// Peaks follow the level convention and never reach 1; every sample is finite; the sound
     /// says when it has finished and then adds nothing.
     #[test]
     fn levels_and_ending() {

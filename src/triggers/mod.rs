@@ -1,4 +1,4 @@
-//! Procedural ASMR trigger families, one per module, behind one voice interface.
+//! Procedural ASMR trigger families, one per module, behind one sound interface.
 
 pub mod family;
 pub mod fire;

@@ -1,6 +1,6 @@
 //! Paper: crinkling, crumpling and page turns.
 //!
-//! What a listener hears of handled paper is more than its clicks, so the voice sums five
+//! What a listener hears of handled paper is more than its clicks, so the sound sums five
 //! layers that all follow the hand's gesture:
 //!
 //! - **Clicks.** A crumpled sheet gives way in discrete buckling events whose energies follow a
@@ -503,7 +503,7 @@ impl PageTurn {
     }
 }
 
-/// A paper voice (all three variants).
+/// A paper sound (all three variants).
 #[derive(Debug, Clone)]
 pub struct Paper {
     /// Sample rate (Hz).
@@ -879,31 +879,31 @@ mod tests {
         layer: Layer,
     ) -> (Vec<f32>, Gesture) {
         let seconds = log_map(character[3], LENGTH_RANGE_S) + TAIL_S;
-        let mut voice = Paper::new(FS);
-        voice.start(&excitation(variant, character, seed));
+        let mut sound = Paper::new(FS);
+        sound.start(&excitation(variant, character, seed));
         if layer != Layer::Clicks {
-            voice.mean_rate = 0.0;
-            if let Some(page) = &mut voice.page {
+            sound.mean_rate = 0.0;
+            if let Some(page) = &mut sound.page {
                 page.thump_level = 0.0;
                 page.settle_at = usize::MAX;
             }
         }
         if layer != Layer::Rustle {
-            voice.rustle_level = 0.0;
+            sound.rustle_level = 0.0;
         }
         if layer != Layer::Flap {
-            voice.flap_level = 0.0;
+            sound.flap_level = 0.0;
         }
         if layer != Layer::Friction
-            && let Some(friction) = &mut voice.friction
+            && let Some(friction) = &mut sound.friction
         {
             friction.gain = 0.0;
         }
         let mut out = vec![0.0; (seconds * FS) as usize];
         for chunk in out.chunks_mut(64) {
-            voice.add_to(chunk);
+            sound.add_to(chunk);
         }
-        (out, voice.gesture)
+        (out, sound.gesture)
     }
 
     /// Detected clicks: onset sample and energy (sum of squares from 1 ms before the onset to
@@ -1404,8 +1404,8 @@ mod tests {
 
     #[test]
     fn page_turn_has_no_friction_bed() {
-        let mut voice = Paper::new(FS);
-        voice.start(&excitation(2, [0.5; 4], 1));
-        assert!(voice.friction.is_none());
+        let mut sound = Paper::new(FS);
+        sound.start(&excitation(2, [0.5; 4], 1));
+        assert!(sound.friction.is_none());
     }
 }

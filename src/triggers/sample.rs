@@ -89,7 +89,7 @@ pub fn reverse_chance(x: f32) -> f32 {
     (2.0 * x - 1.0).clamp(0.0, 1.0)
 }
 
-/// A voice playing one clip.
+/// A sound playing one clip.
 #[derive(Debug, Clone, Default)]
 pub struct Sample {
     sample_rate: f32,
@@ -209,15 +209,15 @@ mod tests {
     use super::super::testkit::{self, FS};
     use super::*;
 
-    /// A voice of a one-clip set playing `clip` with `shape`, rendered for `seconds`.
+    /// A sound of a one-clip set playing `clip` with `shape`, rendered for `seconds`.
     fn play(clip: Vec<f32>, shape: SampleShape, e: &Excitation, seconds: f32) -> Vec<f32> {
         let set = Arc::new(SampleSet::from_clips(vec![clip], FS));
-        let mut voice = Sample::new(FS);
-        voice.prepare(Some((set, 0)), shape);
-        voice.start(e);
+        let mut sound = Sample::new(FS);
+        sound.prepare(Some((set, 0)), shape);
+        sound.start(e);
         let mut out = vec![0.0; (seconds * FS) as usize];
         for chunk in out.chunks_mut(64) {
-            voice.add_to(chunk);
+            sound.add_to(chunk);
         }
         out
     }
@@ -305,13 +305,13 @@ mod tests {
         assert!(out[(0.5 * FS) as usize..].iter().all(|&v| v == 0.0));
     }
 
-    /// A voice with nothing handed over is silent and finished at once.
+    /// A sound with nothing handed over is silent and finished at once.
     #[test]
     fn without_sounds_it_is_silent() {
-        let mut voice = Sample::new(FS);
-        voice.start(&testkit::excitation(0, [0.5; 4], 1));
+        let mut sound = Sample::new(FS);
+        sound.start(&testkit::excitation(0, [0.5; 4], 1));
         let mut out = [0.0; 64];
-        assert!(!voice.add_to(&mut out));
+        assert!(!sound.add_to(&mut out));
         assert!(out.iter().all(|&v| v == 0.0));
     }
 

@@ -328,7 +328,7 @@ impl Pass {
     }
 }
 
-/// A scratch / brush voice (all four variants).
+/// A scratch / brush sound (all four variants).
 #[derive(Debug, Clone)]
 pub struct Scratch {
     /// Sample rate (Hz).

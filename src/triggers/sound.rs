@@ -48,8 +48,8 @@ pub struct FamilyInfo {
 
 /// The sound of one trigger family. `new`, `start` and `add_to` are real-time safe: no
 /// allocation, no locks, no I/O (all state is inline, so a voice can build the sound of another
-/// family in place when a trigger of that family starts). (In Tingle a *voice* is a
-/// layer's slot that plays one trigger and places it: see `engine::voice`.)
+/// family in place when a trigger of that family starts). (In Tingle a *voice* is one of a
+/// layer's slots that plays one trigger: see `engine::layer::voice`.)
 pub trait TriggerSound {
     /// An idle sound at `sample_rate` (Hz); cheap, and never allocates.
     fn new(sample_rate: f32) -> Self;

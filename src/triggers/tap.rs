@@ -130,7 +130,7 @@ const STRIKE_TIME_CONSTANTS: f32 = 6.0;
 /// stopped (dozens of its time constants: it is then far below hearing).
 const STRIKE_TAIL_S: f32 = 0.01;
 /// Level (amplitude) below which the tap has died away: -80 dBFS, far below any listening level
-/// yet early enough that ringing voices stop costing time.
+/// yet early enough that ringing sounds stop costing time.
 const SILENCE: f32 = 1e-4;
 /// Per-hit jitter of the strike point (fraction of its distance from the edge, both ways): a
 /// hand's aim wanders by a quarter of where it aims, so Position keeps its meaning.
@@ -406,7 +406,7 @@ impl Modes {
     }
 }
 
-/// A tapping voice: up to [`MAX_MODES`] modal resonators struck by an impulse and heard
+/// A tapping sound: up to [`MAX_MODES`] modal resonators struck by an impulse and heard
 /// through the contact's low-pass, plus the strike's noise.
 #[derive(Debug, Clone)]
 pub struct Tap {
@@ -705,12 +705,12 @@ mod tests {
     fn with_and_without_strike(variant: usize, character: [f32; 4], seed: u64) -> [Vec<f32>; 2] {
         let e = tap(variant, character, seed);
         let whole = testkit::render::<Tap>(FS, &e, 0.3);
-        let mut voice = Tap::new(FS);
-        voice.start(&e);
-        voice.strike = NoiseBurst::default();
+        let mut sound = Tap::new(FS);
+        sound.start(&e);
+        sound.strike = NoiseBurst::default();
         let mut ring = vec![0.0; whole.len()];
         for chunk in ring.chunks_mut(64) {
-            voice.add_to(chunk);
+            sound.add_to(chunk);
         }
         [whole, ring]
     }

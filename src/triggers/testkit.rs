@@ -31,11 +31,11 @@ pub fn render_in_blocks<S: TriggerSound>(
     seconds: f32,
     block: usize,
 ) -> Vec<f32> {
-    let mut voice = S::new(sample_rate);
-    voice.start(excitation);
+    let mut sound = S::new(sample_rate);
+    sound.start(excitation);
     let mut out = vec![0.0; (seconds * sample_rate) as usize];
     for chunk in out.chunks_mut(block) {
-        voice.add_to(chunk);
+        sound.add_to(chunk);
     }
     out
 }
@@ -77,26 +77,26 @@ pub fn assert_deterministic<S: TriggerSound>(
 }
 
 /// Plays `e` at [`FS`] in blocks of `block` samples until `add_to` says it has finished, which
-/// must happen within `max_seconds`; then checks that a finished voice keeps returning `false`
+/// must happen within `max_seconds`; then checks that a finished sound keeps returning `false`
 /// and adds nothing. Returns all that was rendered, the last block included.
 pub fn assert_finishes_silent<S: TriggerSound>(
     e: &Excitation,
     max_seconds: f32,
     block: usize,
 ) -> Vec<f32> {
-    let mut voice = S::new(FS);
-    voice.start(e);
+    let mut sound = S::new(FS);
+    sound.start(e);
     let limit = (max_seconds * FS) as usize;
     let mut x = Vec::new();
     let mut out = vec![0.0f32; block];
-    while voice.add_to(&mut out) {
+    while sound.add_to(&mut out) {
         x.extend_from_slice(&out);
         out.fill(0.0);
         assert!(x.len() < limit, "never ends");
     }
     x.extend_from_slice(&out);
     let mut after = [0.0f32; BLOCK];
-    assert!(!voice.add_to(&mut after), "plays on after the end");
+    assert!(!sound.add_to(&mut after), "plays on after the end");
     assert!(
         after.iter().all(|&v| v == 0.0),
         "adds nothing after the end"

@@ -41,7 +41,7 @@ pub const INFO: FamilyInfo = FamilyInfo {
     sustained: true,
 };
 
-/// A sine voice.
+/// A sine sound.
 #[derive(Debug, Clone, Default)]
 pub struct Tone {
     sample_rate: f32,

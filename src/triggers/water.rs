@@ -96,7 +96,7 @@ const DROPLET_LENGTH_S: (f32, f32) = (0.8, 2.0);
 /// Fade (s) in and out of every stretch of grain and wash (at most half the stretch).
 const FADE_S: f32 = 0.25;
 /// Crossfade (s) of a droplet's drizzle into the newer droplet's that takes it over: short, so
-/// that even at several drips a second few voices sound.
+/// that even at several drips a second few sounds sound.
 const DRIZZLE_HANDOVER_S: f32 = 0.05;
 /// Most droplets' drizzles of a layer sounding at once, from as many places: with fewer, the
 /// judge hears dense droplets (6 a second) as plops, no longer as raindrops.
@@ -236,9 +236,9 @@ const TICK_DECAY_S: f32 = 0.0008;
 const DRIZZLE_UNDER_DRIP: f32 = 0.25;
 /// Offset (amplitude) added to the impact envelopes so that they never decay into subnormals.
 const ANTI_DENORMAL: f32 = 1e-20;
-/// Samples mixed at a time on the stack before the voice's soft saturation ([`soft_clip`]
+/// Samples mixed at a time on the stack before the sound's soft saturation ([`soft_clip`]
 /// rounds off the loudest impacts of a downpour instead of letting them clip); chunks follow a
-/// fixed grid from the voice's start.
+/// fixed grid from the sound's start.
 const MIX_CHUNK: usize = 64;
 /// Level (amplitude) below which a heavy drop's impact has died away: -90 dB.
 const SILENCE: f32 = 3.2e-5;
@@ -528,7 +528,7 @@ pub fn density_control(per_second: f32) -> f32 {
     log_unmap(per_second, DENSITY_PER_S)
 }
 
-/// A water voice: a stretch of grain (three impact streams) and wash, heavy drops (a fourth
+/// A water sound: a stretch of grain (three impact streams) and wash, heavy drops (a fourth
 /// stream) and up to [`MAX_BUBBLES`] ringing bubbles.
 #[derive(Debug, Clone)]
 pub struct Water {
@@ -584,7 +584,7 @@ pub struct Water {
     /// A lone droplet's drizzle: impacts per second and RMS.
     drizzle_rate: f32,
     drizzle_rms: f32,
-    /// Whether the voice has died away (checked on the [`MIX_CHUNK`] grid).
+    /// Whether the sound has died away (checked on the [`MIX_CHUNK`] grid).
     finished: bool,
 }
 
@@ -645,8 +645,8 @@ impl Water {
     }
 
     /// Adds the impacts to `out` (at most [`MIX_CHUNK`] samples, starting `self.elapsed`
-    /// samples into the voice): the stretch of grain and wash, faded in and out, and the heavy
-    /// drops. Each stream draws from its own generator and the wash from the voice's (whose
+    /// samples into the sound): the stretch of grain and wash, faded in and out, and the heavy
+    /// drops. Each stream draws from its own generator and the wash from the sound's (whose
     /// other draws fall between chunks), so the result does not depend on how the host splits
     /// blocks.
     fn add_impacts(&mut self, out: &mut [f32]) {
@@ -731,7 +731,7 @@ impl TriggerSound for Water {
         let intensity = e.intensity.clamp(0.0, 1.0);
         let fs = self.sample_rate;
         self.rng = seeded(e.seed);
-        // The streams' generators are seeded apart from the voice's, whose draws stay as they
+        // The streams' generators are seeded apart from the sound's, whose draws stay as they
         // were (a seed keeps its drop sizes and bubbles).
         for (k, rng) in self
             .grain_rngs
@@ -912,7 +912,7 @@ impl TriggerSound for Water {
     fn add_to(&mut self, out: &mut [f32]) -> bool {
         let mut done = 0;
         while done < out.len() && !self.finished {
-            // The voice may only end on the chunk grid, so its last sample does not depend on
+            // The sound may only end on the chunk grid, so its last sample does not depend on
             // the host's block size.
             if self.elapsed.is_multiple_of(MIX_CHUNK) && !self.is_active() {
                 self.finished = true;
@@ -1051,7 +1051,7 @@ mod tests {
             let mut stream = ImpactStream::new(impact, sigma, rate, true, 0.1, FS);
             let mut rng = seeded(5);
             let mut x = vec![0.0f32; (20.0 * FS) as usize];
-            // In odd-sized runs, as the voice's chunks split them.
+            // In odd-sized runs, as the sound's chunks split them.
             for run in x.chunks_mut(37) {
                 stream.add_run(run, &mut rng);
             }
@@ -1088,21 +1088,21 @@ mod tests {
     /// 0.3-12 kHz, no 1/3-octave band holds more than a third of it, and no 5 ms window falls
     /// into a gap. Its 1 ms levels are heavy tailed: the loudest 1 % lie over 6 dB above the
     /// median in rain (steady noise of 0.3-12 kHz: 2.5 dB), and the rain bed's stand out at
-    /// least 1.5 dB further than its wash alone (the same voice with its impacts silenced).
+    /// least 1.5 dB further than its wash alone (the same sound with its impacts silenced).
     #[test]
     fn rain_is_a_dense_broadband_grain() {
         for variant in [RAIN, RAIN_BED] {
             for density in [0.0, 0.5, 1.0] {
-                let mut voice = Water::new(FS);
-                voice.start(&water(variant, [0.5, density, 0.5, 0.5], 2));
-                let mut wash = voice.clone();
+                let mut sound = Water::new(FS);
+                sound.start(&water(variant, [0.5, density, 0.5, 0.5], 2));
+                let mut wash = sound.clone();
                 for stream in wash.grain.iter_mut().chain([&mut wash.drops]) {
                     stream.median = 0.0;
                 }
                 wash.bubble_level = 0.0;
                 let mut x = vec![0.0f32; (2.5 * FS) as usize];
                 let mut y = x.clone();
-                voice.add_to(&mut x);
+                sound.add_to(&mut x);
                 wash.add_to(&mut y);
                 let from = (0.3 * FS) as usize;
                 let (steady, wash_only) = (&x[from..], &y[from..]);
@@ -1221,7 +1221,7 @@ mod tests {
 
     /// A droplet plays on beside newer droplets until the [`DRIZZLES_AT_ONCE`]-th starts; then
     /// it hands its drizzle over: the render is the same until then, then the drizzle fades out
-    /// over [`DRIZZLE_HANDOVER_S`] (half way -6 dB) and the voice
+    /// over [`DRIZZLE_HANDOVER_S`] (half way -6 dB) and the sound
     /// ends within 30 ms of the fade's end, also when told while the drizzle still fades in. It
     /// hands over its drizzle power times the share of its length ahead, and a droplet carrying
     /// that on has a drizzle as much louder. Rain plays on unchanged.
@@ -1229,33 +1229,33 @@ mod tests {
     fn a_droplet_hands_its_drizzle_over_to_the_next() {
         // The drizzle alone (no tick, no bubble), to compare it sample by sample.
         let drizzle_only = |seed| {
-            let mut voice = Water::new(FS);
-            voice.start(&water(DROPLET, [0.5, 0.5, 0.5, 0.5], seed));
-            voice.bubbles = [Bubble::default(); MAX_BUBBLES];
-            voice.drops.envelope = 0.0;
-            voice
+            let mut sound = Water::new(FS);
+            sound.start(&water(DROPLET, [0.5, 0.5, 0.5, 0.5], seed));
+            sound.bubbles = [Bubble::default(); MAX_BUBBLES];
+            sound.drops.envelope = 0.0;
+            sound
         };
         let mut whole = vec![0.0f32; (1.5 * FS) as usize];
         drizzle_only(3).add_to(&mut whole);
         let length = drizzle_only(3).length as f32;
         for told_s in [0.03, 0.4] {
             let told = (told_s * FS) as usize;
-            let mut voice = drizzle_only(3);
+            let mut sound = drizzle_only(3);
             let mut x = vec![0.0f32; whole.len()];
             // Told 5 samples into a block, as a trigger lands anywhere in a block.
             let (before, after) = x.split_at_mut(told - 5);
             for block in before.chunks_mut(64) {
-                voice.add_to(block);
+                sound.add_to(block);
             }
             // The third newer droplet takes it over.
             for _ in 1..DRIZZLES_AT_ONCE {
-                assert_eq!(voice.make_way(5), 0.0, "plays on beside the newer ones");
+                assert_eq!(sound.make_way(5), 0.0, "plays on beside the newer ones");
             }
-            let handed = voice.make_way(5);
-            assert_eq!(voice.make_way(0), 0.0, "hands over once");
+            let handed = sound.make_way(5);
+            assert_eq!(sound.make_way(0), 0.0, "hands over once");
             let mut end = told - 5;
             for block in after.chunks_mut(64) {
-                if !voice.add_to(block) {
+                if !sound.add_to(block) {
                     break;
                 }
                 end += block.len();
@@ -1268,7 +1268,7 @@ mod tests {
                 20.0 * (rms(&x[half..half + window]) / rms(&whole[half..half + window])).log10();
             let end_s = end as f32 / FS;
             println!(
-                "told at {told_s} s: half way through the fade {drop_db:.1} dB, voice ends at {end_s:.3} s, hands over {handed:.3}"
+                "told at {told_s} s: half way through the fade {drop_db:.1} dB, sound ends at {end_s:.3} s, hands over {handed:.3}"
             );
             assert!((drop_db + 6.0).abs() < 1.0, "a smooth fade");
             assert!(end <= told + fade + (0.03 * FS) as usize, "ends soon after");
@@ -1281,10 +1281,10 @@ mod tests {
         let drizzle_power = |handed_over: f32| -> f32 {
             (0..8)
                 .map(|seed| {
-                    let mut voice = drizzle_only(seed);
-                    voice.carry_on(handed_over);
+                    let mut sound = drizzle_only(seed);
+                    sound.carry_on(handed_over);
                     let mut x = vec![0.0f32; FS as usize];
-                    voice.add_to(&mut x);
+                    sound.add_to(&mut x);
                     rms(&x[(0.3 * FS) as usize..]).powi(2)
                 })
                 .sum()
@@ -1294,12 +1294,12 @@ mod tests {
         assert!((louder_db - 6.0).abs() < 0.75);
 
         let rain = water(RAIN, [0.5, 0.5, 0.5, 0.5], 3);
-        let mut voice = Water::new(FS);
-        voice.start(&rain);
-        assert_eq!(voice.make_way(0), 0.0, "rain hands over nothing");
-        voice.carry_on(3.0);
+        let mut sound = Water::new(FS);
+        sound.start(&rain);
+        assert_eq!(sound.make_way(0), 0.0, "rain hands over nothing");
+        sound.carry_on(3.0);
         let mut x = vec![0.0f32; (2.5 * FS) as usize];
-        voice.add_to(&mut x);
+        sound.add_to(&mut x);
         assert_eq!(x, testkit::render::<Water>(FS, &rain, 2.5), "rain overlaps");
     }
 

@@ -122,7 +122,7 @@ const LOCUS_F2_SHARE: f32 = 0.5;
 const RADIATION_UNITY_HZ: f32 = 1000.0;
 /// RMS gain of the whispered tract (cascade and radiation) on white noise at
 /// [`REFERENCE_RATE`] and formant scale 1, averaged over the vowels (measured; the open vowels
-/// are louder, and so is a smaller voice, its formants higher up the radiation's slope).
+/// are louder, and so is a smaller sound, its formants higher up the radiation's slope).
 const TRACT_NOISE_GAIN: f32 = 2.07;
 /// Sample rate (Hz) at which [`TRACT_NOISE_GAIN`] was measured; white noise spreads its power
 /// over fs / 2, so the tract's in-band share goes as 1 / fs.
@@ -210,7 +210,7 @@ const PROXIMITY_HZ: f32 = 700.0;
 #[derive(Debug, Clone, Copy)]
 struct Style {
     /// Level (0..1) of the vowels.
-    voice: f32,
+    sound: f32,
     /// Breath noise under the vowels, relative to the vowel level (0..1).
     aspiration: f32,
     /// Level multiplier (0..1) of the consonants.
@@ -229,7 +229,7 @@ struct Style {
 const STYLES: [Style; 3] = [
     // Soft: a gentle whisper, consonants a little subdued.
     Style {
-        voice: 1.0,
+        sound: 1.0,
         aspiration: 0.0,
         consonants: 0.8,
         proximity: 0.0,
@@ -239,7 +239,7 @@ const STYLES: [Style; 3] = [
     },
     // Close: intimate, more low-mid body, the odd mouth click.
     Style {
-        voice: 0.9,
+        sound: 0.9,
         aspiration: 0.0,
         consonants: 1.0,
         proximity: 2.0,
@@ -249,7 +249,7 @@ const STYLES: [Style; 3] = [
     },
     // Breathy: wider formants, breath under the vowels, more inhales.
     Style {
-        voice: 1.0,
+        sound: 1.0,
         aspiration: 0.2,
         consonants: 0.9,
         proximity: 0.0,
@@ -532,7 +532,7 @@ impl FormantResonator {
     }
 }
 
-/// A whisper voice.
+/// A whisper sound.
 #[derive(Debug, Clone)]
 pub struct Whisper {
     /// Sample rate (Hz).
@@ -986,7 +986,7 @@ impl TriggerSound for Whisper {
         self.formant_hz = NEUTRAL_HZ.map(|f| f * self.formant_scale);
         self.radius = BANDWIDTHS_HZ.map(|b| (-PI * b / fs).exp());
         let tract_noise = TRACT_NOISE_GAIN * (REFERENCE_RATE / fs).sqrt();
-        self.tract_gain = gain * self.style.voice * VOWEL_RMS / (WHITE_POWER.sqrt() * tract_noise);
+        self.tract_gain = gain * self.style.sound * VOWEL_RMS / (WHITE_POWER.sqrt() * tract_noise);
         self.consonant_gain = 0.0;
         let (low, high) = BREATH_BAND_HZ;
         let (low, high) = (low * self.formant_scale, high * self.formant_scale);
@@ -1062,12 +1062,12 @@ mod tests {
     /// The phrase of `variant` with `character` and `seed`, without the breathing after it
     /// (cut where its last sound ends); with `inhales` false, without its inhales either.
     fn spoken(variant: usize, character: [f32; 4], seed: u64, inhales: bool) -> Vec<f32> {
-        let mut voice = Whisper::new(FS);
-        voice.start(&excitation(variant, character, seed));
+        let mut sound = Whisper::new(FS);
+        sound.start(&excitation(variant, character, seed));
         let mut x = Vec::new();
         let mut sample = [0.0];
-        while voice.add_to(&mut sample) && voice.speaking {
-            if inhales || voice.unit.inhale.peak == 0.0 {
+        while sound.add_to(&mut sample) && sound.speaking {
+            if inhales || sound.unit.inhale.peak == 0.0 {
                 x.push(sample[0]);
             }
             sample[0] = 0.0;
@@ -1088,11 +1088,11 @@ mod tests {
             .collect()
     }
 
-    /// Pitch-period lags: 2.5 to 14 ms (70 to 400 Hz voices).
+    /// Pitch-period lags: 2.5 to 14 ms (70 to 400 Hz sounds).
     const PITCH_LAGS_S: (f32, f32) = (0.0025, 0.014);
 
     /// Median over the 250 ms frames of `x` that are not near-silent of each frame's highest
-    /// normalised autocorrelation (magnitude) at pitch-period lags. (A voice shows its pitch
+    /// normalised autocorrelation (magnitude) at pitch-period lags. (A sound shows its pitch
     /// in most frames; the median ignores the odd frame a single narrow formant dominates.)
     fn pitch_correlation(x: &[f32]) -> f32 {
         let lags = (
@@ -1138,7 +1138,7 @@ mod tests {
     }
 
     /// Whispering is unvoiced: no pitch period shows in the autocorrelation, in any variant
-    /// or voice size, while the same measure finds a voice's pitch.
+    /// or sound size, while the same measure finds a sound's pitch.
     #[test]
     fn no_pitch_periodicity() {
         for variant in 0..INFO.variants.len() {
@@ -1149,7 +1149,7 @@ mod tests {
                 assert!(r < 0.3, "variant {variant}, size {size}: {r}");
             }
         }
-        // The same whisper with a 120 Hz buzz (a voice) at its level, following its 10 ms
+        // The same whisper with a 120 Hz buzz (a sound) at its level, following its 10 ms
         // envelope: half the power is periodic.
         let mut voiced = phrases(1, MIDDLE, 0..1);
         let hop = (0.01 * FS) as usize;
@@ -1160,7 +1160,7 @@ mod tests {
             *v += envelope[n / hop] * saw;
         }
         let r = pitch_correlation(&voiced);
-        println!("with a 120 Hz voice: {r:.3}");
+        println!("with a 120 Hz sound: {r:.3}");
         assert!(r > 0.4, "{r}");
     }
 
@@ -1191,13 +1191,13 @@ mod tests {
     /// Syllable lengths vary (never a metronome), and the phrase lasts about Length.
     #[test]
     fn timing_varies_and_phrase_follows_length() {
-        let mut voice = Whisper::new(FS);
-        voice.start(&excitation(0, MIDDLE, 3));
+        let mut sound = Whisper::new(FS);
+        sound.start(&excitation(0, MIDDLE, 3));
         let mut lengths = Vec::new();
         let mut sample = [0.0];
-        while voice.add_to(&mut sample) {
-            if voice.t == 1 && voice.unit.inhale.peak == 0.0 {
-                lengths.push(voice.unit.length as f32);
+        while sound.add_to(&mut sample) {
+            if sound.t == 1 && sound.unit.inhale.peak == 0.0 {
+                lengths.push(sound.unit.length as f32);
             }
         }
         let mean = lengths.iter().sum::<f32>() / lengths.len() as f32;
@@ -1243,12 +1243,12 @@ mod tests {
     /// little, yet over a phrase it sweeps across the vowel space.
     #[test]
     fn formants_glide_smoothly() {
-        let mut voice = Whisper::new(FS);
-        voice.start(&excitation(0, [1.0, 0.5, 0.5, 1.0], 5));
+        let mut sound = Whisper::new(FS);
+        sound.start(&excitation(0, [1.0, 0.5, 0.5, 1.0], 5));
         let mut block = [0.0; CONTROL_BLOCK];
         let mut track = Vec::new();
-        while voice.add_to(&mut block) {
-            track.push(voice.formant_hz[1]);
+        while sound.add_to(&mut block) {
+            track.push(sound.formant_hz[1]);
         }
         let step = track
             .windows(2)
@@ -1380,46 +1380,46 @@ mod tests {
     #[test]
     fn a_newer_phrase_takes_over() {
         let block = 64;
-        let render_until = |voice: &mut Whisper, done: &dyn Fn(&Whisper) -> bool| {
+        let render_until = |sound: &mut Whisper, done: &dyn Fn(&Whisper) -> bool| {
             let mut buffer = vec![0.0; block];
-            while !done(voice) {
-                assert!(voice.add_to(&mut buffer));
+            while !done(sound) {
+                assert!(sound.add_to(&mut buffer));
             }
         };
-        let remaining = |voice: &mut Whisper| {
+        let remaining = |sound: &mut Whisper| {
             let mut buffer = vec![0.0; block];
             let mut samples = 0;
-            while voice.add_to(&mut buffer) {
+            while sound.add_to(&mut buffer) {
                 samples += block;
             }
             samples as f32 / FS
         };
         for seed in 0..4 {
             // While breathing: gone within the fade (and a block).
-            let mut voice = Whisper::new(FS);
-            voice.start(&excitation(0, MIDDLE, seed));
-            render_until(&mut voice, &|v| {
+            let mut sound = Whisper::new(FS);
+            sound.start(&excitation(0, MIDDLE, seed));
+            render_until(&mut sound, &|v| {
                 !v.speaking && v.unit.exhale.gain(v.t) > 0.0
             });
-            voice.make_way(10);
-            let left = remaining(&mut voice);
+            sound.make_way(10);
+            let left = remaining(&mut sound);
             assert!(
                 left <= HANDOVER_FADE_S + 2.0 * block as f32 / FS,
                 "{left} s"
             );
 
             // While speaking: the current syllable at the slowest pace, then nothing.
-            let mut voice = Whisper::new(FS);
-            voice.start(&excitation(0, [0.0, 0.5, 0.5, 1.0], seed));
-            render_until(&mut voice, &|v| v.syllables >= 2);
-            voice.make_way(0);
-            let left = remaining(&mut voice);
+            let mut sound = Whisper::new(FS);
+            sound.start(&excitation(0, [0.0, 0.5, 0.5, 1.0], seed));
+            render_until(&mut sound, &|v| v.syllables >= 2);
+            sound.make_way(0);
+            let left = remaining(&mut sound);
             let syllable = (1.0 + TIMING_JITTER) / PACE_RANGE.0;
             assert!(left <= syllable, "{left} s");
         }
     }
 
-    /// Peaks follow the level convention, every sample is finite, and the voice falls silent
+    /// Peaks follow the level convention, every sample is finite, and the sound falls silent
     /// and says so once the phrase is over.
     #[test]
     fn levels_and_ending() {
