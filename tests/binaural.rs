@@ -4,20 +4,176 @@
 mod common;
 
 use common::*;
+use std::f64::consts::{PI, TAU};
+use tingle::binaural::hrtf::HrtfSet;
+use tingle::dsp::simd::SimdPath;
 use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 
 const FS: f32 = 48_000.0;
 /// Rendered impulse response length (samples).
 const IR_LEN: usize = 1024;
+/// The MIT KEMAR set's own sample rate (Hz).
+const KEMAR_RATE: f64 = 44_100.0;
 
 fn itd_us(azimuth_deg: f32, elevation_deg: f32, distance_m: f32) -> f64 {
     let (l, r) = impulse_response(FS, at(azimuth_deg, elevation_deg, distance_m), IR_LEN);
-    low_frequency_itd(&l, &r, f64::from(FS)) * 1e6
+    interaural_group_delay(&l, &r, f64::from(FS)) * 1e6
 }
 
 fn kemar_itd_us(azimuth_deg: f32) -> f64 {
     let (l, r) = kemar_raw(azimuth_deg, 0.0);
-    low_frequency_itd(&l, &r, 44_100.0) * 1e6
+    interaural_group_delay(&l, &r, KEMAR_RATE) * 1e6
+}
+
+/// Band-limited test signal for the ITD estimator: a Schroeder-phase multisine (equal
+/// components every [`PROBE_SPACING_HZ`] from [`PROBE_SPACING_HZ`] to [`PROBE_TOP_HZ`])
+/// under a Hann window [`PROBE_S`] long starting at [`PROBE_START_S`], as a function of time
+/// (s). Evaluated at delayed sample times it gives an exactly delayed copy, with no
+/// fractional-delay filter between the test and the truth.
+fn probe(t: f64) -> f64 {
+    let x = (t - PROBE_START_S) / PROBE_S;
+    if !(0.0..=1.0).contains(&x) {
+        return 0.0;
+    }
+    let components = (PROBE_TOP_HZ / PROBE_SPACING_HZ) as usize;
+    let sum: f64 = (1..=components)
+        .map(|k| {
+            let schroeder = PI * (k * k) as f64 / components as f64;
+            (TAU * PROBE_SPACING_HZ * k as f64 * t + schroeder).sin()
+        })
+        .sum();
+    (0.5 - 0.5 * (TAU * x).cos()) * sum / components as f64
+}
+
+/// Spacing and highest frequency of the probe's components (Hz).
+const PROBE_SPACING_HZ: f64 = 25.0;
+const PROBE_TOP_HZ: f64 = 2000.0;
+/// Start and length of the probe's window (s), with room for a millisecond's delay either way.
+const PROBE_START_S: f64 = 0.002;
+const PROBE_S: f64 = 0.06;
+/// Length of the probe renders (samples at [`FS`]): window, delay and silence after.
+const PROBE_LEN: usize = 4096;
+/// How close the estimator must come to a known delay (us): a fiftieth of a sample at 48 kHz,
+/// far below the tolerances the ITD tests use.
+const PROBE_TOLERANCE_US: f64 = 0.5;
+
+/// The ITD estimator recovers known delays: the probe delayed in the left ear (positive ITDs,
+/// a source on the right) or in the right ear (negative), by whole and fractional samples up
+/// to 0.8 ms, comes out within [`PROBE_TOLERANCE_US`] of the delay.
+#[test]
+fn the_itd_estimator_recovers_a_known_delay() {
+    let fs = f64::from(FS);
+    for itd_us in [-800.0f64, -333.3, -10.4, 0.0, 20.8333, 123.45, 612.7, 800.0] {
+        let itd_s = itd_us * 1e-6;
+        let ear = |delay_s: f64| -> Vec<f64> {
+            (0..PROBE_LEN)
+                .map(|n| probe(n as f64 / fs - delay_s))
+                .collect()
+        };
+        let (left, right) = (ear(itd_s.max(0.0)), ear((-itd_s).max(0.0)));
+        let measured = interaural_group_delay(&left, &right, fs) * 1e6;
+        println!("delay {itd_us} us: measured {measured:.4} us");
+        assert!(
+            (measured - itd_us).abs() < PROBE_TOLERANCE_US,
+            "delay {itd_us} us measured as {measured} us"
+        );
+    }
+}
+
+/// MIT KEMAR's measured grid (Gardner and Martin, MIT Media Lab): per elevation ring (degrees), the
+/// number of directions equally spaced in azimuth from 0 degrees; 710 in all.
+const KEMAR_RINGS: [(f32, usize); 14] = [
+    (-40.0, 56),
+    (-30.0, 60),
+    (-20.0, 72),
+    (-10.0, 72),
+    (0.0, 72),
+    (10.0, 72),
+    (20.0, 72),
+    (30.0, 60),
+    (40.0, 56),
+    (50.0, 45),
+    (60.0, 36),
+    (70.0, 24),
+    (80.0, 12),
+    (90.0, 1),
+];
+/// Largest disagreement (us) near the median plane (azimuths within [`MEDIAN_PLANE_DEG`] of
+/// the front or the back), where listeners resolve ITD changes of a few tens of microseconds:
+/// under two samples at the set's 44.1 kHz.
+const MEDIAN_PLANE_AGREEMENT_US: f64 = 40.0;
+/// Azimuths (degrees) within this of 0 or 180 count as near the median plane.
+const MEDIAN_PLANE_DEG: f32 = 30.0;
+/// Largest disagreement (us) anywhere. The rendered pair is two minimum-phase filters and one
+/// delay, so its ITD cannot follow the measured pair's group delay as that varies and ripples
+/// over the band; to the side, where the far ear's direct sound is weakest, that costs up to
+/// about 115 us (measured: 113 us at 115 degrees, -20 degrees elevation).
+const WORST_AGREEMENT_US: f64 = 120.0;
+/// Largest RMS disagreement (us) over the grid: the typical direction within one and a half
+/// samples at 44.1 kHz.
+const RMS_AGREEMENT_US: f64 = 35.0;
+
+/// The importer's ITDs agree with the measured data, by the tests' own estimator: for every
+/// direction of the KEMAR grid, the ITD the converted asset renders (its stored ITD plus the
+/// interaural group delay of its minimum-phase filter pair, which the delay lines add to)
+/// against the interaural group delay of the raw measured pair read from the SOFA file. Within
+/// [`MEDIAN_PLANE_AGREEMENT_US`] near the median plane, [`WORST_AGREEMENT_US`] anywhere and
+/// [`RMS_AGREEMENT_US`] over the grid. On this data these bounds fail an importer that left
+/// out its residual correction (worst 266 us, RMS 102 us) or reversed it (420 us, 182 us),
+/// ITDs scaled by a 44.1 / 48 kHz mix-up (worst 139 us, or 51 us near the median plane) and
+/// lateral ITDs one sample too large (59 us near the median plane).
+#[test]
+fn the_importers_itds_agree_with_the_measurement() {
+    let set = HrtfSet::kemar();
+    let bytes = std::fs::read(KEMAR_SOFA).expect("KEMAR SOFA");
+    let measured = tingle::binaural::sofa::read_bytes(&bytes).expect("KEMAR reads");
+    assert_eq!(
+        KEMAR_RINGS.iter().map(|r| r.1).sum::<usize>(),
+        710,
+        "KEMAR's grid"
+    );
+    let (mut median_plane, mut worst, mut sum_sq, mut count) = (0.0f64, 0.0f64, 0.0, 0);
+    let mut worst_at = (0.0, 0.0);
+    for (elevation, directions) in KEMAR_RINGS {
+        for k in 0..directions {
+            let azimuth = k as f32 * 360.0 / directions as f32;
+            let azimuth = if azimuth > 180.0 {
+                azimuth - 360.0
+            } else {
+                azimuth
+            };
+            let (raw_left, raw_right) = measured.nearest(f64::from(azimuth), f64::from(elevation));
+            let measured_us = interaural_group_delay(raw_left, raw_right, KEMAR_RATE) * 1e6;
+            let (mut left, mut right) = (vec![0.0; set.taps()], vec![0.0; set.taps()]);
+            let weights = set.weights(azimuth, elevation);
+            let stored_s =
+                set.interpolate_reversed(SimdPath::PORTABLE, &weights, &mut left, &mut right);
+            let forward =
+                |reversed: &[f32]| -> Vec<f64> { to_f64(reversed).into_iter().rev().collect() };
+            let filters_s = interaural_group_delay(&forward(&left), &forward(&right), KEMAR_RATE);
+            let rendered_us = (f64::from(stored_s) + filters_s) * 1e6;
+            let error = (rendered_us - measured_us).abs();
+            if azimuth.abs() <= MEDIAN_PLANE_DEG || azimuth.abs() >= 180.0 - MEDIAN_PLANE_DEG {
+                median_plane = median_plane.max(error);
+            }
+            if error > worst {
+                (worst, worst_at) = (error, (azimuth, elevation));
+            }
+            sum_sq += error * error;
+            count += 1;
+        }
+    }
+    let rms = (sum_sq / f64::from(count)).sqrt();
+    println!(
+        "{count} directions: rendered vs measured ITD within {median_plane:.1} us near the \
+         median plane, {worst:.1} us at worst (azimuth, elevation {worst_at:?}), {rms:.1} us RMS"
+    );
+    assert!(
+        median_plane < MEDIAN_PLANE_AGREEMENT_US,
+        "{median_plane} us near the median plane"
+    );
+    assert!(worst < WORST_AGREEMENT_US, "{worst} us at {worst_at:?}");
+    assert!(rms < RMS_AGREEMENT_US, "{rms} us RMS");
 }
 
 fn ild(azimuth_deg: f32, distance_m: f32, lo: f64, hi: f64) -> f64 {
@@ -89,7 +245,7 @@ fn itd_between_measured_directions_lies_between_neighbours() {
 #[test]
 fn high_frequency_ild_matches_kemar() {
     let (kl, kr) = kemar_raw(90.0, 0.0);
-    let reference = ild_db(&kl, &kr, 44_100.0, 4000.0, 8000.0);
+    let reference = ild_db(&kl, &kr, KEMAR_RATE, 4000.0, 8000.0);
     assert!(reference > 12.0, "KEMAR ILD {reference} dB");
     let rendered = ild(90.0, 1.4, 4000.0, 8000.0);
     assert!(
@@ -103,7 +259,7 @@ fn high_frequency_ild_matches_kemar() {
 #[test]
 fn low_frequency_ild_grows_in_the_near_field() {
     let (kl, kr) = kemar_raw(90.0, 0.0);
-    let reference = ild_db(&kl, &kr, 44_100.0, 400.0, 600.0);
+    let reference = ild_db(&kl, &kr, KEMAR_RATE, 400.0, 600.0);
     let at_measurement = ild(90.0, 1.4, 400.0, 600.0);
     assert!(
         (at_measurement - reference).abs() < 1.5,
@@ -148,7 +304,7 @@ fn output_starts_within_the_hrirs_own_onset() {
         x.iter().position(|v| v.abs() > 0.1 * peak).expect("signal")
     };
     let (kl, _) = kemar_raw(0.0, 0.0);
-    let kemar_onset_s = onset(&kl) as f64 / 44_100.0;
+    let kemar_onset_s = onset(&kl) as f64 / KEMAR_RATE;
     let (l, r) = impulse_response(FS, at(0.0, 0.0, 1.4), IR_LEN);
     let ours_s = onset(&l).min(onset(&r)) as f64 / f64::from(FS);
     assert!(

@@ -23,9 +23,12 @@ const IR_LEN: usize = 1024;
 const BLOCK: usize = 64;
 /// The second set's measurement distance (m): rendering there reproduces its data.
 const MIRRORED_DISTANCE_M: f32 = 1.2;
-/// Tolerances of the KEMAR tests (`tests/binaural.rs`): ITD (us) and 4-8 kHz ILD (dB).
-const ITD_TOLERANCE_US: f64 = 25.0;
+/// Tolerance of the KEMAR tests (`tests/binaural.rs`) on the 4-8 kHz ILD (dB).
 const ILD_TOLERANCE_DB: f64 = 2.0;
+/// How closely (us) the second set's rendered ITD departs from its file's measured one as
+/// KEMAR's does from KEMAR's at the mirrored direction (see the test): the coarser grid changes
+/// the diffuse-field equaliser, and so the filters, a little (measured: under 5 us).
+const MIRRORED_ITD_TOLERANCE_US: f64 = 10.0;
 /// Longest wait for a background load (s); loads take about a second.
 const LOAD_TIMEOUT_S: u64 = 120;
 /// Silence rendered after a set change before measuring, for the glide to finish (s).
@@ -67,7 +70,7 @@ fn impulse_through(
 /// own estimators.
 fn cues(left: &[f64], right: &[f64], rate: f64) -> (f64, f64) {
     (
-        low_frequency_itd(left, right, rate) * 1e6,
+        interaural_group_delay(left, right, rate) * 1e6,
         ild_db(left, right, rate, 4000.0, 8000.0),
     )
 }
@@ -88,8 +91,12 @@ fn settled(loader: &HrtfLoader) -> HrtfStatus {
     }
 }
 
-/// The engine renders the second file's own ITD and ILD, within the KEMAR tests' tolerances,
-/// at two measured directions; they have the opposite sign of KEMAR's.
+/// The engine renders the second file's own ITD and ILD at two measured directions; they have
+/// the opposite sign of KEMAR's. The ILD is the file's within the KEMAR tests' tolerance. The
+/// rendered ITD (minimum-phase filters and one delay) departs from the file's measured ITD by
+/// the tests' independent estimator as KEMAR's rendered ITD departs from KEMAR's measured one at
+/// the mirrored direction (up to tens of microseconds, `tests/binaural.rs`), within
+/// [`MIRRORED_ITD_TOLERANCE_US`]: the file is converted as KEMAR is, from its own data.
 #[test]
 fn a_second_sofa_set_renders_its_own_cues() {
     let set = cache::set_at(&HrtfChoice::Sofa(mirrored().into()), FS).expect("the file loads");
@@ -104,9 +111,21 @@ fn a_second_sofa_set_renders_its_own_cues() {
         let (file_itd, file_ild) = cues(&fl, &fr, 44_100.0);
         let (kl, kr) = kemar_raw(azimuth, 0.0);
         let (kemar_itd, kemar_ild) = cues(&kl, &kr, 44_100.0);
+        let (ml, mr) = kemar_raw(-azimuth, 0.0);
+        let (kemar_mirrored_itd, _) = cues(&ml, &mr, 44_100.0);
+        let (rl, rr) = impulse_response(FS, at(-azimuth, 0.0, 1.4), IR_LEN);
+        let (kemar_rendered_itd, _) = cues(&rl, &rr, f64::from(FS));
+        let (departure, kemar_departure) =
+            (itd - file_itd, kemar_rendered_itd - kemar_mirrored_itd);
+        println!(
+            "{azimuth} deg: rendered ITD {itd:.1} us, the file's {file_itd:.1} us; KEMAR at \
+             {} deg: rendered {kemar_rendered_itd:.1} us, measured {kemar_mirrored_itd:.1} us",
+            -azimuth
+        );
         assert!(
-            (itd - file_itd).abs() < ITD_TOLERANCE_US,
-            "{azimuth} deg: rendered ITD {itd} us vs the file's {file_itd} us"
+            (departure - kemar_departure).abs() < MIRRORED_ITD_TOLERANCE_US,
+            "{azimuth} deg: rendered ITD {itd} us vs the file's {file_itd} us, KEMAR's \
+             {kemar_rendered_itd} us vs {kemar_mirrored_itd} us"
         );
         assert!(
             (ild - file_ild).abs() < ILD_TOLERANCE_DB,
@@ -181,7 +200,7 @@ fn the_loader_refuses_bad_files_and_swaps_good_ones() {
         assert_eq!(*saved.read().unwrap(), "");
         let (l, r) = impulse_through(&mut engine, 90.0, 1.4, 0.0);
         assert!(Arc::ptr_eq(engine.hrtf(), &kemar));
-        assert!(low_frequency_itd(&l, &r, f64::from(FS)) > 500e-6);
+        assert!(interaural_group_delay(&l, &r, f64::from(FS)) > 500e-6);
     }
     std::fs::remove_dir_all(&dir).ok();
 
@@ -192,14 +211,14 @@ fn the_loader_refuses_bad_files_and_swaps_good_ones() {
     assert_eq!(status.in_use, choice);
     assert_eq!(*saved.read().unwrap(), mirrored());
     let (l, r) = impulse_through(&mut engine, 90.0, 1.4, GLIDE_S);
-    let itd = low_frequency_itd(&l, &r, f64::from(FS));
+    let itd = interaural_group_delay(&l, &r, f64::from(FS));
     assert!(itd < -500e-6, "ITD after the swap {itd} s");
 
     loader.request(HrtfChoice::Kemar);
     assert_eq!(settled(&loader).in_use, HrtfChoice::Kemar);
     assert_eq!(*saved.read().unwrap(), "");
     let (l, r) = impulse_through(&mut engine, 90.0, 1.4, GLIDE_S);
-    assert!(low_frequency_itd(&l, &r, f64::from(FS)) > 500e-6);
+    assert!(interaural_group_delay(&l, &r, f64::from(FS)) > 500e-6);
     assert!(Arc::ptr_eq(engine.hrtf(), &kemar));
 }
 
@@ -274,8 +293,4 @@ fn changing_the_set_under_a_tone_does_not_click() {
     }
     // The old set came back to be dropped here, not on the audio thread.
     sender.drop_returned();
-}
-
-fn rms(x: &[f32]) -> f32 {
-    (x.iter().map(|v| v * v).sum::<f32>() / x.len() as f32).sqrt()
 }

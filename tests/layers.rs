@@ -1,6 +1,7 @@
 //! Trigger layers through the engine: rhythm timing, MIDI, voice stealing, scatter, motion of
 //! sustained triggers, seeds. The Tone family is the clean test source here (every artefact
-//! shows against a sine); the families' own sounds are tested in their modules.
+//! shows against a sine), and taps where an ITD is measured (that wants a broadband sound); the
+//! families' own sounds are tested in their modules.
 
 mod common;
 
@@ -238,38 +239,56 @@ fn voice_stealing_fades_without_a_step() {
     assert!(db < -60.0, "steal residual {db} dB re tone");
 }
 
-fn rms(x: &[f32]) -> f32 {
-    (x.iter().map(|v| v * v).sum::<f32>() / x.len() as f32).sqrt()
+/// Level difference (dB, right minus left) of a stretch of sound.
+fn level_difference_db(left: &[f32], right: &[f32]) -> f64 {
+    rms_db(right) - rms_db(left)
 }
 
-/// Level difference (dB, right minus left) and low-frequency ITD (us) of a stretch of sound.
-fn cues(left: &[f32], right: &[f32]) -> (f64, f64) {
-    let (l, r) = (to_f64(left), to_f64(right));
-    let level = |x: &[f64]| x.iter().map(|v| v * v).sum::<f64>();
-    (
-        10.0 * (level(&r) / level(&l)).log10(),
-        low_frequency_itd(&l, &r, f64::from(FS)) * 1e6,
-    )
+/// Stretch around a tap's onset in the left ear (samples before, samples after) that holds the
+/// whole tap in both ears, as the ITD estimator needs: from 20 ms before (the near ear leads by
+/// under 1 ms; or from the start of the render) to 150 ms after, by when a tap has died away
+/// (the next starts 250 ms on).
+const TAP_AROUND_ONSET: (usize, usize) = (960, 7200);
+
+/// ITD (us) of each tap in a render (left, right) whose whole stretch it holds.
+fn tap_itds_us(left: &[f32], right: &[f32]) -> Vec<f64> {
+    let (before, after) = TAP_AROUND_ONSET;
+    sound_starts(left, 2000)
+        .into_iter()
+        .filter(|&onset| onset + after <= left.len())
+        .map(|onset| {
+            let tap = onset.saturating_sub(before)..onset + after;
+            interaural_group_delay(
+                &to_f64(&left[tap.clone()]),
+                &to_f64(&right[tap]),
+                f64::from(FS),
+            ) * 1e6
+        })
+        .collect()
 }
 
 /// A scattered layer's triggers sound at distinct positions within the spread; ear-to-ear
 /// scatter alternates sides.
 #[test]
 fn scattered_triggers_land_at_their_own_positions() {
-    // 300 Hz tones: their ITD (phase delay) is unambiguous all round the head.
-    let low = tone(0.3, 0.0);
+    // Taps, four a second: short and broadband, so each has a clear ITD (a tone's narrow
+    // spectrum would leave the ITD estimator little phase slope to fit).
+    let taps = LayerSettings {
+        family: Family::Tap,
+        ..tone_layer(
+            Some(RhythmRate::PerSecond(4.0)),
+            LayerSettings::default().character,
+        )
+    };
     let itds_of = |layer: LayerSettings| -> Vec<f64> {
         let (left, right) = render_scene(&scene(layer), Transport::default(), 4.0, 256, |_, _| {});
-        sound_starts(&left, 2000)
-            .iter()
-            .map(|&s| cues(&left[s..s + 4000], &right[s..s + 4000]).1)
-            .collect()
+        tap_itds_us(&left, &right)
     };
-    // The ITD of a tone at the spread's edge (60 degrees) bounds every trigger's.
-    let mut edge_layer = tone_layer(Some(RhythmRate::PerSecond(4.0)), low);
+    // The ITD of a tap at the spread's edge (60 degrees) bounds every trigger's.
+    let mut edge_layer = taps;
     edge_layer.position.azimuth_deg = 60.0;
     let edge = itds_of(edge_layer)[0];
-    let mut layer = tone_layer(Some(RhythmRate::PerSecond(4.0)), low);
+    let mut layer = taps;
     layer.scatter = Scatter {
         mode: ScatterMode::Spread,
         spread_deg: 60.0,
@@ -293,13 +312,14 @@ fn scattered_triggers_land_at_their_own_positions() {
     );
 
     // 1.6 kHz tones: a clear level difference between the ears.
+    layer.family = Family::Tone;
     layer.character = tone(0.75, 0.0);
     layer.scatter.mode = ScatterMode::EarToEar;
     layer.scatter.spread_deg = 10.0;
     let (left, right) = render_scene(&scene(layer), Transport::default(), 4.0, 256, |_, _| {});
     let sides: Vec<f64> = sound_starts(&left, 2000)
         .iter()
-        .map(|&s| cues(&left[s..s + 4000], &right[s..s + 4000]).0)
+        .map(|&s| level_difference_db(&left[s..s + 4000], &right[s..s + 4000]))
         .collect();
     assert!(sides.len() >= 14);
     for pair in sides.windows(2) {
@@ -325,7 +345,7 @@ fn sustained_triggers_follow_the_layer_motion() {
     // (KEMAR: about 6 dB at 1.6 kHz).
     let window = |t: f32| {
         let s = (t * FS) as usize;
-        cues(&left[s - 2400..s + 2400], &right[s - 2400..s + 2400]).0
+        level_difference_db(&left[s - 2400..s + 2400], &right[s - 2400..s + 2400])
     };
     assert!(
         window(0.5) > 3.0 && window(1.5) < -3.0,
@@ -383,7 +403,7 @@ fn short_triggers_keep_their_birth_position() {
     // The layer turns half way round in 1 s; the tap stays at the right ear.
     let window = |t: f32| {
         let s = (t * FS) as usize;
-        cues(&left[s..s + 4800], &right[s..s + 4800]).0
+        level_difference_db(&left[s..s + 4800], &right[s..s + 4800])
     };
     let (early, late) = (window(0.05), window(1.0));
     assert!(early > 6.0, "born at the right ear: {early} dB");
@@ -461,11 +481,6 @@ fn a_long_render_never_repeats_a_segment() {
     assert_eq!(repeats, 0, "segments repeat");
 }
 
-/// Level (dB re full scale) of `x` over `from .. to` samples, RMS.
-fn level_db(x: &[f32], from: usize, to: usize) -> f32 {
-    20.0 * rms(&x[from..to]).max(1e-9).log10()
-}
-
 /// On a layer that follows note length, a note-off ends its sustained tone within the
 /// release (plus the placer's tail); on one that does not, the tone plays on. The release is
 /// smooth: the residual above 1 kHz (ten times the tone) stays 60 dB below the tone.
@@ -497,21 +512,21 @@ fn a_note_off_ends_the_notes_sustained_trigger_when_the_layer_follows_note_lengt
     };
     let followed = render(true);
     let free = render(false);
-    let before = level_db(&followed, off_at - 4800, off_at);
+    let before = rms_db(&followed[off_at - 4800..off_at]);
     // Release 0.12 s, placer tail well under 10 ms.
     let after = (off_at + 6720)..(off_at + 12_000);
     assert!(before > -30.0, "the tone sounds: {before:.1} dB");
     assert!(
-        level_db(&followed, after.start, after.end) < before - 90.0,
+        rms_db(&followed[after.clone()]) < before - 90.0,
         "ended: {:.1} dB",
-        level_db(&followed, after.start, after.end)
+        rms_db(&followed[after.clone()])
     );
     assert!(
-        (level_db(&free, after.start, after.end) - before).abs() < 1.0,
+        (rms_db(&free[after.clone()]) - before).abs() < 1.0,
         "without following, the tone plays on"
     );
     let residual = high_passed(&followed, 1000.0, FS);
-    let residual_db = level_db(&residual, off_at, off_at + 6720);
+    let residual_db = rms_db(&residual[off_at..off_at + 6720]);
     assert!(
         residual_db < before - 60.0,
         "release residual {residual_db:.1} dB"
@@ -550,20 +565,20 @@ fn all_sound_off_silences_every_layer_smoothly() {
             engine.note_on(again_at - start, 60, 1.0);
         }
     });
-    let before = level_db(&left, stop_at - 4800, stop_at);
+    let before = rms_db(&left[stop_at - 4800..stop_at]);
     // 30 ms fade, then the placers' tails.
-    let silent = level_db(&left, stop_at + 1920, again_at);
+    let silent = rms_db(&left[stop_at + 1920..again_at]);
     assert!(before > -30.0, "{before:.1} dB");
     assert!(silent < before - 90.0, "silent after: {silent:.1} dB");
     // Smooth: the residual above 4 kHz (six times the highest tone) stays 60 dB below.
     let residual = high_passed(&left, 4000.0, FS);
-    let residual_db = level_db(&residual, stop_at - 480, stop_at + 1920);
+    let residual_db = rms_db(&residual[stop_at - 480..stop_at + 1920]);
     assert!(
         residual_db < before - 60.0,
         "fade residual {residual_db:.1} dB"
     );
     assert!(
-        level_db(&left, again_at + 2400, again_at + 7200) > before - 12.0,
+        rms_db(&left[again_at + 2400..again_at + 7200]) > before - 12.0,
         "a later note plays again"
     );
 }

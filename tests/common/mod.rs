@@ -4,17 +4,21 @@
 
 use realfft::RealFftPlanner;
 use realfft::num_complex::Complex;
+use std::f64::consts::{PI, TAU};
 use tingle::binaural::Position;
 use tingle::engine::input::InputSettings;
 use tingle::engine::master::MasterSettings;
 use tingle::engine::{Engine, EngineSettings, InputChannels};
 
-/// Corner of the low-frequency band in which listeners use the ITD (Hz).
-pub const ITD_BAND_HZ: f64 = 1500.0;
-/// Oversampling of cross-correlations for sub-sample lag resolution.
-const XCORR_OVERSAMPLING: usize = 16;
-/// Largest lag searched (s).
-const MAX_LAG_S: f64 = 0.0015;
+/// Band (Hz) over which [`interaural_group_delay`] fits the interaural phase slope: above the
+/// measurement loudspeakers' low-frequency roll-off (which cancels in the cross spectrum, but
+/// leaves little energy to weigh), below the frequencies where the head's ITD falls towards its
+/// high-frequency value and where listeners stop using the fine-structure ITD.
+pub const ITD_FIT_BAND_HZ: (f64, f64) = (100.0, 1000.0);
+/// Smallest FFT length of [`interaural_group_delay`] (zero padded): bins under 6 Hz wide at
+/// 48 kHz, so the cross-spectrum phase of any head's ITD (under 1 ms) moves by under
+/// 2π × 6 Hz × 1 ms ≈ 0.04 rad from one bin to the next and unwraps without ambiguity.
+const ITD_MIN_FFT: usize = 8192;
 /// The measured MIT KEMAR set, committed as shipped by Debian's libmysofa1 package.
 pub const KEMAR_SOFA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -121,37 +125,78 @@ pub fn ild_db(left: &[f64], right: &[f64], sample_rate: f64, lo: f64, hi: f64) -
     band_level_db(right, sample_rate, lo, hi) - band_level_db(left, sample_rate, lo, hi)
 }
 
-/// Low-frequency interaural time difference in seconds (left ear delay minus right ear delay,
-/// so positive for sources on the right). Deliberately independent of the library's own
-/// estimator (`tingle::binaural::sofa`, which derives the rendered ITDs): the tests measure
-/// what the library renders with code that shares none of its faults. The lag of the peak of the cross-correlation of the
-/// two signals weighted by a 4th-order Butterworth low-pass power response at 1.5 kHz.
-pub fn low_frequency_itd(left: &[f64], right: &[f64], sample_rate: f64) -> f64 {
-    let len = (left.len() + right.len()).next_power_of_two();
+/// Interaural time difference in seconds (left ear delay minus right ear delay, so positive
+/// for sources on the right) as the interaural group delay below 1 kHz: the slope of the
+/// unwrapped phase of the cross spectrum `L·conj(R)` over [`ITD_FIT_BAND_HZ`] (least squares,
+/// each bin weighted by the cross spectrum's magnitude), divided by -2π.
+///
+/// Deliberately another method than the library's: `tingle::binaural::sofa` derives the ITDs
+/// it renders from the peak of a band-limited cross-correlation on an oversampled lag grid.
+/// This one has no lag grid, no peak to pick and no interpolation between lags, so the tests
+/// measure what the library renders with code that shares none of its faults.
+///
+/// `left` and `right` must hold the whole sound (an impulse response, or a burst with silence
+/// on both sides): a stretch cut out of a steady tone has a cross spectrum with no phase slope.
+pub fn interaural_group_delay(left: &[f64], right: &[f64], sample_rate: f64) -> f64 {
+    let len = (left.len() + right.len())
+        .next_power_of_two()
+        .max(ITD_MIN_FFT);
     let (l, r) = (spectrum(left, len), spectrum(right, len));
-    let fine = len * XCORR_OVERSAMPLING;
-    let mut cross = vec![Complex::new(0.0, 0.0); fine / 2 + 1];
-    for (k, (a, b)) in l.iter().zip(&r).enumerate() {
-        let f = k as f64 * sample_rate / len as f64;
-        cross[k] = a * b.conj() / (1.0 + (f / ITD_BAND_HZ).powi(8));
+    let bin_hz = sample_rate / len as f64;
+    let (lo, hi) = ITD_FIT_BAND_HZ;
+    // (frequency in Hz, unwrapped phase in radians, weight) per bin of the band.
+    let mut points: Vec<(f64, f64, f64)> = Vec::new();
+    let (mut unwrapped, mut last_phase): (f64, Option<f64>) = (0.0, None);
+    for k in (lo / bin_hz).ceil() as usize..=(hi / bin_hz).floor() as usize {
+        let cross = l[k] * r[k].conj();
+        let phase = cross.arg();
+        unwrapped += match last_phase {
+            Some(last) => (phase - last + PI).rem_euclid(TAU) - PI,
+            None => phase,
+        };
+        last_phase = Some(phase);
+        points.push((k as f64 * bin_hz, unwrapped, cross.norm()));
     }
-    let ifft = RealFftPlanner::<f64>::new().plan_fft_inverse(fine);
-    let mut xc = ifft.make_output_vec();
-    ifft.process(&mut cross, &mut xc).expect("ifft");
-    let fine_rate = sample_rate * XCORR_OVERSAMPLING as f64;
-    let max_lag = (MAX_LAG_S * fine_rate) as isize;
-    let at = |lag: isize| xc[lag.rem_euclid(fine as isize) as usize];
-    let best = (-max_lag..=max_lag)
-        .max_by(|&a, &b| at(a).total_cmp(&at(b)))
-        .expect("lags");
-    let (y0, y1, y2) = (at(best - 1), at(best), at(best + 1));
-    let denom = y0 - 2.0 * y1 + y2;
-    let offset = if denom.abs() > f64::EPSILON {
-        0.5 * (y0 - y2) / denom
-    } else {
-        0.0
+    let total: f64 = points.iter().map(|&(_, _, w)| w).sum();
+    let mean = |value: fn(&(f64, f64, f64)) -> f64| {
+        points.iter().map(|p| p.2 * value(p)).sum::<f64>() / total
     };
-    (best as f64 + offset) / fine_rate
+    let (mean_hz, mean_phase) = (mean(|p| p.0), mean(|p| p.1));
+    let (covariance, variance) = points.iter().fold((0.0, 0.0), |(c, v), &(hz, phase, w)| {
+        (
+            c + w * (hz - mean_hz) * (phase - mean_phase),
+            v + w * (hz - mean_hz).powi(2),
+        )
+    });
+    -(covariance / variance) / TAU
+}
+
+/// Mean square below which the dB helpers read silence (full scale 1): -300 dB, not minus
+/// infinity, so that levels of silent stretches still compare and subtract.
+const SILENT_MEAN_SQUARE: f64 = 1e-30;
+
+/// Mean square of `samples` (full scale 1), over as many as there are (0 for none).
+fn mean_square<'a>(samples: impl Iterator<Item = &'a f32>) -> f64 {
+    let (sum, count) = samples.fold((0.0, 0usize), |(sum, count), &v| {
+        (sum + f64::from(v) * f64::from(v), count + 1)
+    });
+    sum / count.max(1) as f64
+}
+
+/// A mean square (full scale 1) in dB re full scale, floored at [`SILENT_MEAN_SQUARE`].
+fn mean_square_db(mean_square: f64) -> f64 {
+    10.0 * mean_square.max(SILENT_MEAN_SQUARE).log10()
+}
+
+/// Root mean square of `x` (linear, full scale 1).
+pub fn rms(x: &[f32]) -> f32 {
+    mean_square(x.iter()).sqrt() as f32
+}
+
+/// RMS level of `x` in dB re full scale (a full-scale square wave reads 0 dB, a full-scale
+/// sine -3 dB); silence reads -300 dB.
+pub fn rms_db(x: &[f32]) -> f64 {
+    mean_square_db(mean_square(x.iter()))
 }
 
 /// A 4-term Blackman-Harris window (sidelobes below -92 dB).
