@@ -10,12 +10,15 @@
 //! reports every continuous parameter as 0..=1 (its normalized value) and every stepped one as
 //! 0..=steps, so plain values (degrees, dB) are converted with the plugin's own `text_to_value`.
 
+mod common;
+
 use clack_extensions::audio_ports::{AudioPortInfoBuffer, PluginAudioPorts};
 use clack_extensions::params::{ParamInfoBuffer, ParamInfoFlags, PluginParams};
 use clack_extensions::preset_discovery::prelude::*;
 use clack_extensions::state::PluginState;
 use clack_host::events::event_types::ParamValueEvent;
 use clack_host::prelude::*;
+use common::{integrated_lufs, rms_db, white_noise};
 use std::ffi::{CStr, CString};
 use std::mem::ManuallyDrop;
 use std::path::PathBuf;
@@ -34,6 +37,8 @@ const RENDER_S: f64 = 0.5;
 const SETTLE_S: f64 = 0.2;
 /// Largest interaural lag searched (samples): 1 ms, above any human ITD.
 const MAX_LAG: usize = SAMPLE_RATE as usize / 1000;
+/// Seed of the test noise.
+const NOISE_SEED: u32 = 0x9E37_79B9;
 
 /// The plugin library cargo built together with this test: the test executable lives in
 /// `<profile>/deps/`, and building the lib for the integration tests runs rustc once with both
@@ -336,26 +341,6 @@ fn render(
     out
 }
 
-/// Deterministic white noise, uniform in [-amplitude, amplitude).
-fn noise(len: usize, amplitude: f32) -> Vec<f32> {
-    let mut state = 0x9E37_79B9u32;
-    (0..len)
-        .map(|_| {
-            // xorshift32
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            amplitude * ((state >> 8) as f32 / (1u32 << 23) as f32 - 1.0)
-        })
-        .collect()
-}
-
-/// RMS level in dB (full scale = 0 dB).
-fn rms_db(x: &[f32]) -> f64 {
-    let power = x.iter().map(|&v| f64::from(v).powi(2)).sum::<f64>() / x.len() as f64;
-    10.0 * power.max(1e-30).log10()
-}
-
 /// The lag `k` (samples, |k| <= `max_lag`) maximizing sum(left[n] * right[n + k]): positive when
 /// the right channel is a delayed copy of the left (the source is on the left).
 fn xcorr_lag(left: &[f32], right: &[f32], max_lag: usize) -> i64 {
@@ -486,7 +471,11 @@ fn azimuth_automation_moves_the_source_from_ear_to_ear() {
 
     let mut processor = plugin.start();
     let mut steady_time = 0;
-    let input = noise((RENDER_S * f64::from(SAMPLE_RATE)) as usize, 0.25);
+    let input = white_noise(
+        (RENDER_S * f64::from(SAMPLE_RATE)) as usize,
+        0.25,
+        NOISE_SEED,
+    );
 
     let front = measure(&render(&mut processor, &mut steady_time, &input, &[]));
     let to_left = plugin.param_event(0, "Azimuth", "-90");
@@ -583,7 +572,7 @@ fn state_restores_every_parameter_in_a_fresh_instance() {
 
     // And it still runs with the restored settings.
     let mut processor = restored.start();
-    let input = noise(MAX_BLOCK * 4, 0.25);
+    let input = white_noise(MAX_BLOCK * 4, 0.25, NOISE_SEED);
     let out = render(&mut processor, &mut 0, &input, &[]);
     restored.stop(processor);
     assert!(out.iter().flatten().all(|v| v.is_finite()));
@@ -692,7 +681,12 @@ fn fuzzed_states_are_refused_or_taken_whole() {
     // Still a working plugin.
     target.load_state(&good);
     let mut processor = target.start();
-    let out = render(&mut processor, &mut 0, &noise(MAX_BLOCK * 4, 0.25), &[]);
+    let out = render(
+        &mut processor,
+        &mut 0,
+        &white_noise(MAX_BLOCK * 4, 0.25, NOISE_SEED),
+        &[],
+    );
     target.stop(processor);
     assert!(out.iter().flatten().all(|v| v.is_finite()));
 }
@@ -765,7 +759,12 @@ fn silence_after_sound_has_no_subnormal_samples() {
         .collect();
     let mut processor = plugin.start();
     let mut time = 0;
-    let loud = render(&mut processor, &mut time, &noise(48_000, 0.5), &[]);
+    let loud = render(
+        &mut processor,
+        &mut time,
+        &white_noise(48_000, 0.5, NOISE_SEED),
+        &[],
+    );
     assert!(loud.iter().flatten().any(|v| v.abs() > 0.01), "it sounded");
     let silent = render(&mut processor, &mut time, &vec![0.0; 5 * 48_000], &quiet);
     plugin.stop(processor);
@@ -790,14 +789,6 @@ const FIRST_SOUND_S: f64 = 10.0;
 /// Largest level difference (dB) between the Placer's input and its output straight ahead:
 /// the front HRTF pair's broadband gain on noise, a few dB at most.
 const PLACED_GAIN_DB: f64 = 6.0;
-
-/// Integrated loudness (LUFS, EBU R 128) of a stereo render.
-fn integrated_lufs([left, right]: &[Vec<f32>; 2]) -> f64 {
-    let mut meter = ebur128::EbuR128::new(2, SAMPLE_RATE, ebur128::Mode::I).expect("meter");
-    let frames: Vec<f32> = left.iter().zip(right).flat_map(|(&l, &r)| [l, r]).collect();
-    meter.add_frames_f32(&frames).expect("frames");
-    meter.loudness_global().expect("loudness")
-}
 
 /// `seconds` of silent input through a new processing run of `plugin`.
 fn render_silence(plugin: &mut Hosted, seconds: f64) -> [Vec<f32>; 2] {
@@ -829,7 +820,7 @@ fn a_fresh_instrument_plays_at_once_and_its_state_reopens_the_same() {
     let mut instrument = Hosted::new(&entry, INSTRUMENT_ID);
     assert_at_defaults(&mut instrument, "a new instrument");
     let first = render_silence(&mut instrument, FIRST_SOUND_S);
-    let lufs = integrated_lufs(&first);
+    let lufs = integrated_lufs(&first[0], &first[1], SAMPLE_RATE);
     println!("fresh instrument, first {FIRST_SOUND_S} s: {lufs:.1} LUFS");
     assert!(
         lufs > NOT_SILENT_LUFS,
@@ -862,7 +853,11 @@ fn a_fresh_placer_places_the_input_and_adds_nothing() {
         quiet.iter().flatten().all(|v| *v == 0.0),
         "the Placer added sound of its own"
     );
-    let input = noise((RENDER_S * f64::from(SAMPLE_RATE)) as usize * 4, 0.25);
+    let input = white_noise(
+        (RENDER_S * f64::from(SAMPLE_RATE)) as usize * 4,
+        0.25,
+        NOISE_SEED,
+    );
     let place = |plugin: &mut Hosted| {
         let mut processor = plugin.start();
         let out = render(&mut processor, &mut 0, &input, &[]);

@@ -27,13 +27,7 @@ fn tone_layer(rate: Option<RhythmRate>, character: [f32; 4]) -> LayerSettings {
         enabled: true,
         family: Family::Tone,
         character,
-        rhythm: RhythmSettings {
-            rate,
-            humanize: 0.0,
-            intensity: 1.0,
-            intensity_variation: 0.0,
-            ..RhythmSettings::default()
-        },
+        rhythm: exact_rhythm(rate),
         ..LayerSettings::default()
     }
 }

@@ -11,9 +11,11 @@
 //!
 //! Run with `--nocapture` to see the measured numbers.
 
+mod common;
 mod host;
 
 use assert_no_alloc::{assert_no_alloc, reset_violation_count, violation_count};
+use common::{integrated_lufs, peak, rms_db, stereo_rms};
 use host::{MONO, NO_INPUT, STEREO, TestProcessContext};
 use nice_plug::prelude::*;
 use tingle::binaural::Position;
@@ -557,16 +559,6 @@ fn engine_processes_without_allocating() {
     }
 }
 
-/// RMS of both channels of a block.
-fn block_rms(left: &[f32], right: &[f32]) -> f64 {
-    let sum: f64 = left
-        .iter()
-        .chain(right)
-        .map(|&v| f64::from(v) * f64::from(v))
-        .sum();
-    (sum / (2 * left.len()) as f64).sqrt()
-}
-
 /// A non-finite value in one block: that block is silent (and finite), the following normal
 /// blocks are finite and as loud as before, so no filter got stuck on the bad value.
 #[test]
@@ -599,7 +591,7 @@ fn non_finite_input_silences_one_block_and_recovers() {
             host::process_block(&mut plugin, &mut context, &mut left, &mut right);
             assert!(left.iter().chain(&right).all(|v| v.is_finite()));
             if b >= BEFORE / 2 {
-                before_sq += block_rms(&left, &right).powi(2);
+                before_sq += stereo_rms(&left, &right).powi(2);
             }
         }
         let before = (before_sq / (BEFORE / 2) as f64).sqrt();
@@ -618,7 +610,7 @@ fn non_finite_input_silences_one_block_and_recovers() {
                 left.iter().chain(&right).all(|v| v.is_finite()),
                 "non-finite output after the glitch ({bad})"
             );
-            let rms = block_rms(&left, &right);
+            let rms = stereo_rms(&left, &right);
             quietest = quietest.min(rms);
             after_sq += rms * rms;
         }
@@ -666,7 +658,7 @@ fn overflow_inside_the_engine_silences_one_block_and_recovers() {
         fill_input(&mut noise, &mut left, &mut right);
         host::process_block(&mut plugin, &mut context, &mut left, &mut right);
         assert!(left.iter().chain(&right).all(|v| v.is_finite()));
-        quietest = quietest.min(block_rms(&left, &right));
+        quietest = quietest.min(stereo_rms(&left, &right));
     }
     println!("overflow block peak {overflow_peak}, quietest block after {quietest:.4}");
     assert_eq!(overflow_peak, 0.0, "the overflowing block was not silenced");
@@ -679,7 +671,7 @@ fn finite_peak(left: &[f32], right: &[f32], after: &str) -> f32 {
         left.iter().chain(right).all(|v| v.is_finite()),
         "non-finite output after {after}"
     );
-    left.iter().chain(right).fold(0.0f32, |m, v| m.max(v.abs()))
+    peak(left).max(peak(right))
 }
 
 /// What [`hot_run`] measured.
@@ -1091,13 +1083,8 @@ const NOT_SILENT_LUFS: f64 = -40.0;
 /// Length of the first-sound renders (s).
 const FIRST_SOUND_S: usize = 10;
 
-/// Integrated loudness (LUFS, EBU R 128) of a stereo signal at 48 kHz.
-fn lufs(left: &[f32], right: &[f32]) -> f64 {
-    let mut meter = ebur128::EbuR128::new(2, 48_000, ebur128::Mode::I).expect("meter");
-    let frames: Vec<f32> = left.iter().zip(right).flat_map(|(&l, &r)| [l, r]).collect();
-    meter.add_frames_f32(&frames).expect("frames");
-    meter.loudness_global().expect("loudness")
-}
+/// Sample rate of the first-sound renders (Hz).
+const FIRST_SOUND_RATE: u32 = 48_000;
 
 /// Renders `seconds` of `plugin` at 48 kHz in blocks of `BLOCK`, the input given by
 /// `input(sample)` on both channels; returns the output's [left, right].
@@ -1133,8 +1120,9 @@ fn a_new_instrument_instance_sounds_from_its_first_second() {
     reset_violation_count();
     let [left, right] = render_plugin(&mut plugin, FIRST_SOUND_S, |_| 0.0);
     assert_eq!(violation_count(), 0, "allocations in process()");
-    let first_second = lufs(&left[..48_000], &right[..48_000]);
-    let all = lufs(&left, &right);
+    let second = FIRST_SOUND_RATE as usize;
+    let first_second = integrated_lufs(&left[..second], &right[..second], FIRST_SOUND_RATE);
+    let all = integrated_lufs(&left, &right, FIRST_SOUND_RATE);
     println!("first second {first_second:.1} LUFS, first {FIRST_SOUND_S} s {all:.1} LUFS");
     assert!(
         all > NOT_SILENT_LUFS,
@@ -1144,11 +1132,8 @@ fn a_new_instrument_instance_sounds_from_its_first_second() {
         first_second > NOT_SILENT_LUFS,
         "the first second: {first_second:.1} LUFS"
     );
-    let peak = left
-        .iter()
-        .chain(&right)
-        .fold(0.0f32, |p, v| p.max(v.abs()));
-    assert!(f64::from(peak) <= ceiling(), "peak {peak}");
+    let loudest = peak(&left).max(peak(&right));
+    assert!(f64::from(loudest) <= ceiling(), "peak {loudest}");
     let params = plugin.params();
     for (id, ptr, _) in params.param_map() {
         // SAFETY: `ptr` points into `params`, alive here.
@@ -1176,10 +1161,10 @@ fn a_new_placer_places_its_input_and_adds_nothing() {
     let mut noise = Lcg(0x5EED);
     let input: Vec<f32> = (0..2 * 48_000).map(|_| 0.25 * noise.uniform()).collect();
     let [left, right] = render_plugin(&mut plugin, 2, |n| input[n]);
-    let db = |x: &[f32]| {
-        10.0 * (x.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / x.len() as f64).log10()
-    };
-    let (ild, gain) = (db(&left) - db(&right), db(&left) - db(&input));
+    let (ild, gain) = (
+        rms_db(&left) - rms_db(&right),
+        rms_db(&left) - rms_db(&input),
+    );
     println!("noise in front: ILD {ild:.2} dB, level {gain:.2} dB");
     assert!(ild.abs() < 1.0, "not centred: ILD {ild:.2} dB");
     assert!(

@@ -1,14 +1,19 @@
 //! End-to-end tests of the `tingle-render` command: renders WAV files with the built binary and
 //! checks the output's format and levels, and that user errors fail cleanly.
 
+mod common;
+
+use common::{assert_rendered, rms_db, tingle_render, white_noise};
 use hound::{SampleFormat, WavReader, WavSpec, WavWriter};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// Sample rate of the test signals (Hz).
 const RATE: u32 = 48_000;
 /// Peak level of the test noise (linear).
 const NOISE_LEVEL: f32 = 0.25;
+/// Seed of the test noise.
+const NOISE_SEED: u32 = 0x1234_5678;
 /// The renderer's default tail (s).
 const DEFAULT_TAIL_S: f64 = tingle::ranges::TAIL_S.default as f64;
 /// Analysis window for level balances (s).
@@ -22,23 +27,6 @@ fn scratch(test: &str) -> PathBuf {
     dir
 }
 
-/// Runs `tingle-render` with `args`.
-fn render(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tingle-render"))
-        .args(args.iter().map(|a| a.as_ref()))
-        .output()
-        .expect("run tingle-render")
-}
-
-/// Asserts that `out` is a success.
-fn assert_ok(out: &Output) {
-    assert!(
-        out.status.success(),
-        "tingle-render failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Asserts that `out` failed with an error message containing `needle`, and returns it.
 fn assert_fails_naming(out: &Output, needle: &str) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -50,17 +38,13 @@ fn assert_fails_naming(out: &Output, needle: &str) -> String {
     stderr
 }
 
-/// `seconds` of repeatable white noise at [`NOISE_LEVEL`].
+/// `seconds` of repeatable white noise at [`NOISE_LEVEL`], at [`RATE`].
 fn noise(seconds: f64) -> Vec<f32> {
-    let mut state = 0x1234_5678u32;
-    (0..(seconds * f64::from(RATE)) as usize)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            NOISE_LEVEL * (state as f32 / u32::MAX as f32 * 2.0 - 1.0)
-        })
-        .collect()
+    white_noise(
+        (seconds * f64::from(RATE)) as usize,
+        NOISE_LEVEL,
+        NOISE_SEED,
+    )
 }
 
 /// Writes interleaved float `samples` as a WAV with `channels` channels.
@@ -90,12 +74,6 @@ fn read_stereo(path: &Path) -> (Vec<f32>, Vec<f32>) {
     samples.chunks_exact(2).map(|f| (f[0], f[1])).unzip()
 }
 
-/// RMS level in dB.
-fn rms_db(x: &[f32]) -> f64 {
-    let power = x.iter().map(|&v| f64::from(v).powi(2)).sum::<f64>() / x.len() as f64;
-    10.0 * power.max(1e-20).log10()
-}
-
 /// Left minus right RMS level (dB).
 fn balance_db(left: &[f32], right: &[f32]) -> f64 {
     rms_db(left) - rms_db(right)
@@ -113,7 +91,7 @@ fn a_source_at_the_side_is_louder_in_that_ear() {
 
     for (azimuth, sign) in [("90", -1.0), ("-90", 1.0)] {
         let output = dir.join(format!("az{azimuth}.wav"));
-        assert_ok(&render(&[&input, &output, &"--azimuth", &azimuth]));
+        assert_rendered(&tingle_render(&[&input, &output, &"--azimuth", &azimuth]));
         let (left, right) = read_stereo(&output);
         assert_eq!(left.len(), signal.len() + tail, "input plus tail");
         let balance = balance_db(&left, &right);
@@ -137,7 +115,7 @@ fn hrtf_renders_with_the_given_sofa_file() {
         "/tests/data/kemar_mirrored_coarse.sofa"
     );
     let output = dir.join("mirrored.wav");
-    assert_ok(&render(&[
+    assert_rendered(&tingle_render(&[
         &input,
         &output,
         &"--azimuth",
@@ -153,7 +131,7 @@ fn hrtf_renders_with_the_given_sofa_file() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/kemar_one_receiver.sofa"
     );
-    let out = render(&[&input, &output, &"--hrtf", &one_ear]);
+    let out = tingle_render(&[&input, &output, &"--hrtf", &one_ear]);
     let message = assert_fails_naming(&out, "kemar_one_receiver.sofa");
     assert!(message.contains("2 receivers"), "{message}");
     let _ = std::fs::remove_dir_all(dir);
@@ -178,7 +156,9 @@ fn a_dry_mix_reproduces_the_input() {
     ints.iter().for_each(|&s| w.write_sample(s).unwrap());
     w.finalize().unwrap();
     let output = dir.join("mono-dry.wav");
-    assert_ok(&render(&[&mono, &output, &"--mix", &"0", &"--tail", &"0"]));
+    assert_rendered(&tingle_render(&[
+        &mono, &output, &"--mix", &"0", &"--tail", &"0",
+    ]));
     let (left, right) = read_stereo(&output);
     assert_eq!(left.len(), ints.len());
     for (i, &s) in ints.iter().enumerate() {
@@ -191,7 +171,7 @@ fn a_dry_mix_reproduces_the_input() {
     let interleaved: Vec<f32> = signal.iter().flat_map(|&s| [s, -0.5 * s]).collect();
     write_float_wav(&stereo, 2, &interleaved);
     let output = dir.join("stereo-dry.wav");
-    assert_ok(&render(&[&stereo, &output, &"--mix", &"0"]));
+    assert_rendered(&tingle_render(&[&stereo, &output, &"--mix", &"0"]));
     let (left, right) = read_stereo(&output);
     for (i, &s) in signal.iter().enumerate() {
         assert!((left[i] - s).abs() < 1e-6 && (right[i] + 0.5 * s).abs() < 1e-6);
@@ -211,25 +191,25 @@ fn user_errors_fail_with_a_message_naming_the_file() {
     let output = dir.join("out.wav");
 
     let missing = dir.join("missing.wav");
-    assert_fails_naming(&render(&[&missing, &output]), "missing.wav");
+    assert_fails_naming(&tingle_render(&[&missing, &output]), "missing.wav");
 
     let text = dir.join("notes.wav");
     std::fs::write(&text, "these are not audio samples\n").unwrap();
-    assert_fails_naming(&render(&[&text, &output]), "notes.wav");
+    assert_fails_naming(&tingle_render(&[&text, &output]), "notes.wav");
 
     let surround = dir.join("three.wav");
     write_float_wav(&surround, 3, &noise(0.03));
-    let message = assert_fails_naming(&render(&[&surround, &output]), "three.wav");
+    let message = assert_fails_naming(&tingle_render(&[&surround, &output]), "three.wav");
     assert!(message.contains("unsupported"), "{message}");
     assert!(!output.exists(), "no output is written for a bad input");
 
     let good = dir.join("good.wav");
     write_float_wav(&good, 1, &noise(0.03));
     let unwritable = dir.join("no-such-dir").join("out.wav");
-    assert_fails_naming(&render(&[&good, &unwritable]), "out.wav");
-    assert_fails_naming(&render(&[&good, &good]), "good.wav");
+    assert_fails_naming(&tingle_render(&[&good, &unwritable]), "out.wav");
+    assert_fails_naming(&tingle_render(&[&good, &good]), "good.wav");
 
-    let far = render(&[&good, &output, &"--distance", &"50"]);
+    let far = tingle_render(&[&good, &output, &"--distance", &"50"]);
     assert_fails_naming(&far, "--distance");
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -251,7 +231,7 @@ fn a_synced_orbit_circles_once_per_bar() {
         &"--tempo",
         &"120",
     ];
-    assert_ok(&render(&args));
+    assert_rendered(&tingle_render(&args));
     let (left, right) = read_stereo(&output);
     let window = (WINDOW_S * f64::from(RATE)) as usize;
     let balances: Vec<f64> = left
@@ -287,8 +267,8 @@ fn a_scene_renders_its_layers() {
             "c1_1": 0.75, "c2_1": 0.0, "scatter_1": "ear2ear", "spread_1": 0.0}}"#,
     )
     .expect("write scene");
-    let result = render(&[&scene, &out, &"--duration", &"2"]);
-    assert_ok(&result);
+    let result = tingle_render(&[&scene, &out, &"--duration", &"2"]);
+    assert_rendered(&result);
     let (left, right) = read_stereo(&out);
     assert_eq!(
         left.len(),
@@ -312,7 +292,7 @@ fn a_bad_scene_names_the_field() {
     let dir = scratch("bad-scene");
     let scene = dir.join("bad.json");
     std::fs::write(&scene, r#"{"params": {"on_1": true, "rate_1": "fast"}}"#).expect("write scene");
-    let result = render(&[&scene, &dir.join("out.wav")]);
+    let result = tingle_render(&[&scene, &dir.join("out.wav")]);
     let message = assert_fails_naming(&result, "bad.json");
     assert!(message.contains("params.rate_1"), "{message}");
     assert!(!dir.join("out.wav").exists(), "no output left behind");
@@ -324,7 +304,7 @@ fn a_bad_scene_names_the_field() {
 fn the_gallery_renders_every_variant_at_every_seed() {
     let dir = scratch("gallery");
     let seconds = 1.2;
-    let result = render(&[
+    let result = tingle_render(&[
         &"gallery",
         &dir,
         &"--family",
@@ -334,7 +314,7 @@ fn the_gallery_renders_every_variant_at_every_seed() {
         &"--seconds",
         &seconds.to_string(),
     ]);
-    assert_ok(&result);
+    assert_rendered(&result);
     let variants = tingle::triggers::tap::INFO.variants;
     let mut renders = Vec::new();
     for name in variants {
@@ -359,7 +339,7 @@ fn the_gallery_renders_every_variant_at_every_seed() {
             assert_ne!(a, b, "two renders are the same");
         }
     }
-    let unknown = render(&[&"gallery", &dir, &"--family", &"kazoo"]);
+    let unknown = tingle_render(&[&"gallery", &dir, &"--family", &"kazoo"]);
     assert_fails_naming(&unknown, "kazoo");
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -404,7 +384,7 @@ fn fades_rise_from_silence_and_fall_to_silence() {
         &"--fade-out",
         &"0.5",
     ];
-    assert_ok(&render(&args));
+    assert_rendered(&tingle_render(&args));
     let (left, right) = read_stereo(&output);
     assert_eq!(left, right, "dry mono input: both ears alike");
     let len = signal.len();
@@ -499,8 +479,8 @@ fn a_loudness_target_is_met_within_half_a_lu() {
         &"--loudness",
         &"-23",
     ];
-    let result = render(&args);
-    assert_ok(&result);
+    let result = tingle_render(&args);
+    assert_rendered(&result);
     let (left, right) = read_stereo(&output);
     let (lufs, peak_db) = loudness(&left, &right);
     assert!((lufs + 23.0).abs() <= 0.5, "measured {lufs:.2} LUFS");
@@ -552,7 +532,7 @@ fn a_flac_render_has_a_valid_stream_header() {
     for output in [&flac, &wav] {
         let args: [&dyn AsRef<std::ffi::OsStr>; 6] =
             [&scene, output, &"--duration", &"10", &"--loudness", &"-23"];
-        assert_ok(&render(&args));
+        assert_rendered(&tingle_render(&args));
     }
     let frames = read_stereo(&wav).0.len() as u64;
     let bytes = std::fs::read(&flac).expect("read FLAC");
@@ -606,7 +586,7 @@ fn the_same_seed_renders_the_same_file() {
         if let Some((flag, value)) = &seed {
             args.extend([flag as &dyn AsRef<std::ffi::OsStr>, value]);
         }
-        assert_ok(&render(&args));
+        assert_rendered(&tingle_render(&args));
         std::fs::read(&output).expect("read render")
     };
     let first = session(&scene, "a.wav", Some("7"));
@@ -627,7 +607,7 @@ fn session_errors_name_the_flag() {
     let dir = scratch("session-errors");
     let scene = rain_and_taps(&dir);
     let output = dir.join("out.wav");
-    let fades = render(&[
+    let fades = tingle_render(&[
         &scene,
         &output,
         &"--duration",
@@ -639,12 +619,12 @@ fn session_errors_name_the_flag() {
     ]);
     assert_fails_naming(&fades, "--fade-in");
     let mp3 = dir.join("out.mp3");
-    let message = assert_fails_naming(&render(&[&scene, &mp3]), "out.mp3");
+    let message = assert_fails_naming(&tingle_render(&[&scene, &mp3]), "out.mp3");
     assert!(message.contains(".flac"), "{message}");
-    let quiet = render(&[&scene, &output, &"--loudness", &"-70"]);
+    let quiet = tingle_render(&[&scene, &output, &"--loudness", &"-70"]);
     assert_fails_naming(&quiet, "--loudness");
     // Twelve hours is a valid length, but not in a float WAV (4 GiB): FLAC holds it.
-    let long = render(&[&scene, &output, &"--duration", &"43200"]);
+    let long = tingle_render(&[&scene, &output, &"--duration", &"43200"]);
     let message = assert_fails_naming(&long, "out.wav");
     assert!(message.contains("FLAC"), "{message}");
     assert!(!output.exists() && !mp3.exists(), "nothing written");
@@ -662,7 +642,7 @@ fn flags_read_like_the_plugins_parameters() {
     let mut outputs = Vec::new();
     for (i, spelling) in ["ear-to-ear", "ear2ear", "Ear to Ear"].iter().enumerate() {
         let output = dir.join(format!("e2e{i}.wav"));
-        assert_ok(&render(&[
+        assert_rendered(&tingle_render(&[
             &input,
             &output,
             &"--motion",
@@ -678,15 +658,18 @@ fn flags_read_like_the_plugins_parameters() {
     );
     let output = dir.join("bad.wav");
     assert_fails_naming(
-        &render(&[&input, &output, &"--azimuth", &"400"]),
+        &tingle_render(&[&input, &output, &"--azimuth", &"400"]),
         "--azimuth",
     );
     assert_fails_naming(
-        &render(&[&input, &output, &"--motion", &"spin"]),
+        &tingle_render(&[&input, &output, &"--motion", &"spin"]),
         "--motion",
     );
-    assert_fails_naming(&render(&[&input, &output, &"--sync", &"1/5"]), "--sync");
-    assert_ok(&render(&[&input, &output, &"--sync", &"1/4."]));
+    assert_fails_naming(
+        &tingle_render(&[&input, &output, &"--sync", &"1/5"]),
+        "--sync",
+    );
+    assert_rendered(&tingle_render(&[&input, &output, &"--sync", &"1/4."]));
 }
 
 /// Every placement and gain flag left unset takes the plugin's default: placing a file with no
@@ -699,7 +682,7 @@ fn unset_flags_take_the_plugins_defaults() {
     let input = dir.join("noise.wav");
     write_float_wav(&input, 2, &noise(0.5));
     let by_flags = dir.join("flags.wav");
-    assert_ok(&render(&[&input, &by_flags]));
+    assert_rendered(&tingle_render(&[&input, &by_flags]));
     let scene = dir.join("defaults.json");
     let defaults = tingle::params::TingleParams::default();
     std::fs::write(
@@ -708,7 +691,7 @@ fn unset_flags_take_the_plugins_defaults() {
     )
     .expect("scene written");
     let by_scene = dir.join("scene.wav");
-    assert_ok(&render(&[&input, &by_scene, &"--scene", &scene]));
+    assert_rendered(&tingle_render(&[&input, &by_scene, &"--scene", &scene]));
     let read = |p: &PathBuf| std::fs::read(p).expect("rendered");
     assert!(
         read(&by_flags) == read(&by_scene),
@@ -716,7 +699,7 @@ fn unset_flags_take_the_plugins_defaults() {
     );
     let rate = tingle::ranges::MOTION_RATE_HZ.default.to_string();
     let at_default = dir.join("at-default.wav");
-    assert_ok(&render(&[
+    assert_rendered(&tingle_render(&[
         &input,
         &at_default,
         &"--motion",
@@ -725,7 +708,7 @@ fn unset_flags_take_the_plugins_defaults() {
         &rate,
     ]));
     let orbit = dir.join("orbit.wav");
-    assert_ok(&render(&[&input, &orbit, &"--motion", &"orbit"]));
+    assert_rendered(&tingle_render(&[&input, &orbit, &"--motion", &"orbit"]));
     assert!(
         read(&orbit) != read(&by_flags),
         "a set flag changes the render"
@@ -746,7 +729,7 @@ fn flags_and_a_scene_with_the_same_settings_render_the_same_bits() {
     let input = dir.join("noise.wav");
     write_float_wav(&input, 2, &noise(0.5));
     let by_flags = dir.join("flags.wav");
-    assert_ok(&render(&[
+    assert_rendered(&tingle_render(&[
         &input,
         &by_flags,
         &"--azimuth",
@@ -777,7 +760,7 @@ fn flags_and_a_scene_with_the_same_settings_render_the_same_bits() {
     )
     .expect("scene written");
     let by_scene = dir.join("scene.wav");
-    assert_ok(&render(&[&input, &by_scene, &"--scene", &scene]));
+    assert_rendered(&tingle_render(&[&input, &by_scene, &"--scene", &scene]));
     let read = |p: &PathBuf| std::fs::read(p).expect("rendered");
     assert!(read(&by_flags) == read(&by_scene), "flags and scene differ");
     let other = dir.join("other.json");
@@ -787,11 +770,11 @@ fn flags_and_a_scene_with_the_same_settings_render_the_same_bits() {
     )
     .expect("scene written");
     let by_other = dir.join("other.wav");
-    assert_ok(&render(&[&input, &by_other, &"--scene", &other]));
+    assert_rendered(&tingle_render(&[&input, &by_other, &"--scene", &other]));
     assert!(read(&by_other) != read(&by_scene), "the scene is read");
     // The scene replaces the flags, so both at once is refused, naming the flag.
     assert_fails_naming(
-        &render(&[&input, &by_other, &"--scene", &scene, &"--azimuth", &"10"]),
+        &tingle_render(&[&input, &by_other, &"--scene", &scene, &"--azimuth", &"10"]),
         "--azimuth",
     );
     let _ = std::fs::remove_dir_all(dir);

@@ -4,22 +4,14 @@
 
 mod common;
 
+use common::{assert_rendered, tingle_render};
 use std::path::Path;
-use std::process::{Command, Output};
 use tingle::samples::testfiles::{folder, sine, write_garbage, write_wav};
 
 /// Sample rate of the renders (Hz).
 const FS: u32 = 48_000;
 /// Level (linear) above which a rendered sample counts as sound.
 const ONSET_THRESHOLD: f32 = 0.01;
-
-/// Runs the renderer with `args`.
-fn render(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tingle-render"))
-        .args(args)
-        .output()
-        .expect("tingle-render runs")
-}
 
 /// A scene with layer 1 a Sample layer at 2 per second, no timing jitter and no variation,
 /// playing `samples`.
@@ -62,12 +54,8 @@ fn a_scene_renders_its_sound_files() {
     );
     let scene = scene(&dir, &["sounds"]);
     let out = dir.join("out.wav");
-    let result = render(&[&scene, &out, &"--duration", &"3"]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    let result = tingle_render(&[&scene, &out, &"--duration", &"3"]);
+    assert_rendered(&result);
     let found = onsets(&read(&out));
     assert!(found.len() >= 5, "{found:?}");
     // Within 0.1 ms: the rate parameter stores 2/s as a normalised value, a hair off.
@@ -82,12 +70,8 @@ fn a_scene_renders_its_sound_files() {
     write_wav(&other, 48_000, 1, &sine(3_000.0, 0.5, 0.05, 48_000));
     let flag = format!("1={}", other.display());
     let swapped = dir.join("swapped.wav");
-    let result = render(&[&scene, &swapped, &"--duration", &"1", &"--samples", &flag]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    let result = tingle_render(&[&scene, &swapped, &"--duration", &"1", &"--samples", &flag]);
+    assert_rendered(&result);
     let x = read(&swapped);
     let at = onsets(&x)[0] + 240;
     let crossings = x[at..at + 1_200]
@@ -111,7 +95,7 @@ fn a_bad_sound_file_stops_the_render_naming_it() {
     ] {
         let scene = scene(&dir, &[file]);
         let out = dir.join("out.wav");
-        let result = render(&[&scene, &out, &"--duration", &"1"]);
+        let result = tingle_render(&[&scene, &out, &"--duration", &"1"]);
         assert!(!result.status.success());
         let message = String::from_utf8_lossy(&result.stderr);
         assert!(

@@ -8,6 +8,7 @@ mod common;
 mod host;
 
 use assert_no_alloc::{assert_no_alloc, reset_violation_count, violation_count};
+use common::peak;
 use host::{NO_INPUT, TestProcessContext};
 use nice_plug::prelude::Enum;
 use std::path::PathBuf;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tingle::TinglePlacer;
 use tingle::engine::layer::LayerSettings;
-use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
+use tingle::engine::rhythm::RhythmRate;
 use tingle::engine::{Engine, EngineSettings, InputChannels};
 use tingle::samples::loader::sample_queue;
 use tingle::samples::testfiles::{folder, sine, write_flac, write_wav};
@@ -60,13 +61,7 @@ fn sample_layer(rate: Option<f32>) -> LayerSettings {
         family: Family::Sample,
         variant: 1,
         character: [0.0; 4],
-        rhythm: RhythmSettings {
-            rate: rate.map(RhythmRate::PerSecond),
-            humanize: 0.0,
-            intensity: 1.0,
-            intensity_variation: 0.0,
-            ..RhythmSettings::default()
-        },
+        rhythm: common::exact_rhythm(rate.map(RhythmRate::PerSecond)),
         ..LayerSettings::default()
     }
 }
@@ -123,11 +118,6 @@ fn onsets(x: &[f32], threshold: f32, gap_s: f32) -> Vec<usize> {
 /// Frequency (Hz) of the sine in `x`, from its zero crossings.
 fn frequency(x: &[f32]) -> f32 {
     common::zero_crossing_hz(x, FS)
-}
-
-/// Peak magnitude of `x`.
-fn peak(x: &[f32]) -> f32 {
-    x.iter().fold(0.0, |m, v| m.max(v.abs()))
 }
 
 /// At 4 per second the clips start every 250 ms (to the sample, give or take the HRTF's

@@ -7,12 +7,12 @@
 
 mod common;
 
-use common::process_in_blocks;
+use common::{exact_rhythm, integrated_lufs, process_in_blocks, stereo_rms_db};
 use realfft::RealFftPlanner;
 use tingle::engine::bed::{BedKind, BedSettings, COHERENCE_CORNER_HZ, DEFAULT_BED_LEVEL_DB};
 use tingle::engine::layer::LayerSettings;
 use tingle::engine::master::MasterSettings;
-use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
+use tingle::engine::rhythm::RhythmRate;
 use tingle::engine::telemetry::telemetry;
 use tingle::engine::tempo::Transport;
 use tingle::engine::timer::{GLIDE_S, TimerSettings};
@@ -75,22 +75,8 @@ fn render(params: &EngineSettings, seconds: f32) -> (Vec<f32>, Vec<f32>) {
     render_with(&mut engine(params), seconds, |_, _| {})
 }
 
-/// Integrated loudness (LUFS, EBU R 128) of a stereo signal.
-fn lufs(left: &[f32], right: &[f32]) -> f64 {
-    let mut meter = ebur128::EbuR128::new(2, FS as u32, ebur128::Mode::I).expect("meter");
-    let frames: Vec<f32> = left.iter().zip(right).flat_map(|(&l, &r)| [l, r]).collect();
-    meter.add_frames_f32(&frames).expect("frames");
-    meter.loudness_global().expect("loudness")
-}
-
-/// Mean square `(l² + r²) / 2` of samples `range`, in dB.
-fn level_db(left: &[f32], right: &[f32], range: std::ops::Range<usize>) -> f64 {
-    let n = range.len().max(1) as f64;
-    let sum: f64 = range
-        .map(|i| 0.5 * (f64::from(left[i]).powi(2) + f64::from(right[i]).powi(2)))
-        .sum();
-    10.0 * (sum / n).max(1e-30).log10()
-}
+/// The renders' sample rate as the loudness meter takes it (Hz).
+const RATE_HZ: u32 = FS as u32;
 
 /// Welch's cross-spectral estimates of two signals: per frequency bin, the auto spectra of
 /// `x` and `y` and their cross spectrum (Hann windows of `len`, half overlapping).
@@ -263,7 +249,7 @@ fn bed_level_reads_as_loudness() {
         let (l, r) = render(&bed_params(kind, level), 30.0);
         // After the fade-in.
         let skip = (3.0 * FS) as usize;
-        let measured = lufs(&l[skip..], &r[skip..]);
+        let measured = integrated_lufs(&l[skip..], &r[skip..], RATE_HZ);
         println!("{kind:?} at {level} dB: {measured:.2} LUFS");
         let tolerance = if kind == BedKind::Air { 2.0 } else { 1.0 };
         assert!(
@@ -279,15 +265,8 @@ fn bed_level_reads_as_loudness() {
     for (a, b) in l.chunks_mut(BLOCK).zip(r.chunks_mut(BLOCK)) {
         fast.process(a, b, InputChannels::None);
     }
-    let mut meter = ebur128::EbuR128::new(2, 2 * FS as u32, ebur128::Mode::I).expect("meter");
     let skip = (3.0 * 2.0 * FS) as usize;
-    let frames: Vec<f32> = l[skip..]
-        .iter()
-        .zip(&r[skip..])
-        .flat_map(|(&a, &b)| [a, b])
-        .collect();
-    meter.add_frames_f32(&frames).expect("frames");
-    let at_96k = meter.loudness_global().expect("loudness");
+    let at_96k = integrated_lufs(&l[skip..], &r[skip..], 2 * RATE_HZ);
     println!("Pink at {level} dB, 96 kHz: {at_96k:.2} LUFS");
     assert!(
         (at_96k - f64::from(level)).abs() < 1.0,
@@ -312,13 +291,13 @@ fn default_layer(family: Family) -> EngineSettings {
 fn the_default_bed_is_well_below_a_default_layer() {
     let bed = render(&bed_params(BedKind::Pink, DEFAULT_BED_LEVEL_DB), 20.0);
     let skip = (3.0 * FS) as usize;
-    let bed_lufs = lufs(&bed.0[skip..], &bed.1[skip..]);
+    let bed_lufs = integrated_lufs(&bed.0[skip..], &bed.1[skip..], RATE_HZ);
     println!("default bed (pink, {DEFAULT_BED_LEVEL_DB} dB): {bed_lufs:.1} LUFS");
     let mut quietest = f64::INFINITY;
     // The Sample family has no sound of its own (it plays the user's files).
     for &family in Family::ALL.iter().filter(|f| **f != Family::Sample) {
         let (l, r) = render(&default_layer(family), 20.0);
-        let layer_lufs = lufs(&l, &r);
+        let layer_lufs = integrated_lufs(&l, &r, RATE_HZ);
         println!("default {family:?} layer: {layer_lufs:.1} LUFS");
         quietest = quietest.min(layer_lufs);
     }
@@ -331,7 +310,10 @@ fn the_default_bed_is_well_below_a_default_layer() {
 /// RMS (dB) of consecutive windows of `window` samples.
 fn envelope_db(left: &[f32], right: &[f32], window: usize) -> Vec<f64> {
     (0..left.len() / window)
-        .map(|w| level_db(left, right, w * window..(w + 1) * window))
+        .map(|w| {
+            let range = w * window..(w + 1) * window;
+            stereo_rms_db(&left[range.clone()], &right[range])
+        })
         .collect()
 }
 
@@ -646,13 +628,7 @@ fn taps(rate: Option<f32>, level_db: f32, note: u8) -> LayerSettings {
         family: Family::Tap,
         level_db,
         midi_note: note,
-        rhythm: RhythmSettings {
-            rate: rate.map(RhythmRate::PerSecond),
-            humanize: 0.0,
-            intensity: 1.0,
-            intensity_variation: 0.0,
-            ..RhythmSettings::default()
-        },
+        rhythm: exact_rhythm(rate.map(RhythmRate::PerSecond)),
         ..LayerSettings::default()
     }
 }
@@ -662,7 +638,7 @@ fn hit_levels(left: &[f32], right: &[f32], range: std::ops::Range<usize>) -> (f6
     let window = (0.01 * FS) as usize;
     let fastest = (range.start..range.end - window)
         .step_by(window / 10)
-        .map(|i| level_db(left, right, i..i + window))
+        .map(|i| stereo_rms_db(&left[i..i + window], &right[i..i + window]))
         .fold(f64::NEG_INFINITY, f64::max);
     let peak = range
         .map(|i| left[i].abs().max(right[i].abs()))
@@ -696,8 +672,8 @@ fn gentle_mode_holds_a_loud_hit_near_the_running_level() {
     let before = hit_at - (3.0 * FS) as usize..hit_at;
     let hit = hit_at..hit_at + (0.2 * FS) as usize;
     let (running_off, running_on) = (
-        level_db(&off.0, &off.1, before.clone()),
-        level_db(&on.0, &on.1, before.clone()),
+        stereo_rms_db(&off.0[before.clone()], &off.1[before.clone()]),
+        stereo_rms_db(&on.0[before.clone()], &on.1[before.clone()]),
     );
     let (soft_off, soft_on) = (
         hit_levels(&off.0, &off.1, before.clone()),
@@ -786,8 +762,8 @@ fn gentle_mode_on_default_layers() {
             on.0,
             off.1,
             on.1,
-            lufs(&l, &r),
-            lufs(&gl, &gr)
+            integrated_lufs(&l, &r, RATE_HZ),
+            integrated_lufs(&gl, &gr, RATE_HZ)
         );
         assert!(on.0 <= off.0 + 1e-9);
     }

@@ -8,6 +8,7 @@ use std::f64::consts::{PI, TAU};
 use tingle::binaural::Position;
 use tingle::engine::input::InputSettings;
 use tingle::engine::master::MasterSettings;
+use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
 use tingle::engine::{Engine, EngineSettings, InputChannels};
 
 /// Band (Hz) over which [`interaural_group_delay`] fits the interaural phase slope: above the
@@ -62,6 +63,18 @@ pub fn at(azimuth_deg: f32, elevation_deg: f32, distance_m: f32) -> Position {
         azimuth_deg,
         elevation_deg,
         distance_m,
+    }
+}
+
+/// A layer rhythm with exact timing and level, for measuring: `rate` (`None`: MIDI notes only),
+/// no humanizing, full intensity with no variation.
+pub fn exact_rhythm(rate: Option<RhythmRate>) -> RhythmSettings {
+    RhythmSettings {
+        rate,
+        humanize: 0.0,
+        intensity: 1.0,
+        intensity_variation: 0.0,
+        ..RhythmSettings::default()
     }
 }
 
@@ -197,6 +210,64 @@ pub fn rms(x: &[f32]) -> f32 {
 /// sine -3 dB); silence reads -300 dB.
 pub fn rms_db(x: &[f32]) -> f64 {
     mean_square_db(mean_square(x.iter()))
+}
+
+/// RMS of two channels taken together (linear, full scale 1): the square root of the mean of
+/// every left and right sample squared.
+pub fn stereo_rms(left: &[f32], right: &[f32]) -> f64 {
+    mean_square(left.iter().chain(right)).sqrt()
+}
+
+/// [`stereo_rms`] in dB re full scale; silence reads -300 dB.
+pub fn stereo_rms_db(left: &[f32], right: &[f32]) -> f64 {
+    mean_square_db(mean_square(left.iter().chain(right)))
+}
+
+/// Largest sample magnitude of `x` (linear, full scale 1).
+pub fn peak(x: &[f32]) -> f32 {
+    x.iter().fold(0.0, |m, v| m.max(v.abs()))
+}
+
+/// Integrated loudness (LUFS: EBU R 128, ITU-R BS.1770 gating) of a stereo signal at
+/// `sample_rate` (Hz), by the `ebur128` crate; minus infinity for silence.
+pub fn integrated_lufs(left: &[f32], right: &[f32], sample_rate: u32) -> f64 {
+    let mut meter = ebur128::EbuR128::new(2, sample_rate, ebur128::Mode::I).expect("meter");
+    meter.add_frames_planar_f32(&[left, right]).expect("frames");
+    meter.loudness_global().expect("loudness")
+}
+
+/// `len` samples of repeatable white noise, uniform in [-`amplitude`, `amplitude`), from an
+/// xorshift32 generator started at `seed` (not 0).
+pub fn white_noise(len: usize, amplitude: f32, seed: u32) -> Vec<f32> {
+    /// 2^-23: maps the generator's top 24 bits exactly onto [0, 2).
+    const TOP_24_BITS_TO_TWO: f32 = 1.0 / (1u32 << 23) as f32;
+    let mut state = seed;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            amplitude * ((state >> 8) as f32 * TOP_24_BITS_TO_TWO - 1.0)
+        })
+        .collect()
+}
+
+/// Runs the `tingle-render` binary cargo built for these tests with `args`; returns its exit
+/// status and output.
+pub fn tingle_render(args: &[&dyn AsRef<std::ffi::OsStr>]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tingle-render"))
+        .args(args)
+        .output()
+        .expect("run tingle-render")
+}
+
+/// Asserts that a [`tingle_render`] run succeeded, showing its error messages if not.
+pub fn assert_rendered(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "tingle-render failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A 4-term Blackman-Harris window (sidelobes below -92 dB).
