@@ -7,8 +7,9 @@
 
 mod common;
 
-use common::{exact_rhythm, integrated_lufs, process_in_blocks, stereo_rms_db};
+use common::{exact_rhythm, integrated_lufs, process_in_blocks, stereo_rms_db, white_noise};
 use realfft::RealFftPlanner;
+use tingle::dsp::gentle::MAX_JUMP_DB;
 use tingle::engine::bed::{BedKind, BedSettings, COHERENCE_CORNER_HZ, DEFAULT_BED_LEVEL_DB};
 use tingle::engine::layer::LayerSettings;
 use tingle::engine::master::MasterSettings;
@@ -740,31 +741,87 @@ fn gentle_mode_adds_no_latency() {
     assert_eq!(run(true, &tone)[warm..], tone[warm..]);
 }
 
-/// What gentle mode does to sparse triggers (printed for the record, not a requirement): the
-/// peak of each default layer with gentle mode off and on.
+/// When the loud burst of [`gentle_mode_holds_a_burst_over_every_default_layer`] starts (s).
+const BURST_AT_S: f32 = 2.0;
+/// Length of that burst (s).
+const BURST_S: f32 = 0.05;
+/// Peak amplitude of that burst's white noise (linear; +12 dBFS: the limiter is off here), far
+/// above every family's default triggers (the loudest, Tone's, reach -12 dB over 10 ms).
+const BURST_AMPLITUDE: f32 = 4.0;
+/// Seed of that burst's noise.
+const BURST_SEED: u32 = 0xB0_0B5;
+/// How far past [`MAX_JUMP_DB`] gentle mode may let a hit's 10 ms level come (dB): its
+/// millisecond attack lets a hit's first samples through.
+const ATTACK_ALLOWANCE_DB: f64 = 1.5;
+/// How much gentle mode may change the loudest 10 ms of a default layer's ordinary triggers
+/// (dB): it holds the jumps above what was heard, not triggers as loud as the ones before.
+const ORDINARY_TRIGGER_CHANGE_DB: f64 = 1.0;
+
+/// Renders `params` for [`BURST_AT_S`] plus a tenth of a second with a white-noise burst of
+/// [`BURST_AMPLITUDE`] in the (dry, mix 0 %) mono input from [`BURST_AT_S`].
+fn with_a_burst(params: &EngineSettings) -> (Vec<f32>, Vec<f32>) {
+    let mut p = *params;
+    p.input.mix = 0.0;
+    let len = ((BURST_AT_S + 0.1) * FS) as usize;
+    let start = (BURST_AT_S * FS) as usize;
+    let mut left = vec![0.0; len];
+    let burst = white_noise((BURST_S * FS) as usize, BURST_AMPLITUDE, BURST_SEED);
+    left[start..start + burst.len()].copy_from_slice(&burst);
+    let mut right = vec![0.0; len];
+    process_in_blocks(
+        &mut engine(&p),
+        &mut left,
+        &mut right,
+        BLOCK,
+        InputChannels::Mono,
+        |_, _| {},
+    );
+    (left, right)
+}
+
+/// Gentle mode on each family's default layer (one trigger a second): a white-noise burst far
+/// louder than the triggers comes, with gentle mode off, more than [`MAX_JUMP_DB`] + 4 dB
+/// above the loudest 10 ms of the second before it; with gentle mode on, at most
+/// [`MAX_JUMP_DB`] (+ [`ATTACK_ALLOWANCE_DB`]) above it. The ordinary triggers of that second
+/// pass within [`ORDINARY_TRIGGER_CHANGE_DB`].
 #[test]
-fn gentle_mode_on_default_layers() {
-    for &family in Family::ALL {
-        let p = default_layer(family);
-        let (l, r) = render(&p, 10.0);
-        let mut gentle = p;
-        gentle.master.gentle = true;
-        let (gl, gr) = render(&gentle, 10.0);
-        let all = 0..l.len();
-        let (off, on) = (
-            hit_levels(&l, &r, all.clone()),
-            hit_levels(&gl, &gr, all.clone()),
-        );
+fn gentle_mode_holds_a_burst_over_every_default_layer() {
+    let jump = f64::from(MAX_JUMP_DB);
+    let at = |s: f32| (s * FS) as usize;
+    let second_before = at(BURST_AT_S - 1.0)..at(BURST_AT_S);
+    let burst = at(BURST_AT_S)..at(BURST_AT_S + 0.1);
+    // The Sample family has no sound of its own (it plays the user's files).
+    for &family in Family::ALL.iter().filter(|f| **f != Family::Sample) {
+        let off = default_layer(family);
+        let mut on = off;
+        on.master.gentle = true;
+        let [(triggers_off, burst_off), (triggers_on, burst_on)] = [off, on].map(|p| {
+            let (l, r) = with_a_burst(&p);
+            (
+                hit_levels(&l, &r, second_before.clone()).0,
+                hit_levels(&l, &r, burst.clone()).0,
+            )
+        });
         println!(
-            "default {family:?}: 10 ms level {:.1} -> {:.1} dB, peak {:.1} -> {:.1} dBFS, \
-             loudness {:.1} -> {:.1} LUFS",
-            off.0,
-            on.0,
-            off.1,
-            on.1,
-            integrated_lufs(&l, &r, RATE_HZ),
-            integrated_lufs(&gl, &gr, RATE_HZ)
+            "default {family:?}: triggers' 10 ms level {triggers_off:.1} dB ({triggers_on:.1} \
+             dB gentle), the burst {:.1} dB above ({:.1} dB gentle)",
+            burst_off - triggers_off,
+            burst_on - triggers_on
         );
-        assert!(on.0 <= off.0 + 1e-9);
+        assert!(
+            burst_off - triggers_off > jump + 4.0,
+            "{family:?}: the burst is only {} dB above the triggers",
+            burst_off - triggers_off
+        );
+        assert!(
+            burst_on - triggers_on <= jump + ATTACK_ALLOWANCE_DB,
+            "{family:?}: gentle mode let the burst {} dB above the triggers",
+            burst_on - triggers_on
+        );
+        assert!(
+            (triggers_on - triggers_off).abs() < ORDINARY_TRIGGER_CHANGE_DB,
+            "{family:?}: gentle mode moved ordinary triggers from {triggers_off} dB to \
+             {triggers_on} dB"
+        );
     }
 }
