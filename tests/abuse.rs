@@ -10,8 +10,10 @@
 //!   mutation fuzzer in the test suite rather than a cargo-fuzz target, which needs a nightly
 //!   compiler; saved plugin states get the same treatment through the CLAP state extension in
 //!   `tests/clap_host.rs`.)
-//! - An hour of simulated session at random settings (a factory scene, partly re-randomised,
-//!   changing every 2 to 90 s): never above the limiter's ceiling and no repeated second.
+//! - A simulated session at random settings (a factory scene, partly re-randomised, changing
+//!   every 2 to 90 s), ten minutes long by default: never above the limiter's ceiling and no
+//!   repeated second. The full hour runs with
+//!   `TINGLE_ABUSE_SECONDS=3600 cargo test --release --test abuse` (any length in seconds).
 
 mod host;
 
@@ -223,15 +225,42 @@ fn session_settings(rng: &mut SmallRng) -> TingleParams {
     p
 }
 
-/// Length of the simulated session (s).
-const SESSION_S: usize = 3600;
-/// Sample rate of the simulation (Hz): low, to keep the hour fast.
+/// Length of the simulated session (s) unless [`SESSION_S_VARIABLE`] sets another: ten
+/// minutes, a couple of seconds in the dev profile (the hour takes about 15 s there).
+const DEFAULT_SESSION_S: usize = 600;
+/// The environment variable that sets the simulated session's length (whole seconds).
+const SESSION_S_VARIABLE: &str = "TINGLE_ABUSE_SECONDS";
+/// Sample rate of the simulation (Hz): low, to keep long sessions fast.
 const SESSION_RATE: f32 = 22_050.0;
 /// Block size of the simulation (samples).
 const SESSION_BLOCK: usize = 1024;
+/// Blocks between changes of the settings, drawn from this range: 2.3 to 93 s.
+const SETTINGS_CHANGE_BLOCKS: std::ops::Range<usize> = 50..2000;
+/// Share of the seconds (tenths) that must sound, not be silent: the scenes chosen play by
+/// themselves, so silence is rare (measured: 5 % of the hour, 6 % of the default ten minutes).
+const SOUNDING_TENTHS: usize = 9;
 
+/// Length of the simulated session (s): [`SESSION_S_VARIABLE`] or [`DEFAULT_SESSION_S`].
+fn session_seconds() -> usize {
+    std::env::var(SESSION_S_VARIABLE).map_or(DEFAULT_SESSION_S, |text| {
+        text.parse().unwrap_or_else(|_| {
+            panic!("{SESSION_S_VARIABLE}={text}: not a whole number of seconds")
+        })
+    })
+}
+
+/// A simulated session of [`session_seconds`] (ten minutes by default) at random settings,
+/// changing every 2 to 90 s: the output never exceeds the limiter's ceiling, no second of it
+/// repeats another exactly, and at least 90 % of the seconds sound. The seed makes every run
+/// the start of the same session, so a longer run checks all a shorter one does and more. The
+/// full hour, in the release profile:
+///
+/// ```text
+/// TINGLE_ABUSE_SECONDS=3600 cargo test --release --test abuse
+/// ```
 #[test]
-fn an_hour_at_random_settings_stays_under_the_limiter_and_never_repeats() {
+fn a_session_at_random_settings_stays_under_the_limiter_and_never_repeats() {
+    let session_s = session_seconds();
     let mut rng = SmallRng::seed_from_u64(0x5E55);
     let mut engine = Engine::new(SESSION_RATE, SESSION_BLOCK);
     let first = session_settings(&mut rng);
@@ -246,11 +275,13 @@ fn an_hour_at_random_settings_stays_under_the_limiter_and_never_repeats() {
     let mut in_second = 0usize;
     let mut second_energy = 0.0f64;
     let mut next_change = 0usize;
-    for block in 0..(SESSION_S * per_second / SESSION_BLOCK) {
+    let mut settings = 1;
+    for block in 0..(session_s * per_second / SESSION_BLOCK) {
         if block >= next_change {
             let p = session_settings(&mut rng);
             engine.set_settings(&p.engine_settings());
-            next_change = block + rng.random_range(50..2000);
+            next_change = block + rng.random_range(SETTINGS_CHANGE_BLOCKS);
+            settings += 1;
         }
         left.fill(0.0);
         right.fill(0.0);
@@ -273,13 +304,13 @@ fn an_hour_at_random_settings_stays_under_the_limiter_and_never_repeats() {
         }
     }
     println!(
-        "{} distinct seconds, {silent} silent, peak {peak}",
+        "{session_s} s at {settings} settings: {} distinct seconds, {silent} silent, peak {peak}",
         seconds.len()
     );
     assert_eq!(repeats, 0, "a second of output repeated");
     assert!(peak <= CEILING, "peak {peak}");
     assert!(
-        seconds.len() > SESSION_S * 9 / 10,
+        seconds.len() > session_s * SOUNDING_TENTHS / 10,
         "mostly sound: {silent} silent seconds"
     );
 }
