@@ -4,7 +4,9 @@
 //!   inside `assert_no_alloc` with the counting `AllocDisabler` as the global allocator, over
 //!   every motion mode, parameter changes between blocks, block-size patterns, sample rates
 //!   and input layouts, with the ambient bed (where there is input), gentle mode and the
-//!   session timer on (the engine's runs reach the end of the session and rest).
+//!   session timer on (the engine's runs reach the end of the session and rest). The count of
+//!   allocator calls is per thread (see [`the_allocation_count_is_per_thread`]), so these tests
+//!   run in parallel without seeing or resetting each other's counts.
 //! - NaN or infinity in the input silences that block only; the filters do not get stuck.
 //! - The hearing-safety limiter holds its -1 dBFS ceiling on hot input, at every position.
 //! - Mix 0 % at 0 dB output passes the input through unchanged, for every input layout.
@@ -18,6 +20,7 @@ use assert_no_alloc::{assert_no_alloc, reset_violation_count, violation_count};
 use common::{integrated_lufs, peak, rms_db, stereo_rms};
 use host::{MONO, NO_INPUT, STEREO, TestProcessContext};
 use nice_plug::prelude::*;
+use std::sync::{Arc, Barrier};
 use tingle::binaural::Position;
 use tingle::engine::bed::{BedKind, BedSettings};
 use tingle::engine::input::InputSettings;
@@ -427,6 +430,47 @@ const MODES: [MotionMode; 5] = [
     MotionMode::FigureEight,
     MotionMode::Drift,
 ];
+
+/// The count of allocator calls is per thread, so tests running in parallel (each on a thread
+/// of its own) cannot raise or reset each other's counts, and none needs a lock: another
+/// thread's allocation inside `assert_no_alloc` leaves this thread's count at 0, and this
+/// thread's `reset_violation_count()` leaves the other's count as it was. (assert_no_alloc
+/// 1.1.2 keeps its forbid, permit and violation counters in `thread_local!` cells; this test
+/// holds it to that.) The flip side: a count must be read on the thread that ran the guarded
+/// code, as every test here does; `tests/editor.rs` relies on it, its UI thread allocating
+/// freely while `process()` runs guarded on the test's own thread.
+#[test]
+fn the_allocation_count_is_per_thread() {
+    let both_counted = Arc::new(Barrier::new(2));
+    let this_one_reset = Arc::new(Barrier::new(2));
+    reset_violation_count();
+    let other = {
+        let (both_counted, this_one_reset) = (both_counted.clone(), this_one_reset.clone());
+        std::thread::spawn(move || {
+            reset_violation_count();
+            assert_no_alloc(|| drop(std::hint::black_box(Vec::<f32>::with_capacity(64))));
+            let counted = violation_count();
+            both_counted.wait();
+            this_one_reset.wait();
+            (counted, violation_count())
+        })
+    };
+    both_counted.wait();
+    let seen_here = violation_count();
+    reset_violation_count();
+    this_one_reset.wait();
+    let (counted_there, there_after_reset_here) = other.join().expect("the other thread ran");
+    println!(
+        "other thread: {counted_there} counted, {there_after_reset_here} after a reset here; \
+         this thread: {seen_here}"
+    );
+    assert!(counted_there >= 1, "the other thread's allocation counted");
+    assert_eq!(seen_here, 0, "another thread's allocation counted here");
+    assert_eq!(
+        there_after_reset_here, counted_there,
+        "a reset here cleared another thread's count"
+    );
+}
 
 /// The measurement itself works: an allocation inside the guard is counted (so a zero below
 /// means no allocator call, not a blind counter).
@@ -1179,7 +1223,6 @@ fn a_new_placer_places_its_input_and_adds_nothing() {
 /// here.
 #[test]
 fn changing_the_hrtf_set_does_not_allocate() {
-    use std::sync::Arc;
     use tingle::binaural::cache::{self, HrtfChoice};
     const RATE: f32 = 48_000.0;
     const BLOCK: usize = 128;
