@@ -9,9 +9,11 @@
 //! would record. Snapshots render on a CPU adapter (Mesa's lavapipe); refresh them with
 //! `UPDATE_SNAPSHOTS=1 cargo test --test editor`.
 
+mod common;
 mod host;
 
 use assert_no_alloc::{reset_violation_count, violation_count};
+use common::hrtf_settled;
 use egui::{Pos2, RawInput, Rect, Vec2};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions, SnapshotResults};
@@ -704,6 +706,8 @@ fn render(editor: bool) -> (Vec<f32>, u32) {
     let mut context = host::TestProcessContext::new(SAMPLE_RATE);
     let (mut left, mut right) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
     let mut out = Vec::with_capacity(BLOCKS * BLOCK * 2);
+    // The count is this thread's (`tests/realtime.rs` proves it per thread): the UI thread's
+    // allocations do not reach it, only the guarded `process()` calls below.
     reset_violation_count();
     for block in 0..BLOCKS {
         if editor && block % OPEN_EVERY == 0 {
@@ -912,20 +916,6 @@ fn a_sample_layer_shows_its_files_and_their_problems() {
     h.get_by_label("gone.wav: file not found");
 }
 
-/// Waits for `loader` to finish its request.
-fn loaded(loader: &HrtfLoader) {
-    /// Longest wait for a background load (s); loads take about a second.
-    const LOAD_TIMEOUT_S: u64 = 120;
-    let start = std::time::Instant::now();
-    while loader.status().loading.is_some() {
-        assert!(
-            start.elapsed().as_secs() < LOAD_TIMEOUT_S,
-            "loading never finished"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-}
-
 /// The master section shows the HRTF set in use; a file that cannot be used shows its reason
 /// while KEMAR stays; a usable one is shown by its file name, and "Use KEMAR" returns.
 #[test]
@@ -944,7 +934,7 @@ fn the_hrtf_row_shows_the_set_in_use_and_why_a_file_was_refused() {
     loader.request(HrtfChoice::Sofa(
         format!("{data}kemar_one_receiver.sofa").into(),
     ));
-    loaded(&loader);
+    hrtf_settled(&loader);
     h.run();
     h.get_by_label("KEMAR (built in)");
     h.get_by_label_contains("needs 2 receivers (ears), the file has 1");
@@ -952,7 +942,7 @@ fn the_hrtf_row_shows_the_set_in_use_and_why_a_file_was_refused() {
     loader.request(HrtfChoice::Sofa(
         format!("{data}kemar_mirrored_coarse.sofa").into(),
     ));
-    loaded(&loader);
+    hrtf_settled(&loader);
     h.run();
     h.get_by_label("kemar_mirrored_coarse.sofa");
     assert!(
@@ -961,7 +951,7 @@ fn the_hrtf_row_shows_the_set_in_use_and_why_a_file_was_refused() {
     );
     h.get_by_label("Use KEMAR").click();
     h.run();
-    loaded(&loader);
+    hrtf_settled(&loader);
     h.run();
     h.get_by_label("KEMAR (built in)");
     assert_eq!(*h.state().params.hrtf.read().unwrap(), "");

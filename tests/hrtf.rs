@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use tingle::binaural::cache::{self, HrtfChoice};
 use tingle::binaural::sofa::{self, SofaError};
-use tingle::engine::hrtf_loader::{HrtfLoader, HrtfStatus};
+use tingle::engine::hrtf_loader::HrtfLoader;
 use tingle::engine::{Engine, InputChannels};
 
 const FS: f32 = 48_000.0;
@@ -29,8 +29,6 @@ const ILD_TOLERANCE_DB: f64 = 2.0;
 /// KEMAR's does from KEMAR's at the mirrored direction (see the test): the coarser grid changes
 /// the diffuse-field equaliser, and so the filters, a little (measured: under 5 us).
 const MIRRORED_ITD_TOLERANCE_US: f64 = 10.0;
-/// Longest wait for a background load (s); loads take about a second.
-const LOAD_TIMEOUT_S: u64 = 120;
 /// Silence rendered after a set change before measuring, for the glide to finish (s).
 const GLIDE_S: f32 = 0.3;
 
@@ -73,22 +71,6 @@ fn cues(left: &[f64], right: &[f64], rate: f64) -> (f64, f64) {
         interaural_group_delay(left, right, rate) * 1e6,
         ild_db(left, right, rate, 4000.0, 8000.0),
     )
-}
-
-/// Waits for the loader to finish its request.
-fn settled(loader: &HrtfLoader) -> HrtfStatus {
-    let start = std::time::Instant::now();
-    loop {
-        let status = loader.status();
-        if status.loading.is_none() {
-            return status;
-        }
-        assert!(
-            start.elapsed().as_secs() < LOAD_TIMEOUT_S,
-            "loading never finished"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
 }
 
 /// The engine renders the second file's own ITD and ILD at two measured directions; they have
@@ -190,7 +172,7 @@ fn the_loader_refuses_bad_files_and_swaps_good_ones() {
         (dir.join("missing.sofa"), "not a readable SOFA file"),
     ] {
         loader.request(HrtfChoice::Sofa(bad.clone()));
-        let status = settled(&loader);
+        let status = hrtf_settled(&loader);
         let error = status.error.expect("an error is shown");
         assert!(
             error.contains(reason) && error.contains("KEMAR"),
@@ -206,7 +188,7 @@ fn the_loader_refuses_bad_files_and_swaps_good_ones() {
 
     let choice = HrtfChoice::Sofa(mirrored().into());
     loader.request(choice.clone());
-    let status = settled(&loader);
+    let status = hrtf_settled(&loader);
     assert_eq!(status.error, None);
     assert_eq!(status.in_use, choice);
     assert_eq!(*saved.read().unwrap(), mirrored());
@@ -215,7 +197,7 @@ fn the_loader_refuses_bad_files_and_swaps_good_ones() {
     assert!(itd < -500e-6, "ITD after the swap {itd} s");
 
     loader.request(HrtfChoice::Kemar);
-    assert_eq!(settled(&loader).in_use, HrtfChoice::Kemar);
+    assert_eq!(hrtf_settled(&loader).in_use, HrtfChoice::Kemar);
     assert_eq!(*saved.read().unwrap(), "");
     let (l, r) = impulse_through(&mut engine, 90.0, 1.4, GLIDE_S);
     assert!(interaural_group_delay(&l, &r, f64::from(FS)) > 500e-6);

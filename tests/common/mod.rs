@@ -6,6 +6,7 @@ use realfft::RealFftPlanner;
 use realfft::num_complex::Complex;
 use std::f64::consts::{PI, TAU};
 use tingle::binaural::Position;
+use tingle::engine::hrtf_loader::{HrtfLoader, HrtfStatus};
 use tingle::engine::input::InputSettings;
 use tingle::engine::master::MasterSettings;
 use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
@@ -268,6 +269,28 @@ pub fn assert_rendered(out: &std::process::Output) {
         "tingle-render failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Longest wait for a background HRTF load (s); loads take about a second.
+const HRTF_LOAD_TIMEOUT_S: u64 = 120;
+/// How often [`hrtf_settled`] looks at the loader (ms).
+const HRTF_POLL_MS: u64 = 20;
+
+/// Waits (up to [`HRTF_LOAD_TIMEOUT_S`]) until `loader` has finished its request, and returns
+/// its status then.
+pub fn hrtf_settled(loader: &HrtfLoader) -> HrtfStatus {
+    let start = std::time::Instant::now();
+    loop {
+        let status = loader.status();
+        if status.loading.is_none() {
+            return status;
+        }
+        assert!(
+            start.elapsed().as_secs() < HRTF_LOAD_TIMEOUT_S,
+            "loading never finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(HRTF_POLL_MS));
+    }
 }
 
 /// A 4-term Blackman-Harris window (sidelobes below -92 dB).
