@@ -171,13 +171,14 @@ fn the_engines_files_import_without_a_cycle() {
 }
 
 /// Folders whose code uses the settings' ranges.
-const USERS: [&str; 6] = [
+const USERS: [&str; 7] = [
     "src/params",
     "src/engine",
     "src/editor",
     "src/scene",
     "src/bin",
     "src/binaural",
+    "src/samples",
 ];
 /// Folders where a literal 0 ..= 1 would be a share setting's range (elsewhere, e.g. in the
 /// editor's drawing, it is a fraction of a bar or a fade).
@@ -252,7 +253,8 @@ fn numbers(code: &str) -> Vec<(usize, usize, f64)> {
     found
 }
 
-/// Pairs of numbers written as a range: `clamp(a, b)`, `a..=b`, or `min: a, max: b`.
+/// Pairs of numbers written as a range: `clamp(a, b)`, `a..=b`, `min: a, max: b`, or a
+/// constant pair `= (a, b)`.
 fn literal_ranges(code: &str) -> Vec<(f64, f64)> {
     let numbers = numbers(code);
     numbers
@@ -263,7 +265,7 @@ fn literal_ranges(code: &str) -> Vec<(f64, f64)> {
             let before = squeeze(&code[..pair[0].0]);
             match squeeze(&code[pair[0].1..pair[1].0]).as_str() {
                 "..=" => true,
-                "," => before.ends_with("clamp("),
+                "," => before.ends_with("clamp(") || before.ends_with("=("),
                 ",max:" => before.ends_with("min:"),
                 _ => false,
             }
@@ -280,6 +282,10 @@ fn literal_ranges_are_found() {
     assert_eq!(
         literal_ranges("Linear { min: 0.05, max: 30.0 }"),
         [(0.05, 30.0)]
+    );
+    assert_eq!(
+        literal_ranges("const R: (u32, u32) = (8_000, 384_000);"),
+        [(8000.0, 384_000.0)]
     );
     assert!(literal_ranges("f(0.5, 2.0) + g(2.0)").is_empty());
     assert!(literal_ranges("for ear in 0..2 { LAYER_2, 3 }").is_empty());

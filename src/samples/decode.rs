@@ -2,6 +2,7 @@
 //! samples at the file's own rate, with every way a file can be unusable named in a clear
 //! message.
 
+use crate::ranges::{self, Range};
 use std::fmt;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -12,8 +13,8 @@ use symphonia::core::formats::{FormatOptions, TrackType};
 use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 
-/// Lowest and highest sample rate accepted (Hz): anything outside is a broken header.
-pub const SAMPLE_RATE_RANGE_HZ: (u32, u32) = (8_000, 384_000);
+/// Sample rates accepted (Hz), those Tingle runs at: anything outside is a broken header.
+pub const SAMPLE_RATE_RANGE_HZ: Range<u32> = ranges::SAMPLE_RATE_HZ;
 /// Longest file accepted (s): ten minutes.
 pub const MAX_LENGTH_S: f64 = 600.0;
 
@@ -61,7 +62,7 @@ impl fmt::Display for Problem {
             Problem::SampleRate(rate) => write!(
                 f,
                 "sample rate {rate} Hz is outside {} .. {} Hz",
-                SAMPLE_RATE_RANGE_HZ.0, SAMPLE_RATE_RANGE_HZ.1
+                SAMPLE_RATE_RANGE_HZ.min, SAMPLE_RATE_RANGE_HZ.max
             ),
             Problem::TooLong(seconds) => write!(
                 f,
@@ -171,7 +172,7 @@ fn decode_file(path: &Path) -> Result<Decoded, Problem> {
         return Err(Problem::NoChannels);
     }
     let sample_rate = params.sample_rate.unwrap_or(0);
-    if !(SAMPLE_RATE_RANGE_HZ.0..=SAMPLE_RATE_RANGE_HZ.1).contains(&sample_rate) {
+    if !SAMPLE_RATE_RANGE_HZ.contains(sample_rate) {
         return Err(Problem::SampleRate(sample_rate));
     }
     let max_frames = (MAX_LENGTH_S * f64::from(sample_rate)) as u64;
@@ -347,7 +348,7 @@ mod tests {
     #[test]
     fn a_sound_longer_than_ten_minutes_is_refused() {
         let path = folder("long").join("long.wav");
-        let rate = SAMPLE_RATE_RANGE_HZ.0;
+        let rate = SAMPLE_RATE_RANGE_HZ.min;
         let frames = ((MAX_LENGTH_S + 1.0) * f64::from(rate)) as usize;
         let mut samples = vec![0.0; frames];
         samples[0] = 0.5;
