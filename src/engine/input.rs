@@ -65,6 +65,8 @@ pub struct InputSource {
     wet: [Vec<f32>; 2],
     /// Samples the placer keeps sounding after the input fell silent (0: it rests).
     tail_left: usize,
+    /// Whether the block [`InputSource::take`] took is all zeros.
+    silent: bool,
 }
 
 impl InputSource {
@@ -84,6 +86,7 @@ impl InputSource {
             mono: vec![0.0; max_block],
             wet: [vec![0.0; max_block], vec![0.0; max_block]],
             tail_left: 0,
+            silent: true,
         }
     }
 
@@ -105,22 +108,20 @@ impl InputSource {
     }
 
     /// Takes the block's input from `left` and `right` (as `channels` say) and leaves them
-    /// zeroed for the sources to add to.
+    /// zeroed for the sources to add to. A silent input is only noted (nothing to copy).
     pub fn take(&mut self, left: &mut [f32], right: &mut [f32], channels: InputChannels) {
         let n = left.len();
+        self.silent = match channels {
+            InputChannels::None => true,
+            InputChannels::Mono => all_zero(left),
+            InputChannels::Stereo => all_zero(left) && all_zero(right),
+        };
         let [dry_l, dry_r] = &mut self.dry;
-        match channels {
-            InputChannels::None => {
-                dry_l[..n].fill(0.0);
-                dry_r[..n].fill(0.0);
-            }
-            InputChannels::Mono => {
-                dry_l[..n].copy_from_slice(left);
-                dry_r[..n].fill(0.0);
-            }
-            InputChannels::Stereo => {
-                dry_l[..n].copy_from_slice(left);
-                dry_r[..n].copy_from_slice(right);
+        if !self.silent {
+            dry_l[..n].copy_from_slice(left);
+            match channels {
+                InputChannels::Stereo => dry_r[..n].copy_from_slice(right),
+                _ => dry_r[..n].fill(0.0),
             }
         }
         left.fill(0.0);
@@ -141,13 +142,7 @@ impl InputSource {
         right: &mut [f32],
     ) -> bool {
         let n = left.len();
-        let [dry_l, dry_r] = &mut self.dry;
-        let (dry_l, dry_r) = (&mut dry_l[..n], &mut dry_r[..n]);
-        let silent = match channels {
-            InputChannels::None => true,
-            InputChannels::Mono => all_zero(dry_l),
-            InputChannels::Stereo => all_zero(dry_l) && all_zero(dry_r),
-        };
+        let silent = self.silent;
         if silent && self.tail_left == 0 {
             self.gain.skip(n);
             self.mix.skip(n);
@@ -161,6 +156,13 @@ impl InputSource {
             return false;
         }
 
+        let [dry_l, dry_r] = &mut self.dry;
+        let (dry_l, dry_r) = (&mut dry_l[..n], &mut dry_r[..n]);
+        if silent {
+            // Only the placer's tail sounds.
+            dry_l.fill(0.0);
+            dry_r.fill(0.0);
+        }
         let mono = &mut self.mono[..n];
         for i in 0..n {
             let g = self.gain.advance();

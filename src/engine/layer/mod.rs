@@ -199,6 +199,16 @@ impl Layer {
             .count()
     }
 
+    /// Whether anything of the layer sounds: a voice, a seat's placer or the bus ringing out.
+    fn is_sounding(&self) -> bool {
+        self.bus.is_sounding()
+            || self
+                .voices
+                .iter()
+                .zip(&self.seats)
+                .any(|(voice, seat)| voice.is_sounding() || seat.is_ringing())
+    }
+
     /// What voice `index` and its seat are doing.
     fn activity(&self, index: usize) -> Activity {
         match self.voices[index].state() {
@@ -243,7 +253,9 @@ impl Layer {
         self.hits[..self.hit_count].sort_unstable_by_key(|h| h.offset);
         // The path is tracked through the block when a trigger sounds or starts in it.
         let starting = self.hits[..self.hit_count].iter().any(|h| h.offset < n);
-        let tracked = starting || self.bus.is_sounding() || self.active_voices() > 0;
+        // Whether anything sounds this block (a started trigger will).
+        let mut sounding = self.is_sounding();
+        let tracked = starting || sounding;
         self.path.advance(settings, transport, clock, n, tracked);
         // Hits beyond this chunk (the engine splits blocks longer than it was built for) wait,
         // moved to the front, for the chunk they fall in.
@@ -263,6 +275,7 @@ impl Layer {
             }
             let birth = self.start_voice(settings, transport, &hit);
             if let Some(position) = birth {
+                sounding = true;
                 on_trigger(position, hit.intensity);
             }
         }
@@ -274,7 +287,7 @@ impl Layer {
             self.level_target = db_to_gain(settings.level_db);
         }
         let target = self.level_target;
-        if !self.bus.is_sounding() && self.active_voices() == 0 {
+        if !sounding {
             // Nothing sounds: only the level and the position moved on.
             self.level = target;
             return false;
