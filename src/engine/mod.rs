@@ -374,7 +374,8 @@ impl Engine {
         // Where nothing sounded every sample is zero, and the master chain only moves on.
         let zeros = !sounded && self.skip_silence;
         self.master.process(left, right, zeros);
-        if !zeros && !(all_finite(left) && all_finite(right)) {
+        let finite = zeros || (all_finite(left) && all_finite(right));
+        if !finite {
             self.silence(left, right);
         }
         self.skipped = zeros;
