@@ -119,9 +119,9 @@ impl InputSource {
         let [dry_l, dry_r] = &mut self.dry;
         if !self.silent {
             dry_l[..n].copy_from_slice(left);
-            match channels {
-                InputChannels::Stereo => dry_r[..n].copy_from_slice(right),
-                _ => dry_r[..n].fill(0.0),
+            // A mono input's right copy is written from the left in `add_to`.
+            if channels == InputChannels::Stereo {
+                dry_r[..n].copy_from_slice(right);
             }
         }
         left.fill(0.0);
