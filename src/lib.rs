@@ -16,6 +16,7 @@ pub mod flavour;
 pub mod handover;
 pub mod params;
 pub mod ranges;
+pub mod room;
 pub mod samples;
 pub mod scene;
 pub mod triggers;

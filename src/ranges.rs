@@ -102,6 +102,25 @@ pub const BED_LEVEL_DB: Range<f32> = Range {
     max: -12.0,
     default: -45.0,
 };
+/// Room Size: the factor on the room preset's dimensions (shown in percent).
+pub const ROOM_SIZE: Range<f32> = Range {
+    min: 0.5,
+    max: 1.5,
+    default: 1.0,
+};
+/// Room Damping: absorption above 1 kHz (0.5 is the preset as designed).
+pub const ROOM_DAMPING: Range<f32> = share(0.5);
+/// Room Level (dB): the room's sound against its physical level.
+pub const ROOM_LEVEL_DB: Range<f32> = Range {
+    min: -24.0,
+    max: 6.0,
+    default: 0.0,
+};
+/// A layer's Room Send: the share of its sound sent into the room (amplitude; 1 is the
+/// physical level, the default half of it).
+pub const ROOM_SEND: Range<f32> = share(0.5);
+/// The input's Room Send (off by default: the track's own sound stays dry until asked).
+pub const INPUT_ROOM_SEND: Range<f32> = share(0.0);
 /// Session length (minutes): up to eight hours, a night's sleep.
 pub const SESSION_MINUTES: Range<i32> = Range {
     min: 1,

@@ -29,6 +29,7 @@ use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::tempo::{NoteValue, Transport as EngineTransport};
 use tingle::engine::timer::TimerSettings;
 use tingle::engine::{Engine, EngineSettings, InputChannels};
+use tingle::room::{RoomKind, RoomSettings};
 use tingle::{Tingle, TinglePlacer};
 
 #[global_allocator]
@@ -931,6 +932,13 @@ fn set_param_reaches_the_engine_parameters() {
     let brown = index_of(BedKind::Brown);
     assert_eq!(host::set_param(&plugin, "bed", brown), brown);
     assert_eq!(host::set_param(&plugin, "bedlevel", -30.0), -30.0);
+    let hall = index_of(RoomKind::StoneHall);
+    assert_eq!(host::set_param(&plugin, "room", hall), hall);
+    assert_eq!(host::set_param(&plugin, "roomsize", 1.25), 1.25);
+    assert_eq!(host::set_param(&plugin, "roomdamp", 0.75), 0.75);
+    assert_eq!(host::set_param(&plugin, "roomlevel", -6.0), -6.0);
+    assert_eq!(host::set_param(&plugin, "inroomsend", 0.5), 0.5);
+    assert_eq!(host::set_param(&plugin, "roomsend_3", 0.25), 0.25);
     assert_eq!(host::set_param(&plugin, "gentle", 1.0), 1.0);
     assert_eq!(host::set_param(&plugin, "timer", 1.0), 1.0);
     assert_eq!(host::set_param(&plugin, "tlen", 90.0), 90.0);
@@ -952,10 +960,17 @@ fn set_param_reaches_the_engine_parameters() {
             },
             gain_db: 24.0,
             mix: 0.25,
+            room_send: 0.5,
         },
         bed: BedSettings {
             kind: BedKind::Brown,
             level_db: -30.0,
+        },
+        room: RoomSettings {
+            kind: RoomKind::StoneHall,
+            size: 1.25,
+            damping: 0.75,
+            level_db: -6.0,
         },
         master: MasterSettings {
             output_gain_db: -6.0,
@@ -972,6 +987,7 @@ fn set_param_reaches_the_engine_parameters() {
     assert!((p.input.position.distance_m - 0.1).abs() < 1e-6, "{p:?}");
     let mut rounded = p;
     rounded.input.position.distance_m = 0.1;
+    assert_eq!(p.layers[2].room_send, 0.25);
     assert_eq!(rounded, expected);
     host::set_param(&plugin, "msync", 0.0);
     host::set_param(&plugin, "mrate", 2.5);

@@ -138,6 +138,8 @@ fn keep(sets: &mut Vec<Entry>, entry: Entry) {
     if sets.iter().any(|(o, r, _)| *o == entry.0 && *r == entry.1) {
         return;
     }
+    // Worked out here, off the audio thread, for the room that reads it there.
+    entry.2.diffuse_coherence();
     if sets.len() >= MAX_KEPT_SETS
         && let Some(unused) = sets
             .iter()

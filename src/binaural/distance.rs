@@ -60,11 +60,29 @@ pub struct DistanceCues {
     pub ear_high: [f32; 2],
 }
 
+/// Overall gain (linear) of a source `distance_m` (m) from the head's centre: 1 at 1 m,
+/// falling as 1 / r beyond, rising as 1 / r closer up to +6 dB at 0.5 m and no further.
+pub fn source_gain(distance_m: f32) -> f32 {
+    (REFERENCE_DISTANCE_M / distance_m.clamp(MIN_DISTANCE_M, MAX_DISTANCE_M)).min(MAX_SOURCE_GAIN)
+}
+
+/// Corner (Hz) of the one-pole low-pass that stands for the air's absorption over a path of
+/// `path_m` (m), relative to a set measured at `measurement_distance_m` (m); infinite within
+/// the measurement distance.
+pub fn air_corner_hz(path_m: f32, measurement_distance_m: f32) -> f32 {
+    let extra_path = (path_m - measurement_distance_m).max(0.0);
+    if extra_path > 0.0 {
+        AIR_CORNER_HZ_PER_METRE / extra_path.sqrt()
+    } else {
+        f32::INFINITY
+    }
+}
+
 /// Computes the distance cues of `position` (distance clamped to the supported range) for an
 /// HRTF set measured at `measurement_distance_m` (m, 0.5 to 5).
 pub fn cues(position: &Position, measurement_distance_m: f32) -> DistanceCues {
     let r = position.distance_m.clamp(MIN_DISTANCE_M, MAX_DISTANCE_M);
-    let source_gain = (REFERENCE_DISTANCE_M / r).min(MAX_SOURCE_GAIN);
+    let source_gain = source_gain(r);
 
     let proximity_gain = if r < NEAR_FIELD_M {
         let closeness = (NEAR_FIELD_M / r).ln() / (NEAR_FIELD_M / MIN_DISTANCE_M).ln();
@@ -73,12 +91,7 @@ pub fn cues(position: &Position, measurement_distance_m: f32) -> DistanceCues {
         1.0
     };
 
-    let extra_path = (r - measurement_distance_m).max(0.0);
-    let air_corner_hz = if extra_path > 0.0 {
-        AIR_CORNER_HZ_PER_METRE / extra_path.sqrt()
-    } else {
-        f32::INFINITY
-    };
+    let air_corner_hz = air_corner_hz(r, measurement_distance_m);
 
     let (az_sin, az_cos) = position.azimuth_deg.to_radians().sin_cos();
     let (el_sin, el_cos) = position.elevation_deg.to_radians().sin_cos();

@@ -16,9 +16,11 @@
 //! listener's right (90 = right ear, -90 = left ear); elevation in degrees, positive up.
 
 use crate::dsp::minimum_phase::{MinimumPhase, truncate_with_fade};
+use crate::dsp::octave;
 use crate::dsp::simd::{SimdPath, mul_add};
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// The embedded, converted KEMAR set (layout in the module documentation).
 const KEMAR_ASSET: &[u8] = include_bytes!("../../assets/kemar_minphase.hrtf");
@@ -141,6 +143,8 @@ pub struct HrtfSet {
     reversed: Vec<f32>,
     /// Rings sorted by rising elevation.
     rings: Vec<Ring>,
+    /// The diffuse-field interaural coherence per octave band, worked out on first use.
+    diffuse: OnceLock<[f32; octave::BANDS]>,
 }
 
 /// One measured direction of a set being built (see [`HrtfSet::from_directions`]).
@@ -226,6 +230,7 @@ impl HrtfSet {
             positions,
             itd,
             reversed,
+            diffuse: OnceLock::new(),
         })
     }
 
@@ -300,6 +305,7 @@ impl HrtfSet {
             itd: self.itd.clone(),
             reversed,
             rings: self.rings.clone(),
+            diffuse: OnceLock::new(),
         }
     }
 
@@ -324,6 +330,52 @@ impl HrtfSet {
             self.rings[0].elevation,
             self.rings[self.rings.len() - 1].elevation,
         )
+    }
+
+    /// The interpolated ITD (s, left ear delay minus right ear delay) for `weights`.
+    pub fn itd(&self, weights: &Weights) -> f32 {
+        weights.iter().map(|&(i, w)| w * self.itd[i]).sum()
+    }
+
+    /// The interaural coherence of a diffuse field heard through this set, per octave band of
+    /// [`octave::CENTRES_HZ`] (see [`super::diffuse`]). Worked out on the first call (some
+    /// milliseconds): call it off the audio thread first, as [`super::cache`] does; later
+    /// calls only read it.
+    pub fn diffuse_coherence(&self) -> [f32; octave::BANDS] {
+        *self.diffuse.get_or_init(|| super::diffuse::coherence(self))
+    }
+
+    /// The diffuse-field coherence if it was worked out already (never computes: safe on the
+    /// audio thread).
+    pub fn known_diffuse_coherence(&self) -> Option<[f32; octave::BANDS]> {
+        self.diffuse.get().copied()
+    }
+
+    /// Per measured direction: its time-reversed left and right filters, its ITD (s) and its
+    /// share of the sphere (weights summing to 1 over the set: each elevation ring gets its
+    /// cosine, split evenly between its directions).
+    pub fn directions(&self) -> impl Iterator<Item = (&[f32], &[f32], f32, f32)> + '_ {
+        let ring_weight: Vec<(f32, usize)> = self
+            .rings
+            .iter()
+            .map(|r| (r.elevation.to_radians().cos().max(0.0), r.members.len()))
+            .collect();
+        let total: f32 = ring_weight.iter().map(|&(w, _)| w).sum();
+        let share = move |elevation: f32| {
+            self.rings
+                .iter()
+                .zip(&ring_weight)
+                .find(|(r, _)| r.elevation == elevation)
+                .map_or(0.0, |(_, &(w, n))| w / (n as f32 * total))
+        };
+        self.reversed
+            .chunks_exact(2 * self.taps)
+            .zip(&self.positions)
+            .zip(&self.itd)
+            .map(move |((pair, &(_, elevation)), &itd)| {
+                let (left, right) = pair.split_at(self.taps);
+                (left, right, itd, share(elevation))
+            })
     }
 
     /// Largest |ITD| in the set, in seconds.

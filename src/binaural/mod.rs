@@ -2,6 +2,7 @@
 //! renders a mono signal to the two ears. (Motion follows the tempo, so it lives in the engine.)
 
 pub mod cache;
+pub mod diffuse;
 pub mod distance;
 pub mod hrtf;
 pub mod placer;

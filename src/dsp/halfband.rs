@@ -207,6 +207,14 @@ impl Doubler {
         self.chains = Chains::default();
         self.owed = Some(0.0);
     }
+
+    /// Returns to rest in step with a stream that has already run `high_rate_samples` (the
+    /// count of high-rate samples before the next block): as if it had doubled silence from
+    /// the stream's start.
+    pub fn reset_at(&mut self, high_rate_samples: u64) {
+        self.chains = Chains::default();
+        self.owed = high_rate_samples.is_multiple_of(2).then_some(0.0);
+    }
 }
 
 #[cfg(test)]

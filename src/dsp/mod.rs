@@ -2,6 +2,7 @@
 //! in their constructors; `minimum_phase` is activation-time code.
 
 pub mod biquad;
+pub mod coherence;
 pub mod convolve;
 pub mod denormal;
 pub mod fractional_delay;
@@ -12,6 +13,7 @@ pub mod loudness;
 pub mod math;
 pub mod minimum_phase;
 pub mod noise;
+pub mod octave;
 pub mod one_pole;
 pub mod ramp;
 pub mod random;

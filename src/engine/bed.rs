@@ -25,6 +25,7 @@
 //! of several seconds.
 
 use crate::dsp::biquad::Biquad;
+use crate::dsp::coherence::DiffuseMix;
 use crate::dsp::math::db_to_gain;
 use crate::dsp::noise::{BrownFilter, PinkFilter, Wander, white_scale};
 use crate::dsp::one_pole::OnePole;
@@ -103,7 +104,7 @@ impl Default for BedSettings {
 /// Corner of the coherence low-pass (Hz): the bed's interaural coherence is 1 / (1 +
 /// (f / 550 Hz)^4): 0.96 at 250 Hz, 0.59 at 500 Hz, 0.28 at 700 Hz, 0.09 at 1 kHz, against a
 /// diffuse field's 0.89, 0.61, 0.32 and 0.05.
-pub const COHERENCE_CORNER_HZ: f32 = 550.0;
+pub const COHERENCE_CORNER_HZ: f32 = crate::dsp::coherence::DEFAULT_CORNER_HZ;
 /// Corner of the high-pass that keeps infrasound and deep rumble out of the bed (Hz).
 pub const SUB_BASS_HZ: f32 = 25.0;
 /// Crossfade when the bed is switched on, off or to another kind, and its fade-in after a
@@ -245,8 +246,7 @@ pub struct Bed {
     /// The diffuse pair: the shared part (high-passed at [`SUB_BASS_HZ`], then low-passed)
     /// and each ear's own high-passed part.
     sub_bass: Biquad,
-    shared: Biquad,
-    own: [Biquad; 2],
+    diffuse: DiffuseMix,
     pink: [PinkFilter; 2],
     brown: [BrownFilter; 2],
     air: Air,
@@ -272,8 +272,7 @@ impl Bed {
             rng: seeded(seed ^ BED_SEED_SALT),
             white_scale: white_scale(sample_rate),
             sub_bass: Biquad::highpass(SUB_BASS_HZ, FRAC_1_SQRT_2, sample_rate),
-            shared: Biquad::lowpass(COHERENCE_CORNER_HZ, FRAC_1_SQRT_2, sample_rate),
-            own: [Biquad::highpass(COHERENCE_CORNER_HZ, FRAC_1_SQRT_2, sample_rate); 2],
+            diffuse: DiffuseMix::new(COHERENCE_CORNER_HZ, sample_rate),
             pink: [PinkFilter::new(sample_rate); 2],
             brown: [BrownFilter::new(sample_rate); 2],
             air: Air::new(sample_rate),
@@ -308,8 +307,7 @@ impl Bed {
     pub fn reset(&mut self, seed: u64) {
         self.reseed(seed);
         self.sub_bass.reset();
-        self.shared.reset();
-        self.own.iter_mut().for_each(Biquad::reset);
+        self.diffuse.reset();
         self.pink.iter_mut().for_each(PinkFilter::reset);
         self.brown.iter_mut().for_each(BrownFilter::reset);
         self.air.reset(self.sample_rate);
@@ -353,9 +351,10 @@ impl Bed {
 
             let scale = self.white_scale;
             let deep = self.sub_bass.process(scale * white(&mut self.rng));
-            let shared = self.shared.process(deep);
-            let ears: [f32; 2] =
-                std::array::from_fn(|e| shared + self.own[e].process(scale * white(&mut self.rng)));
+            let own_left = scale * white(&mut self.rng);
+            let own_right = scale * white(&mut self.rng);
+            let (left_ear, right_ear) = self.diffuse.process(deep, own_left, own_right);
+            let ears = [left_ear, right_ear];
             let mut fades = [0.0; SOUNDING_KINDS];
             for (i, fade) in fades.iter_mut().enumerate() {
                 if active[i] {

@@ -7,10 +7,11 @@ use super::placement::PlacementControl;
 use super::tempo::{Clock, Transport};
 use crate::binaural::Position;
 use crate::binaural::hrtf::HrtfSet;
-use crate::binaural::placer::Placer;
+use crate::binaural::placer::{Placer, placement_factor};
 use crate::dsp::math::db_to_gain;
 use crate::dsp::ramp::Ramp;
 use crate::ranges;
+use crate::room::{Emitter, RoomFeed};
 use std::sync::Arc;
 
 /// Which main input channels carry audio.
@@ -35,6 +36,9 @@ pub struct InputSettings {
     pub gain_db: f32,
     /// Share of the binaural signal in the output, 0 (original) ..= 1 (binaural).
     pub mix: f32,
+    /// Room Send: the share of the placed input sent into the room, 0 ..= 1 (off by
+    /// default).
+    pub room_send: f32,
 }
 
 impl Default for InputSettings {
@@ -45,6 +49,7 @@ impl Default for InputSettings {
             motion: MotionSettings::default(),
             gain_db: 0.0,
             mix: 1.0,
+            room_send: ranges::INPUT_ROOM_SEND.default,
         }
     }
 }
@@ -55,6 +60,8 @@ pub struct InputSource {
     settings: InputSettings,
     placement: PlacementControl,
     placer: Placer,
+    /// Sends the placed input into the room.
+    emitter: Emitter,
     gain: Ramp,
     mix: Ramp,
     /// The block's input, left and right (after the input gain).
@@ -80,6 +87,7 @@ impl InputSource {
             settings,
             placement: PlacementControl::default(),
             placer: Placer::new(hrtf.clone(), sample_rate),
+            emitter: Emitter::new(placement_factor(sample_rate)),
             gain: Ramp::new(db_to_gain(settings.gain_db), glide),
             mix: Ramp::new(settings.mix, glide),
             dry: [vec![0.0; max_block], vec![0.0; max_block]],
@@ -129,7 +137,8 @@ impl InputSource {
     }
 
     /// Places the input [`InputSource::take`] took (`channels` says which of it is audio),
-    /// mixes it with the original and adds it to `left` and `right`. Returns whether it
+    /// mixes it with the original, adds it to `left` and `right` and sends the placed input
+    /// into the `room` (as much as its Room Send asks). Returns whether it
     /// sounded: a silent input whose placer has rung out adds nothing and costs little (the
     /// placer rests, reset, while the position moves on, so the next sound starts afresh
     /// where the input is then).
@@ -140,6 +149,7 @@ impl InputSource {
         clock: &Clock,
         left: &mut [f32],
         right: &mut [f32],
+        room: &mut RoomFeed,
     ) -> bool {
         let n = left.len();
         let silent = self.silent;
@@ -197,8 +207,12 @@ impl InputSource {
             self.tail_left = self.tail_left.saturating_sub(n);
             if self.tail_left == 0 {
                 self.placer.reset();
+                self.emitter.reset();
             }
         } else {
+            let position = self.placement.current();
+            let send = ranges::INPUT_ROOM_SEND.clamp(self.settings.room_send);
+            self.emitter.feed(room, 0, mono, send, |_| position);
             self.tail_left = self.placer.tail_len();
         }
 
@@ -213,6 +227,7 @@ impl InputSource {
     /// Cuts the placer at once (after non-finite audio).
     pub fn silence(&mut self) {
         self.placer.reset();
+        self.emitter.reset();
         self.tail_left = 0;
     }
 

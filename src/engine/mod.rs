@@ -25,6 +25,7 @@ use crate::binaural::hrtf::HrtfSet;
 use crate::dsp::denormal::FlushDenormals;
 use crate::dsp::loudness::Loudness;
 use crate::ranges;
+use crate::room::{Room, RoomSettings};
 use bed::{Bed, BedSettings};
 use hrtf_swap::{HrtfReceiver, HrtfSender, hrtf_line};
 pub use input::InputChannels;
@@ -51,6 +52,8 @@ pub struct EngineSettings {
     pub layers: [LayerSettings; LAYERS],
     /// The ambient bed (off by default).
     pub bed: BedSettings,
+    /// The room every layer and the input can send into (off by default).
+    pub room: RoomSettings,
     /// Output gain, gentle mode, the session timer and the limiter.
     pub master: MasterSettings,
     /// Seed of all random variation: the same seed and parameters render the same sound.
@@ -66,6 +69,7 @@ impl Default for EngineSettings {
                 ..LayerSettings::default()
             }),
             bed: BedSettings::default(),
+            room: RoomSettings::default(),
             master: MasterSettings::default(),
             seed: 1,
         }
@@ -86,6 +90,8 @@ pub struct Engine {
     /// Seed the layers were last seeded with.
     seed: u64,
     bed: Bed,
+    /// The room the sources send into.
+    room: Room,
     master: MasterChain,
     /// Whether the session has ended and the engine rests (its voices already cleared).
     resting: bool,
@@ -140,6 +146,7 @@ impl Engine {
                 .collect(),
             seed: params.seed,
             bed: Bed::new(sample_rate, bed_seed(params.seed)),
+            room: Room::new(sample_rate, max_block, &hrtf),
             master: MasterChain::new(sample_rate, glide),
             resting: false,
             loudness: Loudness::new(sample_rate),
@@ -183,6 +190,7 @@ impl Engine {
         self.settings = *params;
         self.input.set(&params.input);
         self.bed.set(&params.bed);
+        self.room.set(&params.room);
         self.master.set(&params.master);
     }
 
@@ -274,6 +282,7 @@ impl Engine {
             layer.reset(layer_seed(self.seed, i));
         }
         self.input.reset();
+        self.room.silence();
         self.bed.reset(bed_seed(self.seed));
         self.master.reset();
     }
@@ -308,6 +317,7 @@ impl Engine {
             return;
         }
         self.input.set_hrtf(&new);
+        self.room.set_hrtf(&new);
         for layer in &mut self.layers {
             layer.set_hrtf(&new);
         }
@@ -343,7 +353,10 @@ impl Engine {
 
         let (transport, clock) = (&self.transport, &self.clock);
         self.input.take(left, right, channels);
-        let mut sounded = self.input.add_to(channels, transport, clock, left, right);
+        let room = self.room.begin(left.len());
+        let mut sounded = self
+            .input
+            .add_to(channels, transport, clock, left, right, room);
         let telemetry = &mut self.telemetry;
         for (index, (layer, settings)) in self
             .layers
@@ -355,8 +368,8 @@ impl Engine {
                 settings,
                 transport,
                 clock,
-                left,
-                right,
+                (&mut *left, &mut *right),
+                room,
                 |position, intensity| {
                     if let Some(t) = telemetry.as_mut() {
                         t.flash(TriggerFlash {
@@ -368,6 +381,8 @@ impl Engine {
                 },
             );
         }
+        sounded |= self.room.is_sounding();
+        self.room.add_to(left, right);
         sounded |= self.bed.is_sounding();
         self.bed.add_to(left, right);
 
@@ -426,6 +441,7 @@ impl Engine {
         for layer in &mut self.layers {
             layer.silence();
         }
+        self.room.silence();
         self.master.silence();
     }
 }

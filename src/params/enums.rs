@@ -5,6 +5,7 @@ use crate::engine::bed::BedKind;
 use crate::engine::layer::ScatterMode;
 use crate::engine::motion::MotionMode;
 use crate::engine::tempo::NoteValue;
+use crate::room::RoomKind;
 use crate::triggers::Family;
 use nice_plug::prelude::*;
 
@@ -52,6 +53,17 @@ const BED_KINDS: [(BedKind, &str, &str); 5] = [
     (BedKind::Brown, "Brown", "brown"),
     (BedKind::Air, "Air", "air"),
     (BedKind::Rain, "Distant Rain", "rain"),
+];
+
+/// Names and stable ids of the rooms.
+const ROOM_KINDS: [(RoomKind, &str, &str); 7] = [
+    (RoomKind::Off, "Off", "off"),
+    (RoomKind::CloseBooth, "Close booth", "booth"),
+    (RoomKind::Bedroom, "Bedroom", "bedroom"),
+    (RoomKind::LivingRoom, "Living room", "living"),
+    (RoomKind::WoodenCabin, "Wooden cabin", "cabin"),
+    (RoomKind::StoneHall, "Stone hall", "hall"),
+    (RoomKind::Outdoors, "Outdoors", "outdoors"),
 ];
 
 /// Picks column `$col` (1 = names, 2 = ids) of a `(variant, name, id)` table as a const array.
@@ -132,5 +144,11 @@ table_enum!(
     variants!(BED_KINDS, BedKind),
     column!(BED_KINDS, 1),
     column!(BED_KINDS, 2)
+);
+table_enum!(
+    RoomKind,
+    variants!(ROOM_KINDS, RoomKind),
+    column!(ROOM_KINDS, 1),
+    column!(ROOM_KINDS, 2)
 );
 table_enum!(Family, Family::ALL, Family::NAMES, Family::IDS);

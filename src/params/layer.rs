@@ -102,6 +102,10 @@ pub struct LayerParams {
     /// Distance spread in octaves, 0 ..= 2 (distance × 2^±spread).
     #[id = "dspread"]
     pub distance_spread: FloatParam,
+    /// Room Send: the share of the layer's sound sent into the room, 0 ..= 1 (default 0.5),
+    /// shown in percent.
+    #[id = "roomsend"]
+    pub room_send: FloatParam,
     /// The Sample family's attack, release and length limit.
     #[nested]
     pub sample: SampleParams,
@@ -279,6 +283,11 @@ impl LayerParams {
                 ranges::DISTANCE_SPREAD_OCT,
                 units::OCTAVES,
             ),
+            room_send: units::percent(
+                &name("Room Send"),
+                default_from(t, ranges::ROOM_SEND.default, |t| t.room_send.value()),
+                ranges::ROOM_SEND,
+            ),
             sample: SampleParams::new(&prefix, t.map(|t| &t.sample)),
         }
     }
@@ -324,6 +333,7 @@ impl LayerParams {
                 distance_octaves: self.distance_spread.value(),
             },
             sample: self.sample.shape(),
+            room_send: self.room_send.value(),
         }
     }
 }

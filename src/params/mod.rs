@@ -22,6 +22,7 @@ use crate::engine::master::MasterSettings;
 use crate::engine::timer::{SECONDS_PER_MINUTE, TimerSettings};
 use crate::engine::{EngineSettings, LAYERS};
 use crate::ranges;
+use crate::room::{RoomKind, RoomSettings};
 use nice_plug::prelude::*;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, RwLock};
@@ -38,6 +39,10 @@ pub struct TingleParams {
     /// Binaural/original mix of the input, 0 (original) ..= 1 (binaural), shown in percent.
     #[id = "mix"]
     pub mix: FloatParam,
+    /// The input's Room Send, 0 ..= 1 (default 0: the track's sound stays dry), shown in
+    /// percent.
+    #[id = "inroomsend"]
+    pub input_room_send: FloatParam,
     /// Output gain in dB, -48 ..= +12.
     #[id = "outgain"]
     pub output_gain: FloatParam,
@@ -57,6 +62,21 @@ pub struct TingleParams {
     /// about L LUFS.
     #[id = "bedlevel"]
     pub bed_level: FloatParam,
+    /// The room: Off (default), Close booth, Bedroom, Living room, Wooden cabin, Stone hall,
+    /// Outdoors (ids `off`, `booth`, `bedroom`, `living`, `cabin`, `hall`, `outdoors`).
+    #[id = "room"]
+    pub room: EnumParam<RoomKind>,
+    /// Room Size: the factor on the preset's dimensions, 0.5 ..= 1.5 (default 1), shown in
+    /// percent.
+    #[id = "roomsize"]
+    pub room_size: FloatParam,
+    /// Room Damping: absorption above 1 kHz, 0 ..= 1 (default 0.5, the preset as designed),
+    /// shown in percent.
+    #[id = "roomdamp"]
+    pub room_damping: FloatParam,
+    /// Room Level in dB, -24 ..= +6 (default 0: the room's physical level).
+    #[id = "roomlevel"]
+    pub room_level: FloatParam,
     /// Gentle mode: no sound jumps more than 12 dB above the running short-term level of the
     /// output (off by default).
     #[id = "gentle"]
@@ -129,6 +149,13 @@ impl TingleParams {
                 default_from(t, ranges::MIX.default, |t| t.mix.value()),
                 ranges::MIX,
             ),
+            input_room_send: units::percent(
+                "Input Room Send",
+                default_from(t, ranges::INPUT_ROOM_SEND.default, |t| {
+                    t.input_room_send.value()
+                }),
+                ranges::INPUT_ROOM_SEND,
+            ),
             output_gain: units::decibels(
                 "Output Gain",
                 default_from(t, ranges::OUTPUT_GAIN_DB.default, |t| t.output_gain.value()),
@@ -155,6 +182,22 @@ impl TingleParams {
                 "Bed Level",
                 default_from(t, ranges::BED_LEVEL_DB.default, |t| t.bed_level.value()),
                 ranges::BED_LEVEL_DB,
+            ),
+            room: EnumParam::new("Room", default_from(t, RoomKind::Off, |t| t.room.value())),
+            room_size: units::percent(
+                "Room Size",
+                default_from(t, ranges::ROOM_SIZE.default, |t| t.room_size.value()),
+                ranges::ROOM_SIZE,
+            ),
+            room_damping: units::percent(
+                "Room Damping",
+                default_from(t, ranges::ROOM_DAMPING.default, |t| t.room_damping.value()),
+                ranges::ROOM_DAMPING,
+            ),
+            room_level: units::decibels(
+                "Room Level",
+                default_from(t, ranges::ROOM_LEVEL_DB.default, |t| t.room_level.value()),
+                ranges::ROOM_LEVEL_DB,
             ),
             gentle: BoolParam::new("Gentle", default_from(t, false, |t| t.gentle.value())),
             timer: BoolParam::new("Session Timer", default_from(t, false, |t| t.timer.value())),
@@ -204,6 +247,7 @@ impl TingleParams {
                 motion: self.input.motion(),
                 gain_db: self.input_gain.value(),
                 mix: self.mix.value(),
+                room_send: self.input_room_send.value(),
             },
             layers: std::array::from_fn(|i| {
                 let mut layer = self.layers[i].engine_settings();
@@ -215,6 +259,12 @@ impl TingleParams {
             bed: BedSettings {
                 kind: self.bed.value(),
                 level_db: self.bed_level.value(),
+            },
+            room: RoomSettings {
+                kind: self.room.value(),
+                size: self.room_size.value(),
+                damping: self.room_damping.value(),
+                level_db: self.room_level.value(),
             },
             master: MasterSettings {
                 output_gain_db: self.output_gain.value(),

@@ -5,7 +5,8 @@
 
 use super::path::Path;
 use crate::binaural::hrtf::HrtfSet;
-use crate::binaural::placer::Placer;
+use crate::binaural::placer::{Placer, placement_factor};
+use crate::room::{Emitter, RoomFeed};
 use std::sync::Arc;
 
 /// The shared bus of one layer. Allocates only in [`Bus::new`].
@@ -16,6 +17,8 @@ pub struct Bus {
     used: bool,
     /// Places the sum.
     placer: Placer,
+    /// Sends the sum into the room from where it sounds.
+    emitter: Emitter,
     /// Samples the placer keeps running after its last trigger (its tail).
     tail_left: usize,
 }
@@ -28,6 +31,7 @@ impl Bus {
             mix: vec![0.0; max_block],
             used: false,
             placer: Placer::new(hrtf.clone(), sample_rate),
+            emitter: Emitter::new(placement_factor(sample_rate)),
             tail_left: 0,
         }
     }
@@ -45,6 +49,7 @@ impl Bus {
     /// Cuts it at once (after non-finite audio).
     pub fn silence(&mut self) {
         self.placer.reset();
+        self.emitter.reset();
         self.tail_left = 0;
     }
 
@@ -63,14 +68,24 @@ impl Bus {
     }
 
     /// Places the block's sum where the layer's `path` takes it and adds the two ears to
-    /// `left` and `right`. An idle bus starts afresh; it rings out for its placer's tail after
-    /// its last trigger.
-    pub fn add_to(&mut self, path: &Path, left: &mut [f32], right: &mut [f32]) {
+    /// `left` and `right`, and sends it into the `room` from there at `send` (0 ..= 1). An
+    /// idle bus starts afresh; it rings out for its placer's tail after its last trigger.
+    pub fn add_to(
+        &mut self,
+        path: &Path,
+        left: &mut [f32],
+        right: &mut [f32],
+        room: &mut RoomFeed,
+        send: f32,
+    ) {
         let n = left.len();
         if self.used {
             if self.tail_left == 0 {
                 self.placer.reset();
+                self.emitter.reset();
             }
+            self.emitter
+                .feed(room, 0, &self.mix[..n], send, |at| path.period_after(at));
             self.tail_left = self.placer.tail_len();
         }
         if self.tail_left == 0 {

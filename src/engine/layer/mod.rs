@@ -22,6 +22,7 @@ use crate::binaural::{Offset, Position};
 use crate::dsp::math::db_to_gain;
 use crate::dsp::random::{RngExt, SeededRng, seeded};
 use crate::ranges;
+use crate::room::RoomFeed;
 use crate::samples::{Pick, SampleSlot};
 use crate::triggers::{Excitation, Family};
 use bus::Bus;
@@ -224,8 +225,9 @@ impl Layer {
         self.path.current()
     }
 
-    /// Renders the next `left.len()` samples and adds them to `left` and `right`; calls
-    /// `on_trigger` with the position and intensity of every trigger it starts. Returns whether
+    /// Renders the next `left.len()` samples and adds them to `left` and `right`, sending them
+    /// into the `room` as its Room Send asks; calls `on_trigger` with the position and
+    /// intensity of every trigger it starts. Returns whether
     /// anything sounded (a voice or the shared placer's tail): if not, nothing was added. An
     /// idle layer only advances its rhythm and its position, which costs little.
     pub fn add_to(
@@ -233,8 +235,8 @@ impl Layer {
         settings: &LayerSettings,
         transport: &Transport,
         clock: &Clock,
-        left: &mut [f32],
-        right: &mut [f32],
+        (left, right): (&mut [f32], &mut [f32]),
+        room: &mut RoomFeed,
         mut on_trigger: impl FnMut(Position, f32),
     ) -> bool {
         let n = left.len();
@@ -316,9 +318,19 @@ impl Layer {
             }
             let mono = &self.mono[start..n];
             let ended = !voice.is_sounding();
-            seat.add_to(start, mono, ended, &self.path, &mut self.bus, left, right);
+            let send = settings.room_send;
+            seat.add_to(
+                start,
+                mono,
+                ended,
+                &self.path,
+                &mut self.bus,
+                (&mut *left, &mut *right),
+                (&mut *room, send),
+            );
         }
-        self.bus.add_to(&self.path, left, right);
+        self.bus
+            .add_to(&self.path, left, right, room, settings.room_send);
         true
     }
 

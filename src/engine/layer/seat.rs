@@ -6,7 +6,9 @@ use super::bus::Bus;
 use super::path::Path;
 use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::placer::Placer;
+use crate::binaural::placer::placement_factor;
 use crate::binaural::{Offset, Position};
+use crate::room::{Emitter, RoomFeed};
 use std::sync::Arc;
 
 /// Where a trigger sounds.
@@ -20,7 +22,7 @@ pub enum Spot {
 }
 
 /// Where a trigger placed by its voice's own placer sounds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub enum OwnSpot {
     /// Where it was born, for as long as it sounds.
     Still(Position),
@@ -33,6 +35,8 @@ pub enum OwnSpot {
 pub struct Seat {
     /// Places the voice (unused while it sounds through the bus).
     placer: Placer,
+    /// Sends it into the room from where it sounds (unused on the bus).
+    emitter: Emitter,
     /// Where its trigger sounds.
     spot: Spot,
     /// Samples of placer tail left to render after the trigger ended.
@@ -45,6 +49,7 @@ impl Seat {
     pub fn new(hrtf: &Arc<HrtfSet>, sample_rate: f32) -> Self {
         Self {
             placer: Placer::new(hrtf.clone(), sample_rate),
+            emitter: Emitter::new(placement_factor(sample_rate)),
             spot: Spot::OnBus,
             tail_left: 0,
         }
@@ -63,6 +68,7 @@ impl Seat {
     /// Seats a new trigger at `spot`, its placer starting afresh.
     pub fn start(&mut self, spot: Spot) {
         self.placer.reset();
+        self.emitter.reset();
         self.spot = spot;
         self.tail_left = 0;
     }
@@ -80,13 +86,15 @@ impl Seat {
     /// Empties it at once (after non-finite audio).
     pub fn silence(&mut self) {
         self.placer.reset();
+        self.emitter.reset();
         self.tail_left = 0;
     }
 
     /// Places the voice's `mono` samples, which start `start` samples into the block: adds
     /// them to `bus` if the trigger sounds where the layer is, else places them (following the
     /// layer's `path` if it does) and adds the two ears to `left` and `right` (the block's
-    /// whole length). `ended`: the trigger no longer sounds, and the placer's tail counts down.
+    /// whole length), and sends them into the `room` from there at `send` (0 ..= 1).
+    /// `ended`: the trigger no longer sounds, and the placer's tail counts down.
     #[allow(clippy::too_many_arguments)]
     pub fn add_to(
         &mut self,
@@ -95,8 +103,8 @@ impl Seat {
         ended: bool,
         path: &Path,
         bus: &mut Bus,
-        left: &mut [f32],
-        right: &mut [f32],
+        (left, right): (&mut [f32], &mut [f32]),
+        (room, send): (&mut RoomFeed, f32),
     ) {
         let n = left.len();
         let Spot::Own(own) = &mut self.spot else {
@@ -105,15 +113,16 @@ impl Seat {
             self.tail_left = 0;
             return;
         };
-        self.placer.add_to(
-            mono,
-            &mut left[start..n],
-            &mut right[start..n],
-            |at| match own {
-                OwnSpot::Still(birth) => *birth,
-                OwnSpot::Following(offset) => offset.apply(path.period_after(start + at)),
-            },
-        );
+        let own = *own;
+        let position_at = move |at: usize| match own {
+            OwnSpot::Still(birth) => birth,
+            OwnSpot::Following(offset) => offset.apply(path.period_after(start + at)),
+        };
+        self.placer
+            .add_to(mono, &mut left[start..n], &mut right[start..n], position_at);
+        if !ended {
+            self.emitter.feed(room, start, mono, send, position_at);
+        }
         if ended {
             self.tail_left = self.tail_left.saturating_sub(n - start);
         }

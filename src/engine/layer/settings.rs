@@ -76,6 +76,9 @@ pub struct LayerSettings {
     pub scatter: Scatter,
     /// How its triggers play their sounds (the Sample family).
     pub sample: SampleShape,
+    /// Room Send: the share of its sound sent into the room, 0 ..= 1 (amplitude; 1 is the
+    /// physical level).
+    pub room_send: f32,
 }
 
 impl Default for LayerSettings {
@@ -93,6 +96,7 @@ impl Default for LayerSettings {
             motion: MotionSettings::default(),
             scatter: Scatter::default(),
             sample: SampleShape::default(),
+            room_send: crate::ranges::ROOM_SEND.default,
         }
     }
 }

@@ -1,0 +1,392 @@
+//! The late reverberation: a feedback delay network (Jot & Chaigne 1991) of [`LINES`] delay
+//! lines mixed by a Hadamard matrix, fed through a chain of all-pass diffusers.
+//!
+//! - **Decay per band.** Each line's loop filter (a gain with a low and a high one-pole shelf)
+//!   takes off exactly the dB per pass that the room's reverberation time asks at 250 Hz,
+//!   1 kHz and 4 kHz (`-60 dB x line length / T60`), so every band decays at its own rate
+//!   and the tail never rings at one frequency.
+//! - **Density.** The diffusers smear each input into a burst of echoes within a few
+//!   milliseconds, and the 16 lines (lengths spread over an octave, each a prime number of
+//!   samples) multiply them at every pass: the echoes merge into noise well before 100 ms.
+//! - **Two ears.** Three orthogonal rows of the matrix read three uncorrelated signals off the
+//!   lines. Both ears share the first below a corner and each has its own above it, through
+//!   a power-complementary low-pass and high-pass pair ([`DiffuseMix`]): the ears' coherence
+//!   is that of a diffuse field, near 1 in the bass and near 0 above 1 kHz, with the corner
+//!   fitted to the HRTF set in use.
+//! - **Level.** The output is scaled so that the tail's energy is the reverberant energy
+//!   Sabine's theory gives for the room after the tail's onset (see
+//!   [`super::design::RoomDesign::critical_distance_m`]).
+
+use super::design::{MID_BAND, RoomDesign};
+use crate::dsp::biquad::Biquad;
+use crate::dsp::coherence::DiffuseMix;
+use crate::dsp::octave;
+use std::f32::consts::TAU;
+
+/// Delay lines in the network.
+pub const LINES: usize = 16;
+/// How far the lines' lengths spread above the shortest (octaves).
+const LINE_SPREAD_OCT: f32 = 1.1;
+/// Delays of the input diffusers (s).
+const DIFFUSER_DELAYS_S: [f32; 4] = [0.0011, 0.0017, 0.0026, 0.0039];
+/// Feedback of the input diffusers.
+const DIFFUSER_GAIN: f32 = 0.6;
+/// Corner of the high-pass on the tail's input (Hz): nothing below it reverberates.
+const SUB_BASS_HZ: f32 = 30.0;
+/// The bands the loop filters match exactly (indices into the octave bands: 250 Hz, 1 kHz,
+/// 4 kHz); the bands between them follow the shelves' slopes.
+const ANCHORS: [usize; 3] = [1, MID_BAND, 5];
+/// Corners of the loop filters' low and high shelves (Hz): between the anchors.
+const SHELF_CORNERS_HZ: [f32; 2] = [500.0, 2000.0];
+/// Passes of the loop-filter fit (each corrects the three gains by the remaining error).
+const FIT_PASSES: usize = 6;
+/// Rows of the mixing matrix the input enters by and the three outputs leave by.
+const INPUT_ROW: usize = 5;
+/// See [`INPUT_ROW`]: shared, left's own, right's own.
+const OUTPUT_ROWS: [usize; 3] = [3, 9, 14];
+/// Energy decay exponent: energy falls by `exp(-DECAY_60 t / T60)` (60 dB = 10^6).
+const DECAY_60: f32 = 13.815_51;
+
+/// A first-order all-pass with a delay line (Schroeder's diffuser).
+#[derive(Debug, Clone)]
+struct Diffuser {
+    buffer: Vec<f32>,
+    at: usize,
+}
+
+impl Diffuser {
+    fn process(&mut self, x: f32) -> f32 {
+        let delayed = self.buffer[self.at];
+        let w = x + DIFFUSER_GAIN * delayed;
+        self.buffer[self.at] = w;
+        self.at = if self.at + 1 == self.buffer.len() {
+            0
+        } else {
+            self.at + 1
+        };
+        delayed - DIFFUSER_GAIN * w
+    }
+}
+
+/// A line's loop filter: `gain x low shelf x high shelf`, each shelf a one-pole low-pass
+/// mixed with its input.
+#[derive(Debug, Clone, Copy, Default)]
+struct LoopFilter {
+    /// Broadband gain.
+    gain: f32,
+    /// Low shelf's gain at DC, relative (1 at high frequencies).
+    low: f32,
+    /// High shelf's gain at Nyquist, relative (1 at DC).
+    high: f32,
+    /// One-pole states of the two shelves.
+    state: [f32; 2],
+}
+
+/// The late tail. Allocates only in [`Late::new`].
+#[derive(Debug, Clone)]
+pub struct Late {
+    sample_rate: f32,
+    lines: Vec<Vec<f32>>,
+    /// Current length of each line (samples).
+    lengths: [usize; LINES],
+    /// Write position of each line.
+    at: [usize; LINES],
+    filters: [LoopFilter; LINES],
+    /// One-pole coefficients of the low and high shelves.
+    shelf_k: [f32; 2],
+    diffusers: Vec<Diffuser>,
+    sub_bass: Biquad,
+    mix: DiffuseMix,
+    /// Output gain that sets the tail's level.
+    gain: f32,
+    /// Whether a room with a tail is set.
+    on: bool,
+}
+
+impl Late {
+    /// A silent tail at `sample_rate` (Hz) with lines long enough for every room. Allocates.
+    pub fn new(sample_rate: f32, longest_line_s: f32) -> Self {
+        let longest = (longest_line_s * 2f32.powf(LINE_SPREAD_OCT) * sample_rate).ceil() as usize;
+        Self {
+            sample_rate,
+            lines: (0..LINES).map(|_| vec![0.0; longest + 2]).collect(),
+            lengths: [1; LINES],
+            at: [0; LINES],
+            filters: [LoopFilter::default(); LINES],
+            shelf_k: SHELF_CORNERS_HZ
+                .map(|f| crate::dsp::one_pole::OnePole::coefficient(f, sample_rate)),
+            diffusers: DIFFUSER_DELAYS_S
+                .iter()
+                .map(|d| Diffuser {
+                    buffer: vec![0.0; ((d * sample_rate) as usize).max(1)],
+                    at: 0,
+                })
+                .collect(),
+            sub_bass: Biquad::highpass(SUB_BASS_HZ, std::f32::consts::FRAC_1_SQRT_2, sample_rate),
+            mix: DiffuseMix::new(crate::dsp::coherence::DEFAULT_CORNER_HZ, sample_rate),
+            gain: 0.0,
+            on: false,
+        }
+    }
+
+    /// Takes a room's design (`None`, or a room without a tail, silences it): line lengths
+    /// (when they change the tail starts empty), loop filters and level. Does not allocate.
+    pub fn set_design(&mut self, design: Option<&RoomDesign>) {
+        let Some(design) = design.filter(|d| !d.ground_only) else {
+            self.on = false;
+            self.clear();
+            return;
+        };
+        let shortest = design.late_line_s * self.sample_rate;
+        let capacity = self.lines[0].len() - 1;
+        let lengths: [usize; LINES] = std::array::from_fn(|i| {
+            let spread = 2f32.powf(LINE_SPREAD_OCT * i as f32 / (LINES - 1) as f32);
+            prime_near((shortest * spread) as usize).min(capacity)
+        });
+        if lengths != self.lengths || !self.on {
+            self.lengths = lengths;
+            self.clear();
+        }
+        self.on = true;
+        for i in 0..LINES {
+            let target =
+                ANCHORS.map(|b| pass_gain(self.lengths[i], design.t60_s[b], self.sample_rate));
+            let (gain, low, high) = self.fit(target);
+            let filter = &mut self.filters[i];
+            filter.gain = gain;
+            filter.low = low;
+            filter.high = high;
+        }
+        self.gain = self.output_gain(design);
+    }
+
+    /// Sets the corner of the ears' coherence (Hz, see [`DiffuseMix`]).
+    pub fn set_coherence_corner(&mut self, corner_hz: f32) {
+        self.mix = DiffuseMix::retuned(&self.mix, corner_hz, self.sample_rate);
+    }
+
+    /// The loop filter's three gains that give `target` (gain per pass) at the anchors.
+    fn fit(&self, target: [f32; 3]) -> (f32, f32, f32) {
+        let (mut gain, mut low, mut high) =
+            (target[1], target[0] / target[1], target[2] / target[1]);
+        for _ in 0..FIT_PASSES {
+            let got = ANCHORS.map(|b| self.loop_magnitude(gain, low, high, octave::CENTRES_HZ[b]));
+            gain *= target[1] / got[1];
+            low *= target[0] / got[0];
+            high *= target[2] / got[2];
+        }
+        (gain, low, high)
+    }
+
+    /// The magnitude of a loop filter with these gains at `hz`.
+    fn loop_magnitude(&self, gain: f32, low: f32, high: f32, hz: f32) -> f32 {
+        let w = TAU * hz / self.sample_rate;
+        // One-pole low-pass k / (1 - (1 - k) e^-jw).
+        let lowpass = |k: f32| {
+            let (re, im) = (1.0 - (1.0 - k) * w.cos(), (1.0 - k) * w.sin());
+            let d = re * re + im * im;
+            (k * re / d, -k * im / d)
+        };
+        let (lr, li) = lowpass(self.shelf_k[0]);
+        let (hr, hi) = lowpass(self.shelf_k[1]);
+        // Low shelf 1 + (low - 1) LP; high shelf high + (1 - high) LP.
+        let (ar, ai) = (1.0 + (low - 1.0) * lr, (low - 1.0) * li);
+        let (br, bi) = (high + (1.0 - high) * hr, (1.0 - high) * hi);
+        gain * (ar * ar + ai * ai).sqrt() * (br * br + bi * bi).sqrt()
+    }
+
+    /// The output gain that gives the tail Sabine's reverberant energy after its onset, for a
+    /// source of unit power (1 at 1 m through the direct path).
+    fn output_gain(&self, design: &RoomDesign) -> f32 {
+        let Some(critical) = design.critical_distance_m() else {
+            return 0.0;
+        };
+        let t60 = design.t60_s[MID_BAND];
+        let onset_s = self.lengths[0] as f32 / self.sample_rate;
+        let wanted = (-DECAY_60 * onset_s / t60).exp() / (critical * critical);
+        // The network's energy per unit input at one output: each pass keeps the mean squared
+        // loop gain, and an output row reads a 1 / LINES share of the lines' energy.
+        let kept: f32 = self
+            .filters
+            .iter()
+            .map(|f| {
+                let g = self.loop_magnitude(f.gain, f.low, f.high, octave::CENTRES_HZ[MID_BAND]);
+                g * g
+            })
+            .sum::<f32>()
+            / LINES as f32;
+        let network = 1.0 / (LINES as f32 * (1.0 - kept).max(1e-6));
+        (wanted / network).sqrt()
+    }
+
+    /// Whether a room with a tail is set.
+    pub fn is_on(&self) -> bool {
+        self.on
+    }
+
+    /// Runs `input` (mono, the room's send) through the tail and adds the two ears to `left`
+    /// and `right` (all the same length). Returns the block's largest output magnitude.
+    pub fn add_to(&mut self, input: &[f32], left: &mut [f32], right: &mut [f32]) -> f32 {
+        if !self.on {
+            return 0.0;
+        }
+        let inject = hadamard_row(INPUT_ROW);
+        let rows = OUTPUT_ROWS.map(hadamard_row);
+        let [k_low, k_high] = self.shelf_k;
+        let mut peak = 0.0f32;
+        for ((&x, l), r) in input.iter().zip(left.iter_mut()).zip(right.iter_mut()) {
+            let mut fed = self.sub_bass.process(x);
+            for diffuser in &mut self.diffusers {
+                fed = diffuser.process(fed);
+            }
+            let out: [f32; LINES] = std::array::from_fn(|i| self.lines[i][self.at[i]]);
+            let mut out = out;
+            let mut taps = [0.0f32; 3];
+            for (tap, row) in taps.iter_mut().zip(&rows) {
+                *tap = out.iter().zip(row).map(|(o, s)| o * s).sum::<f32>();
+            }
+            for (o, f) in out.iter_mut().zip(&mut self.filters) {
+                f.state[0] += k_low * (*o - f.state[0]);
+                let shelved = *o + (f.low - 1.0) * f.state[0];
+                f.state[1] += k_high * (shelved - f.state[1]);
+                *o = f.gain * (f.high * shelved + (1.0 - f.high) * f.state[1]);
+            }
+            hadamard(&mut out);
+            for i in 0..LINES {
+                self.lines[i][self.at[i]] = out[i] + inject[i] * fed;
+                self.at[i] = if self.at[i] + 1 >= self.lengths[i] {
+                    0
+                } else {
+                    self.at[i] + 1
+                };
+            }
+            let (el, er) = self.mix.process(taps[0], taps[1], taps[2]);
+            let (el, er) = (self.gain * el, self.gain * er);
+            peak = peak.max(el.abs()).max(er.abs());
+            *l += el;
+            *r += er;
+        }
+        peak
+    }
+
+    /// Empties the lines and filters.
+    pub fn clear(&mut self) {
+        for line in &mut self.lines {
+            line.fill(0.0);
+        }
+        self.at = [0; LINES];
+        for f in &mut self.filters {
+            f.state = [0.0; 2];
+        }
+        for d in &mut self.diffusers {
+            d.buffer.fill(0.0);
+        }
+        self.sub_bass.reset();
+        self.mix.reset();
+    }
+}
+
+/// The gain per pass through a line of `length` samples at `sample_rate` (Hz) that makes a
+/// band decay by 60 dB in `t60` seconds.
+fn pass_gain(length: usize, t60: f32, sample_rate: f32) -> f32 {
+    10f32.powf(-3.0 * length as f32 / (sample_rate * t60.max(1e-3)))
+}
+
+/// Row `row` of the normalised Hadamard matrix of order [`LINES`] (entries ±1/4).
+fn hadamard_row(row: usize) -> [f32; LINES] {
+    let scale = 1.0 / (LINES as f32).sqrt();
+    std::array::from_fn(|col| {
+        if (row & col).count_ones().is_multiple_of(2) {
+            scale
+        } else {
+            -scale
+        }
+    })
+}
+
+/// Multiplies `x` by the normalised Hadamard matrix in place (fast Walsh-Hadamard transform:
+/// lossless, every line feeds every other equally).
+fn hadamard(x: &mut [f32; LINES]) {
+    let mut half = 1;
+    while half < LINES {
+        for start in (0..LINES).step_by(2 * half) {
+            for i in start..start + half {
+                let (a, b) = (x[i], x[i + half]);
+                x[i] = a + b;
+                x[i + half] = a - b;
+            }
+        }
+        half *= 2;
+    }
+    let scale = 1.0 / (LINES as f32).sqrt();
+    x.iter_mut().for_each(|v| *v *= scale);
+}
+
+/// The smallest prime at or above `n` (line lengths without common factors, so their echoes
+/// never coincide).
+fn prime_near(n: usize) -> usize {
+    let is_prime = |m: usize| {
+        m >= 2
+            && (2..)
+                .take_while(|d| d * d <= m)
+                .all(|d| !m.is_multiple_of(d))
+    };
+    (n.max(2)..)
+        .find(|&m| is_prime(m))
+        .expect("primes never end")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::room::design::{RoomKind, RoomSettings};
+
+    fn design(kind: RoomKind) -> RoomDesign {
+        RoomDesign::new(&RoomSettings {
+            kind,
+            ..RoomSettings::default()
+        })
+        .expect("a room")
+    }
+
+    /// Each line's loop filter takes off the dB per pass the room's reverberation time asks
+    /// in every band from 250 Hz to 4 kHz, within 4 % (the anchors exactly).
+    #[test]
+    fn loop_filters_match_the_design_in_every_band() {
+        for kind in [
+            RoomKind::CloseBooth,
+            RoomKind::Bedroom,
+            RoomKind::LivingRoom,
+            RoomKind::WoodenCabin,
+            RoomKind::StoneHall,
+        ] {
+            let d = design(kind);
+            let mut late = Late::new(48_000.0, 0.031);
+            late.set_design(Some(&d));
+            for (f, &length) in late.filters.iter().zip(&late.lengths) {
+                for band in 1..=5 {
+                    let got = late.loop_magnitude(f.gain, f.low, f.high, octave::CENTRES_HZ[band]);
+                    let t60 = -3.0 * length as f32 / (48_000.0 * got.log10());
+                    let error = t60 / d.t60_s[band] - 1.0;
+                    assert!(error.abs() < 0.04, "{kind:?} band {band}: {error}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hadamard_is_lossless() {
+        let mut x: [f32; LINES] = std::array::from_fn(|i| (i as f32 * 0.37).sin());
+        let before: f32 = x.iter().map(|v| v * v).sum();
+        hadamard(&mut x);
+        let after: f32 = x.iter().map(|v| v * v).sum();
+        assert!((before - after).abs() < 1e-5);
+        let rows = OUTPUT_ROWS.map(hadamard_row);
+        for a in 0..3 {
+            for b in 0..3 {
+                let dot: f32 = rows[a].iter().zip(&rows[b]).map(|(x, y)| x * y).sum();
+                assert!((dot - if a == b { 1.0 } else { 0.0 }).abs() < 1e-6);
+            }
+        }
+    }
+}
