@@ -329,12 +329,16 @@ def random_mode(a):
     return 0 if all_ok else 1
 
 
+ROOM = []
+"""Extra tingle-render flags for every render (--room puts every render in a room)."""
+
+
 def render(binary, path, scene_json, seconds):
     """Renders `scene_json` for `seconds` into `path` with `binary` (tingle-render)."""
     scene_path = path[:-4] + ".json"
     with open(scene_path, "w") as f:
         json.dump(scene_json, f)
-    subprocess.run([binary, scene_path, path, "--duration", str(seconds)],
+    subprocess.run([binary, scene_path, path, "--duration", str(seconds), *ROOM],
                    check=True, stdout=subprocess.DEVNULL)
 
 
@@ -377,11 +381,16 @@ def main():
     ap.add_argument("--random", type=int, metavar="N",
                     help="judge N renders per variant at random settings, rates and places")
     ap.add_argument("--seed", type=int, default=1, help="--random's seed (default 1)")
+    ap.add_argument("--room", metavar="ROOM",
+                    help="render in this room (tingle-render --room: bedroom, living, ...), "
+                         "every layer at its default Room Send")
     ap.add_argument("--mix", action="store_true",
                     help="--random: mix two other families' layers in, each 12 LU under the judged one")
     ap.add_argument("--keep", metavar="DIR", help="keep the renders in DIR")
     ap.add_argument("--verbose", action="store_true", help="print each seed's top labels")
     a = ap.parse_args()
+    if a.room:
+        ROOM.extend(["--room", a.room])
     if a.random:
         return random_mode(a)
 

@@ -153,6 +153,39 @@ struct Cli {
     /// Switch off the hearing-safety limiter (ceiling -1 dBFS, on by default).
     #[arg(long)]
     no_limiter: bool,
+    /// The room (also over a scene's): off, booth, bedroom, living, cabin, hall, outdoors (or
+    /// their names in any letter case); unset, the plugin's default (off) or the scene's.
+    #[arg(long, value_name = "ROOM")]
+    room: Option<String>,
+    /// Room Size in percent (also over a scene's); unset, the default or the scene's.
+    #[arg(long, value_name = "PERCENT")]
+    #[arg(value_parser = ranged(in_percent(ranges::ROOM_SIZE), "%"))]
+    #[arg(help = param_help("Room Size in percent of the preset's dimensions",
+        in_percent(ranges::ROOM_SIZE), " (also over a scene's)"))]
+    room_size: Option<f32>,
+    /// Room Damping in percent (also over a scene's); unset, the default or the scene's.
+    #[arg(long, value_name = "PERCENT")]
+    #[arg(value_parser = ranged(in_percent(ranges::ROOM_DAMPING), "%"))]
+    #[arg(help = param_help("Room Damping (absorption above 1 kHz) in percent",
+        in_percent(ranges::ROOM_DAMPING), ", 50 = as designed (also over a scene's)"))]
+    room_damping: Option<f32>,
+    /// Room Level in dB (also over a scene's); unset, the default or the scene's.
+    #[arg(long, value_name = "DB", allow_negative_numbers = true)]
+    #[arg(help = param_help("Room Level in dB", ranges::ROOM_LEVEL_DB,
+        ", 0 = the room's physical level (also over a scene's)"))]
+    room_level: Option<f32>,
+    /// The input's Room Send in percent; unset, the default (0) or the scene's.
+    #[arg(long, value_name = "PERCENT")]
+    #[arg(value_parser = ranged(in_percent(ranges::INPUT_ROOM_SEND), "%"))]
+    #[arg(help = param_help("The input's Room Send in percent",
+        in_percent(ranges::INPUT_ROOM_SEND), " (also over a scene's)"))]
+    room_send: Option<f32>,
+    /// Every layer's Room Send in percent; unset, the default or the scene's.
+    #[arg(long, value_name = "PERCENT")]
+    #[arg(value_parser = ranged(in_percent(ranges::ROOM_SEND), "%"))]
+    #[arg(help = param_help("Every layer's Room Send in percent",
+        in_percent(ranges::ROOM_SEND), " (also over a scene's)"))]
+    layer_room_send: Option<f32>,
     /// Processing block size in samples.
     #[arg(long, value_name = "SAMPLES", default_value_t = ranges::BLOCK_SIZE.default)]
     #[arg(value_parser = clap::value_parser!(u32).range(i64_range(ranges::BLOCK_SIZE)))]
@@ -307,6 +340,84 @@ impl Cli {
                     })
                     .unwrap_or(e)
             })
+    }
+
+    /// Sets the room flags given over `settings` (a scene's or the other flags'): read as a
+    /// scene by parameter id, so names, ranges and errors are the plugin's.
+    fn apply_room_flags(&self, settings: &mut EngineSettings) -> Result<(), String> {
+        let percent = |flag: Option<f32>| flag.map(|p| p / PERCENT_PER_SHARE);
+        let layer_send = percent(self.layer_room_send);
+        let set: [(&str, &str, Option<Value>); 5] = [
+            ("room", "--room", self.room.clone().map(Value::from)),
+            (
+                "roomsize",
+                "--room-size",
+                percent(self.room_size).map(Value::from),
+            ),
+            (
+                "roomdamp",
+                "--room-damping",
+                percent(self.room_damping).map(Value::from),
+            ),
+            (
+                "roomlevel",
+                "--room-level",
+                self.room_level.map(Value::from),
+            ),
+            (
+                "inroomsend",
+                "--room-send",
+                percent(self.room_send).map(Value::from),
+            ),
+        ];
+        if set.iter().all(|(_, _, v)| v.is_none()) && layer_send.is_none() {
+            return Ok(());
+        }
+        let mut params = serde_json::Map::new();
+        for (id, _, value) in &set {
+            if let Some(v) = value {
+                params.insert((*id).to_owned(), v.clone());
+            }
+        }
+        if let Some(send) = layer_send {
+            for layer in 1..=tingle::engine::LAYERS {
+                params.insert(format!("roomsend_{layer}"), Value::from(send));
+            }
+        }
+        let scene = serde_json::json!({ "params": params }).to_string();
+        let flagged = tingle::scene::load(&scene)
+            .map_err(|e| {
+                let e = e.to_string();
+                set.iter()
+                    .find_map(|(id, flag, _)| {
+                        e.strip_prefix(&format!("params.{id}: "))
+                            .map(|why| format!("{flag}: {why}"))
+                    })
+                    .unwrap_or(e)
+            })?
+            .engine_settings();
+        let room = &mut settings.room;
+        if self.room.is_some() {
+            room.kind = flagged.room.kind;
+        }
+        if self.room_size.is_some() {
+            room.size = flagged.room.size;
+        }
+        if self.room_damping.is_some() {
+            room.damping = flagged.room.damping;
+        }
+        if self.room_level.is_some() {
+            room.level_db = flagged.room.level_db;
+        }
+        if self.room_send.is_some() {
+            settings.input.room_send = flagged.input.room_send;
+        }
+        if layer_send.is_some() {
+            for (layer, from) in settings.layers.iter_mut().zip(&flagged.layers) {
+                layer.room_send = from.room_send;
+            }
+        }
+        Ok(())
     }
 
     /// A transport playing from song position 0 at the requested tempo.
@@ -786,6 +897,7 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
     if let Some(seed) = cli.seed {
         params.seed = seed;
     }
+    cli.apply_room_flags(&mut params)?;
     let tail_frames = seconds_to_frames(cli.tail, sample_rate);
     let frames = input_frames + tail_frames;
     let hours = |frames: u64| frames as f64 / f64::from(sample_rate) / SECONDS_PER_HOUR;

@@ -15,6 +15,7 @@ use crate::engine::LAYERS;
 use crate::engine::motion::{Motion, MotionMode, MotionRate};
 use crate::engine::tempo::Transport;
 use crate::params::{PlacementParams, TingleParams};
+use crate::room::{RoomDesign, RoomSettings};
 use egui::{
     Align2, Color32, FontId, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2,
 };
@@ -40,6 +41,8 @@ pub const HANDLE_RADIUS: f32 = 9.0;
 const ELEVATION_DEG_PER_POINT: f32 = 0.5;
 /// Points along one motion cycle's path.
 const PATH_SAMPLES: usize = 96;
+/// Points per wall of the room's outline.
+const ROOM_EDGE_SAMPLES: usize = 24;
 /// Drift cycles sampled to find the region a drift wanders in.
 const DRIFT_CYCLES: usize = 48;
 /// Samples per sampled drift cycle.
@@ -212,6 +215,7 @@ pub fn show(
     state.head_rect = Some(rect);
     let geometry = HeadGeometry::new(rect);
     draw_floor(ui, &geometry, rect);
+    draw_room(ui, &geometry, params, rect);
 
     // Motion paths under everything that moves.
     for (i, layer) in params.layers.iter().enumerate() {
@@ -321,6 +325,37 @@ fn draw_floor(ui: &Ui, g: &HeadGeometry, rect: Rect) {
         theme::HEAD,
         Stroke::new(1.5, theme::HEAD_OUTLINE),
     );
+}
+
+/// The room's walls seen from above (on the view's log scale the box bulges: near walls sit
+/// far out from the head's edge), when a room with walls is on.
+fn draw_room(ui: &Ui, g: &HeadGeometry, params: &TingleParams, rect: Rect) {
+    let settings = RoomSettings {
+        kind: params.room.value(),
+        size: params.room_size.value(),
+        damping: params.room_damping.value(),
+        level_db: params.room_level.value(),
+    };
+    let Some(design) = RoomDesign::new(&settings).filter(|d| !d.ground_only) else {
+        return;
+    };
+    let [w, l, _] = design.dimensions_m;
+    let [x0, y0, _] = design.listener_m;
+    // The corners relative to the listener (x right, y ahead), round the walls.
+    let corners = [(-x0, -y0), (w - x0, -y0), (w - x0, l - y0), (-x0, l - y0)];
+    let mut points = Vec::with_capacity(4 * ROOM_EDGE_SAMPLES);
+    for (i, &(ax, ay)) in corners.iter().enumerate() {
+        let (bx, by) = corners[(i + 1) % corners.len()];
+        for s in 0..ROOM_EDGE_SAMPLES {
+            let t = s as f32 / ROOM_EDGE_SAMPLES as f32;
+            let (x, y) = (ax + t * (bx - ax), ay + t * (by - ay));
+            points.push(g.floor_point(x.atan2(y).to_degrees(), x.hypot(y)));
+        }
+    }
+    ui.painter_at(rect).add(Shape::closed_line(
+        points,
+        Stroke::new(1.5, theme::ROOM_WALL),
+    ));
 }
 
 /// A motion path (a line) or drift region (a translucent band) in `colour`.

@@ -225,7 +225,7 @@ pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: us
             placement_rows(ui, &layer.placement, setter);
         });
         ui.add_space(GROUP_SPACE);
-        group(ui, "Scatter", index, |ui| {
+        group(ui, "Scatter and room", index, |ui| {
             enum_row(
                 ui,
                 &layer.scatter,
@@ -244,6 +244,7 @@ pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: us
                 setter,
                 "How far hits scatter nearer and farther, in octaves of distance.",
             );
+            slider_row(ui, &layer.room_send, setter, super::master::ROOM_SEND_TIP);
         });
         ui.add_space(GROUP_SPACE);
         group(ui, "MIDI", index, |ui| {

@@ -1,5 +1,5 @@
 //! The master section (meters, output gain, safety limiter, seed, the ambient bed, gentle mode,
-//! the session timer with the time left, and the HRTF set in use) and the input's strip (input gain, mix,
+//! the room, the session timer with the time left, and the HRTF set in use) and the input's strip (input gain, mix,
 //! placement of the track's own audio).
 
 use super::controls::{self, grid, placement_rows, shown_name, slider_row, switch};
@@ -7,6 +7,7 @@ use super::{EditorState, meters, theme};
 use crate::engine::bed::BedKind;
 use crate::engine::timer::TimerSettings;
 use crate::params::TingleParams;
+use crate::room::RoomKind;
 use egui::emath::Numeric;
 use egui::{DragValue, RichText, ScrollArea, Ui};
 use nice_plug::prelude::*;
@@ -16,6 +17,9 @@ use std::sync::atomic::Ordering;
 const SIXTY: u32 = 60;
 /// Drag speed of the bed level (dB per point).
 const BED_LEVEL_SPEED: f64 = 0.1;
+/// Share of a full slider's width that the room's size and damping sliders take (two in a
+/// row).
+const ROOM_SLIDER_SHARE: f32 = 0.6;
 /// Drag speed of the seed, the session length and the fade (units per point).
 const WHOLE_SPEED: f64 = 1.0;
 
@@ -71,6 +75,7 @@ fn sections(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &Ed
         );
         switch(ui, &params.gentle, setter, GENTLE_TIP);
     });
+    room_rows(ui, params, setter);
     ui.horizontal(|ui| {
         switch(ui, &params.timer, setter, TIMER_TIP);
         drag_value(ui, &params.timer_length, setter, WHOLE_SPEED, 0, LENGTH_TIP);
@@ -84,6 +89,45 @@ fn sections(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &Ed
         }
     });
     super::hrtf_row::show(ui, params, state);
+}
+
+/// The room: its preset and level, then its size and damping.
+fn room_rows(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter) {
+    ui.horizontal(|ui| {
+        ui.label(shown_name(params.room.name()))
+            .on_hover_text(ROOM_TIP);
+        controls::choice_box(
+            ui,
+            params.room.name(),
+            RoomKind::variants(),
+            params.room.value().to_index(),
+            ROOM_TIP,
+            |index| controls::set_value(setter, &params.room, RoomKind::from_index(index)),
+        );
+        ui.label(shown_name(params.room_level.name()))
+            .on_hover_text(ROOM_LEVEL_TIP);
+        drag_value(
+            ui,
+            &params.room_level,
+            setter,
+            BED_LEVEL_SPEED,
+            1,
+            ROOM_LEVEL_TIP,
+        );
+    });
+    ui.horizontal(|ui| {
+        for (param, tip) in [
+            (&params.room_size, ROOM_SIZE_TIP),
+            (&params.room_damping, ROOM_DAMPING_TIP),
+        ] {
+            ui.label(shown_name(param.name())).on_hover_text(tip);
+            ui.add(
+                nice_plug_egui::widgets::ParamSlider::for_param(param, setter)
+                    .with_width(controls::SLIDER_WIDTH * ROOM_SLIDER_SHARE),
+            )
+            .on_hover_text(tip);
+        }
+    });
 }
 
 /// The time left in the session as the audio side last reported it (s), once it has.
@@ -121,6 +165,9 @@ fn timer_status(left_s: Option<f32>, settings: &TimerSettings) -> String {
     }
 }
 
+/// Tooltip of a Room Send (the input's and every layer's).
+pub const ROOM_SEND_TIP: &str = "How much of this sound goes into the room (100% is its natural \
+     level there). Low keeps a close sound intimate; only heard with a room on.";
 /// Tooltip of the input gain (in the overview and the input's strip).
 pub const INPUT_GAIN_TIP: &str = "Level of the track's audio entering Tingle.";
 /// Tooltip of the output gain.
@@ -132,6 +179,16 @@ const SEED_TIP: &str =
 const BED_TIP: &str = "A soft noise bed around you: pink, brown, moving air or distant rain.";
 /// Tooltip of the bed's level.
 const BED_LEVEL_TIP: &str = "Loudness of the bed (LUFS). The default sits well under the triggers.";
+/// Tooltip of the room's choice.
+const ROOM_TIP: &str = "A room around you: the walls' reflections and the reverberation, \
+     measured for each place you put a sound. Off keeps every sound dry.";
+/// Tooltip of the room's level.
+const ROOM_LEVEL_TIP: &str = "The room's sound against its natural level (0 dB).";
+/// Tooltip of the room's size.
+const ROOM_SIZE_TIP: &str = "Scales the room: larger rooms answer later and ring longer.";
+/// Tooltip of the room's damping.
+const ROOM_DAMPING_TIP: &str = "How much the room's soft surfaces absorb the highs: \
+     50% is the room as designed, more is darker and shorter.";
 /// Tooltip of gentle mode.
 const GENTLE_TIP: &str = "Keeps any sudden sound from jumping more than 12 dB above the \
      running loudness, so nothing startles (for sleep and therapy).";
@@ -199,6 +256,7 @@ pub fn input_strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter) {
             setter,
             "How much of the track's audio is placed around the head (100%) instead of left as it was (0%).",
         );
+        slider_row(ui, &params.input_room_send, setter, ROOM_SEND_TIP);
         placement_rows(ui, &params.input, setter);
     });
 }

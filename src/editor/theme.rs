@@ -27,6 +27,8 @@ pub const FLOOR: Color32 = Color32::from_rgb(0x22, 0x25, 0x2c);
 pub const NEAR_FIELD: Color32 = Color32::from_rgb(0x2d, 0x2a, 0x3a);
 /// Distance rings and their labels.
 pub const RING: Color32 = Color32::from_rgb(0x4a, 0x4f, 0x5a);
+/// The room's walls in the head view.
+pub const ROOM_WALL: Color32 = Color32::from_rgb(0x8a, 0x7a, 0x5e);
 /// Text on rings and axes.
 pub const RING_TEXT: Color32 = Color32::from_rgb(0x9a, 0xa0, 0xab);
 /// The listener's head.

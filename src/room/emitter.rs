@@ -244,11 +244,15 @@ fn tap_set(scene: &Scene, position: Position, send: f32) -> TapSet {
     // The source's power: what makes its direct sound `source_gain` at its distance.
     let power = send * source_gain(distance_m) * distance_m.max(f32::MIN_POSITIVE);
     let mut set = TapSet {
-        count,
         late: power,
         ..TapSet::default()
     };
-    for (tap, r) in set.taps.iter_mut().zip(&found[..count]) {
+    // Reflections later than the early window belong to the late tail.
+    let early = found[..count]
+        .iter()
+        .filter(|r| r.delay_s <= super::EARLY_WINDOW_S);
+    for (tap, r) in set.taps.iter_mut().zip(early) {
+        set.count += 1;
         let itd = scene.itd_samples(r.azimuth_deg, r.elevation_deg);
         let base = r.delay_s * scene.rate;
         let delay = [base + itd.max(0.0), base + (-itd).max(0.0)]

@@ -26,7 +26,7 @@ pub mod emitter;
 pub mod geometry;
 pub mod late;
 
-use crate::binaural::distance::{MAX_DISTANCE_M, air_corner_hz};
+use crate::binaural::distance::air_corner_hz;
 use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::placer::placement_factor;
 use crate::dsp::coherence::fit_corner;
@@ -43,6 +43,9 @@ use geometry::{MAX_REFLECTIONS, Reflection};
 use late::Late;
 use std::sync::Arc;
 
+/// The early reflections' window (s after the direct sound): later reflections (of a far
+/// source in a large room) are left to the late tail, which is dense by then.
+pub const EARLY_WINDOW_S: f32 = 0.12;
 /// Fade out and in when the preset changes (s).
 pub const SWITCH_FADE_S: f32 = 0.03;
 /// Glide of Room Level (s).
@@ -196,10 +199,7 @@ impl Room {
         let factor = placement_factor(sample_rate);
         let rate = sample_rate / factor as f32;
         let max_low = max_block.div_ceil(factor) + 1;
-        let largest = design::largest();
-        let max_delay = ((largest.longest_reflection_s(MAX_DISTANCE_M) + hrtf.max_itd()) * rate)
-            .ceil() as usize
-            + EARLY_TAPS;
+        let max_delay = ((EARLY_WINDOW_S + hrtf.max_itd()) * rate).ceil() as usize + EARLY_TAPS;
         let coefficients = halfband::design(halfband::TRANSITION);
         let stages = factor.trailing_zeros() as usize;
         let settings = RoomSettings::default();
@@ -225,7 +225,7 @@ impl Room {
                 written: false,
             },
             late: {
-                let mut late = Late::new(rate, largest.late_line_s);
+                let mut late = Late::new(rate, design::longest_late_line_s());
                 if let Some(c) = hrtf.known_diffuse_coherence() {
                     late.set_coherence_corner(fit_corner(&c));
                 }
