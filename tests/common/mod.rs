@@ -2,6 +2,8 @@
 //! delays, band levels and spectra the way docs/ARCHITECTURE.md (section 4) describes.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod room;
+
 use realfft::RealFftPlanner;
 use realfft::num_complex::Complex;
 use std::f64::consts::{PI, TAU};
@@ -117,6 +119,17 @@ pub fn spectrum(x: &[f64], len: usize) -> Vec<Complex<f64>> {
     input[..x.len()].copy_from_slice(x);
     let mut out = fft.make_output_vec();
     fft.process(&mut input, &mut out).expect("fft");
+    out
+}
+
+/// The real signal of length `len` whose spectrum (in [`spectrum`]'s layout: `len / 2 + 1`
+/// bins, the first and last real) is `bins`.
+pub fn inverse_spectrum(mut bins: Vec<Complex<f64>>, len: usize) -> Vec<f64> {
+    let fft = RealFftPlanner::<f64>::new().plan_fft_inverse(len);
+    let mut out = fft.make_output_vec();
+    fft.process(&mut bins, &mut out).expect("inverse fft");
+    let scale = 1.0 / len as f64;
+    out.iter_mut().for_each(|v| *v *= scale);
     out
 }
 
