@@ -25,7 +25,7 @@
 //! of several seconds.
 
 use crate::dsp::biquad::Biquad;
-use crate::dsp::coherence::DiffuseMix;
+use crate::dsp::coherence::{DiffuseMix, DiffuseShape};
 use crate::dsp::math::db_to_gain;
 use crate::dsp::noise::{BrownFilter, PinkFilter, Wander, white_scale};
 use crate::dsp::one_pole::OnePole;
@@ -272,7 +272,7 @@ impl Bed {
             rng: seeded(seed ^ BED_SEED_SALT),
             white_scale: white_scale(sample_rate),
             sub_bass: Biquad::highpass(SUB_BASS_HZ, FRAC_1_SQRT_2, sample_rate),
-            diffuse: DiffuseMix::new(COHERENCE_CORNER_HZ, sample_rate),
+            diffuse: DiffuseMix::new(DiffuseShape::butterworth(COHERENCE_CORNER_HZ), sample_rate),
             pink: [PinkFilter::new(sample_rate); 2],
             brown: [BrownFilter::new(sample_rate); 2],
             air: Air::new(sample_rate),

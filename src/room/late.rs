@@ -19,7 +19,7 @@
 
 use super::design::{MID_BAND, RoomDesign};
 use crate::dsp::biquad::Biquad;
-use crate::dsp::coherence::DiffuseMix;
+use crate::dsp::coherence::{DiffuseMix, DiffuseShape};
 use crate::dsp::octave;
 use std::f32::consts::TAU;
 
@@ -125,7 +125,10 @@ impl Late {
                 })
                 .collect(),
             sub_bass: Biquad::highpass(SUB_BASS_HZ, std::f32::consts::FRAC_1_SQRT_2, sample_rate),
-            mix: DiffuseMix::new(crate::dsp::coherence::DEFAULT_CORNER_HZ, sample_rate),
+            mix: DiffuseMix::new(
+                DiffuseShape::butterworth(crate::dsp::coherence::DEFAULT_CORNER_HZ),
+                sample_rate,
+            ),
             gain: 0.0,
             on: false,
         }
@@ -162,9 +165,9 @@ impl Late {
         self.gain = self.output_gain(design);
     }
 
-    /// Sets the corner of the ears' coherence (Hz, see [`DiffuseMix`]).
-    pub fn set_coherence_corner(&mut self, corner_hz: f32) {
-        self.mix = DiffuseMix::retuned(&self.mix, corner_hz, self.sample_rate);
+    /// Gives the ears' coherence `shape` (see [`DiffuseMix`]).
+    pub fn set_coherence(&mut self, shape: DiffuseShape) {
+        self.mix = DiffuseMix::retuned(&self.mix, shape, self.sample_rate);
     }
 
     /// The loop filter's three gains whose log magnitudes come closest (least squares, by
@@ -404,7 +407,7 @@ mod tests {
     }
 
     /// Each line's loop filter takes off the dB per pass the room's reverberation time asks
-    /// in every band from 250 Hz to 4 kHz, within 4 % (the anchors exactly).
+    /// in every band from 250 Hz to 4 kHz, within 4 %.
     #[test]
     fn loop_filters_match_the_design_in_every_band() {
         for kind in [

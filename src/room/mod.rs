@@ -29,7 +29,7 @@ pub mod late;
 use crate::binaural::distance::air_corner_hz;
 use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::placer::placement_factor;
-use crate::dsp::coherence::fit_corner;
+use crate::dsp::coherence;
 use crate::dsp::halfband::{self, Doubler};
 use crate::dsp::math::db_to_gain;
 use crate::dsp::octave;
@@ -227,7 +227,7 @@ impl Room {
             late: {
                 let mut late = Late::new(rate, design::longest_late_line_s());
                 if let Some(c) = hrtf.known_diffuse_coherence() {
-                    late.set_coherence_corner(fit_corner(&c));
+                    late.set_coherence(coherence::fit(&c));
                 }
                 late
             },
@@ -290,7 +290,7 @@ impl Room {
     pub fn set_hrtf(&mut self, hrtf: &Arc<HrtfSet>) {
         self.feed.early.set_hrtf(hrtf);
         if let Some(c) = hrtf.known_diffuse_coherence() {
-            self.late.set_coherence_corner(fit_corner(&c));
+            self.late.set_coherence(coherence::fit(&c));
         }
         self.feed.scene.hrtf = hrtf.clone();
         self.feed.scene.generation = self.feed.scene.generation.wrapping_add(1);
