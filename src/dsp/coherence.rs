@@ -260,16 +260,14 @@ mod tests {
             let mut mix = DiffuseMix::new(DiffuseShape::fitted(fc, a), rate);
             // Impulse responses of the shared path (shared in) and the own path (left in).
             let n = 16_384;
-            let (mut a_ir, mut b_ir) = (vec![0.0f32; n], vec![0.0f32; n]);
-            for i in 0..n {
-                let x = if i == 0 { 1.0 } else { 0.0 };
-                a_ir[i] = mix.process(x, 0.0, 0.0).0;
-            }
+            let impulse = |i: usize| if i == 0 { 1.0 } else { 0.0 };
+            let a_ir: Vec<f32> = (0..n)
+                .map(|i| mix.process(impulse(i), 0.0, 0.0).0)
+                .collect();
             mix.reset();
-            for i in 0..n {
-                let x = if i == 0 { 1.0 } else { 0.0 };
-                b_ir[i] = mix.process(0.0, x, 0.0).0;
-            }
+            let b_ir: Vec<f32> = (0..n)
+                .map(|i| mix.process(0.0, impulse(i), 0.0).0)
+                .collect();
             let power = |ir: &[f32], hz: f32| {
                 let w = 2.0 * PI * hz / rate;
                 let (re, im) = ir
@@ -300,7 +298,7 @@ mod tests {
     fn fit_follows_a_measured_head() {
         let kemar = [0.880, 0.630, -0.010, -0.028, -0.002, -0.003, -0.005];
         let shape = fit(&kemar);
-        for band in 0..octave::BANDS - 1 {
+        for (band, &wanted) in kemar.iter().enumerate().take(octave::BANDS - 1) {
             let (lo, hi) = octave::edges_hz(band);
             let mean = (0..64)
                 .map(|p| shape.coherence_at(lo + (hi - lo) * (p as f32 + 0.5) / 64.0))
