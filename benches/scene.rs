@@ -3,7 +3,9 @@
 //! family alone. Prints the real-time factor (target: at least 100x on a quiet machine), the
 //! cost of a silent instance (target: under 0.05 % of a core) and the activation time at each
 //! rate from 44.1 to 192 kHz (targets: first instance under 50 ms, the next under 5 ms, each
-//! extra instance under 2 MB).
+//! extra instance under 2 MB). With a room: the dense scene in the Bedroom (every layer at its
+//! default Room Send; target: at least 60x real time), and the room's own cost per preset and
+//! sample rate (one placed noise source sending into it, against the same without a room).
 
 use criterion::{Criterion, criterion_group};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -13,6 +15,7 @@ use std::time::{Duration, Instant};
 use tingle::engine::layer::{LayerSettings, Scatter, ScatterMode};
 use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
 use tingle::engine::{Engine, EngineSettings, InputChannels};
+use tingle::room::RoomKind;
 use tingle::triggers::Family;
 
 const FS: f32 = 48_000.0;
@@ -220,6 +223,83 @@ fn summary() {
     }
 }
 
+/// The dense scene's real-time factor a room may bring it down to (at least).
+const ROOM_TARGET_FACTOR: f64 = 60.0;
+/// Sample rates the room's own cost is reported at (Hz).
+const ROOM_RATES: [f32; 4] = [44_100.0, 48_000.0, 96_000.0, 192_000.0];
+
+/// Prints the dense scene's real-time factor in the Bedroom, against its target.
+fn room_summary() {
+    let mut scene = dense_scene();
+    scene.room.kind = RoomKind::Bedroom;
+    let best = (0..3)
+        .map(|_| time_render(&scene, TIMED_S))
+        .min()
+        .unwrap_or_default();
+    let factor = f64::from(TIMED_S) / best.as_secs_f64();
+    println!(
+        "dense scene in the Bedroom: {factor:.0}x faster than real time, {:.2} % of one core (target: >= {ROOM_TARGET_FACTOR}x)",
+        100.0 / factor
+    );
+}
+
+/// Seconds of one placed white-noise source (Room Send 1) at `rate` in `kind`'s room, best of
+/// three, per second of audio.
+fn noise_source_cost(kind: RoomKind, rate: f32) -> f64 {
+    let mut settings = EngineSettings::default();
+    settings.input.room_send = 1.0;
+    settings.room.kind = kind;
+    let mut engine = Engine::new(rate, BLOCK);
+    engine.set_settings(&settings);
+    engine.reset();
+    let mut noise = 0x2545_f491_u32;
+    let mut run = |seconds: f32| {
+        let (mut left, mut right) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
+        let start = Instant::now();
+        for _ in 0..(seconds * rate) as usize / BLOCK {
+            for v in &mut left {
+                noise ^= noise << 13;
+                noise ^= noise >> 17;
+                noise ^= noise << 5;
+                *v = (noise as f32 / u32::MAX as f32 - 0.5) * 0.1;
+            }
+            engine.process(
+                black_box(&mut left),
+                black_box(&mut right),
+                InputChannels::Mono,
+            );
+        }
+        start.elapsed()
+    };
+    run(1.0);
+    (0..3)
+        .map(|_| run(TIMED_S / 2.0))
+        .min()
+        .unwrap_or_default()
+        .as_secs_f64()
+        / f64::from(TIMED_S / 2.0)
+}
+
+/// Prints the room's own cost per preset and sample rate: one placed noise source sending
+/// into it, less the same source without a room.
+fn room_cost_summary() {
+    for rate in ROOM_RATES {
+        let dry = noise_source_cost(RoomKind::Off, rate);
+        let costs: Vec<String> = RoomKind::ALL[1..]
+            .iter()
+            .map(|&kind| {
+                let cost = (noise_source_cost(kind, rate) - dry).max(0.0);
+                format!("{kind:?} {:.3} %", 100.0 * cost)
+            })
+            .collect();
+        println!(
+            "room's own cost at {:.1} kHz (one source sending, % of one core): {}",
+            rate / 1000.0,
+            costs.join(", ")
+        );
+    }
+}
+
 criterion_group!(scene_benches, benches);
 
 fn main() {
@@ -228,5 +308,7 @@ fn main() {
     scene_benches();
     Criterion::default().configure_from_args().final_summary();
     summary();
+    room_summary();
+    room_cost_summary();
     silent_summary();
 }

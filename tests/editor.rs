@@ -31,6 +31,7 @@ use tingle::engine::hrtf_loader::HrtfLoader;
 use tingle::engine::motion::MotionMode;
 use tingle::engine::telemetry::{TelemetrySender, TriggerFlash, telemetry};
 use tingle::params::{SoundChoice, TingleParams};
+use tingle::room::RoomKind;
 use tingle::triggers::Family;
 
 #[global_allocator]
@@ -524,6 +525,7 @@ fn busy_session(app: &App) {
     app.automate(&layers[2].placement.elevation, 25.0);
     app.automate(&layers[3].placement.motion, MotionMode::Drift);
     app.automate(&app.params.bed, BedKind::Rain);
+    app.automate(&app.params.room, RoomKind::LivingRoom);
     app.automate(&app.params.gentle, true);
     app.automate(&app.params.timer, true);
 }

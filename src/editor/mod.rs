@@ -47,7 +47,7 @@ pub const MIN_SIZE: [f32; 2] = [960.0, 640.0];
 /// Share of the width the head view and master section take.
 const LEFT_SHARE: f32 = 0.42;
 /// Height kept under the head view for the master section (points).
-const MASTER_HEIGHT: f32 = 180.0;
+const MASTER_HEIGHT: f32 = 256.0;
 /// How often the editor repaints while it shows live telemetry.
 const FRAME_INTERVAL: Duration = Duration::from_millis(16);
 /// Most flashes kept on screen at once (the oldest go first).

@@ -11,7 +11,7 @@
 //! order (one wall, two walls) fitted to the room's absorption at 250 Hz and 4 kHz, with the
 //! air's absorption over the order's typical path.
 
-use super::geometry::{MAX_REFLECTIONS, Reflection, reflections, to_vector};
+use super::geometry::{MAX_REFLECTIONS, Reflection, reach, reflections, to_vector};
 use super::{RoomFeed, Scene};
 use crate::binaural::Position;
 use crate::binaural::distance::source_gain;
@@ -244,7 +244,8 @@ fn tap_set(scene: &Scene, position: Position, send: f32) -> TapSet {
     // The source's power: what makes its direct sound `source_gain` at its distance.
     let power = send * source_gain(distance_m) * distance_m.max(f32::MIN_POSITIVE);
     let mut set = TapSet {
-        late: power,
+        // A source beyond the walls fills the room with what reaches them.
+        late: power * reach(design, position),
         ..TapSet::default()
     };
     // Reflections later than the early window belong to the late tail.

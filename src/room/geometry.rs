@@ -68,16 +68,11 @@ pub fn direction_of(v: [f32; 3]) -> (f32, f32) {
     )
 }
 
-/// Writes the reflections of a source at `source` (relative to the head) in `design`'s room
-/// into `out` and returns how many there are (first order first). Does not allocate.
-pub fn reflections(
-    design: &RoomDesign,
-    source: Position,
-    out: &mut [Reflection; MAX_REFLECTIONS],
-) -> usize {
+/// The share (0 ..= 1) of the way from the listener to a source at `source` that lies inside
+/// `design`'s room: 1 for a source inside, less for one beyond the walls (heard from where it
+/// meets them).
+pub fn reach(design: &RoomDesign, source: Position) -> f32 {
     let v = to_vector(source);
-    let direct_m = source.distance_m.max(f32::MIN_POSITIVE);
-    // How far along `v` the source stays inside the room (1 = all the way).
     let mut reach = 1.0f32;
     for (axis, &along) in v.iter().enumerate() {
         if design.ground_only && axis != 2 {
@@ -93,6 +88,19 @@ pub fn reflections(
             reach = reach.min((highest - here) / (to - here));
         }
     }
+    reach
+}
+
+/// Writes the reflections of a source at `source` (relative to the head) in `design`'s room
+/// into `out` and returns how many there are (first order first). Does not allocate.
+pub fn reflections(
+    design: &RoomDesign,
+    source: Position,
+    out: &mut [Reflection; MAX_REFLECTIONS],
+) -> usize {
+    let v = to_vector(source);
+    let direct_m = source.distance_m.max(f32::MIN_POSITIVE);
+    let reach = reach(design, source);
     let s: [f32; 3] = std::array::from_fn(|a| design.listener_m[a] + reach * v[a]);
     let beyond_m = direct_m * (1.0 - reach);
     let mut count = 0;
