@@ -305,7 +305,9 @@ impl HrtfSet {
             itd: self.itd.clone(),
             reversed,
             rings: self.rings.clone(),
-            diffuse: OnceLock::new(),
+            // The same head at another rate or length: its diffuse-field coherence (per octave
+            // band, all below the new Nyquist frequency) carries over.
+            diffuse: self.diffuse.clone(),
         }
     }
 

@@ -1,22 +1,24 @@
-//! The early reflections' way to the ears: every reflection is written into the delay lines
-//! of the direction it comes from (one line per ear, so each reflection keeps its own
-//! interaural delay to the sample), and each direction's pair of lines is heard through the
-//! HRTF pair of that direction, shortened to [`EARLY_TAPS`] taps (the reflections' spectral
-//! cues; their timing is in the lines).
+//! The early reflections' way to the ears: every reflection is written into the delay line of
+//! the direction it comes from (the nearest of [`DIRECTIONS`]), and each direction's line is
+//! heard by both ears through that direction's HRTF pair, shortened to [`EARLY_TAPS`] taps,
+//! the far ear reading the line later by the direction's interaural delay.
 //!
 //! The lines are written ahead: an emitter adds each reflection where it will arrive (its
-//! delay after the direct sound), and [`EarlyField::add_to`] reads a block from the front of
-//! every line, then clears it. So any number of sources share [`DIRECTIONS`] × 2 lines and
-//! [`DIRECTIONS`] filter pairs, and a source costs only its reflections' additions.
+//! delay after the direct sound), and [`EarlyField::add_to`] reads a block at the front of
+//! every line and clears what no ear will read again. So any number of sources share
+//! [`DIRECTION_COUNT`] lines and filter pairs, and a source costs only one multiply-add per
+//! reflection and sample ([`EarlyField::write`], vectorised for the CPU).
 
+use crate::binaural::Position;
 use crate::binaural::hrtf::HrtfSet;
 use crate::dsp::convolve::{convolve, padded};
 use crate::dsp::simd::SimdPath;
+use crate::room::geometry::to_vector;
 
 /// The directions reflections are heard from (azimuth, elevation in degrees): eight around
-/// the head at ear level, one above and one below (the lowest the HRTF measures). A
-/// reflection takes the nearest one's spectrum and its own exact interaural delay.
-pub const DIRECTIONS: [(f32, f32); 10] = [
+/// the head at ear level, four above (45 degrees up) and four below (35 degrees down, near the
+/// lowest the HRTF measures).
+pub const DIRECTIONS: [(f32, f32); 16] = [
     (0.0, 0.0),
     (45.0, 0.0),
     (90.0, 0.0),
@@ -25,22 +27,30 @@ pub const DIRECTIONS: [(f32, f32); 10] = [
     (-135.0, 0.0),
     (-90.0, 0.0),
     (-45.0, 0.0),
-    (0.0, 90.0),
-    (0.0, -40.0),
+    (0.0, 45.0),
+    (90.0, 45.0),
+    (180.0, 45.0),
+    (-90.0, 45.0),
+    (0.0, -35.0),
+    (90.0, -35.0),
+    (180.0, -35.0),
+    (-90.0, -35.0),
 ];
 /// Number of directions.
 pub const DIRECTION_COUNT: usize = DIRECTIONS.len();
-/// Taps of the reflections' HRTF filters at 44.1 and 48 kHz (0.7 ms: the head's and pinna's
+/// Taps of the reflections' HRTF filters (at 48 kHz 0.5 ms: the head's and pinna's
 /// colouring; minimum-phase filters hold nearly all their energy there).
-pub const EARLY_TAPS: usize = 32;
+pub const EARLY_TAPS: usize = 24;
 /// Taps faded out at the end of each shortened filter (a half-Hann), so the cut adds no
 /// ripple.
-const FADE_TAPS: usize = 8;
+const FADE_TAPS: usize = 6;
+/// Longest interaural delay a direction may have (s): more than any head's.
+const MAX_ITD_S: f32 = 0.001;
 
 /// The unit vectors of [`DIRECTIONS`] (x right, y ahead, z up).
 pub fn direction_vectors() -> [[f32; 3]; DIRECTION_COUNT] {
     DIRECTIONS.map(|(az, el)| {
-        crate::room::geometry::to_vector(crate::binaural::Position {
+        to_vector(Position {
             azimuth_deg: az,
             elevation_deg: el,
             distance_m: 1.0,
@@ -48,35 +58,41 @@ pub fn direction_vectors() -> [[f32; 3]; DIRECTION_COUNT] {
     })
 }
 
-/// The shared lines of every direction and ear, and their filters. Allocates only in
+/// The shared lines of every direction and their filters. Allocates only in
 /// [`EarlyField::new`].
 #[derive(Debug, Clone)]
 pub struct EarlyField {
-    /// Per direction and ear (index `2 * direction + ear`): the line, [`EarlyField::len`]
-    /// long, a ring.
+    /// Per direction, its line (a ring, [`EarlyField::line_len`] long).
     lines: Vec<Vec<f32>>,
     /// Where this block starts in every line.
     front: usize,
-    /// Per line: its filter, time-reversed, [`EARLY_TAPS`] long.
+    /// Per direction and ear (index `2 * direction + ear`): the filter, time-reversed.
     filters: Vec<Vec<f32>>,
-    /// Per line: the filter's input, history first.
-    inputs: Vec<Vec<f32>>,
+    /// Per direction, how much later each ear (left, right) reads its line (samples).
+    ear_delays: Vec<[usize; 2]>,
+    /// Samples behind the front that a read may still reach (the longest ear delay and the
+    /// filter's history).
+    history: usize,
+    /// A direction's line from the oldest sample a read needs to the block's end.
+    window: Vec<f32>,
     /// Convolution output, one block.
     out: Vec<f32>,
     path: SimdPath,
 }
 
 impl EarlyField {
-    /// Lines long enough for reflections up to `max_delay` samples after the direct sound plus
-    /// blocks of `max_block` samples, filters from `hrtf`. Allocates.
+    /// Lines for reflections up to `max_delay` samples after the direct sound and blocks of up
+    /// to `max_block` samples, at the rate of `hrtf`, whose filters it takes. Allocates.
     pub fn new(hrtf: &HrtfSet, max_delay: usize, max_block: usize) -> Self {
-        let len = max_delay + max_block + 1;
-        let lines = 2 * DIRECTION_COUNT;
+        let history = (MAX_ITD_S * hrtf.sample_rate()).ceil() as usize + EARLY_TAPS;
+        let len = max_delay + max_block + history + 1;
         let mut field = Self {
-            lines: vec![vec![0.0; len]; lines],
+            lines: vec![vec![0.0; len]; DIRECTION_COUNT],
             front: 0,
-            filters: vec![vec![0.0; EARLY_TAPS]; lines],
-            inputs: vec![vec![0.0; EARLY_TAPS - 1 + padded(max_block)]; lines],
+            filters: vec![vec![0.0; EARLY_TAPS]; 2 * DIRECTION_COUNT],
+            ear_delays: vec![[0; 2]; DIRECTION_COUNT],
+            history,
+            window: vec![0.0; history + padded(max_block)],
             out: vec![0.0; padded(max_block)],
             path: SimdPath::detect(),
         };
@@ -89,16 +105,26 @@ impl EarlyField {
         self.lines[0].len()
     }
 
-    /// Takes the filters of `hrtf` (at the field's rate) for every direction. Does not
-    /// allocate.
+    /// Takes the filters and interaural delays of `hrtf` (at the field's rate) for every
+    /// direction. Does not allocate.
     pub fn set_hrtf(&mut self, hrtf: &HrtfSet) {
-        let taps = hrtf.taps();
+        let rate = hrtf.sample_rate();
+        let max_itd = self.history - EARLY_TAPS;
         let mut pair = [[0.0f32; 512]; 2];
-        let full = taps.min(pair[0].len());
+        let full = hrtf.taps().min(pair[0].len());
         for (d, &(az, el)) in DIRECTIONS.iter().enumerate() {
             let weights = hrtf.weights(az, el);
             let [left, right] = &mut pair;
-            hrtf.interpolate_reversed(self.path, &weights, &mut left[..full], &mut right[..full]);
+            let itd = hrtf.interpolate_reversed(
+                self.path,
+                &weights,
+                &mut left[..full],
+                &mut right[..full],
+            );
+            // The far ear hears the direction later by its interaural delay (left minus
+            // right).
+            let itd = ((itd * rate).round() as isize).clamp(-(max_itd as isize), max_itd as isize);
+            self.ear_delays[d] = [itd.max(0) as usize, (-itd).max(0) as usize];
             for (ear, reversed) in pair.iter().enumerate() {
                 let filter = &mut self.filters[2 * d + ear];
                 // The first EARLY_TAPS taps in time are the last ones reversed.
@@ -113,71 +139,130 @@ impl EarlyField {
         }
     }
 
-    /// Adds `gain × signal[k]` to line `line` (`2 * direction + ear`) at `delay + k` samples
-    /// after this block's front, for every `k`; `ramp` (start, step) scales the gain
-    /// linearly over the samples.
+    /// Per direction, how much later (samples) the left and right ears read its line.
+    pub fn ear_delays(&self, direction: usize) -> [usize; 2] {
+        self.ear_delays[direction]
+    }
+
+    /// Adds `gain × signal[k] × (start + step × k)` to the line of `direction` at `delay + k`
+    /// samples after this block's front, for every `k` (`ramp` = (start, step): a linear
+    /// crossfade, (1, 0) for none).
     #[inline]
     pub fn write(
         &mut self,
-        line: usize,
+        direction: usize,
         delay: usize,
         signal: &[f32],
         gain: f32,
         ramp: (f32, f32),
     ) {
         let len = self.line_len();
-        let target = &mut self.lines[line];
+        let target = &mut self.lines[direction];
         let mut at = self.front + delay;
         if at >= len {
             at -= len;
         }
         let first = (len - at).min(signal.len());
+        add_scaled(self.path, &mut target[at..at + first], &signal[..first], gain, ramp);
         let (start, step) = ramp;
-        for (k, (t, &x)) in target[at..at + first].iter_mut().zip(signal).enumerate() {
-            *t += gain * (start + step * k as f32) * x;
-        }
-        for (k, (t, &x)) in target.iter_mut().zip(&signal[first..]).enumerate() {
-            *t += gain * (start + step * (first + k) as f32) * x;
-        }
+        let rest = signal.len() - first;
+        let ramp = (start + step * first as f32, step);
+        add_scaled(self.path, &mut target[..rest], &signal[first..], gain, ramp);
     }
 
-    /// Reads the next `left.len()` samples from the front of every line through its filter,
-    /// adds them to `left` and `right`, clears them and moves the front on.
+    /// Reads the next `left.len()` samples at the front of every line through its filters,
+    /// adds them to `left` and `right`, clears what no read needs any more and moves the front
+    /// on.
     pub fn add_to(&mut self, left: &mut [f32], right: &mut [f32]) {
         let n = left.len();
         let len = self.line_len();
-        for (index, ((line, filter), input)) in self
-            .lines
-            .iter_mut()
-            .zip(&self.filters)
-            .zip(&mut self.inputs)
-            .enumerate()
-        {
-            let history = EARLY_TAPS - 1;
-            let first = (len - self.front).min(n);
-            input[history..history + first].copy_from_slice(&line[self.front..self.front + first]);
-            input[history + first..history + n].copy_from_slice(&line[..n - first]);
-            line[self.front..self.front + first].fill(0.0);
-            line[..n - first].fill(0.0);
-            input[history + n..history + padded(n)].fill(0.0);
-            convolve(self.path, input, [filter.as_slice()], [&mut self.out], n);
-            let ear = if index % 2 == 0 {
-                &mut *left
-            } else {
-                &mut *right
-            };
-            for (o, &y) in ear.iter_mut().zip(&self.out[..n]) {
-                *o += y;
+        let history = self.history;
+        for (d, line) in self.lines.iter_mut().enumerate() {
+            // The window: `history` samples before the front, then the block.
+            let start = (self.front + len - history) % len;
+            let first = (len - start).min(history + n);
+            self.window[..first].copy_from_slice(&line[start..start + first]);
+            self.window[first..history + n].copy_from_slice(&line[..history + n - first]);
+            self.window[history + n..history + padded(n)].fill(0.0);
+            for (ear, output) in [&mut *left, &mut *right].into_iter().enumerate() {
+                // This ear's block starts `delay` before the front; its filter's history
+                // before that.
+                let from = history - self.ear_delays[d][ear] - (EARLY_TAPS - 1);
+                convolve(
+                    self.path,
+                    &self.window[from..],
+                    [self.filters[2 * d + ear].as_slice()],
+                    [&mut self.out],
+                    n,
+                );
+                for (o, &y) in output.iter_mut().zip(&self.out[..n]) {
+                    *o += y;
+                }
             }
-            input.copy_within(n..n + history, 0);
+            // The oldest `n` samples of the window will never be read again.
+            let first = (len - start).min(n);
+            line[start..start + first].fill(0.0);
+            line[..n - first].fill(0.0);
         }
         self.front = (self.front + n) % len;
     }
 
     /// Empties every line.
     pub fn clear(&mut self) {
-        for line in self.lines.iter_mut().chain(&mut self.inputs) {
+        for line in &mut self.lines {
             line.fill(0.0);
+        }
+    }
+}
+
+/// `dst[k] += gain × (start + step × k) × src[k]`, with the build `path` picks.
+fn add_scaled(path: SimdPath, dst: &mut [f32], src: &[f32], gain: f32, ramp: (f32, f32)) {
+    #[cfg(target_arch = "x86_64")]
+    if path.avx512() {
+        // SAFETY: the path is AVX-512 only on a CPU that supports it.
+        unsafe { add_scaled_avx512(dst, src, gain, ramp) };
+        return;
+    }
+    #[cfg(target_arch = "x86_64")]
+    if path.avx2_fma() {
+        // SAFETY: the path is AVX2/FMA only on a CPU that supports both.
+        unsafe { add_scaled_avx2(dst, src, gain, ramp) };
+        return;
+    }
+    add_scaled_body(dst, src, gain, ramp);
+}
+
+/// [`add_scaled`] compiled for AVX-512.
+///
+/// # Safety
+/// The CPU must support AVX-512F.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx2,fma")]
+unsafe fn add_scaled_avx512(dst: &mut [f32], src: &[f32], gain: f32, ramp: (f32, f32)) {
+    add_scaled_body(dst, src, gain, ramp);
+}
+
+/// [`add_scaled`] compiled for AVX2 and FMA.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn add_scaled_avx2(dst: &mut [f32], src: &[f32], gain: f32, ramp: (f32, f32)) {
+    add_scaled_body(dst, src, gain, ramp);
+}
+
+/// The body of [`add_scaled`], vectorised by the compiler for whichever build inlines it.
+#[inline(always)]
+fn add_scaled_body(dst: &mut [f32], src: &[f32], gain: f32, (start, step): (f32, f32)) {
+    if step == 0.0 {
+        let g = gain * start;
+        for (d, &s) in dst.iter_mut().zip(src) {
+            *d += g * s;
+        }
+    } else {
+        for (k, (d, &s)) in dst.iter_mut().zip(src).enumerate() {
+            *d += gain * (start + step * k as f32) * s;
         }
     }
 }

@@ -4,9 +4,8 @@
 //!
 //! Per control period ([`PERIOD`] samples at the room's rate) the emitter asks where its source
 //! is. When the source has moved by more than [`MOVE_M`] (or the room or the send changed), it
-//! works out the reflections again (image sources, the nearest of the field's directions,
-//! each ear's delay with the HRTF's interaural delay for the reflection's exact direction)
-//! and crossfades from the old set of reflections to the new one over a period, so a moving
+//! works out the reflections again (image sources, each one's delay to the sample and the
+//! nearest of the field's directions) and crossfades from the old set of reflections to the new one over a period, so a moving
 //! source's reflections glide rather than jump. The walls' absorption is a one-pole shelf per
 //! order (one wall, two walls) fitted to the room's absorption at 250 Hz and 4 kHz, with the
 //! air's absorption over the order's typical path.
@@ -27,10 +26,10 @@ const SEND_STEP: f32 = 0.01;
 /// One reflection as the emitter writes it.
 #[derive(Debug, Clone, Copy, Default)]
 struct Tap {
-    /// The left ear's line in the early field (the right ear's is the next).
-    line: usize,
-    /// Per ear, the delay after the direct sound (samples at the room's rate).
-    delay: [usize; 2],
+    /// The early field's direction (and line) nearest to where it comes from.
+    direction: usize,
+    /// Its delay after the direct sound (samples at the room's rate).
+    delay: usize,
     /// Broadband gain (the distance and the send).
     gain: f32,
     /// 1 or 2 surfaces: which of the wall-filtered signals it carries.
@@ -211,9 +210,7 @@ impl Emitter {
                     } else {
                         &second[..chunk]
                     };
-                    for ear in 0..2 {
-                        early.write(tap.line + ear, at + tap.delay[ear], signal, tap.gain, ramp);
-                    }
+                    early.write(tap.direction, at + tap.delay, signal, tap.gain, ramp);
                 }
                 let (r0, dr) = ramp;
                 for (k, (o, &v)) in late_in[at..at + chunk].iter_mut().zip(x).enumerate() {
@@ -254,13 +251,9 @@ fn tap_set(scene: &Scene, position: Position, send: f32) -> TapSet {
         .filter(|r| r.delay_s <= super::EARLY_WINDOW_S);
     for (tap, r) in set.taps.iter_mut().zip(early) {
         set.count += 1;
-        let itd = scene.itd_samples(r.azimuth_deg, r.elevation_deg);
-        let base = r.delay_s * scene.rate;
-        let delay = [base + itd.max(0.0), base + (-itd).max(0.0)]
-            .map(|d| (d.round() as usize).min(scene.max_delay));
         *tap = Tap {
-            line: 2 * scene.nearest_direction(r.unit),
-            delay,
+            direction: scene.nearest_direction(r.unit),
+            delay: ((r.delay_s * scene.rate).round() as usize).min(scene.max_delay),
             gain: power / r.path_m,
             order: r.order,
         };

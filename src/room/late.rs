@@ -13,6 +13,9 @@
 //!   a power-complementary low-pass and high-pass pair ([`DiffuseMix`]): the ears' coherence
 //!   is that of a diffuse field, near 1 in the bass and near 0 above 1 kHz, with the corner
 //!   fitted to the HRTF set in use.
+//! - **Half rate.** The network runs at half the room's rate between half-band filters
+//!   ([`crate::dsp::halfband`]): the tail reaches 11 kHz in a 48 kHz session (reverberation
+//!   above that is mostly absorbed by air and walls anyway) and costs half as much.
 //! - **Level.** The output is scaled so that the tail's energy is the reverberant energy
 //!   Sabine's theory gives for the room after the tail's onset (see
 //!   [`super::design::RoomDesign::critical_distance_m`]).
@@ -20,6 +23,7 @@
 use super::design::{MID_BAND, RoomDesign};
 use crate::dsp::biquad::Biquad;
 use crate::dsp::coherence::{DiffuseMix, DiffuseShape};
+use crate::dsp::halfband::{self, Doubler, Halver};
 use crate::dsp::octave;
 use std::f32::consts::TAU;
 
@@ -87,7 +91,16 @@ struct LoopFilter {
 /// The late tail. Allocates only in [`Late::new`].
 #[derive(Debug, Clone)]
 pub struct Late {
+    /// The tail's own rate (Hz): half the room's.
     sample_rate: f32,
+    /// Halves the room's rate on the way in.
+    halver: Halver,
+    /// Double the two ears back.
+    doublers: [Doubler; 2],
+    /// The input at the tail's rate, one block.
+    low_in: Vec<f32>,
+    /// The two ears at the tail's rate, one block.
+    low_out: [Vec<f32>; 2],
     lines: Vec<Vec<f32>>,
     /// Current length of each line (samples).
     lengths: [usize; LINES],
@@ -106,11 +119,20 @@ pub struct Late {
 }
 
 impl Late {
-    /// A silent tail at `sample_rate` (Hz) with lines long enough for every room. Allocates.
-    pub fn new(sample_rate: f32, longest_line_s: f32) -> Self {
+    /// A silent tail for a room at `room_rate` (Hz) taking blocks of up to `max_block`
+    /// samples, with lines long enough for a shortest line of `longest_line_s` (s).
+    /// Allocates.
+    pub fn new(room_rate: f32, longest_line_s: f32, max_block: usize) -> Self {
+        let sample_rate = room_rate / 2.0;
         let longest = (longest_line_s * 2f32.powf(LINE_SPREAD_OCT) * sample_rate).ceil() as usize;
+        let coefficients = halfband::design(halfband::TRANSITION);
+        let low_block = max_block / 2 + 1;
         Self {
             sample_rate,
+            halver: Halver::new(coefficients),
+            doublers: [Doubler::new(coefficients), Doubler::new(coefficients)],
+            low_in: vec![0.0; low_block],
+            low_out: [vec![0.0; low_block], vec![0.0; low_block]],
             lines: (0..LINES).map(|_| vec![0.0; longest + 2]).collect(),
             lengths: [1; LINES],
             at: [0; LINES],
@@ -261,12 +283,30 @@ impl Late {
         self.on
     }
 
-    /// Runs `input` (mono, the room's send) through the tail and adds the two ears to `left`
-    /// and `right` (all the same length). Returns the block's largest output magnitude.
+    /// Runs `input` (mono, the room's send, at the room's rate) through the tail and adds the
+    /// two ears to `left` and `right` (all the same length). Returns the block's largest
+    /// output magnitude.
     pub fn add_to(&mut self, input: &[f32], left: &mut [f32], right: &mut [f32]) -> f32 {
         if !self.on {
             return 0.0;
         }
+        // The buffers are moved out and back (no allocation) while the network runs.
+        let mut low_in = std::mem::take(&mut self.low_in);
+        let [mut out_l, mut out_r] = std::mem::take(&mut self.low_out);
+        let m = self.halver.process(input, &mut low_in);
+        out_l[..m].fill(0.0);
+        out_r[..m].fill(0.0);
+        let peak = self.run(&low_in[..m], &mut out_l[..m], &mut out_r[..m]);
+        self.doublers[0].add_to(&out_l[..m], left);
+        self.doublers[1].add_to(&out_r[..m], right);
+        self.low_in = low_in;
+        self.low_out = [out_l, out_r];
+        peak
+    }
+
+    /// Runs the network over `input` at the tail's rate, adding the ears to `left` and
+    /// `right`; returns the largest output magnitude.
+    fn run(&mut self, input: &[f32], left: &mut [f32], right: &mut [f32]) -> f32 {
         let inject = hadamard_row(INPUT_ROW);
         let rows = OUTPUT_ROWS.map(hadamard_row);
         let [k_low, k_high] = self.shelf_k;
@@ -320,6 +360,8 @@ impl Late {
         }
         self.sub_bass.reset();
         self.mix.reset();
+        self.halver.reset();
+        self.doublers.iter_mut().for_each(Doubler::reset);
     }
 }
 
@@ -418,13 +460,13 @@ mod tests {
             RoomKind::StoneHall,
         ] {
             let d = design(kind);
-            let mut late = Late::new(48_000.0, 0.031);
+            let mut late = Late::new(48_000.0, 0.031, 64);
             late.set_design(Some(&d));
             let mut worst = (0.0f32, 0);
             for (f, &length) in late.filters.iter().zip(&late.lengths) {
                 for band in 1..=5 {
                     let got = late.loop_magnitude(f.gain, f.low, f.high, octave::CENTRES_HZ[band]);
-                    let t60 = -3.0 * length as f32 / (48_000.0 * got.log10());
+                    let t60 = -3.0 * length as f32 / (late.sample_rate * got.log10());
                     let error = t60 / d.t60_s[band] - 1.0;
                     if error.abs() > worst.0.abs() {
                         worst = (error, band);

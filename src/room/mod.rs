@@ -2,8 +2,8 @@
 //!
 //! - **Early reflections** ([`early`], [`emitter`], [`geometry`]): each placed source's image
 //!   sources in the preset's shoebox, first and second order, each reflection arriving after
-//!   its own delay, from its own direction (its interaural delay to the sample, its ears'
-//!   spectra through the HRTF pair of the nearest of ten directions), weakened by the walls it
+//!   its own delay (to the sample), from its direction (the HRTF pair and interaural delay of
+//!   the nearest of sixteen directions), weakened by the walls it
 //!   touched per band and by the longer way. They follow every trigger's own position.
 //! - **Late reverberation** ([`late`]): a 16-line feedback delay network with a decay time
 //!   per octave band and the two ears' coherence of a diffuse field heard through the HRTF set
@@ -82,13 +82,6 @@ pub struct Scene {
 }
 
 impl Scene {
-    /// The interaural delay (samples, left minus right) of a reflection from a direction.
-    fn itd_samples(&self, azimuth_deg: f32, elevation_deg: f32) -> f32 {
-        self.hrtf
-            .itd(&self.hrtf.weights(azimuth_deg, elevation_deg))
-            * self.rate
-    }
-
     /// The index of the early field's direction nearest to the unit vector `unit`.
     fn nearest_direction(&self, unit: [f32; 3]) -> usize {
         let mut best = (0, f32::NEG_INFINITY);
@@ -225,7 +218,7 @@ impl Room {
                 written: false,
             },
             late: {
-                let mut late = Late::new(rate, design::longest_late_line_s());
+                let mut late = Late::new(rate, design::longest_late_line_s(), max_low);
                 if let Some(c) = hrtf.known_diffuse_coherence() {
                     late.set_coherence(coherence::fit(&c));
                 }
