@@ -2,8 +2,9 @@
 //! tools of `tests/common/room.rs`: reverberation time and echo density per preset, the late
 //! tail's interaural coherence against the measured head's diffuse field, the
 //! direct-to-reverberant ratio over distance, the first-order reflections where the image
-//! sources put them, zero latency, silence skipping, switching without clicks, outdoors, and
-//! a room that changes nothing when nothing is sent into it.
+//! sources put them, zero latency, silence skipping, switching without clicks, outdoors, a
+//! room that changes nothing when nothing is sent into it, and every room stable at every
+//! size and damping.
 //!
 //! Most tests hear the room's sound alone: the render with the room on minus the same render
 //! with the room off (the direct path is the same in both, sample for sample).
@@ -886,4 +887,70 @@ fn a_room_with_nothing_sent_changes_nothing() {
             .position(|(x, y)| x.to_bits() != y.to_bits());
         assert_eq!(differs, None, "{ear} ear differs");
     }
+}
+
+/// Steps (0 ..= this) across the ranges of Room Size and Damping at which every preset's tail
+/// must die away.
+const SHAPE_STEPS: usize = 10;
+/// How long the noise burst of [`every_room_dies_away_at_every_size_and_damping`] lasts (s).
+const BURST_S: f32 = 0.1;
+/// Level of the burst's white noise (amplitude).
+const BURST_LEVEL: f32 = 0.1;
+/// Largest sample magnitude of the output under a burst at [`BURST_LEVEL`] 1 m away: the
+/// reverberant sound of the smallest room is some dB above the direct sound's, nowhere near
+/// full scale.
+const BOUNDED: f32 = 1.0;
+/// How long after the burst the output is looked at, in longest reverberation times of the
+/// room: by then its slowest band has fallen 90 dB (less its build-up), every other more.
+const DYING_T60S: f32 = 1.5;
+/// How far (dB) the output must have fallen by then.
+const DIES_BY_DB: f64 = 60.0;
+/// Window (s) over which the levels under the burst and at the end are taken.
+const LEVEL_WINDOW_S: f32 = 0.01;
+
+/// Every preset with a tail, at every Room Size and Damping on a grid of [`SHAPE_STEPS`] steps
+/// across their ranges, stays stable: under a noise burst 1 m away the output never drops out
+/// (the engine mutes a block whose output is not finite) and stays below [`BOUNDED`];
+/// [`DYING_T60S`] of the room's longest reverberation times after the burst, it has fallen
+/// [`DIES_BY_DB`].
+#[test]
+fn every_room_dies_away_at_every_size_and_damping() {
+    let shape = |range: tingle::ranges::Range<f32>, step: usize| {
+        range.min + (range.max - range.min) * step as f32 / SHAPE_STEPS as f32
+    };
+    let burst = (BURST_S * FS) as usize;
+    let window = (LEVEL_WINDOW_S * FS) as usize;
+    let mut failures = Vec::new();
+    for kind in ROOMS_WITH_TAIL {
+        for size_step in 0..=SHAPE_STEPS {
+            for damping_step in 0..=SHAPE_STEPS {
+                let settings = RoomSettings {
+                    size: shape(tingle::ranges::ROOM_SIZE, size_step),
+                    damping: shape(tingle::ranges::ROOM_DAMPING, damping_step),
+                    ..room(kind)
+                };
+                let mut input = white_noise(burst, BURST_LEVEL, 11);
+                let dying = DYING_T60S * longest_t60_s(&design(&settings));
+                input.resize(burst + (dying * FS) as usize, 0.0);
+                let (l, r) = render(FS, &sent(settings, SOURCE), &input, BLOCK);
+                let level_db =
+                    |from: usize| stereo_rms_db(&l[from..][..window], &r[from..][..window]);
+                let fallen_db = level_db(burst - window) - level_db(input.len() - window);
+                let loudest = peak(&l).max(peak(&r));
+                let dropped = l[..burst]
+                    .chunks(BLOCK)
+                    .any(|block| block.iter().all(|&v| v == 0.0));
+                if dropped || loudest >= BOUNDED || fallen_db < DIES_BY_DB {
+                    failures.push(format!(
+                        "{kind:?} size {:.1} damping {:.1}: {}peak {loudest:.2}, \
+                         fell {fallen_db:.1} dB",
+                        settings.size,
+                        settings.damping,
+                        if dropped { "drops out, " } else { "" }
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "unstable rooms: {failures:#?}");
 }
