@@ -807,8 +807,7 @@ fn room_flags_equal_a_scene_with_the_room_and_apply_over_it() {
     .expect("scene written");
     let render = |scene: &Path, name: &str, extra: &[&str]| {
         let output = dir.join(name);
-        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> =
-            vec![&scene, &output, &"--duration", &"2"];
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&scene, &output, &"--duration", &"2"];
         args.extend(extra.iter().map(|a| a as &dyn AsRef<std::ffi::OsStr>));
         assert_rendered(&tingle_render(&args));
         output
@@ -837,7 +836,10 @@ fn room_flags_equal_a_scene_with_the_room_and_apply_over_it() {
     // The room adds its reflections and tail to the same triggers: more energy.
     let energy = |p: &PathBuf| {
         let (l, r) = read_stereo(p);
-        l.iter().chain(&r).map(|v| f64::from(*v).powi(2)).sum::<f64>()
+        l.iter()
+            .chain(&r)
+            .map(|v| f64::from(*v).powi(2))
+            .sum::<f64>()
     };
     assert!(
         energy(&by_scene) > 1.2 * energy(&dry),

@@ -163,7 +163,13 @@ impl EarlyField {
             at -= len;
         }
         let first = (len - at).min(signal.len());
-        add_scaled(self.path, &mut target[at..at + first], &signal[..first], gain, ramp);
+        add_scaled(
+            self.path,
+            &mut target[at..at + first],
+            &signal[..first],
+            gain,
+            ramp,
+        );
         let (start, step) = ramp;
         let rest = signal.len() - first;
         let ramp = (start + step * first as f32, step);

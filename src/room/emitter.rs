@@ -5,8 +5,11 @@
 //! Per control period ([`PERIOD`] samples at the room's rate) the emitter asks where its source
 //! is. When the source has moved by more than [`MOVE_M`] (or the room or the send changed), it
 //! works out the reflections again (image sources, each one's delay to the sample and the
-//! nearest of the field's directions) and crossfades from the old set of reflections to the new one over a period, so a moving
-//! source's reflections glide rather than jump. The walls' absorption is a one-pole shelf per
+//! nearest of the field's directions) and crossfades from the old set of reflections to the
+//! new one over a period, so a moving source's reflections glide rather than jump; when the
+//! room's size or damping moved, over [`super::DESIGN_FADE_S`]; after the room was emptied
+//! (another preset), its reflections and its send to the tail fade in over
+//! [`super::REFILL_FADE_S`]. The walls' absorption is a one-pole shelf per
 //! order (one wall, two walls) fitted to the room's absorption at 250 Hz and 4 kHz, with the
 //! air's absorption over the order's typical path.
 
@@ -63,6 +66,8 @@ struct Basis {
     send: f32,
     /// The room's design generation.
     generation: u32,
+    /// How often the room had been emptied.
+    emptied: u32,
 }
 
 /// One source's way into the room. Allocates only in [`Emitter::new`].
@@ -72,14 +77,22 @@ pub struct Emitter {
     halvers: Vec<Halver>,
     /// Per order, the wall shelf's one-pole state.
     walls: [f32; 2],
+    /// Per order, the wall shelf's gains (low, high) as last used: they glide to the room's
+    /// over each chunk, so a change of size or damping never steps them.
+    shelves: [(f32, f32); 2],
     /// The set faded out (index `1 - current`) and the set faded in.
     sets: [TapSet; 2],
     current: usize,
     /// Samples left in the crossfade from the old set to the current one.
     fade_left: usize,
+    /// Length of that crossfade (samples).
+    fade_len: usize,
     /// Samples into the current control period.
     phase: usize,
     basis: Option<Basis>,
+    /// Whether the source sounded while the room was off (its reflections then fade in when a
+    /// room comes on, rather than starting on a sound already playing).
+    sounded_dry: bool,
 }
 
 impl Emitter {
@@ -91,11 +104,14 @@ impl Emitter {
                 .map(|_| Halver::new(coefficients))
                 .collect(),
             walls: [0.0; 2],
+            shelves: [(1.0, 1.0); 2],
             sets: [TapSet::default(); 2],
             current: 0,
             fade_left: 0,
+            fade_len: PERIOD,
             phase: 0,
             basis: None,
+            sounded_dry: false,
         }
     }
 
@@ -106,6 +122,8 @@ impl Emitter {
         self.walls = [0.0; 2];
         self.sets = [TapSet::default(); 2];
         self.fade_left = 0;
+        self.fade_len = PERIOD;
+        self.sounded_dry = false;
         self.phase = 0;
         self.basis = None;
     }
@@ -124,6 +142,7 @@ impl Emitter {
     ) {
         if feed.scene.design.is_none() {
             self.basis = None;
+            self.sounded_dry = true;
             return;
         }
         let factor = 1usize << self.halvers.len();
@@ -154,46 +173,87 @@ impl Emitter {
         }
         let n = n.min(block_len.saturating_sub(low_offset));
         let mut done = 0;
+        // A new sound takes the room's shelves at once.
+        let mut fresh_shelves = self.basis.is_none();
         while done < n {
             if self.phase == 0 {
                 let position = position_at((start + done * factor).min(start + mono.len() - 1));
                 let at = to_vector(position);
-                let moved = self.basis.is_none_or(|b| {
-                    b.generation != scene.generation
-                        || distance(b.at, at) > MOVE_M
-                        || (b.send - send).abs() > SEND_STEP * b.send.max(SEND_STEP)
-                });
-                if moved {
-                    let fresh = self.basis.is_none();
+                // What changed since the reflections were worked out, and so how long the
+                // crossfade to the new ones takes (none while one is under way).
+                let fade = match self.basis {
+                    _ if self.fade_left > 0 => None,
+                    None if self.sounded_dry => Some(scene.switch_fade),
+                    None => Some(0),
+                    Some(b) if b.emptied != scene.emptied => Some(scene.switch_fade),
+                    Some(b) if b.generation != scene.generation => Some(scene.design_fade),
+                    Some(b)
+                        if distance(b.at, at) > MOVE_M
+                            || (b.send - send).abs() > SEND_STEP * b.send.max(SEND_STEP) =>
+                    {
+                        Some(PERIOD)
+                    }
+                    Some(_) => None,
+                };
+                if let Some(fade) = fade {
                     self.current = 1 - self.current;
                     self.sets[self.current] = tap_set(scene, position, send);
-                    self.fade_left = if fresh { 0 } else { PERIOD };
-                    if fresh {
+                    let emptied = self.basis.is_none_or(|b| b.emptied != scene.emptied);
+                    if emptied {
+                        // Nothing to fade from: a new sound, or a room emptied (which then
+                        // fades its reflections in).
                         self.sets[1 - self.current] = TapSet::default();
                     }
+                    self.fade_left = fade;
+                    self.fade_len = fade.max(1);
+                    self.sounded_dry = false;
                     self.basis = Some(Basis {
                         at,
                         send,
                         generation: scene.generation,
+                        emptied: scene.emptied,
                     });
                 }
             }
             let chunk = (n - done).min(PERIOD - self.phase);
+            let chunk = if self.fade_left > 0 {
+                chunk.min(self.fade_left)
+            } else {
+                chunk
+            };
             let x = &low[done..done + chunk];
             // The wall-filtered signals of order 1 and 2.
             let k = scene.shelf_k;
-            let [(low1, high1), (low2, high2)] = scene.shelves;
-            for ((&v, y1), y2) in x.iter().zip(first.iter_mut()).zip(second.iter_mut()) {
+            // The shelves' gains glide from the last chunk's to the room's over this chunk.
+            let to = scene.shelves;
+            let from = if fresh_shelves { to } else { self.shelves };
+            let slope = |a: f32, b: f32| (b - a) / chunk as f32;
+            let [(l1, h1), (l2, h2)] = from;
+            let [(dl1, dh1), (dl2, dh2)] = [
+                (slope(l1, to[0].0), slope(h1, to[0].1)),
+                (slope(l2, to[1].0), slope(h2, to[1].1)),
+            ];
+            for (i, ((&v, y1), y2)) in x
+                .iter()
+                .zip(first.iter_mut())
+                .zip(second.iter_mut())
+                .enumerate()
+            {
+                let t = (i + 1) as f32;
+                let (low1, high1) = (l1 + t * dl1, h1 + t * dh1);
+                let (low2, high2) = (l2 + t * dl2, h2 + t * dh2);
                 let [w1, w2] = &mut self.walls;
                 *w1 += k * (v - *w1);
                 *y1 = high1 * v + (low1 - high1) * *w1;
                 *w2 += k * (*y1 - *w2);
                 *y2 = high2 * *y1 + (low2 - high2) * *w2;
             }
+            self.shelves = to;
+            fresh_shelves = false;
             let at = low_offset + done;
             let fading = self.fade_left > 0;
-            let progress = (PERIOD - self.fade_left) as f32 / PERIOD as f32;
-            let step = 1.0 / PERIOD as f32;
+            let progress = (self.fade_len - self.fade_left) as f32 / self.fade_len as f32;
+            let step = 1.0 / self.fade_len as f32;
             let ramps = if fading {
                 [(1.0 - progress - step, -step), (progress + step, step)]
             } else {

@@ -47,9 +47,22 @@ const FIT_PASSES: usize = 4;
 /// Step of the fit's finite differences (in log gain).
 const FIT_STEP: f32 = 1e-3;
 /// Rows of the mixing matrix the input enters by and the three outputs leave by.
-const INPUT_ROW: usize = 5;
-/// See [`INPUT_ROW`]: shared, left's own, right's own.
-const OUTPUT_ROWS: [usize; 3] = [3, 9, 14];
+const INPUT_ROW: usize = 9;
+/// See [`INPUT_ROW`]: shared, left's own, right's own. Any two of them differ in the sign of
+/// neighbouring lines only (their element-wise products are the rows of index 1, 2 and 3), so
+/// the lines' unequal energies (longer lines lose more per pass) cancel pair by pair in the
+/// outputs' correlation instead of adding up.
+const OUTPUT_ROWS: [usize; 3] = [4, 5, 6];
+/// Delays (s) of the left and right ears' own signals against the shared one: what little
+/// the three rows still share at the same instant (the lines' echoes are not independent)
+/// then no longer lines up, so the ears' coherence is the mix's alone.
+const OWN_DELAYS_S: [f32; 2] = [0.0071, 0.0133];
+/// Bounds of the loop filter's log gains (broadband, low shelf, high shelf) the fit keeps to:
+/// no gain above 1 anywhere, no shelf steeper than a filter of this kind can follow.
+const LOG_GAIN_BOUNDS: [(f32, f32); 3] = [(-12.0, -1e-5), (-1.0, 2.5), (-5.0, 0.5)];
+/// Largest loop gain the filter may have at any frequency (a margin under 1: the tail always
+/// dies away).
+const MAX_LOOP_GAIN: f32 = 0.9995;
 /// Energy decay exponent: energy falls by `exp(-DECAY_60 t / T60)` (60 dB = 10^6).
 const DECAY_60: f32 = 13.815_51;
 
@@ -111,9 +124,15 @@ pub struct Late {
     shelf_k: [f32; 2],
     diffusers: Vec<Diffuser>,
     sub_bass: Biquad,
+    /// The ears' own signals' delays ([`OWN_DELAYS_S`]), rings.
+    own_delays: [Vec<f32>; 2],
+    /// Where they are.
+    own_at: [usize; 2],
     mix: DiffuseMix,
     /// Output gain that sets the tail's level.
     gain: f32,
+    /// The gain the last block ended with (the next glides from it to `gain`).
+    last_gain: f32,
     /// Whether a room with a tail is set.
     on: bool,
 }
@@ -147,11 +166,14 @@ impl Late {
                 })
                 .collect(),
             sub_bass: Biquad::highpass(SUB_BASS_HZ, std::f32::consts::FRAC_1_SQRT_2, sample_rate),
+            own_delays: OWN_DELAYS_S.map(|d| vec![0.0; ((d * sample_rate) as usize).max(1)]),
+            own_at: [0; 2],
             mix: DiffuseMix::new(
                 DiffuseShape::butterworth(crate::dsp::coherence::DEFAULT_CORNER_HZ),
                 sample_rate,
             ),
             gain: 0.0,
+            last_gain: 0.0,
             on: false,
         }
     }
@@ -227,14 +249,20 @@ impl Late {
                     }
                 }
             }
-            let Some(step) = solve3(normal, rhs) else {
+            let Some(step) = solve3(normal, rhs).filter(|s| s.iter().all(|v| v.is_finite())) else {
                 break;
             };
-            for (v, d) in p.iter_mut().zip(step) {
-                *v += d;
+            for ((v, d), (lo, hi)) in p.iter_mut().zip(step).zip(LOG_GAIN_BOUNDS) {
+                *v = (*v + d).clamp(lo, hi);
             }
         }
-        (p[0].exp(), p[1].exp(), p[2].exp())
+        let (gain, low, high) = (p[0].exp(), p[1].exp(), p[2].exp());
+        // The loop never gains: at DC (gain × low), at Nyquist (gain × high) and between.
+        let peak = self
+            .loop_magnitude(gain, low, high, 0.0)
+            .max(self.loop_magnitude(gain, low, high, 0.5 * self.sample_rate))
+            .max(gain);
+        (gain * (MAX_LOOP_GAIN / peak).min(1.0), low, high)
     }
 
     /// The magnitude of a loop filter with these gains at `hz`.
@@ -311,6 +339,10 @@ impl Late {
         let rows = OUTPUT_ROWS.map(hadamard_row);
         let [k_low, k_high] = self.shelf_k;
         let mut peak = 0.0f32;
+        // The level glides over the block from where the last one ended.
+        let mut gain = self.last_gain;
+        let gain_step = (self.gain - gain) / input.len().max(1) as f32;
+        self.last_gain = self.gain;
         for ((&x, l), r) in input.iter().zip(left.iter_mut()).zip(right.iter_mut()) {
             let mut fed = self.sub_bass.process(x);
             for diffuser in &mut self.diffusers {
@@ -337,8 +369,18 @@ impl Late {
                     self.at[i] + 1
                 };
             }
+            // Each ear's own signal, delayed.
+            for ((tap, ring), at) in taps[1..]
+                .iter_mut()
+                .zip(&mut self.own_delays)
+                .zip(&mut self.own_at)
+            {
+                std::mem::swap(tap, &mut ring[*at]);
+                *at = if *at + 1 == ring.len() { 0 } else { *at + 1 };
+            }
             let (el, er) = self.mix.process(taps[0], taps[1], taps[2]);
-            let (el, er) = (self.gain * el, self.gain * er);
+            gain += gain_step;
+            let (el, er) = (gain * el, gain * er);
             peak = peak.max(el.abs()).max(er.abs());
             *l += el;
             *r += er;
@@ -359,6 +401,10 @@ impl Late {
             d.buffer.fill(0.0);
         }
         self.sub_bass.reset();
+        for ring in &mut self.own_delays {
+            ring.fill(0.0);
+        }
+        self.own_at = [0; 2];
         self.mix.reset();
         self.halver.reset();
         self.doublers.iter_mut().for_each(Doubler::reset);
@@ -373,7 +419,7 @@ fn solve3(a: [[f32; 3]; 3], b: [f32; 3]) -> Option<[f32; 3]> {
             + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
     };
     let d = det(a);
-    if d.abs() < f32::EPSILON * f32::EPSILON {
+    if !d.is_finite() || d.abs() < f32::EPSILON * f32::EPSILON {
         return None;
     }
     Some(std::array::from_fn(|k| {

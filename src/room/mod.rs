@@ -46,16 +46,25 @@ use std::sync::Arc;
 /// The early reflections' window (s after the direct sound): later reflections (of a far
 /// source in a large room) are left to the late tail, which is dense by then.
 pub const EARLY_WINDOW_S: f32 = 0.12;
-/// Fade out and in when the preset changes (s).
+/// Fade out and in when the preset changes (s): the room's output, then every source's
+/// reflections and send into the emptied new room.
 pub const SWITCH_FADE_S: f32 = 0.03;
+/// How long a source's reflections and send fade in after the room was emptied (s): slower
+/// than the output's fade, since the reflections of a sound already playing start one after
+/// another over the early window.
+pub const REFILL_FADE_S: f32 = 0.03;
+/// Crossfade of a source's reflections when the room's size or damping (or the HRTF set)
+/// changed (s): long enough that the old and new delays glide rather than flutter.
+pub const DESIGN_FADE_S: f32 = 0.02;
 /// Glide of Room Level (s).
 const LEVEL_GLIDE_S: f32 = 0.02;
 /// Time constant of Room Size's and Damping's glides (s).
 const SHAPE_GLIDE_S: f32 = 0.1;
 /// How close (relative) a gliding size or damping must come to its target to stop gliding.
 const SHAPE_SETTLED: f32 = 1e-4;
-/// Level below which the tail counts as silent (-120 dB).
-const SILENT: f32 = 1e-6;
+/// Level below which the tail counts as silent (-130 dB: the half-band filters after it ring a
+/// little, and what leaves the room stays under -120 dB).
+const SILENT: f32 = 3e-7;
 /// Corner (Hz) of the walls' one-pole shelves: between the 250 Hz and 4 kHz bands they are
 /// fitted at.
 const WALL_SHELF_HZ: f32 = 1000.0;
@@ -69,6 +78,12 @@ pub struct Scene {
     /// Counts the design's and the HRTF set's changes (emitters work their reflections out
     /// again when it moves).
     generation: u32,
+    /// Counts the times the room was emptied for another preset (emitters fade in again).
+    emptied: u32,
+    /// [`REFILL_FADE_S`] and [`DESIGN_FADE_S`] in samples at the room's rate.
+    switch_fade: usize,
+    /// See `switch_fade`.
+    design_fade: usize,
     /// Per order (one wall, two walls): the shelf's gain at low and at high frequencies.
     shelves: [(f32, f32); 2],
     /// The shelves' one-pole coefficient.
@@ -201,6 +216,9 @@ impl Room {
                 scene: Scene {
                     design: None,
                     generation: 0,
+                    emptied: 0,
+                    switch_fade: (REFILL_FADE_S * rate) as usize,
+                    design_fade: (DESIGN_FADE_S * rate) as usize,
                     shelves: [(1.0, 1.0); 2],
                     shelf_k: OnePole::coefficient(WALL_SHELF_HZ, rate),
                     hrtf: hrtf.clone(),
@@ -266,6 +284,7 @@ impl Room {
         self.switching = false;
         self.late.clear();
         self.feed.early.clear();
+        self.feed.scene.emptied = self.feed.scene.emptied.wrapping_add(1);
         self.redesign();
         self.fade.set_target(1.0);
     }
