@@ -998,8 +998,9 @@ fn set_param_reaches_the_engine_parameters() {
 }
 
 /// Every layer busy at once (each family in turn, fast rates, bursts, scatter, motion, MIDI
-/// notes on top), through the engine and through the plugin: no allocation, finite output,
-/// and the voice pools really fill up (so stealing runs inside the guard too).
+/// notes on top) in a room that changes preset, size and damping as they play, through the
+/// engine and through the plugin: no allocation, finite output, and the voice pools really
+/// fill up (so stealing runs inside the guard too).
 #[test]
 fn eight_busy_layers_process_without_allocating() {
     use tingle::engine::layer::{Scatter, ScatterMode};
@@ -1036,6 +1037,10 @@ fn eight_busy_layers_process_without_allocating() {
     let mut nonfinite = 0;
     reset_violation_count();
     for block in 0..(2 * 48_000 / 512) {
+        // Another room every tenth of a second or so, at another size and damping.
+        params.room.kind = RoomKind::ALL[(block / 10) % RoomKind::ALL.len()];
+        params.room.size = if block % 20 < 10 { 0.5 } else { 1.5 };
+        params.room.damping = (block % 7) as f32 / 6.0;
         assert_no_alloc(|| {
             engine.note_on(block % 512, 60 + (block % 8) as u8, 0.8);
             engine.set_settings(&params);
@@ -1054,6 +1059,7 @@ fn eight_busy_layers_process_without_allocating() {
     );
 
     let mut plugin = host::placer();
+    host::set_param(&plugin, "room", index_of(RoomKind::StoneHall));
     for layer in 1..=8 {
         host::set_param(&plugin, &format!("on_{layer}"), 1.0);
         let family = Family::ALL[(layer - 1) % Family::ALL.len()];
