@@ -195,14 +195,19 @@ fn activation_summary() {
     }
 }
 
+/// How many times faster than real time `scene` renders (the best of three timings).
+fn real_time_factor(scene: &EngineSettings) -> f64 {
+    let best = (0..3)
+        .map(|_| time_render(scene, TIMED_S))
+        .min()
+        .unwrap_or_default();
+    f64::from(TIMED_S) / best.as_secs_f64()
+}
+
 /// Prints the real-time factor of the dense scene and the cost of each of its layers alone.
 fn summary() {
     let scene = dense_scene();
-    let best = (0..3)
-        .map(|_| time_render(&scene, TIMED_S))
-        .min()
-        .unwrap_or_default();
-    let factor = f64::from(TIMED_S) / best.as_secs_f64();
+    let factor = real_time_factor(&scene);
     println!(
         "dense scene: {factor:.0}x faster than real time, {:.2} % of one core (target: >= 100x on a quiet machine, >= 50x loaded)",
         100.0 / factor
@@ -232,11 +237,7 @@ const ROOM_RATES: [f32; 4] = [44_100.0, 48_000.0, 96_000.0, 192_000.0];
 fn room_summary() {
     let mut scene = dense_scene();
     scene.room.kind = RoomKind::Bedroom;
-    let best = (0..3)
-        .map(|_| time_render(&scene, TIMED_S))
-        .min()
-        .unwrap_or_default();
-    let factor = f64::from(TIMED_S) / best.as_secs_f64();
+    let factor = real_time_factor(&scene);
     println!(
         "dense scene in the Bedroom: {factor:.0}x faster than real time, {:.2} % of one core (target: >= {ROOM_TARGET_FACTOR}x)",
         100.0 / factor

@@ -1,6 +1,7 @@
 //! Small, host-independent DSP units the engine is built from. The real-time ones allocate only
 //! in their constructors; `minimum_phase` is activation-time code.
 
+pub mod allpass;
 pub mod biquad;
 pub mod coherence;
 pub mod convolve;

@@ -102,7 +102,7 @@ pub struct LayerParams {
     /// Distance spread in octaves, 0 ..= 2 (distance × 2^±spread).
     #[id = "dspread"]
     pub distance_spread: FloatParam,
-    /// Room Send: the share of the layer's sound sent into the room, 0 ..= 1 (default 0.5),
+    /// Room Send: the share of the layer's sound sent into the room, 0 ..= 1 (default 0.15),
     /// shown in percent.
     #[id = "roomsend"]
     pub room_send: FloatParam,

@@ -21,6 +21,7 @@
 //!   [`super::design::RoomDesign::critical_distance_m`]).
 
 use super::design::{MID_BAND, RoomDesign};
+use crate::dsp::allpass::Allpass;
 use crate::dsp::biquad::Biquad;
 use crate::dsp::coherence::{DiffuseMix, DiffuseShape};
 use crate::dsp::halfband::{self, Doubler, Halver};
@@ -66,27 +67,6 @@ const MAX_LOOP_GAIN: f32 = 0.9995;
 /// Energy decay exponent: energy falls by `exp(-DECAY_60 t / T60)` (60 dB = 10^6).
 const DECAY_60: f32 = 13.815_51;
 
-/// A first-order all-pass with a delay line (Schroeder's diffuser).
-#[derive(Debug, Clone)]
-struct Diffuser {
-    buffer: Vec<f32>,
-    at: usize,
-}
-
-impl Diffuser {
-    fn process(&mut self, x: f32) -> f32 {
-        let delayed = self.buffer[self.at];
-        let w = x + DIFFUSER_GAIN * delayed;
-        self.buffer[self.at] = w;
-        self.at = if self.at + 1 == self.buffer.len() {
-            0
-        } else {
-            self.at + 1
-        };
-        delayed - DIFFUSER_GAIN * w
-    }
-}
-
 /// A line's loop filter: `gain x low shelf x high shelf`, each shelf a one-pole low-pass
 /// mixed with its input.
 #[derive(Debug, Clone, Copy, Default)]
@@ -122,7 +102,7 @@ pub struct Late {
     filters: [LoopFilter; LINES],
     /// One-pole coefficients of the low and high shelves.
     shelf_k: [f32; 2],
-    diffusers: Vec<Diffuser>,
+    diffusers: Vec<Allpass>,
     sub_bass: Biquad,
     /// The ears' own signals' delays ([`OWN_DELAYS_S`]), rings.
     own_delays: [Vec<f32>; 2],
@@ -160,10 +140,7 @@ impl Late {
                 .map(|f| crate::dsp::one_pole::OnePole::coefficient(f, sample_rate)),
             diffusers: DIFFUSER_DELAYS_S
                 .iter()
-                .map(|d| Diffuser {
-                    buffer: vec![0.0; ((d * sample_rate) as usize).max(1)],
-                    at: 0,
-                })
+                .map(|d| Allpass::new((d * sample_rate) as usize, DIFFUSER_GAIN))
                 .collect(),
             sub_bass: Biquad::highpass(SUB_BASS_HZ, std::f32::consts::FRAC_1_SQRT_2, sample_rate),
             own_delays: OWN_DELAYS_S.map(|d| vec![0.0; ((d * sample_rate) as usize).max(1)]),
@@ -397,9 +374,7 @@ impl Late {
         for f in &mut self.filters {
             f.state = [0.0; 2];
         }
-        for d in &mut self.diffusers {
-            d.buffer.fill(0.0);
-        }
+        self.diffusers.iter_mut().for_each(Allpass::reset);
         self.sub_bass.reset();
         for ring in &mut self.own_delays {
             ring.fill(0.0);
