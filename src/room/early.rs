@@ -66,6 +66,11 @@ pub struct EarlyField {
     lines: Vec<Vec<f32>>,
     /// Where this block starts in every line.
     front: usize,
+    /// Samples the front has moved since the field was made (a running count).
+    elapsed: u64,
+    /// Per direction: the running count up to which its line may hold sound (a line that
+    /// holds none is not filtered at all).
+    live_until: Vec<u64>,
     /// Per direction and ear (index `2 * direction + ear`): the filter, time-reversed.
     filters: Vec<Vec<f32>>,
     /// Per direction, how much later each ear (left, right) reads its line (samples).
@@ -89,6 +94,8 @@ impl EarlyField {
         let mut field = Self {
             lines: vec![vec![0.0; len]; DIRECTION_COUNT],
             front: 0,
+            elapsed: 0,
+            live_until: vec![0; DIRECTION_COUNT],
             filters: vec![vec![0.0; EARLY_TAPS]; 2 * DIRECTION_COUNT],
             ear_delays: vec![[0; 2]; DIRECTION_COUNT],
             history,
@@ -157,6 +164,8 @@ impl EarlyField {
         ramp: (f32, f32),
     ) {
         let len = self.line_len();
+        let reach = self.elapsed + (delay + signal.len() + self.history) as u64;
+        self.live_until[direction] = self.live_until[direction].max(reach);
         let target = &mut self.lines[direction];
         let mut at = self.front + delay;
         if at >= len {
@@ -184,6 +193,10 @@ impl EarlyField {
         let len = self.line_len();
         let history = self.history;
         for (d, line) in self.lines.iter_mut().enumerate() {
+            if self.live_until[d] <= self.elapsed {
+                // Nothing written that a read could still reach: the line is silent.
+                continue;
+            }
             // The window: `history` samples before the front, then the block.
             let start = (self.front + len - history) % len;
             let first = (len - start).min(history + n);
@@ -211,6 +224,7 @@ impl EarlyField {
             line[..n - first].fill(0.0);
         }
         self.front = (self.front + n) % len;
+        self.elapsed += n as u64;
     }
 
     /// Empties every line.
@@ -218,6 +232,7 @@ impl EarlyField {
         for line in &mut self.lines {
             line.fill(0.0);
         }
+        self.live_until.fill(0);
     }
 }
 
