@@ -146,11 +146,6 @@ impl EarlyField {
         }
     }
 
-    /// Per direction, how much later (samples) the left and right ears read its line.
-    pub fn ear_delays(&self, direction: usize) -> [usize; 2] {
-        self.ear_delays[direction]
-    }
-
     /// Adds `gain × signal[k] × (start + step × k)` to the line of `direction` at `delay + k`
     /// samples after this block's front, for every `k` (`ramp` = (start, step): a linear
     /// crossfade, (1, 0) for none).

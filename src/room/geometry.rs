@@ -60,7 +60,7 @@ pub fn to_vector(p: Position) -> [f32; 3] {
 }
 
 /// The direction (azimuth, elevation in degrees) of vector `v` (x right, y ahead, z up).
-pub fn direction_of(v: [f32; 3]) -> (f32, f32) {
+fn direction_of(v: [f32; 3]) -> (f32, f32) {
     let horizontal = v[0].hypot(v[1]);
     (
         v[0].atan2(v[1]).to_degrees(),

@@ -283,11 +283,6 @@ impl Late {
         (wanted / network).sqrt()
     }
 
-    /// Whether a room with a tail is set.
-    pub fn is_on(&self) -> bool {
-        self.on
-    }
-
     /// Runs `input` (mono, the room's send, at the room's rate) through the tail and adds the
     /// two ears to `left` and `right` (all the same length). Returns the block's largest
     /// output magnitude.

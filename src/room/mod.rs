@@ -165,11 +165,6 @@ impl RoomFeed {
         ((self.session_start + start as u64) / self.factor as u64).saturating_sub(self.low_start)
             as usize
     }
-
-    /// The room's rate divided from the session's (1, 2 or 4): what [`Emitter::new`] takes.
-    pub fn factor(&self) -> usize {
-        self.factor
-    }
 }
 
 /// The room. Allocates only in [`Room::new`].
@@ -308,11 +303,6 @@ impl Room {
         self.feed.scene.generation = self.feed.scene.generation.wrapping_add(1);
     }
 
-    /// The design the room sounds with (`None` when off).
-    pub fn design(&self) -> Option<&RoomDesign> {
-        self.feed.scene.design.as_ref()
-    }
-
     /// Whether the room may still sound (a source sent something, or its reflections or its
     /// tail have not died away yet).
     pub fn is_sounding(&self) -> bool {
@@ -332,11 +322,6 @@ impl Room {
         self.feed.late_in[..len].fill(0.0);
         self.feed.written = false;
         self.glide(len);
-        &mut self.feed
-    }
-
-    /// The feed of the block begun last.
-    pub fn feed(&mut self) -> &mut RoomFeed {
         &mut self.feed
     }
 
