@@ -327,7 +327,13 @@ impl Room {
 
     /// Moves a gliding size or damping on by `n` room samples.
     fn glide(&mut self, n: usize) {
-        if self.switching || self.applied.kind != self.target.kind {
+        let settled = |a: f32, b: f32| (a - b).abs() <= SHAPE_SETTLED;
+        if self.switching
+            || self.applied.kind != self.target.kind
+            || (settled(self.applied.size, self.target.size)
+                && settled(self.applied.damping, self.target.damping))
+        {
+            // Nothing glides (the usual case): no work at all.
             return;
         }
         let k = 1.0 - (-(n as f32) / (SHAPE_GLIDE_S * self.feed.scene.rate)).exp();
