@@ -14,6 +14,7 @@ pub mod editor;
 pub mod engine;
 pub mod flavour;
 pub mod handover;
+pub mod head;
 pub mod params;
 pub mod ranges;
 pub mod room;

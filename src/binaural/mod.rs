@@ -30,6 +30,32 @@ impl Default for Position {
     }
 }
 
+impl Position {
+    /// The vector (m) from the centre of the head to the source: x to the right, y ahead, z up.
+    pub fn to_vector(self) -> [f32; 3] {
+        let (az, el) = (
+            self.azimuth_deg.to_radians(),
+            self.elevation_deg.to_radians(),
+        );
+        let r = self.distance_m;
+        [
+            r * el.cos() * az.sin(),
+            r * el.cos() * az.cos(),
+            r * el.sin(),
+        ]
+    }
+
+    /// The source in the direction of `v` (x to the right, y ahead, z up; any length) at
+    /// `distance_m` (m).
+    pub fn from_vector(v: [f32; 3], distance_m: f32) -> Self {
+        Self {
+            azimuth_deg: v[0].atan2(v[1]).to_degrees(),
+            elevation_deg: v[2].atan2(v[0].hypot(v[1])).to_degrees(),
+            distance_m,
+        }
+    }
+}
+
 /// A displacement of a [`Position`]: a motion's swing from the set position, or a trigger's
 /// scatter from its layer's position.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -13,7 +13,6 @@ use crate::binaural::Position;
 use crate::binaural::hrtf::HrtfSet;
 use crate::dsp::convolve::{convolve, padded};
 use crate::dsp::simd::SimdPath;
-use crate::room::geometry::to_vector;
 
 /// The directions reflections are heard from (azimuth, elevation in degrees): eight around
 /// the head at ear level, four above (45 degrees up) and four below (35 degrees down, near the
@@ -50,11 +49,12 @@ const MAX_ITD_S: f32 = 0.001;
 /// The unit vectors of [`DIRECTIONS`] (x right, y ahead, z up).
 pub fn direction_vectors() -> [[f32; 3]; DIRECTION_COUNT] {
     DIRECTIONS.map(|(az, el)| {
-        to_vector(Position {
+        Position {
             azimuth_deg: az,
             elevation_deg: el,
             distance_m: 1.0,
-        })
+        }
+        .to_vector()
     })
 }
 

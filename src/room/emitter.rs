@@ -13,7 +13,7 @@
 //! order (one wall, two walls) fitted to the room's absorption at 250 Hz and 4 kHz, with the
 //! air's absorption over the order's typical path.
 
-use super::geometry::{MAX_REFLECTIONS, Reflection, reach, reflections, to_vector};
+use super::geometry::{MAX_REFLECTIONS, Reflection, reach, reflections};
 use super::{RoomFeed, Scene};
 use crate::binaural::Position;
 use crate::binaural::distance::source_gain;
@@ -178,7 +178,7 @@ impl Emitter {
         while done < n {
             if self.phase == 0 {
                 let position = position_at((start + done * factor).min(start + mono.len() - 1));
-                let at = to_vector(position);
+                let at = position.to_vector();
                 // What changed since the reflections were worked out, and so how long the
                 // crossfade to the new ones takes (none while one is under way).
                 let fade = match self.basis {

@@ -48,31 +48,11 @@ const AXIS_IMAGES: [(f32, f32, u8); 5] = [
     (1.0, -2.0, 2),
 ];
 
-/// The vector (m) from the listener to a source at `p`: x to the right, y ahead, z up.
-pub fn to_vector(p: Position) -> [f32; 3] {
-    let (az, el) = (p.azimuth_deg.to_radians(), p.elevation_deg.to_radians());
-    let r = p.distance_m;
-    [
-        r * el.cos() * az.sin(),
-        r * el.cos() * az.cos(),
-        r * el.sin(),
-    ]
-}
-
-/// The direction (azimuth, elevation in degrees) of vector `v` (x right, y ahead, z up).
-fn direction_of(v: [f32; 3]) -> (f32, f32) {
-    let horizontal = v[0].hypot(v[1]);
-    (
-        v[0].atan2(v[1]).to_degrees(),
-        v[2].atan2(horizontal).to_degrees(),
-    )
-}
-
 /// The share (0 ..= 1) of the way from the listener to a source at `source` that lies inside
 /// `design`'s room: 1 for a source inside, less for one beyond the walls (heard from where it
 /// meets them).
 pub fn reach(design: &RoomDesign, source: Position) -> f32 {
-    let v = to_vector(source);
+    let v = source.to_vector();
     let mut reach = 1.0f32;
     for (axis, &along) in v.iter().enumerate() {
         if design.ground_only && axis != 2 {
@@ -98,7 +78,7 @@ pub fn reflections(
     source: Position,
     out: &mut [Reflection; MAX_REFLECTIONS],
 ) -> usize {
-    let v = to_vector(source);
+    let v = source.to_vector();
     let direct_m = source.distance_m.max(f32::MIN_POSITIVE);
     let reach = reach(design, source);
     let s: [f32; 3] = std::array::from_fn(|a| design.listener_m[a] + reach * v[a]);
@@ -108,7 +88,11 @@ pub fn reflections(
         let d: [f32; 3] = std::array::from_fn(|a| image[a] - design.listener_m[a]);
         let image_m = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
         let path_m = image_m + beyond_m;
-        let (azimuth_deg, elevation_deg) = direction_of(d);
+        let Position {
+            azimuth_deg,
+            elevation_deg,
+            ..
+        } = Position::from_vector(d, image_m);
         let unit = d.map(|c| c / image_m.max(f32::MIN_POSITIVE));
         out[count] = Reflection {
             order,
