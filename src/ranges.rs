@@ -121,6 +121,20 @@ pub const ROOM_LEVEL_DB: Range<f32> = Range {
 /// physical level a sound 1 m away in a bedroom is mostly room, and the judge stops hearing
 /// paper as paper (measured in docs/ROOM.md).
 pub const ROOM_SEND: Range<f32> = share(0.15);
+/// Head Yaw (degrees): the head turned to the right (positive) or left.
+pub const HEAD_YAW_DEG: Range<f32> = Range {
+    min: -180.0,
+    max: 180.0,
+    default: 0.0,
+};
+/// Head Pitch (degrees): the face tilted up (positive) or down.
+pub const HEAD_PITCH_DEG: Range<f32> = Range {
+    min: -90.0,
+    max: 90.0,
+    default: 0.0,
+};
+/// Head Roll (degrees): the head tilted towards the right (positive) or left shoulder.
+pub const HEAD_ROLL_DEG: Range<f32> = HEAD_PITCH_DEG;
 /// The input's Room Send (off by default: the track's own sound stays dry until asked).
 pub const INPUT_ROOM_SEND: Range<f32> = share(0.0);
 /// Session length (minutes): up to eight hours, a night's sleep.

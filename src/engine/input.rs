@@ -10,6 +10,7 @@ use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::placer::{Placer, placement_factor};
 use crate::dsp::math::db_to_gain;
 use crate::dsp::ramp::Ramp;
+use crate::head::{Anchor, HeadTrack};
 use crate::ranges;
 use crate::room::{Emitter, RoomFeed};
 use std::sync::Arc;
@@ -39,6 +40,9 @@ pub struct InputSettings {
     /// Room Send: the share of the placed input sent into the room, 0 ..= 1 (off by
     /// default).
     pub room_send: f32,
+    /// Whether the input stays in the room as the head turns (World) or turns with the head
+    /// (Head).
+    pub anchor: Anchor,
 }
 
 impl Default for InputSettings {
@@ -50,6 +54,7 @@ impl Default for InputSettings {
             gain_db: 0.0,
             mix: 1.0,
             room_send: ranges::INPUT_ROOM_SEND.default,
+            anchor: Anchor::World,
         }
     }
 }
@@ -150,6 +155,7 @@ impl InputSource {
         left: &mut [f32],
         right: &mut [f32],
         room: &mut RoomFeed,
+        head: &HeadTrack,
     ) -> bool {
         let n = left.len();
         let silent = self.silent;
@@ -195,13 +201,14 @@ impl InputSource {
         let (settings, placement) = (&self.settings, &mut self.placement);
         self.placer.add_to(mono, wet_l, wet_r, |offset| {
             let beats = clock.beats_at(offset + period);
-            placement.step(
+            let position = placement.step(
                 period_s,
                 &settings.position,
                 &settings.motion,
                 transport,
                 beats,
-            )
+            );
+            settings.anchor.heard(position, head.period_after(offset))
         });
         if silent {
             self.tail_left = self.tail_left.saturating_sub(n);
@@ -212,7 +219,10 @@ impl InputSource {
         } else {
             let position = self.placement.current();
             let send = ranges::INPUT_ROOM_SEND.clamp(self.settings.room_send);
-            self.emitter.feed(room, 0, mono, send, |_| position);
+            let (anchor, turned) = (self.settings.anchor, head.current());
+            self.emitter.feed(room, 0, mono, send, |_| {
+                (anchor.in_world(position, turned), turned)
+            });
             self.tail_left = self.placer.tail_len();
         }
 

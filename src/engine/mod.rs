@@ -24,6 +24,7 @@ use crate::binaural::cache;
 use crate::binaural::hrtf::HrtfSet;
 use crate::dsp::denormal::FlushDenormals;
 use crate::dsp::loudness::Loudness;
+use crate::head::{HeadTrack, Rotation, YawPitchRoll};
 use crate::ranges;
 use crate::room::{Room, RoomSettings};
 use bed::{Bed, BedSettings};
@@ -56,6 +57,9 @@ pub struct EngineSettings {
     pub room: RoomSettings,
     /// Output gain, gentle mode, the session timer and the limiter.
     pub master: MasterSettings,
+    /// The head's orientation as the Head Yaw, Pitch and Roll parameters set it (a head
+    /// tracker's turns add to it: [`Engine::set_tracker`]).
+    pub head: YawPitchRoll,
     /// Seed of all random variation: the same seed and parameters render the same sound.
     pub seed: u64,
 }
@@ -71,6 +75,7 @@ impl Default for EngineSettings {
             bed: BedSettings::default(),
             room: RoomSettings::default(),
             master: MasterSettings::default(),
+            head: YawPitchRoll::default(),
             seed: 1,
         }
     }
@@ -92,6 +97,10 @@ pub struct Engine {
     bed: Bed,
     /// The room the sources send into.
     room: Room,
+    /// The head's orientation through the block, smoothed.
+    head: HeadTrack,
+    /// The head tracker's orientation (recentred), identity without one.
+    tracker: Rotation,
     master: MasterChain,
     /// Whether the session has ended and the engine rests (its voices already cleared).
     resting: bool,
@@ -147,6 +156,12 @@ impl Engine {
             seed: params.seed,
             bed: Bed::new(sample_rate, bed_seed(params.seed)),
             room: Room::new(sample_rate, max_block, &hrtf),
+            head: HeadTrack::new(
+                sample_rate,
+                max_block,
+                crate::binaural::placer::control_period(sample_rate),
+            ),
+            tracker: Rotation::IDENTITY,
             master: MasterChain::new(sample_rate, glide),
             resting: false,
             loudness: Loudness::new(sample_rate),
@@ -187,11 +202,33 @@ impl Engine {
             }
             self.bed.reseed(bed_seed(params.seed));
         }
+        if params.head != self.settings.head {
+            self.settings.head = params.head;
+            self.aim_head();
+        }
         self.settings = *params;
         self.input.set(&params.input);
         self.bed.set(&params.bed);
         self.room.set(&params.room);
         self.master.set(&params.master);
+    }
+
+    /// The head tracker's orientation (recentred), applied after the Head Yaw, Pitch and Roll
+    /// parameters' turn; the identity without a tracker. The head glides to it.
+    pub fn set_tracker(&mut self, tracker: Rotation) {
+        self.tracker = tracker.normalised();
+        self.aim_head();
+    }
+
+    /// Points the head's glide at the parameters' turn followed by the tracker's.
+    fn aim_head(&mut self) {
+        self.head
+            .set_target(Rotation::from_ypr(self.settings.head).then_local(self.tracker));
+    }
+
+    /// The head's orientation now (smoothed: what the last block ended with).
+    pub fn head(&self) -> Rotation {
+        self.head.current()
     }
 
     /// The transport at the start of the next block. Its song position replaces the one the
@@ -283,6 +320,7 @@ impl Engine {
         }
         self.input.reset();
         self.room.silence();
+        self.head.settle();
         self.bed.reset(bed_seed(self.seed));
         self.master.reset();
     }
@@ -353,10 +391,12 @@ impl Engine {
 
         let (transport, clock) = (&self.transport, &self.clock);
         self.input.take(left, right, channels);
+        self.head.advance(left.len());
+        let head = &self.head;
         let room = self.room.begin(left.len());
         let mut sounded = self
             .input
-            .add_to(channels, transport, clock, left, right, room);
+            .add_to(channels, transport, clock, left, right, room, head);
         let telemetry = &mut self.telemetry;
         for (index, (layer, settings)) in self
             .layers
@@ -370,6 +410,7 @@ impl Engine {
                 clock,
                 (&mut *left, &mut *right),
                 room,
+                head,
                 |position, intensity| {
                     if let Some(t) = telemetry.as_mut() {
                         t.flash(TriggerFlash {

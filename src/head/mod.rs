@@ -2,5 +2,7 @@
 //! world-locked source stays where it is in the room while head-locked ones turn with the head.
 
 pub mod orientation;
+pub mod track;
 
 pub use orientation::{Rotation, YawPitchRoll};
+pub use track::{Anchor, HeadTrack};

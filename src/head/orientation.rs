@@ -158,8 +158,11 @@ impl Rotation {
 
     /// The angle (degrees, 0 ..= 180) of the turn from this orientation to `other`.
     pub fn angle_to_deg(self, other: Self) -> f32 {
-        let dot = self.w * other.w + self.x * other.x + self.y * other.y + self.z * other.z;
-        2.0 * dot.abs().min(1.0).acos().to_degrees()
+        // From the turn between them, `self⁻¹ · other`: its vector part's length against its
+        // scalar part (precise for small angles, where an arc cosine of the dot product is not).
+        let d = self.inverse().then_local(other);
+        let sine = (d.x * d.x + d.y * d.y + d.z * d.z).sqrt();
+        2.0 * sine.atan2(d.w.abs()).to_degrees()
     }
 
     /// The orientation `t` (0 ..= 1) of the way from this one to `other`, along the shorter

@@ -5,6 +5,7 @@ use crate::engine::bed::BedKind;
 use crate::engine::layer::ScatterMode;
 use crate::engine::motion::MotionMode;
 use crate::engine::tempo::NoteValue;
+use crate::head::Anchor;
 use crate::room::RoomKind;
 use crate::triggers::Family;
 use nice_plug::prelude::*;
@@ -64,6 +65,12 @@ const ROOM_KINDS: [(RoomKind, &str, &str); 7] = [
     (RoomKind::WoodenCabin, "Wooden cabin", "cabin"),
     (RoomKind::StoneHall, "Stone hall", "hall"),
     (RoomKind::Outdoors, "Outdoors", "outdoors"),
+];
+
+/// Names and stable ids of what a source stays with as the head turns.
+const ANCHORS: [(Anchor, &str, &str); 2] = [
+    (Anchor::World, "World", "world"),
+    (Anchor::Head, "Head", "head"),
 ];
 
 /// Picks column `$col` (1 = names, 2 = ids) of a `(variant, name, id)` table as a const array.
@@ -150,5 +157,11 @@ table_enum!(
     variants!(ROOM_KINDS, RoomKind),
     column!(ROOM_KINDS, 1),
     column!(ROOM_KINDS, 2)
+);
+table_enum!(
+    Anchor,
+    variants!(ANCHORS, Anchor),
+    column!(ANCHORS, 1),
+    column!(ANCHORS, 2)
 );
 table_enum!(Family, Family::ALL, Family::NAMES, Family::IDS);

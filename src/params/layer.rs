@@ -7,6 +7,7 @@ use super::{default_from, units};
 use crate::engine::layer::{self as engine_layer, LayerSettings, Scatter, ScatterMode};
 use crate::engine::rhythm::{RhythmRate, RhythmSettings};
 use crate::engine::tempo::NoteValue;
+use crate::head::Anchor;
 use crate::ranges;
 use crate::triggers::Family;
 use nice_plug::prelude::*;
@@ -106,6 +107,10 @@ pub struct LayerParams {
     /// shown in percent.
     #[id = "roomsend"]
     pub room_send: FloatParam,
+    /// Stays With: World (default: the layer stays in the room as the head turns) or Head (it
+    /// turns with the head). Ids `world`, `head`.
+    #[id = "anchor"]
+    pub anchor: EnumParam<Anchor>,
     /// The Sample family's attack, release and length limit.
     #[nested]
     pub sample: SampleParams,
@@ -288,6 +293,10 @@ impl LayerParams {
                 default_from(t, ranges::ROOM_SEND.default, |t| t.room_send.value()),
                 ranges::ROOM_SEND,
             ),
+            anchor: EnumParam::new(
+                name("Stays With"),
+                default_from(t, Anchor::World, |t| t.anchor.value()),
+            ),
             sample: SampleParams::new(&prefix, t.map(|t| &t.sample)),
         }
     }
@@ -334,6 +343,7 @@ impl LayerParams {
             },
             sample: self.sample.shape(),
             room_send: self.room_send.value(),
+            anchor: self.anchor.value(),
         }
     }
 }

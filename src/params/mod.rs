@@ -21,6 +21,7 @@ use crate::engine::input::InputSettings;
 use crate::engine::master::MasterSettings;
 use crate::engine::timer::{SECONDS_PER_MINUTE, TimerSettings};
 use crate::engine::{EngineSettings, LAYERS};
+use crate::head::{Anchor, YawPitchRoll};
 use crate::ranges;
 use crate::room::{RoomKind, RoomSettings};
 use nice_plug::prelude::*;
@@ -43,6 +44,25 @@ pub struct TingleParams {
     /// percent.
     #[id = "inroomsend"]
     pub input_room_send: FloatParam,
+    /// What the input stays with as the head turns: World (default) or Head (ids `world`,
+    /// `head`).
+    #[id = "inanchor"]
+    pub input_anchor: EnumParam<Anchor>,
+    /// Head Yaw in degrees, -180 ..= 180 (default 0): the listener's head turned to the right
+    /// (positive) or left; a head tracker's turns add to it.
+    #[id = "headyaw"]
+    pub head_yaw: FloatParam,
+    /// Head Pitch in degrees, -90 ..= 90 (default 0): the face tilted up (positive) or down.
+    #[id = "headpitch"]
+    pub head_pitch: FloatParam,
+    /// Head Roll in degrees, -90 ..= 90 (default 0): the head tilted towards the right
+    /// (positive) or left shoulder.
+    #[id = "headroll"]
+    pub head_roll: FloatParam,
+    /// Recenter: switching it on makes the head tracker's present direction the front (the
+    /// editor's button switches it on and off again). Off by default.
+    #[id = "recenter"]
+    pub recenter: BoolParam,
     /// Output gain in dB, -48 ..= +12.
     #[id = "outgain"]
     pub output_gain: FloatParam,
@@ -156,6 +176,26 @@ impl TingleParams {
                 }),
                 ranges::INPUT_ROOM_SEND,
             ),
+            input_anchor: EnumParam::new(
+                "Input Stays With",
+                default_from(t, Anchor::World, |t| t.input_anchor.value()),
+            ),
+            head_yaw: units::degrees(
+                "Head Yaw".into(),
+                default_from(t, ranges::HEAD_YAW_DEG.default, |t| t.head_yaw.value()),
+                ranges::HEAD_YAW_DEG,
+            ),
+            head_pitch: units::degrees(
+                "Head Pitch".into(),
+                default_from(t, ranges::HEAD_PITCH_DEG.default, |t| t.head_pitch.value()),
+                ranges::HEAD_PITCH_DEG,
+            ),
+            head_roll: units::degrees(
+                "Head Roll".into(),
+                default_from(t, ranges::HEAD_ROLL_DEG.default, |t| t.head_roll.value()),
+                ranges::HEAD_ROLL_DEG,
+            ),
+            recenter: BoolParam::new("Recenter", false),
             output_gain: units::decibels(
                 "Output Gain",
                 default_from(t, ranges::OUTPUT_GAIN_DB.default, |t| t.output_gain.value()),
@@ -248,6 +288,7 @@ impl TingleParams {
                 gain_db: self.input_gain.value(),
                 mix: self.mix.value(),
                 room_send: self.input_room_send.value(),
+                anchor: self.input_anchor.value(),
             },
             layers: std::array::from_fn(|i| {
                 let mut layer = self.layers[i].engine_settings();
@@ -271,6 +312,11 @@ impl TingleParams {
                 limiter: self.limiter.value(),
                 gentle: self.gentle.value(),
                 timer: self.timer_settings(),
+            },
+            head: YawPitchRoll {
+                yaw_deg: self.head_yaw.value(),
+                pitch_deg: self.head_pitch.value(),
+                roll_deg: self.head_roll.value(),
             },
             seed: self.seed.value() as u64,
         }

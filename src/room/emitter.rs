@@ -18,6 +18,7 @@ use super::{RoomFeed, Scene};
 use crate::binaural::Position;
 use crate::binaural::distance::source_gain;
 use crate::dsp::halfband::{self, Halver};
+use crate::head::Rotation;
 
 /// Samples (at the room's rate) between the emitter's looks at its source.
 pub const PERIOD: usize = 64;
@@ -25,6 +26,9 @@ pub const PERIOD: usize = 64;
 const MOVE_M: f32 = 0.02;
 /// Relative change of the send that has the reflections' gains worked out again.
 const SEND_STEP: f32 = 0.01;
+/// How far (degrees) the head turns before the reflections' directions are worked out again
+/// (well under the spacing of the early field's directions).
+const TURN_DEG: f32 = 1.0;
 
 /// One reflection as the emitter writes it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -61,8 +65,10 @@ impl Default for TapSet {
 /// What the reflections were last worked out for.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Basis {
-    /// Where the source was (m, x right, y ahead, z up).
+    /// Where the source was in the room (m, x right, y ahead, z up).
     at: [f32; 3],
+    /// How the head was turned.
+    head: Rotation,
     send: f32,
     /// The room's design generation.
     generation: u32,
@@ -130,15 +136,17 @@ impl Emitter {
 
     /// Sends `mono` (session-rate samples starting `start` samples into the block) into the
     /// room at `send` (0 ..= 1): its reflections into the early field, its sound into the
-    /// tail. `position_at(offset)` gives the source's position `offset` session samples into
-    /// the block. Does nothing while the room is off.
+    /// tail. `position_at(offset)` gives the source's position in the room and the head's
+    /// orientation `offset` session samples after `mono`'s first (the reflections come from where
+    /// the room puts them, heard from where the head faces). Does nothing while the room is
+    /// off.
     pub fn feed(
         &mut self,
         feed: &mut RoomFeed,
         start: usize,
         mono: &[f32],
         send: f32,
-        mut position_at: impl FnMut(usize) -> Position,
+        mut position_at: impl FnMut(usize) -> (Position, Rotation),
     ) {
         if feed.scene.design.is_none() {
             self.basis = None;
@@ -177,7 +185,7 @@ impl Emitter {
         let mut fresh_shelves = self.basis.is_none();
         while done < n {
             if self.phase == 0 {
-                let position = position_at((start + done * factor).min(start + mono.len() - 1));
+                let (position, head) = position_at((done * factor).min(mono.len() - 1));
                 let at = position.to_vector();
                 // What changed since the reflections were worked out, and so how long the
                 // crossfade to the new ones takes (none while one is under way).
@@ -189,6 +197,7 @@ impl Emitter {
                     Some(b) if b.generation != scene.generation => Some(scene.design_fade),
                     Some(b)
                         if distance(b.at, at) > MOVE_M
+                            || b.head.angle_to_deg(head) > TURN_DEG
                             || (b.send - send).abs() > SEND_STEP * b.send.max(SEND_STEP) =>
                     {
                         Some(PERIOD)
@@ -197,7 +206,7 @@ impl Emitter {
                 };
                 if let Some(fade) = fade {
                     self.current = 1 - self.current;
-                    self.sets[self.current] = tap_set(scene, position, send);
+                    self.sets[self.current] = tap_set(scene, position, head, send);
                     let emptied = self.basis.is_none_or(|b| b.emptied != scene.emptied);
                     if emptied {
                         // Nothing to fade from: a new sound, or a room emptied (which then
@@ -209,6 +218,7 @@ impl Emitter {
                     self.sounded_dry = false;
                     self.basis = Some(Basis {
                         at,
+                        head,
                         send,
                         generation: scene.generation,
                         emptied: scene.emptied,
@@ -290,8 +300,9 @@ fn distance(a: [f32; 3], b: [f32; 3]) -> f32 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
 }
 
-/// The reflections of a source at `position` in `scene`'s room at `send`, as taps.
-fn tap_set(scene: &Scene, position: Position, send: f32) -> TapSet {
+/// The reflections of a source at `position` in `scene`'s room at `send`, as taps, heard by a
+/// head turned by `head`.
+fn tap_set(scene: &Scene, position: Position, head: Rotation, send: f32) -> TapSet {
     let Some(design) = &scene.design else {
         return TapSet::default();
     };
@@ -300,6 +311,7 @@ fn tap_set(scene: &Scene, position: Position, send: f32) -> TapSet {
     let distance_m = position.distance_m;
     // The source's power: what makes its direct sound `source_gain` at its distance.
     let power = send * source_gain(distance_m) * distance_m.max(f32::MIN_POSITIVE);
+    let turned = head.inverse();
     let mut set = TapSet {
         // A source beyond the walls fills the room with what reaches them.
         late: power * reach(design, position),
@@ -312,7 +324,11 @@ fn tap_set(scene: &Scene, position: Position, send: f32) -> TapSet {
     for (tap, r) in set.taps.iter_mut().zip(early) {
         set.count += 1;
         *tap = Tap {
-            direction: scene.nearest_direction(r.unit),
+            direction: scene.nearest_direction(if head.is_identity() {
+                r.unit
+            } else {
+                turned.rotate(r.unit)
+            }),
             delay: ((r.delay_s * scene.rate).round() as usize).min(scene.max_delay),
             gain: power / r.path_m,
             order: r.order,

@@ -225,13 +225,18 @@ pub struct Core {
     delay: [FractionalDelay; 2],
 }
 
+/// The control period (samples) of a core running at `sample_rate` (Hz).
+pub fn period_at(sample_rate: f32) -> usize {
+    ((CONTROL_PERIOD_S * sample_rate).round() as usize).max(1)
+}
+
 impl Core {
     /// A placer rendering with `hrtf`, which must already be at the session's sample rate
     /// (see [`HrtfSet::resampled`]). Allocates.
     pub fn new(hrtf: Arc<HrtfSet>) -> Self {
         let sample_rate = hrtf.sample_rate();
         let taps = hrtf.taps();
-        let period = ((CONTROL_PERIOD_S * sample_rate).round() as usize).max(1);
+        let period = period_at(sample_rate);
         let max_itd = hrtf.max_itd().max(MAX_ITD_S as f32);
         let max_delay = (max_itd * sample_rate).ceil() as usize + DELAY_HEADROOM;
         let wet_len = convolve::padded(period);

@@ -34,6 +34,12 @@ pub fn placement_factor(sample_rate: f32) -> usize {
     factor
 }
 
+/// The control period (session samples) of every placer in a session at `sample_rate` (Hz):
+/// what [`Placer::control_period`] gives.
+pub fn control_period(sample_rate: f32) -> usize {
+    core::period_at(placement_rate(sample_rate)) * placement_factor(sample_rate)
+}
+
 /// The rate (Hz) placers run at in a session at `sample_rate` (Hz), and so the rate of its
 /// HRTF set: `sample_rate` divided by [`placement_factor`].
 pub fn placement_rate(sample_rate: f32) -> f32 {

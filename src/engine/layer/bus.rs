@@ -6,6 +6,7 @@
 use super::path::Path;
 use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::placer::{Placer, placement_factor};
+use crate::head::{Anchor, HeadTrack};
 use crate::room::{Emitter, RoomFeed};
 use std::sync::Arc;
 
@@ -67,12 +68,15 @@ impl Bus {
         self.used = true;
     }
 
-    /// Places the block's sum where the layer's `path` takes it and adds the two ears to
-    /// `left` and `right`, and sends it into the `room` from there at `send` (0 ..= 1). An
-    /// idle bus starts afresh; it rings out for its placer's tail after its last trigger.
+    /// Places the block's sum where the layer's `path` takes it (heard by the `head`, the path
+    /// set in its `anchor`'s frame) and adds the two ears to `left` and `right`, and sends it
+    /// into the `room` from there at `send` (0 ..= 1). An idle bus starts afresh; it rings out
+    /// for its placer's tail after its last trigger.
+    #[allow(clippy::too_many_arguments)]
     pub fn add_to(
         &mut self,
         path: &Path,
+        (head, anchor): (&HeadTrack, Anchor),
         left: &mut [f32],
         right: &mut [f32],
         room: &mut RoomFeed,
@@ -84,15 +88,18 @@ impl Bus {
                 self.placer.reset();
                 self.emitter.reset();
             }
-            self.emitter
-                .feed(room, 0, &self.mix[..n], send, |at| path.period_after(at));
+            self.emitter.feed(room, 0, &self.mix[..n], send, |at| {
+                let turned = head.period_after(at);
+                (anchor.in_world(path.period_after(at), turned), turned)
+            });
             self.tail_left = self.placer.tail_len();
         }
         if self.tail_left == 0 {
             return;
         }
-        self.placer
-            .add_to(&self.mix[..n], left, right, |at| path.period_after(at));
+        self.placer.add_to(&self.mix[..n], left, right, |at| {
+            anchor.heard(path.period_after(at), head.period_after(at))
+        });
         if !self.used {
             self.tail_left = self.tail_left.saturating_sub(n);
         }

@@ -21,6 +21,7 @@ use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::{Offset, Position};
 use crate::dsp::math::db_to_gain;
 use crate::dsp::random::{RngExt, SeededRng, seeded};
+use crate::head::HeadTrack;
 use crate::ranges;
 use crate::room::RoomFeed;
 use crate::samples::{Pick, SampleSlot};
@@ -237,6 +238,7 @@ impl Layer {
         clock: &Clock,
         (left, right): (&mut [f32], &mut [f32]),
         room: &mut RoomFeed,
+        head: &HeadTrack,
         mut on_trigger: impl FnMut(Position, f32),
     ) -> bool {
         let n = left.len();
@@ -324,13 +326,20 @@ impl Layer {
                 mono,
                 ended,
                 &self.path,
+                (head, settings.anchor),
                 &mut self.bus,
                 (&mut *left, &mut *right),
                 (&mut *room, send),
             );
         }
-        self.bus
-            .add_to(&self.path, left, right, room, settings.room_send);
+        self.bus.add_to(
+            &self.path,
+            (head, settings.anchor),
+            left,
+            right,
+            room,
+            settings.room_send,
+        );
         true
     }
 

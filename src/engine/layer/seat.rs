@@ -8,6 +8,7 @@ use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::placer::Placer;
 use crate::binaural::placer::placement_factor;
 use crate::binaural::{Offset, Position};
+use crate::head::{Anchor, HeadTrack};
 use crate::room::{Emitter, RoomFeed};
 use std::sync::Arc;
 
@@ -92,8 +93,9 @@ impl Seat {
 
     /// Places the voice's `mono` samples, which start `start` samples into the block: adds
     /// them to `bus` if the trigger sounds where the layer is, else places them (following the
-    /// layer's `path` if it does) and adds the two ears to `left` and `right` (the block's
-    /// whole length), and sends them into the `room` from there at `send` (0 ..= 1).
+    /// layer's `path` if it does; heard by the `head`, set in its `anchor`'s frame) and adds the
+    /// two ears to `left` and `right` (the block's whole length), and sends them into the
+    /// `room` from there at `send` (0 ..= 1).
     /// `ended`: the trigger no longer sounds, and the placer's tail counts down.
     #[allow(clippy::too_many_arguments)]
     pub fn add_to(
@@ -102,6 +104,7 @@ impl Seat {
         mono: &[f32],
         ended: bool,
         path: &Path,
+        (head, anchor): (&HeadTrack, Anchor),
         bus: &mut Bus,
         (left, right): (&mut [f32], &mut [f32]),
         (room, send): (&mut RoomFeed, f32),
@@ -119,9 +122,14 @@ impl Seat {
             OwnSpot::Following(offset) => offset.apply(path.period_after(start + at)),
         };
         self.placer
-            .add_to(mono, &mut left[start..n], &mut right[start..n], position_at);
+            .add_to(mono, &mut left[start..n], &mut right[start..n], |at| {
+                anchor.heard(position_at(at), head.period_after(start + at))
+            });
         if !ended {
-            self.emitter.feed(room, start, mono, send, position_at);
+            self.emitter.feed(room, start, mono, send, |at| {
+                let turned = head.period_after(start + at);
+                (anchor.in_world(position_at(at), turned), turned)
+            });
         }
         if ended {
             self.tail_left = self.tail_left.saturating_sub(n - start);

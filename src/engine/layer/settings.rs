@@ -79,6 +79,9 @@ pub struct LayerSettings {
     /// Room Send: the share of its sound sent into the room, 0 ..= 1 (amplitude; 1 is the
     /// physical level).
     pub room_send: f32,
+    /// Whether its triggers stay in the room as the head turns (World) or turn with the head
+    /// (Head); its scatter, motion and room follow the same rule.
+    pub anchor: crate::head::Anchor,
 }
 
 impl Default for LayerSettings {
@@ -97,6 +100,7 @@ impl Default for LayerSettings {
             scatter: Scatter::default(),
             sample: SampleShape::default(),
             room_send: crate::ranges::ROOM_SEND.default,
+            anchor: crate::head::Anchor::World,
         }
     }
 }
