@@ -29,6 +29,7 @@ use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::tempo::{NoteValue, Transport as EngineTransport};
 use tingle::engine::timer::TimerSettings;
 use tingle::engine::{Engine, EngineSettings, InputChannels};
+use tingle::head::{Anchor, YawPitchRoll};
 use tingle::room::{RoomKind, RoomSettings};
 use tingle::{Tingle, TinglePlacer};
 
@@ -943,6 +944,11 @@ fn set_param_reaches_the_engine_parameters() {
     assert_eq!(host::set_param(&plugin, "timer", 1.0), 1.0);
     assert_eq!(host::set_param(&plugin, "tlen", 90.0), 90.0);
     assert_eq!(host::set_param(&plugin, "tfade", 120.0), 120.0);
+    assert_eq!(host::set_param(&plugin, "headyaw", -45.0), -45.0);
+    assert_eq!(host::set_param(&plugin, "headpitch", 20.0), 20.0);
+    assert_eq!(host::set_param(&plugin, "headroll", -10.0), -10.0);
+    assert_eq!(host::set_param(&plugin, "inanchor", 1.0), 1.0);
+    assert_eq!(host::set_param(&plugin, "anchor_4", 1.0), 1.0);
     // Clamped to the range, as a host's value would be.
     assert_eq!(host::set_param(&plugin, "ingain", 99.0), 24.0);
     let p = plugin.tingle_params().engine_settings();
@@ -961,6 +967,12 @@ fn set_param_reaches_the_engine_parameters() {
             gain_db: 24.0,
             mix: 0.25,
             room_send: 0.5,
+            anchor: Anchor::Head,
+        },
+        head: YawPitchRoll {
+            yaw_deg: -45.0,
+            pitch_deg: 20.0,
+            roll_deg: -10.0,
         },
         bed: BedSettings {
             kind: BedKind::Brown,
@@ -988,6 +1000,7 @@ fn set_param_reaches_the_engine_parameters() {
     let mut rounded = p;
     rounded.input.position.distance_m = 0.1;
     assert_eq!(p.layers[2].room_send, 0.25);
+    assert_eq!(p.layers[3].anchor, Anchor::Head);
     assert_eq!(rounded, expected);
     host::set_param(&plugin, "msync", 0.0);
     host::set_param(&plugin, "mrate", 2.5);

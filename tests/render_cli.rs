@@ -858,3 +858,64 @@ fn room_flags_equal_a_scene_with_the_room_and_apply_over_it() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `--head-yaw 90` turns the listener to the right, so noise placed ahead is heard at the
+/// left ear; `--head-track` plays a recorded track (ahead for the first half second, then
+/// turned right): the first half is balanced, the second leans left as `--head-yaw 90` does.
+/// A track with a bad value or times that go back is refused, naming the line.
+#[test]
+fn head_flags_and_a_recorded_track_turn_the_head() {
+    let dir = scratch("head");
+    let input = dir.join("noise.wav");
+    write_float_wav(&input, 1, &noise(1.0));
+    let turned = dir.join("turned.wav");
+    assert_rendered(&tingle_render(&[&input, &turned, &"--head-yaw", &"90"]));
+    let (l, r) = read_stereo(&turned);
+    let by_flag = balance_db(&l, &r);
+    assert!(
+        by_flag > 6.0,
+        "--head-yaw 90: left minus right {by_flag} dB"
+    );
+
+    let track = dir.join("track.csv");
+    std::fs::write(
+        &track,
+        "time_s,yaw_deg,pitch_deg,roll_deg\n0,0,0,0\n0.5,90,0,0\n",
+    )
+    .expect("track written");
+    let tracked = dir.join("tracked.wav");
+    assert_rendered(&tingle_render(&[&input, &tracked, &"--head-track", &track]));
+    let (l, r) = read_stereo(&tracked);
+    let half = 24_000;
+    // Skip the glide's few milliseconds after the turn.
+    let settled = half + 2_400;
+    let (first, second) = (
+        balance_db(&l[..half], &r[..half]),
+        balance_db(&l[settled..48_000], &r[settled..48_000]),
+    );
+    println!("tracked: first half {first:.2} dB, second {second:.2} dB, flag {by_flag:.2} dB");
+    assert!(first.abs() < 0.5, "ahead: {first} dB");
+    assert!(
+        (second - by_flag).abs() < 1.0,
+        "turned: {second} dB vs {by_flag} dB"
+    );
+
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "0,0,0,0\n1,ninety,0,0\n").expect("track written");
+    let out = dir.join("bad.wav");
+    let message = assert_fails_naming(
+        &tingle_render(&[&input, &out, &"--head-track", &bad]),
+        "--head-track",
+    );
+    assert!(
+        message.contains("line 2") && message.contains("yaw_deg"),
+        "{message}"
+    );
+    std::fs::write(&bad, "0,0,0,0\n1,10,0,0\n0.5,20,0,0\n").expect("track written");
+    let message = assert_fails_naming(
+        &tingle_render(&[&input, &out, &"--head-track", &bad]),
+        "--head-track",
+    );
+    assert!(message.contains("line 3"), "{message}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -15,6 +15,8 @@
 
 #[path = "tingle_render/fade.rs"]
 mod fade;
+#[path = "tingle_render/head_track.rs"]
+mod head_track;
 #[path = "tingle_render/loudness.rs"]
 mod loudness;
 #[path = "tingle_render/output.rs"]
@@ -25,6 +27,7 @@ mod samples;
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
 use fade::Fades;
+use head_track::HeadRecording;
 use hound::{SampleFormat, WavReader, WavSpec};
 use indicatif::{ProgressBar, ProgressStyle};
 use loudness::{Measurement, Meter};
@@ -186,6 +189,27 @@ struct Cli {
     #[arg(help = param_help("Every layer's Room Send in percent",
         in_percent(ranges::ROOM_SEND), " (also over a scene's)"))]
     layer_room_send: Option<f32>,
+    /// Head Yaw in degrees (also over a scene's); unset, the default (0) or the scene's.
+    #[arg(long, value_name = "DEG", allow_negative_numbers = true)]
+    #[arg(help = param_help("Head Yaw in degrees: the listener's head turned to the right \
+        (positive) or left; world-locked sources stay where they are", ranges::HEAD_YAW_DEG,
+        " (also over a scene's)"))]
+    head_yaw: Option<f32>,
+    /// Head Pitch in degrees (also over a scene's).
+    #[arg(long, value_name = "DEG", allow_negative_numbers = true)]
+    #[arg(help = param_help("Head Pitch in degrees: the face tilted up (positive) or down",
+        ranges::HEAD_PITCH_DEG, " (also over a scene's)"))]
+    head_pitch: Option<f32>,
+    /// Head Roll in degrees (also over a scene's).
+    #[arg(long, value_name = "DEG", allow_negative_numbers = true)]
+    #[arg(help = param_help("Head Roll in degrees: the head tilted towards the right \
+        (positive) or left shoulder", ranges::HEAD_ROLL_DEG, " (also over a scene's)"))]
+    head_roll: Option<f32>,
+    /// A recorded head track to render under, as a head tracker would have turned the head:
+    /// a CSV file of rows `time_s, yaw_deg, pitch_deg, roll_deg` (an optional header line,
+    /// `#` comments), each row holding until the next; added to the Head Yaw, Pitch and Roll.
+    #[arg(long, value_name = "FILE.csv")]
+    head_track: Option<PathBuf>,
     /// Processing block size in samples.
     #[arg(long, value_name = "SAMPLES", default_value_t = ranges::BLOCK_SIZE.default)]
     #[arg(value_parser = clap::value_parser!(u32).range(i64_range(ranges::BLOCK_SIZE)))]
@@ -342,12 +366,12 @@ impl Cli {
             })
     }
 
-    /// Sets the room flags given over `settings` (a scene's or the other flags'): read as a
-    /// scene by parameter id, so names, ranges and errors are the plugin's.
-    fn apply_room_flags(&self, settings: &mut EngineSettings) -> Result<(), String> {
+    /// Sets the room and head flags given over `settings` (a scene's or the other flags'):
+    /// read as a scene by parameter id, so names, ranges and errors are the plugin's.
+    fn apply_scene_flags(&self, settings: &mut EngineSettings) -> Result<(), String> {
         let percent = |flag: Option<f32>| flag.map(|p| p / PERCENT_PER_SHARE);
         let layer_send = percent(self.layer_room_send);
-        let set: [(&str, &str, Option<Value>); 5] = [
+        let set: [(&str, &str, Option<Value>); 8] = [
             ("room", "--room", self.room.clone().map(Value::from)),
             (
                 "roomsize",
@@ -369,6 +393,13 @@ impl Cli {
                 "--room-send",
                 percent(self.room_send).map(Value::from),
             ),
+            ("headyaw", "--head-yaw", self.head_yaw.map(Value::from)),
+            (
+                "headpitch",
+                "--head-pitch",
+                self.head_pitch.map(Value::from),
+            ),
+            ("headroll", "--head-roll", self.head_roll.map(Value::from)),
         ];
         if set.iter().all(|(_, _, v)| v.is_none()) && layer_send.is_none() {
             return Ok(());
@@ -416,6 +447,16 @@ impl Cli {
             for (layer, from) in settings.layers.iter_mut().zip(&flagged.layers) {
                 layer.room_send = from.room_send;
             }
+        }
+        let head = &mut settings.head;
+        if self.head_yaw.is_some() {
+            head.yaw_deg = flagged.head.yaw_deg;
+        }
+        if self.head_pitch.is_some() {
+            head.pitch_deg = flagged.head.pitch_deg;
+        }
+        if self.head_roll.is_some() {
+            head.roll_deg = flagged.head.roll_deg;
         }
         Ok(())
     }
@@ -639,6 +680,8 @@ struct Job<'a> {
     sounds: samples::LayerSounds,
     /// The HRTF set, at `sample_rate`.
     hrtf: Arc<HrtfSet>,
+    /// A recorded head track the head follows, as from a tracker.
+    head_track: Option<HeadRecording>,
 }
 
 impl Job<'_> {
@@ -688,6 +731,9 @@ impl Job<'_> {
                 return Ok(());
             }
             let (left, right) = (&mut left[..n], &mut right[..n]);
+            if let Some(track) = &self.head_track {
+                engine.set_tracker(track.at(position as f64 / f64::from(self.sample_rate)));
+            }
             engine.process(left, right, self.channels);
             self.fades.apply(position, left, right);
             each(left, right)?;
@@ -897,7 +943,7 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
     if let Some(seed) = cli.seed {
         params.seed = seed;
     }
-    cli.apply_room_flags(&mut params)?;
+    cli.apply_scene_flags(&mut params)?;
     let tail_frames = seconds_to_frames(cli.tail, sample_rate);
     let frames = input_frames + tail_frames;
     let hours = |frames: u64| frames as f64 / f64::from(sample_rate) / SECONDS_PER_HOUR;
@@ -941,6 +987,11 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
         fades,
         sounds,
         hrtf,
+        head_track: cli
+            .head_track
+            .as_deref()
+            .map(HeadRecording::read)
+            .transpose()?,
     };
     let passes = if cli.loudness.is_some() {
         LOUDNESS_PASSES
@@ -1012,6 +1063,7 @@ fn gallery(args: &GalleryArgs) -> Result<(), String> {
                     fades: Fades::none(frames),
                     sounds: Vec::new(),
                     hrtf: cache::kemar_at(args.sample_rate as f32),
+                    head_track: None,
                 };
                 let slug = name.to_lowercase().replace(' ', "-");
                 let path = args.dir.join(format!("{id}-{slug}-seed{seed}.wav"));
