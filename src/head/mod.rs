@@ -2,5 +2,6 @@
 //! world-locked source stays where it is in the room while head-locked ones turn with the head.
 
 pub mod orientation;
+pub mod osc;
 
 pub use orientation::{Rotation, YawPitchRoll};
