@@ -158,7 +158,11 @@ fn ypr_messages_are_the_listeners_orientation() {
     let ints = vec![OscType::Int(-90), OscType::Int(0), OscType::Int(0)];
     send(addr, &message("/ypr", ints));
     assert_turned_right(wait_for(&mut feed, ypr(90.0, 0.0, 0.0)));
-    let mixed = vec![OscType::Double(-30.0), OscType::Long(-20), OscType::Float(10.0)];
+    let mixed = vec![
+        OscType::Double(-30.0),
+        OscType::Long(-20),
+        OscType::Float(10.0),
+    ];
     send(addr, &message("/ypr", mixed));
     wait_for(&mut feed, ypr(30.0, 20.0, 10.0));
 }
@@ -167,9 +171,15 @@ fn ypr_messages_are_the_listeners_orientation() {
 #[test]
 fn scene_rotator_ypr_undoes_the_head() {
     let (_receiver, mut feed, addr) = start();
-    send(addr, &message("/SceneRotator/ypr", floats(&[90.0, 0.0, 0.0])));
+    send(
+        addr,
+        &message("/SceneRotator/ypr", floats(&[90.0, 0.0, 0.0])),
+    );
     assert_turned_right(wait_for(&mut feed, ypr(90.0, 0.0, 0.0)));
-    send(addr, &message("/SceneRotator/ypr", floats(&[30.0, 20.0, -10.0])));
+    send(
+        addr,
+        &message("/SceneRotator/ypr", floats(&[30.0, 20.0, -10.0])),
+    );
     wait_for(&mut feed, ypr(30.0, 20.0, 10.0));
 }
 
@@ -181,13 +191,19 @@ fn quaternions_in_each_trackers_convention() {
     // IEM: the scene's rotation (the head's inverse), ambisonic frame.
     send(
         addr,
-        &message("/SceneRotator/quaternions", floats(&[head.w, -ax, -ay, -az])),
+        &message(
+            "/SceneRotator/quaternions",
+            floats(&[head.w, -ax, -ay, -az]),
+        ),
     );
     wait_for(&mut feed, head);
     send(addr, &message("/quaternion", floats(&[1.0, 0.0, 0.0, 0.0])));
     wait_for(&mut feed, Rotation::IDENTITY);
     // APL Virtuoso: the head's orientation, ambisonic frame.
-    send(addr, &message("/Virtuoso/quat", floats(&[head.w, ax, ay, az])));
+    send(
+        addr,
+        &message("/Virtuoso/quat", floats(&[head.w, ax, ay, az])),
+    );
     wait_for(&mut feed, head);
     send(addr, &message("/quaternion", floats(&[1.0, 0.0, 0.0, 0.0])));
     wait_for(&mut feed, Rotation::IDENTITY);
@@ -197,9 +213,15 @@ fn quaternions_in_each_trackers_convention() {
     wait_for(&mut feed, head);
     // A head turned right by 90: a quarter turn clockwise from above (about -z).
     let half = std::f32::consts::FRAC_1_SQRT_2;
-    send(addr, &message("/quaternion", floats(&[half, 0.0, 0.0, -half])));
+    send(
+        addr,
+        &message("/quaternion", floats(&[half, 0.0, 0.0, -half])),
+    );
     assert_turned_right(wait_for(&mut feed, ypr(90.0, 0.0, 0.0)));
-    send(addr, &message("/Virtuoso/quat", floats(&[half, 0.0, 0.0, -half])));
+    send(
+        addr,
+        &message("/Virtuoso/quat", floats(&[half, 0.0, 0.0, -half])),
+    );
     assert_turned_right(wait_for(&mut feed, ypr(90.0, 0.0, 0.0)));
     send(addr, &message("/quaternion", floats(&[1.0, 0.0, 0.0, 0.0])));
     wait_for(&mut feed, Rotation::IDENTITY);
@@ -276,7 +298,10 @@ fn recenter_takes_the_current_orientation_as_ahead() {
     // Pitch and roll after a recenter are about the head's own axes, relative to ahead.
     send(addr, &message("/ypr", floats(&[-40.0, -20.0, 0.0])));
     let reference = ypr(40.0, 0.0, 0.0);
-    wait_for(&mut feed, reference.inverse().then_local(ypr(40.0, 20.0, 0.0)));
+    wait_for(
+        &mut feed,
+        reference.inverse().then_local(ypr(40.0, 20.0, 0.0)),
+    );
     // A second recenter takes the newest orientation (40 right, 20 up) as ahead.
     recenter.request();
     assert!(poll(&mut feed).is_some_and(Rotation::is_identity));
@@ -295,11 +320,17 @@ fn status_reports_what_arrives() {
     assert_eq!(status.last_osc_address, None);
     assert_eq!(status.last_error, None);
     for yaw in 0..5 {
-        send(addr, &message("/SceneRotator/ypr", floats(&[yaw as f32, 0.0, 0.0])));
+        send(
+            addr,
+            &message("/SceneRotator/ypr", floats(&[yaw as f32, 0.0, 0.0])),
+        );
     }
     wait_for(&mut feed, ypr(4.0, 0.0, 0.0));
     let status = wait_status(&receiver, |s| s.accepted >= 5);
-    assert_eq!(status.last_osc_address.as_deref(), Some("/SceneRotator/ypr"));
+    assert_eq!(
+        status.last_osc_address.as_deref(),
+        Some("/SceneRotator/ypr")
+    );
     assert!(status.messages_per_second >= 5, "{status:?}");
     assert_eq!(status.ignored, 0);
 }
@@ -426,19 +457,28 @@ fn a_flood_keeps_the_newest() {
             }
             std::thread::sleep(POLL_PAUSE);
         }
-        assert!(start.elapsed() < WAIT, "the final orientation never arrived");
+        assert!(
+            start.elapsed() < WAIT,
+            "the final orientation never arrived"
+        );
     }
     // Nothing older turns up afterwards.
     let settle = Instant::now();
     while settle.elapsed() < QUIET {
         if let Some(r) = poll(&mut feed) {
-            assert!(r.angle_to_deg(expected) < TOLERANCE_DEG, "an older one won: {r:?}");
+            assert!(
+                r.angle_to_deg(expected) < TOLERANCE_DEG,
+                "an older one won: {r:?}"
+            );
         }
         std::thread::sleep(POLL_PAUSE);
     }
     let status = receiver.status().snapshot();
     assert!(status.listening && status.accepted > 0, "{status:?}");
-    assert!(received > 0, "the audio side saw orientations during the flood");
+    assert!(
+        received > 0,
+        "the audio side saw orientations during the flood"
+    );
 }
 
 /// A port already in use gives a clear message and no panic; a free port then works.
@@ -518,6 +558,11 @@ fn settings_default_and_round_trip() {
     assert!(custom.socket_addr().ip().is_unspecified());
     let json = serde_json::to_string(&custom).unwrap();
     assert_eq!(serde_json::from_str::<OscSettings>(&json).unwrap(), custom);
+    // The feed moves to the audio thread, the receiver and the recenter handle to the GUI's.
+    fn assert_send<T: Send>() {}
+    assert_send::<TrackerFeed>();
+    assert_send::<OscReceiver>();
+    assert_send::<tingle::head::osc::RecenterHandle>();
     // A receiver that was never enabled does not listen, and dropping it is quiet.
     let (receiver, _feed) = OscReceiver::new();
     assert!(!receiver.status().snapshot().listening);

@@ -274,7 +274,11 @@ mod tests {
         assert!((a.angle_to_deg(b) - 35.0).abs() < 0.01);
         // Small angles come out exact, not lost to rounding.
         let tiny = Rotation::from_ypr(ypr(10.001, 0.0, 0.0));
-        assert!((a.angle_to_deg(tiny) - 0.001).abs() < 2e-4, "{}", a.angle_to_deg(tiny));
+        assert!(
+            (a.angle_to_deg(tiny) - 0.001).abs() < 2e-4,
+            "{}",
+            a.angle_to_deg(tiny)
+        );
         assert!((a.angle_to_deg(a.inverse()) - 20.0).abs() < 0.01);
         assert!(a.towards(b, 1.0).angle_to_deg(b) < 0.01);
         let half = a.towards(b, 0.5).to_ypr();

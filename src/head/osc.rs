@@ -321,7 +321,9 @@ impl OscReceiver {
                 // The closure (and the producer in it) is gone: nothing more can be received.
                 self.status.set_listening(
                     None,
-                    Some(format!("Could not start the head-tracker receiver: {error}")),
+                    Some(format!(
+                        "Could not start the head-tracker receiver: {error}"
+                    )),
                 );
             }
         }
@@ -494,8 +496,7 @@ impl Decoder {
                 self.scene_quaternion = quaternion(args)?;
                 scene_rotator_quaternion(self.scene_quaternion)
             }
-            "/SceneRotator/qw" | "/SceneRotator/qx" | "/SceneRotator/qy"
-            | "/SceneRotator/qz" => {
+            "/SceneRotator/qw" | "/SceneRotator/qx" | "/SceneRotator/qy" | "/SceneRotator/qz" => {
                 let component = match message.addr.as_bytes().last() {
                     Some(b'w') => 0,
                     Some(b'x') => 1,
@@ -716,7 +717,10 @@ mod tests {
             for v in PROBES {
                 let heard = head.inverse().rotate(v);
                 let scene = from_ambi(mul(m, to_ambi(v)));
-                assert!(close(heard, scene), "{yaw} {pitch} {roll}: {heard:?} {scene:?}");
+                assert!(
+                    close(heard, scene),
+                    "{yaw} {pitch} {roll}: {heard:?} {scene:?}"
+                );
             }
         }
     }
@@ -738,7 +742,10 @@ mod tests {
             for v in PROBES {
                 let heard = head.inverse().rotate(v);
                 let listener = from_ambi(mul(m, to_ambi(v)));
-                assert!(close(heard, listener), "{yaw} {pitch} {roll}: {heard:?} {listener:?}");
+                assert!(
+                    close(heard, listener),
+                    "{yaw} {pitch} {roll}: {heard:?} {listener:?}"
+                );
             }
         }
     }
