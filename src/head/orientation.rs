@@ -158,11 +158,11 @@ impl Rotation {
 
     /// The angle (degrees, 0 ..= 180) of the turn from this orientation to `other`.
     pub fn angle_to_deg(self, other: Self) -> f32 {
-        // From the turn between them, `self⁻¹ · other`: its vector part's length against its
-        // scalar part (precise for small angles, where an arc cosine of the dot product is not).
+        // From the turn between them, sin and cos of half the angle: exact near 0, where the
+        // acos of a dot product loses a few hundredths of a degree to f32 rounding.
         let d = self.inverse().then_local(other);
-        let sine = (d.x * d.x + d.y * d.y + d.z * d.z).sqrt();
-        2.0 * sine.atan2(d.w.abs()).to_degrees()
+        let sin_half = (d.x * d.x + d.y * d.y + d.z * d.z).sqrt();
+        2.0 * sin_half.atan2(d.w.abs()).to_degrees()
     }
 
     /// The orientation `t` (0 ..= 1) of the way from this one to `other`, along the shorter
@@ -272,6 +272,14 @@ mod tests {
         let a = Rotation::from_ypr(ypr(10.0, 0.0, 0.0));
         let b = Rotation::from_ypr(ypr(-25.0, 0.0, 0.0));
         assert!((a.angle_to_deg(b) - 35.0).abs() < 0.01);
+        // Small angles come out exact, not lost to rounding.
+        let tiny = Rotation::from_ypr(ypr(10.001, 0.0, 0.0));
+        assert!(
+            (a.angle_to_deg(tiny) - 0.001).abs() < 2e-4,
+            "{}",
+            a.angle_to_deg(tiny)
+        );
+        assert!((a.angle_to_deg(a.inverse()) - 20.0).abs() < 0.01);
         assert!(a.towards(b, 1.0).angle_to_deg(b) < 0.01);
         let half = a.towards(b, 0.5).to_ypr();
         assert!((half.yaw_deg + 7.5).abs() < 0.01, "{half:?}");
