@@ -28,6 +28,8 @@ use engine::hrtf_loader::HrtfLoader;
 use engine::telemetry::{TelemetryReceiver, TelemetrySender, telemetry};
 use engine::tempo::{DEFAULT_TEMPO_BPM, Transport};
 use engine::{Engine, InputChannels};
+use head::osc::TrackerFeed;
+use head::{HeadTracking, Rotation};
 use nice_plug::midi::Key;
 use nice_plug::prelude::*;
 use params::TingleParams;
@@ -54,6 +56,14 @@ pub struct TinglePlugin<F: Flavour> {
     telemetry_receiver: Option<TelemetryReceiver>,
     /// Loads the HRTF set the session chose (shared with the editor).
     hrtf: HrtfLoader,
+    /// The OSC head tracker (shared with the editor).
+    tracking: Arc<HeadTracking>,
+    /// The tracker's orientations as they reach the audio thread.
+    tracker_feed: TrackerFeed,
+    /// The tracker's latest turn, recentred (kept for an engine made later).
+    tracker_turn: Rotation,
+    /// Whether the Recenter parameter was on at the last block (it acts as it goes on).
+    recentering: bool,
     flavour: PhantomData<F>,
 }
 
@@ -74,8 +84,13 @@ impl<F: Flavour> Default for TinglePlugin<F> {
     fn default() -> Self {
         let (sender, receiver) = telemetry();
         let params = Arc::new(F::params());
+        let (tracking, tracker_feed) = HeadTracking::new(params.osc.clone());
         Self {
             hrtf: HrtfLoader::new(params.hrtf.clone()),
+            tracking,
+            tracker_feed,
+            tracker_turn: Rotation::IDENTITY,
+            recentering: false,
             params,
             engine: None,
             input: InputChannels::Stereo,
@@ -162,6 +177,7 @@ impl<F: Flavour> Plugin for TinglePlugin<F> {
             self.params.clone(),
             self.telemetry_receiver.take(),
             Some(self.hrtf.clone()),
+            Some(self.tracking.clone()),
         )
     }
 
@@ -188,7 +204,10 @@ impl<F: Flavour> Plugin for TinglePlugin<F> {
             buffer_config.max_buffer_size as usize,
         );
         engine.set_settings(&self.params.engine_settings());
+        engine.set_tracker(self.tracker_turn);
         engine.reset();
+        // The head tracker listens as the session says (a loaded session may change that).
+        self.tracking.apply();
         engine.connect_samples(self.params.samples.connect(buffer_config.sample_rate));
         // The editor's line moves from the old engine (or the plugin) to the new one.
         let line = self
@@ -221,6 +240,16 @@ impl<F: Flavour> Plugin for TinglePlugin<F> {
         };
         engine.set_transport(&engine_transport(context.transport()));
         engine.set_settings(&self.params.engine_settings());
+        let recenter = self.params.recenter.value();
+        if recenter && !self.recentering {
+            self.tracking.recenter();
+        }
+        self.recentering = recenter;
+        if let Some(turn) = self.tracker_feed.poll() {
+            self.tracker_turn = turn;
+            self.tracking.show_turn(turn);
+            engine.set_tracker(turn);
+        }
         while let Some(event) = context.next_event() {
             match event {
                 NoteEvent::NoteOn {

@@ -229,8 +229,14 @@ fn a_jittery_tracker_is_clean() {
 /// period (64 samples at 48 kHz), against the same render with no turn; nothing changes before.
 #[test]
 fn a_turn_is_heard_within_a_control_period() {
+    assert_heard_within_a_control_period(Rotation::from_ypr(ypr(30.0, 0.0, 0.0)));
+}
+
+/// Renders noise ahead with and without the tracker turning to `turn` before block
+/// [`TURN_BLOCK`], and asserts the ears first differ in that block's first control period.
+fn assert_heard_within_a_control_period(turn: Rotation) {
     const TURN_BLOCK: usize = 40;
-    let render = |turn: bool| {
+    let render = |turned: bool| {
         let mut engine = Engine::new(FS, BLOCK);
         engine.set_settings(&static_params(at(0.0, 0.0, 1.0)));
         engine.reset();
@@ -243,8 +249,8 @@ fn a_turn_is_heard_within_a_control_period() {
             BLOCK,
             InputChannels::Mono,
             |engine, start| {
-                if turn && start == TURN_BLOCK * BLOCK {
-                    engine.set_tracker(Rotation::from_ypr(ypr(30.0, 0.0, 0.0)));
+                if turned && start == TURN_BLOCK * BLOCK {
+                    engine.set_tracker(turn);
                 }
             },
         );
@@ -257,16 +263,72 @@ fn a_turn_is_heard_within_a_control_period() {
         .position(|(a, b)| (a - b).abs() > 1e-6)
         .expect("the turn is heard");
     let period = tingle::binaural::placer::control_period(FS);
-    println!(
-        "first change {} samples into the turn's block",
-        first as isize - (TURN_BLOCK * BLOCK) as isize
-    );
+    let into_block = first as isize - (TURN_BLOCK * BLOCK) as isize;
+    println!("first change {into_block} samples into the turn's block (control period {period})");
+    assert!(into_block >= 0, "changed before the turn arrived");
     assert!(
-        first >= TURN_BLOCK * BLOCK,
-        "changed before the turn arrived"
+        into_block < period as isize,
+        "heard {into_block} samples into the block"
     );
-    assert!(
-        first < TURN_BLOCK * BLOCK + period,
-        "heard at sample {first}"
-    );
+}
+
+/// Every accepted OSC form, sent as real UDP packets over the loopback interface to a
+/// receiver, turns the rendered head: a tracker saying "turned 90 degrees to the right" in its
+/// own convention makes a world-locked source ahead sound with the cues of -90 degrees. The
+/// packet is heard within the first control period of the block after it arrived.
+#[test]
+fn osc_packets_in_every_form_turn_the_rendered_head() {
+    use rosc::{OscMessage, OscPacket, OscType, encoder};
+    use tingle::head::osc::{OscReceiver, OscSettings};
+
+    let (mut receiver, mut feed) = OscReceiver::new();
+    receiver.configure(&OscSettings {
+        enabled: true,
+        port: 0,
+        all_interfaces: false,
+    });
+    let to = receiver.status().snapshot().address.expect("listening");
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("sender");
+    let half = std::f32::consts::FRAC_1_SQRT_2;
+    // (address, arguments): each says the head turned 90 degrees right, as its sender means it.
+    let forms: [(&str, Vec<f32>); 6] = [
+        ("/ypr", vec![-90.0, 0.0, 0.0]),
+        ("/ctrl/tracker/ypr", vec![-90.0, 0.0, 0.0]),
+        ("/SceneRotator/ypr", vec![90.0, 0.0, 0.0]),
+        ("/SceneRotator/quaternions", vec![half, 0.0, 0.0, half]),
+        ("/Virtuoso/quat", vec![half, 0.0, 0.0, -half]),
+        ("/quaternion", vec![half, 0.0, 0.0, -half]),
+    ];
+    let send = |address: &str, args: &[f32]| {
+        let packet = OscPacket::Message(OscMessage {
+            addr: address.into(),
+            args: args.iter().map(|&v| OscType::Float(v)).collect(),
+        });
+        socket
+            .send_to(&encoder::encode(&packet).expect("encoded"), to)
+            .expect("sent");
+    };
+    let mut arrived = |feed: &mut tingle::head::osc::TrackerFeed| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        loop {
+            if let Some(turn) = feed.poll() {
+                return turn;
+            }
+            assert!(std::time::Instant::now() < deadline, "no packet arrived");
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    };
+    let ahead = static_params(at(0.0, 0.0, 1.0));
+    let left = response(&static_params(at(-90.0, 0.0, 1.0)), Rotation::IDENTITY);
+    for (address, args) in &forms {
+        send("/quaternion", &[1.0, 0.0, 0.0, 0.0]);
+        arrived(&mut feed);
+        send(address, args);
+        let turn = arrived(&mut feed);
+        assert_same_cues(&response(&ahead, turn), &left, address);
+    }
+    // Latency, from a packet on the wire to the ears: a turn that arrived before a block is
+    // heard within that block's first control period.
+    send("/ypr", &[-30.0, 0.0, 0.0]);
+    assert_heard_within_a_control_period(arrived(&mut feed));
 }

@@ -16,6 +16,7 @@ use crate::engine::motion::{Motion, MotionMode, MotionRate};
 use crate::engine::tempo::Transport;
 use crate::params::{PlacementParams, TingleParams};
 use crate::room::{RoomDesign, RoomSettings};
+use egui::emath::Rot2;
 use egui::{
     Align2, Color32, FontId, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2,
 };
@@ -214,7 +215,9 @@ pub fn show(
     let (rect, _) = ui.allocate_exact_size(Vec2::splat(side), Sense::hover());
     state.head_rect = Some(rect);
     let geometry = HeadGeometry::new(rect);
-    draw_floor(ui, &geometry, rect);
+    // The head turns as the Head Yaw parameter and the tracker turn it (seen from above).
+    let tracked = state.tracking.as_ref().map_or(0.0, |t| t.turn().yaw_deg);
+    draw_floor(ui, &geometry, rect, params.head_yaw.value() + tracked);
     draw_room(ui, &geometry, params, rect);
 
     // Motion paths under everything that moves.
@@ -252,8 +255,9 @@ fn shown(params: &TingleParams, source: Selection) -> bool {
     }
 }
 
-/// The floor: near-field zone, rings with labels, axis labels, and the head with nose and ears.
-fn draw_floor(ui: &Ui, g: &HeadGeometry, rect: Rect) {
+/// The floor: near-field zone, rings with labels, axis labels, and the head with nose and ears,
+/// turned `yaw_deg` degrees to the right.
+fn draw_floor(ui: &Ui, g: &HeadGeometry, rect: Rect, yaw_deg: f32) {
     let painter = ui.painter_at(rect);
     let font = FontId::proportional(LABEL_SIZE);
     painter.circle_filled(g.centre, g.outer, theme::FLOOR);
@@ -299,22 +303,27 @@ fn draw_floor(ui: &Ui, g: &HeadGeometry, rect: Rect) {
             theme::RING_TEXT,
         );
     }
-    // Ears, nose, then the head over their inner halves.
-    let ear = vec2(g.head * 0.35, g.head * 0.7);
+    // Ears, nose, then the head over their inner halves; on screen (y down) a positive angle
+    // turns clockwise, to the right.
+    let turn = Rot2::from_angle(yaw_deg.to_radians());
+    let at = |offset: Vec2| g.centre + turn * offset;
+    let ear = vec2(g.head * 0.35, g.head * 0.7) * 0.5;
     for side in [-1.0, 1.0] {
-        let at = g.centre + vec2(side * g.head, 0.0);
-        painter.rect_filled(
-            Rect::from_center_size(at, ear),
-            g.head * 0.2,
+        let middle = vec2(side * g.head, 0.0);
+        let corners = [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)]
+            .map(|(x, y)| at(middle + vec2(x * ear.x, y * ear.y)));
+        painter.add(Shape::convex_polygon(
+            corners.to_vec(),
             theme::HEAD_OUTLINE,
-        );
+            Stroke::NONE,
+        ));
     }
     let nose = vec2(g.head * 0.3, g.head * 0.35);
     painter.add(Shape::convex_polygon(
         vec![
-            g.centre + vec2(-nose.x, -g.head + nose.y * 0.5),
-            g.centre + vec2(0.0, -g.head - nose.y),
-            g.centre + vec2(nose.x, -g.head + nose.y * 0.5),
+            at(vec2(-nose.x, -g.head + nose.y * 0.5)),
+            at(vec2(0.0, -g.head - nose.y)),
+            at(vec2(nose.x, -g.head + nose.y * 0.5)),
         ],
         theme::HEAD_OUTLINE,
         Stroke::NONE,

@@ -245,6 +245,7 @@ pub fn strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, index: us
                 "How far hits scatter nearer and farther, in octaves of distance.",
             );
             slider_row(ui, &layer.room_send, setter, super::master::ROOM_SEND_TIP);
+            enum_row(ui, &layer.anchor, setter, super::master::STAYS_WITH_TIP);
         });
         ui.add_space(GROUP_SPACE);
         group(ui, "MIDI", index, |ui| {

@@ -76,6 +76,7 @@ fn sections(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &Ed
         switch(ui, &params.gentle, setter, GENTLE_TIP);
     });
     room_rows(ui, params, setter);
+    super::head_row::show(ui, params, setter, state);
     ui.horizontal(|ui| {
         switch(ui, &params.timer, setter, TIMER_TIP);
         drag_value(ui, &params.timer_length, setter, WHOLE_SPEED, 0, LENGTH_TIP);
@@ -179,6 +180,9 @@ const SEED_TIP: &str =
 const BED_TIP: &str = "A soft noise bed around you: pink, brown, moving air or distant rain.";
 /// Tooltip of the bed's level.
 const BED_LEVEL_TIP: &str = "Loudness of the bed (LUFS). The default sits well under the triggers.";
+/// Tooltip of a Stays With choice (the input's and every layer's).
+pub const STAYS_WITH_TIP: &str = "World: the sound keeps its place in the room when the \
+     listener's head turns. Head: it turns with the head (a whisper at the right ear stays there).";
 /// Tooltip of the room's choice.
 const ROOM_TIP: &str = "A room around you: the walls' reflections and the reverberation, \
      measured for each place you put a sound. Off keeps every sound dry.";
@@ -204,7 +208,7 @@ const STATUS_TIP: &str = "Time left in the session.";
 
 /// `param` as a drag value with its unit, moving `speed` units per point and showing
 /// `decimals` decimals; a drag is one automation gesture, typing or a click one each.
-fn drag_value<P>(
+pub(super) fn drag_value<P>(
     ui: &mut Ui,
     param: &P,
     setter: &ParamSetter,
@@ -257,6 +261,7 @@ pub fn input_strip(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter) {
             "How much of the track's audio is placed around the head (100%) instead of left as it was (0%).",
         );
         slider_row(ui, &params.input_room_send, setter, ROOM_SEND_TIP);
+        controls::enum_row(ui, &params.input_anchor, setter, STAYS_WITH_TIP);
         placement_rows(ui, &params.input, setter);
     });
 }

@@ -10,6 +10,7 @@
 
 pub mod browser;
 pub mod controls;
+mod head_row;
 pub mod head_view;
 mod hrtf_row;
 pub mod layer_strip;
@@ -21,6 +22,7 @@ pub mod theme;
 use crate::binaural::Position;
 use crate::engine::hrtf_loader::HrtfLoader;
 use crate::engine::telemetry::TelemetryReceiver;
+use crate::head::HeadTracking;
 use crate::params::TingleParams;
 use crate::scene::library::Library;
 use browser::Browser;
@@ -47,7 +49,7 @@ pub const MIN_SIZE: [f32; 2] = [960.0, 640.0];
 /// Share of the width the head view and master section take.
 const LEFT_SHARE: f32 = 0.42;
 /// Height kept under the head view for the master section (points).
-const MASTER_HEIGHT: f32 = 256.0;
+const MASTER_HEIGHT: f32 = 300.0;
 /// How often the editor repaints while it shows live telemetry.
 const FRAME_INTERVAL: Duration = Duration::from_millis(16);
 /// Most flashes kept on screen at once (the oldest go first).
@@ -95,6 +97,8 @@ pub struct EditorState {
     styled: bool,
     /// Loads the HRTF set chosen in the editor (`None`: no audio side).
     hrtf: Option<HrtfLoader>,
+    /// The OSC head tracker (`None`: no audio side).
+    pub tracking: Option<Arc<HeadTracking>>,
 }
 
 impl EditorState {
@@ -116,6 +120,7 @@ impl EditorState {
             telemetry,
             styled: false,
             hrtf: None,
+            tracking: None,
         }
     }
 
@@ -257,13 +262,16 @@ pub struct TingleApp {
 }
 
 impl TingleApp {
-    /// An app drawing `params`, reading `telemetry` and choosing the HRTF set through `hrtf`.
+    /// An app drawing `params`, reading `telemetry`, choosing the HRTF set through `hrtf` and
+    /// setting up the head tracker through `tracking`.
     pub fn new(
         params: Arc<TingleParams>,
         telemetry: Option<TelemetryReceiver>,
         hrtf: Option<HrtfLoader>,
+        tracking: Option<Arc<HeadTracking>>,
     ) -> Self {
-        let state = EditorState::new(telemetry);
+        let mut state = EditorState::new(telemetry);
+        state.tracking = tracking;
         Self {
             params,
             gui: None,
@@ -308,6 +316,7 @@ pub fn create(
     params: Arc<TingleParams>,
     telemetry: Option<TelemetryReceiver>,
     hrtf: Option<HrtfLoader>,
+    tracking: Option<Arc<HeadTracking>>,
 ) -> Option<EguiEditor<TingleApp>> {
     let [width, height] = DEFAULT_SIZE;
     let [min_width, min_height] = MIN_SIZE;
@@ -320,6 +329,6 @@ pub fn create(
                 ResizeHint::RESIZABLE
                     .with_min_logical_size(LogicalSize::new(min_width, min_height)),
             ),
-        TingleApp::new(params, telemetry, hrtf),
+        TingleApp::new(params, telemetry, hrtf, tracking),
     )
 }

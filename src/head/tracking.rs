@@ -2,7 +2,7 @@
 //! settings saved in the session, its status for the editor, and the tracker's latest turn for
 //! the head view. The audio thread holds the receiver's [`TrackerFeed`] on its own.
 
-use super::osc::{OscReceiver, OscSettings, StatusSnapshot, TrackerFeed};
+use super::osc::{OscReceiver, OscSettings, RecenterHandle, StatusSnapshot, TrackerFeed};
 use super::{Rotation, YawPitchRoll};
 use atomic_float::AtomicF32;
 use std::sync::atomic::Ordering;
@@ -16,6 +16,8 @@ pub struct HeadTracking {
     settings: Arc<RwLock<OscSettings>>,
     /// The settings the receiver was last configured with.
     applied: Mutex<Option<OscSettings>>,
+    /// Asks the audio thread's feed to take the tracker's present direction as the front.
+    recenter: RecenterHandle,
     /// The tracker's latest turn (degrees: yaw, pitch, roll), for the editor.
     turn: [AtomicF32; 3],
 }
@@ -29,6 +31,7 @@ impl HeadTracking {
             receiver: Mutex::new(receiver),
             settings,
             applied: Mutex::new(None),
+            recenter: feed.recenter_handle(),
             turn: Default::default(),
         };
         (Arc::new(tracking), feed)
@@ -44,7 +47,10 @@ impl HeadTracking {
 
     /// Saves new settings and listens as they say.
     pub fn set_settings(&self, settings: OscSettings) {
-        *self.settings.write().unwrap_or_else(PoisonError::into_inner) = settings;
+        *self
+            .settings
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = settings;
         self.apply();
     }
 
@@ -61,6 +67,11 @@ impl HeadTracking {
             .unwrap_or_else(PoisonError::into_inner)
             .configure(&settings);
         *applied = Some(settings);
+    }
+
+    /// Makes the tracker's present direction the front (at the audio thread's next block).
+    pub fn recenter(&self) {
+        self.recenter.request();
     }
 
     /// The receiver's state for the editor's status line.
@@ -86,7 +97,8 @@ impl HeadTracking {
 
     /// The tracker's latest turn (zero without a tracker).
     pub fn turn(&self) -> YawPitchRoll {
-        let [yaw_deg, pitch_deg, roll_deg] = self.turn.each_ref().map(|v| v.load(Ordering::Relaxed));
+        let [yaw_deg, pitch_deg, roll_deg] =
+            self.turn.each_ref().map(|v| v.load(Ordering::Relaxed));
         YawPitchRoll {
             yaw_deg,
             pitch_deg,

@@ -129,6 +129,10 @@ pub struct TingleParams {
     /// [`crate::binaural::cache::HrtfChoice`]). Not a parameter: saved with the session.
     #[persist = "hrtf"]
     pub hrtf: Arc<RwLock<String>>,
+    /// The OSC head tracker's settings (off by default). Not a parameter: saved with the
+    /// session.
+    #[persist = "osc"]
+    pub osc: Arc<RwLock<crate::head::osc::OscSettings>>,
 }
 
 impl Default for TingleParams {
@@ -260,6 +264,7 @@ impl TingleParams {
             scene: Arc::new(RwLock::new(String::new())),
             samples: crate::samples::SampleLibrary::new(LAYERS),
             hrtf: Arc::new(RwLock::new(String::new())),
+            osc: Arc::new(RwLock::new(crate::head::osc::OscSettings::default())),
         }
     }
 
