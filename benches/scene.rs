@@ -6,6 +6,7 @@
 //! extra instance under 2 MB). With a room: the dense scene in the Bedroom (every layer at its
 //! default Room Send; target: at least 60x real time), and the room's own cost per preset and
 //! sample rate (one placed noise source sending into it, against the same without a room).
+//! Head tracking: what a head turning a full circle per second adds to the dense scene.
 
 use criterion::{Criterion, criterion_group};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 use tingle::engine::layer::{LayerSettings, Scatter, ScatterMode};
 use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
 use tingle::engine::{Engine, EngineSettings, InputChannels};
+use tingle::head::{Rotation, YawPitchRoll};
 use tingle::room::RoomKind;
 use tingle::triggers::Family;
 
@@ -244,6 +246,50 @@ fn room_summary() {
     );
 }
 
+/// Prints what turning the head costs: the dense scene with the head tracker turning a full
+/// circle per second (every world-locked source rotated every control period), against the
+/// same scene with the head still.
+fn head_summary() {
+    let scene = dense_scene();
+    let time = |turning: bool| {
+        let mut engine = warmed_engine(&scene);
+        let mut yaw = 0.0f32;
+        let (mut left, mut right) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
+        (0..3)
+            .map(|_| {
+                let start = Instant::now();
+                for _ in 0..(TIMED_S * FS) as usize / BLOCK {
+                    if turning {
+                        yaw = (yaw + 360.0 * BLOCK as f32 / FS) % 360.0;
+                        engine.set_tracker(Rotation::from_ypr(YawPitchRoll {
+                            yaw_deg: yaw,
+                            ..YawPitchRoll::default()
+                        }));
+                    }
+                    left.fill(0.0);
+                    right.fill(0.0);
+                    engine.process(
+                        black_box(&mut left),
+                        black_box(&mut right),
+                        InputChannels::None,
+                    );
+                }
+                start.elapsed()
+            })
+            .min()
+            .unwrap_or_default()
+            .as_secs_f64()
+            / f64::from(TIMED_S)
+    };
+    let (still, turning) = (time(false), time(true));
+    println!(
+        "head tracking: the dense scene with the head turning 360 deg/s costs {:.3} % of one core more than with the head still ({:.2} % against {:.2} %)",
+        100.0 * (turning - still),
+        100.0 * turning,
+        100.0 * still
+    );
+}
+
 /// Seconds of one placed white-noise source (Room Send 1) at `rate` in `kind`'s room, best of
 /// three, per second of audio.
 fn noise_source_cost(kind: RoomKind, rate: f32) -> f64 {
@@ -311,5 +357,6 @@ fn main() {
     summary();
     room_summary();
     room_cost_summary();
+    head_summary();
     silent_summary();
 }

@@ -106,6 +106,11 @@ impl<F: Flavour> TinglePlugin<F> {
     pub fn tingle_params(&self) -> Arc<TingleParams> {
         self.params.clone()
     }
+
+    /// The plugin's head tracking (shared with the editor).
+    pub fn head_tracking(&self) -> Arc<HeadTracking> {
+        self.tracking.clone()
+    }
 }
 
 /// The host's transport in the engine's terms.

@@ -308,7 +308,7 @@ fn osc_packets_in_every_form_turn_the_rendered_head() {
             .send_to(&encoder::encode(&packet).expect("encoded"), to)
             .expect("sent");
     };
-    let mut arrived = |feed: &mut tingle::head::osc::TrackerFeed| {
+    let arrived = |feed: &mut tingle::head::osc::TrackerFeed| {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
         loop {
             if let Some(turn) = feed.poll() {

@@ -1010,6 +1010,124 @@ fn set_param_reaches_the_engine_parameters() {
     );
 }
 
+/// A head tracker sending a flood of OSC orientations (a sweep, up to 2000 messages a second) while
+/// the Placer processes and Recenter is switched on and off: no block allocates, the receiver
+/// listens where the session says, and the last orientation (SPARTA's `/ypr -90 0 0`: turned
+/// 90 degrees right) is heard: noise placed ahead comes out louder in the left ear.
+#[test]
+fn a_head_tracker_over_osc_processes_without_allocating() {
+    use rosc::{OscMessage, OscPacket, OscType, encoder};
+    const FS: f32 = 48_000.0;
+    const BLOCK: usize = 256;
+    let mut plugin = host::placer();
+    *plugin.tingle_params().osc.write().expect("settings") = tingle::head::osc::OscSettings {
+        enabled: true,
+        port: 0,
+        all_interfaces: false,
+    };
+    host::activate(&mut plugin, FS, BLOCK as u32, 0);
+    let tracking = plugin.head_tracking();
+    let to = tracking
+        .status()
+        .address
+        .expect("the receiver listens after activation");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sender = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("sender");
+            let mut yaw = 0.0f32;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                yaw = (yaw + 1.0) % 360.0;
+                let packet = OscPacket::Message(OscMessage {
+                    addr: "/ypr".into(),
+                    args: vec![
+                        OscType::Float(yaw),
+                        OscType::Float(0.0),
+                        OscType::Float(0.0),
+                    ],
+                });
+                let _ = socket.send_to(&encoder::encode(&packet).expect("encoded"), to);
+                std::thread::sleep(std::time::Duration::from_micros(500));
+            }
+        })
+    };
+    let mut context = TestProcessContext::new(FS);
+    let (mut left, mut right) = (vec![0.0f32; BLOCK], vec![0.0f32; BLOCK]);
+    let mut noise = Lcg(3);
+    reset_violation_count();
+    // At least 400 blocks, and at least half a second for the flood to arrive in.
+    let started = std::time::Instant::now();
+    let mut block = 0;
+    while block < 400 || started.elapsed() < std::time::Duration::from_millis(500) {
+        block += 1;
+        if block % 100 == 50 {
+            host::set_param(&plugin, "recenter", 1.0);
+        } else if block % 100 == 60 {
+            host::set_param(&plugin, "recenter", 0.0);
+        }
+        fill_input(&mut noise, &mut left, &mut right);
+        host::process_block(&mut plugin, &mut context, &mut left, &mut right);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    sender.join().expect("sender");
+    // Then: the tracker looks ahead and is recentred there, then turns 90 degrees right.
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("sender");
+    let send_yaw = |yaw: f32| {
+        let before = tracking.status().accepted;
+        let packet = OscPacket::Message(OscMessage {
+            addr: "/ypr".into(),
+            args: vec![
+                OscType::Float(yaw),
+                OscType::Float(0.0),
+                OscType::Float(0.0),
+            ],
+        });
+        socket
+            .send_to(&encoder::encode(&packet).expect("encoded"), to)
+            .expect("sent");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        while tracking.status().accepted == before {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the message did not arrive"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    };
+    let mut process = |plugin: &mut TinglePlacer, blocks: usize| {
+        let (mut l_sum, mut r_sum) = (0.0f64, 0.0f64);
+        for _ in 0..blocks {
+            fill_input(&mut noise, &mut left, &mut right);
+            host::process_block(plugin, &mut context, &mut left, &mut right);
+            l_sum += left.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>();
+            r_sum += right.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>();
+        }
+        10.0 * (l_sum / r_sum).log10()
+    };
+    send_yaw(0.0);
+    host::set_param(&plugin, "recenter", 0.0);
+    process(&mut plugin, 1);
+    host::set_param(&plugin, "recenter", 1.0);
+    process(&mut plugin, 1);
+    let ahead_db = process(&mut plugin, 50);
+    send_yaw(-90.0);
+    process(&mut plugin, 10);
+    let turned_db = process(&mut plugin, 80);
+    assert_eq!(violation_count(), 0, "a block allocated");
+    let status = tracking.status();
+    println!(
+        "left minus right: ahead {ahead_db:.1} dB, turned right {turned_db:.1} dB ({status:?})"
+    );
+    assert_eq!(status.last_osc_address.as_deref(), Some("/ypr"));
+    assert!(status.accepted > 100, "{status:?}");
+    assert!(ahead_db.abs() < 1.0, "recentred ahead: {ahead_db} dB");
+    assert!(
+        turned_db > 6.0,
+        "turned right, the left ear is louder: {turned_db} dB"
+    );
+}
+
 /// Every layer busy at once (each family in turn, fast rates, bursts, scatter, motion, MIDI
 /// notes on top) in a room that changes preset, size and damping as they play, through the
 /// engine and through the plugin: no allocation, finite output, and the voice pools really

@@ -205,6 +205,7 @@ mod tests {
         }
         let behind = head.current().angle_to_deg(yaw(angle));
         let lag_ms = 1000.0 * behind / 360.0;
+        println!("a turn of 360 degrees per second lags by {lag_ms:.2} ms");
         assert!(lag_ms < 10.0 && lag_ms > 1.0, "lag {lag_ms:.2} ms");
         for _ in 0..2000 {
             head.advance(PERIOD);
