@@ -143,7 +143,7 @@ impl InputSource {
 
     /// Places the input [`InputSource::take`] took (`channels` says which of it is audio),
     /// mixes it with the original, adds it to `left` and `right` and sends the placed input
-    /// into the `room` (as much as its Room Send asks). Returns whether it
+    /// into the `room` (as much as its Room Send asks), heard by the `head` as it turns. Returns whether it
     /// sounded: a silent input whose placer has rung out adds nothing and costs little (the
     /// placer rests, reset, while the position moves on, so the next sound starts afresh
     /// where the input is then).
@@ -154,8 +154,7 @@ impl InputSource {
         clock: &Clock,
         left: &mut [f32],
         right: &mut [f32],
-        room: &mut RoomFeed,
-        head: &HeadTrack,
+        (room, head): (&mut RoomFeed, &HeadTrack),
     ) -> bool {
         let n = left.len();
         let silent = self.silent;

@@ -396,7 +396,7 @@ impl Engine {
         let room = self.room.begin(left.len());
         let mut sounded = self
             .input
-            .add_to(channels, transport, clock, left, right, room, head);
+            .add_to(channels, transport, clock, left, right, (room, head));
         let telemetry = &mut self.telemetry;
         for (index, (layer, settings)) in self
             .layers
@@ -409,8 +409,7 @@ impl Engine {
                 transport,
                 clock,
                 (&mut *left, &mut *right),
-                room,
-                head,
+                (&mut *room, head),
                 |position, intensity| {
                     if let Some(t) = telemetry.as_mut() {
                         t.flash(TriggerFlash {

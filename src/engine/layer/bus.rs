@@ -72,7 +72,6 @@ impl Bus {
     /// set in its `anchor`'s frame) and adds the two ears to `left` and `right`, and sends it
     /// into the `room` from there at `send` (0 ..= 1). An idle bus starts afresh; it rings out
     /// for its placer's tail after its last trigger.
-    #[allow(clippy::too_many_arguments)]
     pub fn add_to(
         &mut self,
         path: &Path,

@@ -227,7 +227,7 @@ impl Layer {
     }
 
     /// Renders the next `left.len()` samples and adds them to `left` and `right`, sending them
-    /// into the `room` as its Room Send asks; calls `on_trigger` with the position and
+    /// into the `room` as its Room Send asks (heard by the `head` as it turns); calls `on_trigger` with the position and
     /// intensity of every trigger it starts. Returns whether
     /// anything sounded (a voice or the shared placer's tail): if not, nothing was added. An
     /// idle layer only advances its rhythm and its position, which costs little.
@@ -237,8 +237,7 @@ impl Layer {
         transport: &Transport,
         clock: &Clock,
         (left, right): (&mut [f32], &mut [f32]),
-        room: &mut RoomFeed,
-        head: &HeadTrack,
+        (room, head): (&mut RoomFeed, &HeadTrack),
         mut on_trigger: impl FnMut(Position, f32),
     ) -> bool {
         let n = left.len();
