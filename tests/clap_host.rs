@@ -1087,3 +1087,67 @@ fn the_factory_scenes_are_host_presets_that_load() {
         serde_json::json!({"bool": true})
     );
 }
+
+/// A head tracker through the CLAP plugin as a host runs it: a session whose saved state turns
+/// the OSC receiver on (port chosen free by the test) is loaded, the processor started, and a
+/// tracker sends SPARTA's `/ypr -90 0 0` (the listener turned 90 degrees right) over loopback
+/// while audio runs: noise placed ahead is then heard on the left (left louder by more than
+/// 6 dB, the right ear later), where it was centred before the tracker spoke.
+#[test]
+fn an_osc_head_tracker_turns_the_placed_sound() {
+    use rosc::{OscMessage, OscPacket, OscType, encoder};
+    let entry = load_entry();
+    let mut plugin = Hosted::new(&entry, PLACER_ID);
+    let port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .expect("a free port")
+        .port();
+    let saved = plugin.save_state();
+    let mut state: serde_json::Value =
+        serde_json::from_slice(&saved[size_of::<u64>()..]).expect("the state's JSON");
+    state["fields"]["osc"] = serde_json::Value::String(
+        serde_json::json!({ "enabled": true, "port": port, "all_interfaces": false }).to_string(),
+    );
+    let json = serde_json::to_vec(&state).expect("JSON");
+    let mut stream = (json.len() as u64).to_le_bytes().to_vec();
+    stream.extend_from_slice(&json);
+    plugin.load_state(&stream);
+
+    let mut processor = plugin.start();
+    let mut steady_time = 0;
+    let input = white_noise(
+        (RENDER_S * f64::from(SAMPLE_RATE)) as usize,
+        0.25,
+        NOISE_SEED,
+    );
+    let ahead = measure(&render(&mut processor, &mut steady_time, &input, &[]));
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("sender");
+    let packet = OscPacket::Message(OscMessage {
+        addr: "/ypr".into(),
+        args: vec![
+            OscType::Float(-90.0),
+            OscType::Float(0.0),
+            OscType::Float(0.0),
+        ],
+    });
+    let bytes = encoder::encode(&packet).expect("encoded");
+    // Sent until heard (the receiver thread takes a moment to pass it on), at most 2 s.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    let mut turned = ahead;
+    while turned.0 < 6.0 && std::time::Instant::now() < deadline {
+        socket.send_to(&bytes, ("127.0.0.1", port)).expect("sent");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        turned = measure(&render(&mut processor, &mut steady_time, &input, &[]));
+    }
+    plugin.stop(processor);
+    eprintln!("(ILD dB, lag samples): ahead {ahead:?}, tracker turned right {turned:?}");
+    assert!(ahead.0.abs() < 1.5, "ahead is centred: {ahead:?}");
+    assert!(
+        turned.0 > 6.0,
+        "turned right: left louder by > 6 dB: {turned:?}"
+    );
+    assert!(
+        turned.1 > 0,
+        "turned right: the right ear hears it later: {turned:?}"
+    );
+}
