@@ -107,3 +107,54 @@ const TRACKER_TIP: &str = "Listen for a head tracker's orientation over OSC (SPA
 const PORT_TIP: &str = "The UDP port the tracker sends to (9000 by default, as SPARTA and IEM).";
 const INTERFACES_TIP: &str = "Also listen to a phone or another computer on the network; off, \
      only programs on this computer reach Tingle.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The status line says where Tingle listens and what arrives, or why it cannot listen.
+    #[test]
+    fn the_status_line_reads_the_receivers_state() {
+        let settings = OscSettings {
+            enabled: true,
+            ..OscSettings::default()
+        };
+        let in_use = StatusSnapshot {
+            last_error: Some("UDP port 9000 is in use by another program".into()),
+            ..StatusSnapshot::default()
+        };
+        assert_eq!(
+            status_text(&in_use, &settings),
+            ("UDP port 9000 is in use by another program".into(), false)
+        );
+        let quiet = StatusSnapshot {
+            listening: true,
+            ..StatusSnapshot::default()
+        };
+        assert_eq!(
+            status_text(&quiet, &settings).0,
+            "Listening on 127.0.0.1:9000: nothing received yet"
+        );
+        let busy = StatusSnapshot {
+            listening: true,
+            last_osc_address: Some("/ypr".into()),
+            messages_per_second: 100,
+            ..StatusSnapshot::default()
+        };
+        assert_eq!(
+            status_text(&busy, &settings),
+            (
+                "Listening on 127.0.0.1:9000: /ypr at 100 messages/s".into(),
+                true
+            )
+        );
+        let wrong = StatusSnapshot {
+            listening: true,
+            ignored: 3,
+            last_ignored: Some("/foo: unknown address".into()),
+            ..StatusSnapshot::default()
+        };
+        let (text, ok) = status_text(&wrong, &settings);
+        assert!(text.contains("/foo: unknown address") && !ok, "{text}");
+    }
+}
