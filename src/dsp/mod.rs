@@ -16,6 +16,7 @@ pub mod minimum_phase;
 pub mod noise;
 pub mod octave;
 pub mod one_pole;
+pub mod period_track;
 pub mod ramp;
 pub mod random;
 pub mod resonator;

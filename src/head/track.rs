@@ -9,6 +9,7 @@
 
 use super::orientation::Rotation;
 use crate::binaural::Position;
+use crate::dsp::period_track::PeriodTrack;
 
 /// Time constant of each of the two glides (s).
 pub const GLIDE_S: f32 = 0.0025;
@@ -50,90 +51,31 @@ impl Anchor {
 /// [`HeadTrack::new`].
 #[derive(Debug, Clone)]
 pub struct HeadTrack {
-    /// Samples per second of the session.
-    sample_rate: f32,
-    /// Share of the way to its input each glide keeps over a whole control period.
-    keep: f32,
-    /// The placers' control period (samples).
-    period: usize,
+    /// The two glides' coefficients.
+    glide: Glide,
     /// The orientation asked for.
     target: Rotation,
     /// The two glides' states, as of the end of the last block.
     glides: [Rotation; 2],
-    /// `track[k]`: the orientation `k + 1` control periods after the block's start.
-    track: Vec<Rotation>,
-    /// Entries of `track` filled this block (0: the head was still, at `glides[1]`).
-    filled: usize,
+    /// The orientation at the end of each control period of the block (none laid while the
+    /// head is still).
+    track: PeriodTrack<Rotation>,
 }
 
-impl HeadTrack {
-    /// A still head looking ahead, in a session at `sample_rate` (Hz) with blocks of up to
-    /// `max_block` samples and placers whose control period is `period` samples. Allocates.
-    pub fn new(sample_rate: f32, max_block: usize, period: usize) -> Self {
-        let period = period.max(1);
-        Self {
-            sample_rate,
-            keep: (-(period as f32) / (GLIDE_S * sample_rate)).exp(),
-            period,
-            target: Rotation::IDENTITY,
-            glides: [Rotation::IDENTITY; 2],
-            // Up to a period past the block's end.
-            track: vec![Rotation::IDENTITY; max_block.div_ceil(period) + 1],
-            filled: 0,
-        }
-    }
+/// Two one-pole glides in series towards a target orientation.
+#[derive(Debug, Clone, Copy)]
+struct Glide {
+    /// Samples per second of the session.
+    sample_rate: f32,
+    /// The control period (samples).
+    period: usize,
+    /// Share of the way to its input each glide keeps over a whole control period.
+    keep: f32,
+}
 
-    /// The orientation the head turns to (it glides there).
-    pub fn set_target(&mut self, target: Rotation) {
-        self.target = target.normalised();
-    }
-
-    /// Jumps to the target at once (a new session or a reset: nothing to glide from).
-    pub fn settle(&mut self) {
-        self.glides = [self.target; 2];
-        self.filled = 0;
-    }
-
-    /// The orientation now (the end of the last block).
-    pub fn current(&self) -> Rotation {
-        self.glides[1]
-    }
-
-    /// Moves on by a block of `n` samples, a control period at a time from the block's start,
-    /// keeping the orientation at the end of each period in it (and a period beyond) for
-    /// [`HeadTrack::period_after`]. A still head only stays.
-    pub fn advance(&mut self, n: usize) {
-        if self.glides.iter().all(|g| *g == self.target) {
-            self.filled = 0;
-            return;
-        }
-        let mut at = 0;
-        let mut k = 0;
-        while at < n {
-            let to = (at + self.period).min(n);
-            self.glides = self.step(self.glides, to - at);
-            if to == at + self.period {
-                self.track[k] = self.glides[1];
-                k += 1;
-            }
-            at = to;
-        }
-        // The periods that reach past the block's end, on a copy: the next block moves on
-        // from exactly `n`.
-        let mut ahead = self.glides;
-        let mut grid = k * self.period;
-        while k < self.track.len() && grid < n + self.period {
-            let to = grid + self.period;
-            ahead = self.step(ahead, to - grid.max(n));
-            self.track[k] = ahead[1];
-            grid = to;
-            k += 1;
-        }
-        self.filled = k;
-    }
-
-    /// Both glides moved on by `samples`.
-    fn step(&self, [a, b]: [Rotation; 2], samples: usize) -> [Rotation; 2] {
+impl Glide {
+    /// Both glides moved on by `samples` towards `target`; returns the second's orientation.
+    fn step(&self, glides: &mut [Rotation; 2], target: Rotation, samples: usize) -> Rotation {
         let keep = if samples == self.period {
             self.keep
         } else {
@@ -146,19 +88,67 @@ impl HeadTrack {
                 from.towards(to, 1.0 - keep)
             }
         };
-        let a = follow(a, self.target);
-        [a, follow(b, a)]
+        glides[0] = follow(glides[0], target);
+        glides[1] = follow(glides[1], glides[0]);
+        glides[1]
+    }
+}
+
+impl HeadTrack {
+    /// A still head looking ahead, in a session at `sample_rate` (Hz) with blocks of up to
+    /// `max_block` samples and placers whose control period is `period` samples. Allocates.
+    pub fn new(sample_rate: f32, max_block: usize, period: usize) -> Self {
+        let track = PeriodTrack::new(max_block, period, Rotation::IDENTITY);
+        let period = track.period();
+        Self {
+            glide: Glide {
+                sample_rate,
+                period,
+                keep: (-(period as f32) / (GLIDE_S * sample_rate)).exp(),
+            },
+            target: Rotation::IDENTITY,
+            glides: [Rotation::IDENTITY; 2],
+            track,
+        }
+    }
+
+    /// The orientation the head turns to (it glides there).
+    pub fn set_target(&mut self, target: Rotation) {
+        self.target = target.normalised();
+    }
+
+    /// Jumps to the target at once (a new session or a reset: nothing to glide from).
+    pub fn settle(&mut self) {
+        self.glides = [self.target; 2];
+        self.track.clear();
+    }
+
+    /// The orientation now (the end of the last block).
+    pub fn current(&self) -> Rotation {
+        self.glides[1]
+    }
+
+    /// Moves on by a block of `n` samples, a control period at a time from the block's start,
+    /// keeping the orientation at the end of each period in it (and a period beyond) for
+    /// [`HeadTrack::period_after`]. A still head only stays.
+    pub fn advance(&mut self, n: usize) {
+        if self.glides.iter().all(|g| *g == self.target) {
+            self.track.clear();
+            return;
+        }
+        let (glide, target) = (self.glide, self.target);
+        self.track.lay(n, &mut self.glides, |glides, from, to| {
+            glide.step(glides, target, to - from)
+        });
     }
 
     /// The orientation at the end of the control period after the one that holds `offset`
     /// samples into the block: what a placer starting a period at `offset` turns towards (as
     /// a layer's path gives its positions).
     pub fn period_after(&self, offset: usize) -> Rotation {
-        if self.filled == 0 {
-            return self.glides[1];
-        }
-        let period_end = (offset + self.period).div_ceil(self.period).max(1);
-        self.track[(period_end - 1).min(self.filled - 1)]
+        self.track
+            .at(offset + self.glide.period)
+            .unwrap_or(self.glides[1])
     }
 }
 
@@ -212,7 +202,7 @@ mod tests {
         }
         assert_eq!(head.current(), yaw(angle).normalised());
         head.advance(PERIOD);
-        assert_eq!(head.filled, 0);
+        assert_eq!(head.track.at(0), None, "a still head lays no track");
     }
 
     /// The track holds, at the end of each period of a block, what the same glides stepped a

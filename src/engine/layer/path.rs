@@ -8,6 +8,7 @@
 
 use super::settings::LayerSettings;
 use crate::binaural::Position;
+use crate::dsp::period_track::PeriodTrack;
 use crate::engine::placement::PlacementControl;
 use crate::engine::tempo::{Clock, Transport};
 
@@ -17,27 +18,18 @@ pub struct Path {
     sample_rate: f32,
     /// The glide state, as of the end of the last block.
     control: PlacementControl,
-    /// The placers' control period (samples).
-    period: usize,
-    /// The positions this block: `track[k]` is where the layer is `k + 1` control periods
-    /// after the block's start.
-    track: Vec<Position>,
-    /// Entries of `track` filled this block.
-    filled: usize,
+    /// The positions this block, per placer control period.
+    track: PeriodTrack<Position>,
 }
 
 impl Path {
     /// A path at `sample_rate` (Hz) for blocks of up to `max_block` samples, read by placers
     /// whose control period is `period` samples. Allocates.
     pub fn new(sample_rate: f32, max_block: usize, period: usize) -> Self {
-        let period = period.max(1);
         Self {
             sample_rate,
             control: PlacementControl::default(),
-            period,
-            // Up to a period past the block's end.
-            track: vec![Position::default(); max_block.div_ceil(period) + 1],
-            filled: 0,
+            track: PeriodTrack::new(max_block, period, Position::default()),
         }
     }
 
@@ -49,7 +41,7 @@ impl Path {
     /// Starts over: the next step jumps to the set position, the motion to phase 0.
     pub fn reset(&mut self) {
         self.control.reset();
-        self.filled = 0;
+        self.track.clear();
     }
 
     /// Moves the path on by a block of `n` samples: in one step, or, if `tracked`, a control
@@ -63,58 +55,36 @@ impl Path {
         n: usize,
         tracked: bool,
     ) {
+        let sample_rate = f64::from(self.sample_rate);
         let step = |control: &mut PlacementControl, from: usize, to: usize| {
             control.step(
-                (to - from) as f64 / f64::from(self.sample_rate),
+                (to - from) as f64 / sample_rate,
                 &settings.position,
                 &settings.motion,
                 transport,
                 clock.beats_at(to),
             )
         };
-        if !tracked {
-            self.filled = 0;
+        if tracked {
+            self.track.lay(n, &mut self.control, step);
+        } else {
+            self.track.clear();
             step(&mut self.control, 0, n);
-            return;
         }
-        let mut at = 0;
-        let mut k = 0;
-        while at < n {
-            let to = (at + self.period).min(n);
-            let position = step(&mut self.control, at, to);
-            if to == at + self.period {
-                self.track[k] = position;
-                k += 1;
-            }
-            at = to;
-        }
-        // The periods that reach past the block's end, on a copy: the next block moves the
-        // path on from exactly `n`.
-        let mut ahead = self.control.clone();
-        let mut grid = k * self.period;
-        while k < self.track.len() && grid < n + self.period {
-            let to = grid + self.period;
-            self.track[k] = step(&mut ahead, grid.max(n), to);
-            grid = to;
-            k += 1;
-        }
-        self.filled = k;
     }
 
     /// Where the layer is a control period after `offset` samples into the block: what a
     /// placer starting a period there asks for.
     pub fn period_after(&self, offset: usize) -> Position {
-        self.at(offset + self.period)
+        self.at(offset + self.track.period())
     }
 
     /// Where the layer is `offset` samples into the block (at the end of the control period
     /// that holds it), after a tracked [`Path::advance`]; where it is now otherwise.
     pub fn at(&self, offset: usize) -> Position {
-        if self.filled == 0 {
-            return self.control.current();
-        }
-        let period_end = offset.div_ceil(self.period).max(1);
-        self.track[(period_end - 1).min(self.filled - 1)]
+        self.track
+            .at(offset)
+            .unwrap_or_else(|| self.control.current())
     }
 }
 
