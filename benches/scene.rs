@@ -109,9 +109,19 @@ fn warmed_engine(params: &EngineSettings) -> Engine {
 
 /// Renders `seconds` more of what `engine` plays and returns the time it took.
 fn render(engine: &mut Engine, seconds: f32) -> Duration {
+    render_with(engine, seconds, |_| {})
+}
+
+/// [`render`], calling `before_block` before each block (as a host sets things per block).
+fn render_with(
+    engine: &mut Engine,
+    seconds: f32,
+    mut before_block: impl FnMut(&mut Engine),
+) -> Duration {
     let (mut left, mut right) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
     let start = Instant::now();
     for _ in 0..(seconds * FS) as usize / BLOCK {
+        before_block(engine);
         left.fill(0.0);
         right.fill(0.0);
         engine.process(
@@ -254,11 +264,9 @@ fn head_summary() {
     let time = |turning: bool| {
         let mut engine = warmed_engine(&scene);
         let mut yaw = 0.0f32;
-        let (mut left, mut right) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
         (0..3)
             .map(|_| {
-                let start = Instant::now();
-                for _ in 0..(TIMED_S * FS) as usize / BLOCK {
+                render_with(&mut engine, TIMED_S, |engine| {
                     if turning {
                         yaw = (yaw + 360.0 * BLOCK as f32 / FS) % 360.0;
                         engine.set_tracker(Rotation::from_ypr(YawPitchRoll {
@@ -266,15 +274,7 @@ fn head_summary() {
                             ..YawPitchRoll::default()
                         }));
                     }
-                    left.fill(0.0);
-                    right.fill(0.0);
-                    engine.process(
-                        black_box(&mut left),
-                        black_box(&mut right),
-                        InputChannels::None,
-                    );
-                }
-                start.elapsed()
+                })
             })
             .min()
             .unwrap_or_default()

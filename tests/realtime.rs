@@ -1010,13 +1010,26 @@ fn set_param_reaches_the_engine_parameters() {
     );
 }
 
+/// SPARTA's `/ypr` message for a head turned `yaw` degrees to the left, level and upright.
+fn ypr_packet(yaw: f32) -> Vec<u8> {
+    use rosc::{OscMessage, OscPacket, OscType, encoder};
+    let packet = OscPacket::Message(OscMessage {
+        addr: "/ypr".into(),
+        args: vec![
+            OscType::Float(yaw),
+            OscType::Float(0.0),
+            OscType::Float(0.0),
+        ],
+    });
+    encoder::encode(&packet).expect("encoded")
+}
+
 /// A head tracker sending a flood of OSC orientations (a sweep, up to 2000 messages a second) while
 /// the Placer processes and Recenter is switched on and off: no block allocates, the receiver
 /// listens where the session says, and the last orientation (SPARTA's `/ypr -90 0 0`: turned
 /// 90 degrees right) is heard: noise placed ahead comes out louder in the left ear.
 #[test]
 fn a_head_tracker_over_osc_processes_without_allocating() {
-    use rosc::{OscMessage, OscPacket, OscType, encoder};
     const FS: f32 = 48_000.0;
     const BLOCK: usize = 256;
     let mut plugin = host::placer();
@@ -1039,15 +1052,7 @@ fn a_head_tracker_over_osc_processes_without_allocating() {
             let mut yaw = 0.0f32;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 yaw = (yaw + 1.0) % 360.0;
-                let packet = OscPacket::Message(OscMessage {
-                    addr: "/ypr".into(),
-                    args: vec![
-                        OscType::Float(yaw),
-                        OscType::Float(0.0),
-                        OscType::Float(0.0),
-                    ],
-                });
-                let _ = socket.send_to(&encoder::encode(&packet).expect("encoded"), to);
+                let _ = socket.send_to(&ypr_packet(yaw), to);
                 std::thread::sleep(std::time::Duration::from_micros(500));
             }
         })
@@ -1075,17 +1080,7 @@ fn a_head_tracker_over_osc_processes_without_allocating() {
     let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("sender");
     let send_yaw = |yaw: f32| {
         let before = tracking.status().accepted;
-        let packet = OscPacket::Message(OscMessage {
-            addr: "/ypr".into(),
-            args: vec![
-                OscType::Float(yaw),
-                OscType::Float(0.0),
-                OscType::Float(0.0),
-            ],
-        });
-        socket
-            .send_to(&encoder::encode(&packet).expect("encoded"), to)
-            .expect("sent");
+        socket.send_to(&ypr_packet(yaw), to).expect("sent");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
         while tracking.status().accepted == before {
             assert!(
