@@ -1115,7 +1115,10 @@ fn a_head_tracker_over_osc_processes_without_allocating() {
         "left minus right: ahead {ahead_db:.1} dB, turned right {turned_db:.1} dB ({status:?})"
     );
     assert_eq!(status.last_osc_address.as_deref(), Some("/ypr"));
-    assert!(status.accepted > 50, "the flood arrived while audio ran: {status:?}");
+    assert!(
+        status.accepted > 50,
+        "the flood arrived while audio ran: {status:?}"
+    );
     assert!(ahead_db.abs() < 1.0, "recentred ahead: {ahead_db} dB");
     assert!(
         turned_db > 6.0,
