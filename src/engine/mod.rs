@@ -226,11 +226,6 @@ impl Engine {
             .set_target(Rotation::from_ypr(self.settings.head).then_local(self.tracker));
     }
 
-    /// The head's orientation now (smoothed: what the last block ended with).
-    pub fn head(&self) -> Rotation {
-        self.head.current()
-    }
-
     /// The transport at the start of the next block. Its song position replaces the one the
     /// engine keeps running between calls: hosts call this every block; an offline driver
     /// calls it once at the start and lets the engine advance the position.
