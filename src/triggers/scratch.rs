@@ -29,6 +29,9 @@
 //! passes going one way than the other. A faster hand makes shorter passes, so the Length of
 //! the whole gesture holds more of them.
 //!
+//! A brush's slips are heard mostly through the bristles' own ring (each bristle flicked off a
+//! grain rings at its bending modes), with little or none of the nail's roughness noise.
+//!
 //! Brush on mic: the grille is the surface, and a close capsule's proximity effect keeps more
 //! of the low-mid band than the soft brush on a table has.
 
@@ -60,7 +63,7 @@ const LIFT_SHARE: f32 = 0.05;
 /// ... give or take this share of the lift.
 const LIFT_SPREAD: f32 = 0.5;
 /// Passes differ in weight (level) by up to this share (±).
-const PASS_LEVEL_SPREAD: f32 = 0.3;
+const PASS_LEVEL_SPREAD: f32 = 0.6;
 /// Passes one way raise the surface modes by this ratio, passes the other way lower them.
 const DIRECTION_TONE: f32 = 1.05;
 /// Most passes in one gesture.
@@ -222,7 +225,10 @@ const NAIL: Style = Style {
     gain: 1.8,
 };
 
-/// A soft brush on a table: a few bristle tufts slipping at random, broad mellow resonances.
+/// A soft brush on a table: a few bristle tufts slipping at random. What rings is the bristles
+/// themselves, each tuft flicked off a grain rings at its bending modes: three broad,
+/// inharmonic resonances (never a vowel-like pair) and none of the broadband roughness noise a
+/// nail releases (on a brush that hiss is heard as radio static).
 const SOFT_BRUSH: Style = Style {
     bristles: 4.0,
     grain_m: 6e-5,
@@ -231,26 +237,31 @@ const SOFT_BRUSH: Style = Style {
     modes: [
         Mode {
             hz: 2_500.0,
-            q: 2.0,
+            q: 4.0,
             gain: 1.0,
         },
         Mode {
-            hz: 5_000.0,
-            q: 2.0,
+            hz: 4_000.0,
+            q: 4.0,
             gain: 1.0,
         },
-        NO_MODE,
+        Mode {
+            hz: 6_300.0,
+            q: 4.0,
+            gain: 1.0,
+        },
     ],
-    mode_count: 2,
-    dry: 0.5,
-    noise: 2.6,
-    roughness_hz: 2_500.0,
+    mode_count: 3,
+    dry: 0.0,
+    noise: 0.0,
+    roughness_hz: 7_500.0,
     highpass_hz: 600.0,
     lowpass_hz: 12_000.0,
-    gain: 0.63,
+    gain: 0.71,
 };
 
-/// Brushing hair: many fine bristles through many fine hairs, a silky high band.
+/// Brushing hair: many fine bristles through many fine hairs, a silky high band: the bristles'
+/// two bending modes and a trace of roughness.
 const HAIR: Style = Style {
     bristles: 8.0,
     grain_m: 1.2e-4,
@@ -259,32 +270,33 @@ const HAIR: Style = Style {
     modes: [
         Mode {
             hz: 3_500.0,
-            q: 2.0,
+            q: 6.0,
             gain: 1.0,
         },
         Mode {
             hz: 6_000.0,
-            q: 2.0,
+            q: 6.0,
             gain: 1.0,
         },
         NO_MODE,
     ],
     mode_count: 2,
-    dry: 0.5,
-    noise: 2.6,
-    roughness_hz: 3_000.0,
+    dry: 0.0,
+    noise: 0.2,
+    roughness_hz: 9_000.0,
     highpass_hz: 800.0,
     lowpass_hz: 14_000.0,
-    gain: 0.5,
+    gain: 0.84,
 };
 
 /// A soft brush on the microphone's grille: the brush's slips, heard so close that the
-/// capsule's proximity effect keeps the low mids a brush on a table loses, and the top is
-/// softer.
+/// capsule's proximity effect keeps the low mids a brush on a table loses, the grille's own
+/// roughness is heard as a trace of noise, and the top is softer.
 const MIC: Style = Style {
+    noise: 0.2,
     highpass_hz: 300.0,
     lowpass_hz: 10_000.0,
-    gain: 0.63,
+    gain: 0.71,
     ..SOFT_BRUSH
 };
 
