@@ -1024,6 +1024,9 @@ fn ypr_packet(yaw: f32) -> Vec<u8> {
     encoder::encode(&packet).expect("encoded")
 }
 
+/// Quiet spell (ms) after which the OSC receiver's queue counts as drained: no message accepted.
+const FLOOD_QUIET_MS: u64 = 50;
+
 /// A head tracker sending a flood of OSC orientations (a sweep, up to 2000 messages a second) while
 /// the Placer processes and Recenter is switched on and off: no block allocates, the receiver
 /// listens where the session says, and the last orientation (SPARTA's `/ypr -90 0 0`: turned
@@ -1076,6 +1079,21 @@ fn a_head_tracker_over_osc_processes_without_allocating() {
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     sender.join().expect("sender");
+    // The flood's last packets may still wait in the receiver's queue on a loaded machine: let
+    // it drain (no message accepted for a quiet spell), so that none lands after the messages
+    // below and turns the head back.
+    let drained_by = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let before = tracking.status().accepted;
+        std::thread::sleep(std::time::Duration::from_millis(FLOOD_QUIET_MS));
+        if tracking.status().accepted == before {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < drained_by,
+            "the flood never drained"
+        );
+    }
     // Then: the tracker looks ahead and is recentred there, then turns 90 degrees right.
     let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("sender");
     let send_yaw = |yaw: f32| {
