@@ -782,9 +782,7 @@ impl Paper {
             }
         }
     }
-}
 
-impl Paper {
     /// The next sample while the hand works the sheet: every layer.
     #[inline]
     fn handled(&mut self) -> f32 {
