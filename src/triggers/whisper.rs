@@ -102,9 +102,11 @@ const UPPER_FORMANTS_HZ: [f32; 2] = [3900.0, 4800.0];
 const WHISPER_F1_SHIFT_HZ: f32 = 150.0;
 /// Formants of the neutral vowel (Hz, whispered) the first syllable glides from.
 const NEUTRAL_HZ: [f32; FORMANTS] = [700.0, 1600.0, 2700.0, 3900.0, 4800.0];
-/// Whispered formant bandwidths (Hz) F1..F5: wider than voiced ones, F1 most, as the open
-/// glottis couples the tract to the lungs and damps it.
-const BANDWIDTHS_HZ: [f32; FORMANTS] = [250.0, 200.0, 250.0, 300.0, 400.0];
+/// Whispered formant bandwidths (Hz) F1..F5: wider than voiced ones (about 80, 100, 150, 200
+/// and 250 Hz), F1 most, as the open glottis couples the tract to the lungs and damps it.
+/// Wider still (250-400 Hz) the vowels blur, and a listener hears plain speech or beatboxing
+/// more often than a whisper (judge, random mode, issue 19).
+const BANDWIDTHS_HZ: [f32; FORMANTS] = [175.0, 140.0, 175.0, 210.0, 280.0];
 /// Random spread (fraction, ±) of each syllable's formants around the vowel's.
 const FORMANT_JITTER: f32 = 0.05;
 /// Time (s) the formants take to reach a consonant's locus from the last vowel (the tongue or
@@ -123,7 +125,7 @@ const RADIATION_UNITY_HZ: f32 = 1000.0;
 /// RMS gain of the whispered tract (cascade and radiation) on white noise at
 /// [`REFERENCE_RATE`] and formant scale 1, averaged over the vowels (measured; the open vowels
 /// are louder, and so is a smaller sound, its formants higher up the radiation's slope).
-const TRACT_NOISE_GAIN: f32 = 2.07;
+const TRACT_NOISE_GAIN: f32 = 2.57;
 /// Sample rate (Hz) at which [`TRACT_NOISE_GAIN`] was measured; white noise spreads its power
 /// over fs / 2, so the tract's in-band share goes as 1 / fs.
 const REFERENCE_RATE: f32 = 48_000.0;
