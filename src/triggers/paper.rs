@@ -774,7 +774,6 @@ impl Paper {
         }
         let speed = (next - now).abs() / block * self.sample_rate * FLAP_SPEED_S;
         self.flap_drive += self.flap_smooth * (speed - self.flap_drive);
-        self.hold.step(t, &mut self.rng);
         self.flap_step = (self.flap_level * self.flap_drive - self.flap) / block;
         for c in &mut self.clicks {
             if c.amplitude.abs() < CLICK_FLOOR {
@@ -962,7 +961,11 @@ impl TriggerSound for Paper {
                 return false;
             }
             if self.played.is_multiple_of(CONTROL_BLOCK) {
-                self.control();
+                // Once the gesture has died away only the hold moves.
+                if self.played < self.handled_until {
+                    self.control();
+                }
+                self.hold.step(self.played as f32, &mut self.rng);
             }
             // Once the gesture has died away only the hold sounds.
             let sum = if self.played < self.handled_until {
@@ -1585,7 +1588,12 @@ mod tests {
                 // A faint low sway under the gesture (about 21 dB under a rubbed sheet's RMS,
                 // 11 dB under a page turn's, which does not rub), there until the next
                 // trigger's hold has taken over, then silence.
-                assert!((7.0..=30.0).contains(&under_db), "{name}: {under_db} dB");
+                let expected_db = if STYLES[variant] == PAGE_TURN {
+                    8.0..=15.0
+                } else {
+                    17.0..=26.0
+                };
+                assert!(expected_db.contains(&under_db), "{name}: {under_db} dB");
                 assert!(low > 0.7, "{name}: {low}");
                 assert!(dip_db < 10.0, "{name}: {dip_db} dB");
                 assert!(after, "{name}: still sounding");
