@@ -26,6 +26,7 @@ use crate::dsp::biquad::Biquad;
 use crate::dsp::coherence::{DiffuseMix, DiffuseShape};
 use crate::dsp::halfband::{self, Doubler, Halver};
 use crate::dsp::octave;
+use crate::dsp::simd::SimdPath;
 use std::f32::consts::TAU;
 
 /// Delay lines in the network.
@@ -67,18 +68,50 @@ const MAX_LOOP_GAIN: f32 = 0.9995;
 /// Energy decay exponent: energy falls by `exp(-DECAY_60 t / T60)` (60 dB = 10^6).
 const DECAY_60: f32 = 13.815_51;
 
-/// A line's loop filter: `gain x low shelf x high shelf`, each shelf a one-pole low-pass
-/// mixed with its input.
-#[derive(Debug, Clone, Copy, Default)]
-struct LoopFilter {
+/// The lines' loop filters, one lane per line: `gain x low shelf x high shelf`, each shelf a
+/// one-pole low-pass mixed with its input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct LoopGains {
     /// Broadband gain.
-    gain: f32,
+    gain: [f32; LINES],
     /// Low shelf's gain at DC, relative (1 at high frequencies).
-    low: f32,
+    low: [f32; LINES],
     /// High shelf's gain at Nyquist, relative (1 at DC).
-    high: f32,
-    /// One-pole states of the two shelves.
-    state: [f32; 2],
+    high: [f32; LINES],
+}
+
+impl Default for LoopGains {
+    fn default() -> Self {
+        Self {
+            gain: [0.0; LINES],
+            low: [1.0; LINES],
+            high: [1.0; LINES],
+        }
+    }
+}
+
+impl LoopGains {
+    /// The step per sample that brings `self` to `to` in `n` samples.
+    fn step_to(&self, to: &Self, n: usize) -> Self {
+        let over = 1.0 / n.max(1) as f32;
+        let step =
+            |a: &[f32; LINES], b: &[f32; LINES]| std::array::from_fn(|i| (b[i] - a[i]) * over);
+        Self {
+            gain: step(&self.gain, &to.gain),
+            low: step(&self.low, &to.low),
+            high: step(&self.high, &to.high),
+        }
+    }
+
+    /// Moves on by one `step`.
+    #[inline]
+    fn advance(&mut self, step: &Self) {
+        for i in 0..LINES {
+            self.gain[i] += step.gain[i];
+            self.low[i] += step.low[i];
+            self.high[i] += step.high[i];
+        }
+    }
 }
 
 /// The late tail. Allocates only in [`Late::new`].
@@ -94,12 +127,27 @@ pub struct Late {
     low_in: Vec<f32>,
     /// The two ears at the tail's rate, one block.
     low_out: [Vec<f32>; 2],
+    /// The input through the sub-bass filter and the diffusers, one block.
+    fed: Vec<f32>,
+    /// What the lines hold for the samples of a stretch, one frame (a sample of every line)
+    /// per sample: read from the lines, run through the loop, written back.
+    frames: Vec<[f32; LINES]>,
+    /// The three output rows' signals of a stretch (shared, left's own, right's own).
+    taps: Vec<[f32; 3]>,
+    /// Which build of the network's loop runs.
+    path: SimdPath,
     lines: Vec<Vec<f32>>,
     /// Current length of each line (samples).
     lengths: [usize; LINES],
     /// Write position of each line.
     at: [usize; LINES],
-    filters: [LoopFilter; LINES],
+    /// The loop filters the room's design asks for.
+    loops: LoopGains,
+    /// The loop filters the last block ended with: the next glides from them to `loops`, so
+    /// a change of size or damping never steps a filter holding the tail.
+    applied: LoopGains,
+    /// One-pole states of the loop filters' low and high shelves.
+    shelf_states: [[f32; LINES]; 2],
     /// One-pole coefficients of the low and high shelves.
     shelf_k: [f32; 2],
     diffusers: Vec<Allpass>,
@@ -132,10 +180,16 @@ impl Late {
             doublers: [Doubler::new(coefficients), Doubler::new(coefficients)],
             low_in: vec![0.0; low_block],
             low_out: [vec![0.0; low_block], vec![0.0; low_block]],
+            fed: vec![0.0; low_block],
+            frames: vec![[0.0; LINES]; low_block],
+            taps: vec![[0.0; 3]; low_block],
+            path: SimdPath::detect(),
             lines: (0..LINES).map(|_| vec![0.0; longest + 2]).collect(),
             lengths: [1; LINES],
             at: [0; LINES],
-            filters: [LoopFilter::default(); LINES],
+            loops: LoopGains::default(),
+            applied: LoopGains::default(),
+            shelf_states: [[0.0; LINES]; 2],
             shelf_k: SHELF_CORNERS_HZ
                 .map(|f| crate::dsp::one_pole::OnePole::coefficient(f, sample_rate)),
             diffusers: DIFFUSER_DELAYS_S
@@ -165,11 +219,17 @@ impl Late {
         };
         let shortest = design.late_line_s * self.sample_rate;
         let capacity = self.lines[0].len() - 1;
-        let lengths: [usize; LINES] = std::array::from_fn(|i| {
+        // Each line a prime longer than the one before: two lines of one length would put
+        // their echoes (and modes) on top of each other, which short lines' rounding would.
+        let mut lengths = [0usize; LINES];
+        let mut previous = 0;
+        for (i, length) in lengths.iter_mut().enumerate() {
             let spread = 2f32.powf(LINE_SPREAD_OCT * i as f32 / (LINES - 1) as f32);
-            prime_near((shortest * spread) as usize).min(capacity)
-        });
-        if lengths != self.lengths || !self.on {
+            *length = prime_near(((shortest * spread) as usize).max(previous + 1)).min(capacity);
+            previous = *length;
+        }
+        let fresh = lengths != self.lengths || !self.on;
+        if fresh {
             self.lengths = lengths;
             self.clear();
         }
@@ -177,11 +237,11 @@ impl Late {
         for i in 0..LINES {
             let target =
                 FITTED.map(|b| pass_gain(self.lengths[i], design.t60_s[b], self.sample_rate).ln());
-            let (gain, low, high) = self.fit(&target);
-            let filter = &mut self.filters[i];
-            filter.gain = gain;
-            filter.low = low;
-            filter.high = high;
+            (self.loops.gain[i], self.loops.low[i], self.loops.high[i]) = self.fit(&target);
+        }
+        if fresh {
+            // An empty tail: nothing to glide.
+            self.applied = self.loops;
         }
         self.gain = self.output_gain(design);
     }
@@ -270,11 +330,15 @@ impl Late {
         let wanted = (-DECAY_60 * onset_s / t60).exp() / (critical * critical);
         // The network's energy per unit input at one output: each pass keeps the mean squared
         // loop gain, and an output row reads a 1 / LINES share of the lines' energy.
-        let kept: f32 = self
-            .filters
-            .iter()
-            .map(|f| {
-                let g = self.loop_magnitude(f.gain, f.low, f.high, octave::CENTRES_HZ[MID_BAND]);
+        let l = &self.loops;
+        let kept: f32 = (0..LINES)
+            .map(|i| {
+                let g = self.loop_magnitude(
+                    l.gain[i],
+                    l.low[i],
+                    l.high[i],
+                    octave::CENTRES_HZ[MID_BAND],
+                );
                 g * g
             })
             .sum::<f32>()
@@ -306,57 +370,60 @@ impl Late {
 
     /// Runs the network over `input` at the tail's rate, adding the ears to `left` and
     /// `right`; returns the largest output magnitude.
+    ///
+    /// The lines are read and written a stretch at a time (at most the shortest line's length,
+    /// so nothing written in a stretch is read in it): every line's samples of the stretch are
+    /// gathered into frames, [`Network::run`] runs the loop over them, and the frames go back
+    /// to the lines.
     fn run(&mut self, input: &[f32], left: &mut [f32], right: &mut [f32]) -> f32 {
-        let inject = hadamard_row(INPUT_ROW);
-        let rows = OUTPUT_ROWS.map(hadamard_row);
-        let [k_low, k_high] = self.shelf_k;
-        let mut peak = 0.0f32;
-        // The level glides over the block from where the last one ended.
-        let mut gain = self.last_gain;
-        let gain_step = (self.gain - gain) / input.len().max(1) as f32;
-        self.last_gain = self.gain;
-        for ((&x, l), r) in input.iter().zip(left.iter_mut()).zip(right.iter_mut()) {
-            let mut fed = self.sub_bass.process(x);
+        let n = input.len();
+        for (fed, &x) in self.fed.iter_mut().zip(input) {
+            let mut v = self.sub_bass.process(x);
             for diffuser in &mut self.diffusers {
-                fed = diffuser.process(fed);
+                v = diffuser.process(v);
             }
-            let out: [f32; LINES] = std::array::from_fn(|i| self.lines[i][self.at[i]]);
-            let mut out = out;
-            let mut taps = [0.0f32; 3];
-            for (tap, row) in taps.iter_mut().zip(&rows) {
-                *tap = out.iter().zip(row).map(|(o, s)| o * s).sum::<f32>();
-            }
-            for (o, f) in out.iter_mut().zip(&mut self.filters) {
-                f.state[0] += k_low * (*o - f.state[0]);
-                let shelved = *o + (f.low - 1.0) * f.state[0];
-                f.state[1] += k_high * (shelved - f.state[1]);
-                *o = f.gain * (f.high * shelved + (1.0 - f.high) * f.state[1]);
-            }
-            hadamard(&mut out);
-            for i in 0..LINES {
-                self.lines[i][self.at[i]] = out[i] + inject[i] * fed;
-                self.at[i] = if self.at[i] + 1 >= self.lengths[i] {
-                    0
-                } else {
-                    self.at[i] + 1
-                };
-            }
-            // Each ear's own signal, delayed.
-            for ((tap, ring), at) in taps[1..]
-                .iter_mut()
-                .zip(&mut self.own_delays)
-                .zip(&mut self.own_at)
-            {
-                std::mem::swap(tap, &mut ring[*at]);
-                *at = if *at + 1 == ring.len() { 0 } else { *at + 1 };
-            }
-            let (el, er) = self.mix.process(taps[0], taps[1], taps[2]);
-            gain += gain_step;
-            let (el, er) = (gain * el, gain * er);
-            peak = peak.max(el.abs()).max(er.abs());
-            *l += el;
-            *r += er;
+            *fed = v;
         }
+        // The loop filters and the level glide over the block from where the last one ended.
+        let mut network = Network {
+            loops: self.applied,
+            step: self.applied.step_to(&self.loops, n),
+            states: self.shelf_states,
+            shelf_k: self.shelf_k,
+        };
+        self.applied = self.loops;
+        let mut gain = self.last_gain;
+        let gain_step = (self.gain - gain) / n.max(1) as f32;
+        self.last_gain = self.gain;
+        let mut peak = 0.0f32;
+        let mut done = 0;
+        while done < n {
+            let stretch = (n - done).min(self.lengths[0]);
+            let frames = &mut self.frames[..stretch];
+            let taps = &mut self.taps[..stretch];
+            gather(&self.lines, &self.at, &self.lengths, frames);
+            network.run(self.path, frames, &self.fed[done..done + stretch], taps);
+            scatter(frames, &mut self.lines, &mut self.at, &self.lengths);
+            for (k, tap) in taps.iter_mut().enumerate() {
+                // Each ear's own signal, delayed.
+                for ((tap, ring), at) in tap[1..]
+                    .iter_mut()
+                    .zip(&mut self.own_delays)
+                    .zip(&mut self.own_at)
+                {
+                    std::mem::swap(tap, &mut ring[*at]);
+                    *at = if *at + 1 == ring.len() { 0 } else { *at + 1 };
+                }
+                let (el, er) = self.mix.process(tap[0], tap[1], tap[2]);
+                gain += gain_step;
+                let (el, er) = (gain * el, gain * er);
+                peak = peak.max(el.abs()).max(er.abs());
+                left[done + k] += el;
+                right[done + k] += er;
+            }
+            done += stretch;
+        }
+        self.shelf_states = network.states;
         peak
     }
 
@@ -366,9 +433,7 @@ impl Late {
             line.fill(0.0);
         }
         self.at = [0; LINES];
-        for f in &mut self.filters {
-            f.state = [0.0; 2];
-        }
+        self.shelf_states = [[0.0; LINES]; 2];
         self.diffusers.iter_mut().for_each(Allpass::reset);
         self.sub_bass.reset();
         for ring in &mut self.own_delays {
@@ -379,6 +444,158 @@ impl Late {
         self.halver.reset();
         self.doublers.iter_mut().for_each(Doubler::reset);
     }
+}
+
+/// The loop's state over a block: the loop filters (gliding by `step` per sample) and their
+/// shelves.
+struct Network {
+    loops: LoopGains,
+    step: LoopGains,
+    /// One-pole states of the low and high shelves.
+    states: [[f32; LINES]; 2],
+    /// One-pole coefficients of the low and high shelves.
+    shelf_k: [f32; 2],
+}
+
+impl Network {
+    /// Runs the loop over a stretch: each frame (what the lines give out) is read off by the
+    /// output rows into `taps`, then filtered, mixed and replaced by what goes back into the
+    /// lines, `fed` injected. With the build `path` picks.
+    fn run(
+        &mut self,
+        path: SimdPath,
+        frames: &mut [[f32; LINES]],
+        fed: &[f32],
+        taps: &mut [[f32; 3]],
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if path.avx512() {
+            // SAFETY: the path is AVX-512 only on a CPU that supports it.
+            unsafe { self.run_avx512(frames, fed, taps) };
+            return;
+        }
+        #[cfg(target_arch = "x86_64")]
+        if path.avx2_fma() {
+            // SAFETY: the path is AVX2/FMA only on a CPU that supports both.
+            unsafe { self.run_avx2(frames, fed, taps) };
+            return;
+        }
+        self.run_body(frames, fed, taps);
+    }
+
+    /// [`Network::run`] compiled for AVX-512.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    unsafe fn run_avx512(
+        &mut self,
+        frames: &mut [[f32; LINES]],
+        fed: &[f32],
+        taps: &mut [[f32; 3]],
+    ) {
+        self.run_body(frames, fed, taps);
+    }
+
+    /// [`Network::run`] compiled for AVX2 and FMA.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 and FMA.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn run_avx2(&mut self, frames: &mut [[f32; LINES]], fed: &[f32], taps: &mut [[f32; 3]]) {
+        self.run_body(frames, fed, taps);
+    }
+
+    /// The body of [`Network::run`]: lane-wise arithmetic on all the lines at once, which the
+    /// compiler vectorises for whichever build inlines it.
+    #[inline(always)]
+    fn run_body(&mut self, frames: &mut [[f32; LINES]], fed: &[f32], taps: &mut [[f32; 3]]) {
+        let inject = hadamard_row(INPUT_ROW);
+        let rows = OUTPUT_ROWS.map(hadamard_row);
+        let [k_low, k_high] = self.shelf_k;
+        let [s_low, s_high] = &mut self.states;
+        let loops = &mut self.loops;
+        for ((frame, &fed), tap) in frames.iter_mut().zip(fed).zip(taps) {
+            let o = *frame;
+            for (t, row) in tap.iter_mut().zip(&rows) {
+                *t = dot(&o, row);
+            }
+            let mut y = [0.0f32; LINES];
+            for i in 0..LINES {
+                s_low[i] += k_low * (o[i] - s_low[i]);
+                let shelved = o[i] + (loops.low[i] - 1.0) * s_low[i];
+                s_high[i] += k_high * (shelved - s_high[i]);
+                y[i] =
+                    loops.gain[i] * (loops.high[i] * shelved + (1.0 - loops.high[i]) * s_high[i]);
+            }
+            hadamard(&mut y);
+            for i in 0..LINES {
+                frame[i] = y[i] + inject[i] * fed;
+            }
+            loops.advance(&self.step);
+        }
+    }
+}
+
+/// Copies the next `frames.len()` samples of every line (from its position on, wrapping at its
+/// length) into `frames`, line `i` into lane `i`.
+fn gather(
+    lines: &[Vec<f32>],
+    at: &[usize; LINES],
+    lengths: &[usize; LINES],
+    frames: &mut [[f32; LINES]],
+) {
+    for (i, line) in lines.iter().enumerate() {
+        let line = &line[..lengths[i]];
+        let first = (lengths[i] - at[i]).min(frames.len());
+        let (now, wrapped) = frames.split_at_mut(first);
+        for (frame, &v) in now.iter_mut().zip(&line[at[i]..]) {
+            frame[i] = v;
+        }
+        for (frame, &v) in wrapped.iter_mut().zip(line) {
+            frame[i] = v;
+        }
+    }
+}
+
+/// Writes `frames` back where [`gather`] read them and moves every line's position on.
+fn scatter(
+    frames: &[[f32; LINES]],
+    lines: &mut [Vec<f32>],
+    at: &mut [usize; LINES],
+    lengths: &[usize; LINES],
+) {
+    for (i, line) in lines.iter_mut().enumerate() {
+        let line = &mut line[..lengths[i]];
+        let first = (lengths[i] - at[i]).min(frames.len());
+        let (now, wrapped) = frames.split_at(first);
+        for (frame, v) in now.iter().zip(&mut line[at[i]..]) {
+            *v = frame[i];
+        }
+        for (frame, v) in wrapped.iter().zip(line.iter_mut()) {
+            *v = frame[i];
+        }
+        at[i] = (at[i] + frames.len()) % lengths[i];
+    }
+}
+
+/// The dot product of two frames, summed pairwise (lane-wise halves, so it vectorises).
+#[inline]
+fn dot(a: &[f32; LINES], b: &[f32; LINES]) -> f32 {
+    let mut p = [0.0f32; LINES];
+    for i in 0..LINES {
+        p[i] = a[i] * b[i];
+    }
+    let mut width = LINES / 2;
+    while width > 0 {
+        for i in 0..width {
+            p[i] += p[i + width];
+        }
+        width /= 2;
+    }
+    p[0]
 }
 
 /// Solves the 3 × 3 system `a x = b` by Cramer's rule (`None` if it is singular).
@@ -479,9 +696,15 @@ mod tests {
             let mut late = Late::new(48_000.0, 0.031, 64);
             late.set_design(Some(&d));
             let mut worst = (0.0f32, 0);
-            for (f, &length) in late.filters.iter().zip(&late.lengths) {
+            let l = late.loops;
+            for (i, &length) in late.lengths.iter().enumerate() {
                 for band in 1..=5 {
-                    let got = late.loop_magnitude(f.gain, f.low, f.high, octave::CENTRES_HZ[band]);
+                    let got = late.loop_magnitude(
+                        l.gain[i],
+                        l.low[i],
+                        l.high[i],
+                        octave::CENTRES_HZ[band],
+                    );
                     let t60 = -3.0 * length as f32 / (late.sample_rate * got.log10());
                     let error = t60 / d.t60_s[band] - 1.0;
                     if error.abs() > worst.0.abs() {
