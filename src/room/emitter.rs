@@ -149,7 +149,9 @@ impl Emitter {
         mut position_at: impl FnMut(usize) -> (Position, Rotation),
     ) {
         if feed.scene.design.is_none() {
+            // Whatever was under way is over: the next room starts from nothing.
             self.basis = None;
+            self.fade_left = 0;
             self.sounded_dry = true;
             return;
         }
@@ -188,12 +190,13 @@ impl Emitter {
                 let (position, head) = position_at((done * factor).min(mono.len() - 1));
                 let at = position.to_vector();
                 // What changed since the reflections were worked out, and so how long the
-                // crossfade to the new ones takes (none while one is under way).
+                // crossfade to the new ones takes (none while one is under way, unless the
+                // room was emptied: the reflections of the room before must not go on).
                 let fade = match self.basis {
+                    Some(b) if b.emptied != scene.emptied => Some(scene.switch_fade),
                     _ if self.fade_left > 0 => None,
                     None if self.sounded_dry => Some(scene.switch_fade),
                     None => Some(0),
-                    Some(b) if b.emptied != scene.emptied => Some(scene.switch_fade),
                     Some(b) if b.generation != scene.generation => Some(scene.design_fade),
                     Some(b)
                         if distance(b.at, at) > MOVE_M
@@ -261,11 +264,20 @@ impl Emitter {
             self.shelves = to;
             fresh_shelves = false;
             let at = low_offset + done;
-            let fading = self.fade_left > 0;
-            let progress = (self.fade_len - self.fade_left) as f32 / self.fade_len as f32;
-            let step = 1.0 / self.fade_len as f32;
-            let ramps = if fading {
-                [(1.0 - progress - step, -step), (progress + step, step)]
+            let ramps = if self.fade_left > 0 {
+                // The new set's weight follows a raised cosine over the crossfade, straight
+                // within each chunk (at most a control period), so a long crossfade starts and
+                // ends without a kink.
+                let len = self.fade_len as f32;
+                let done_before = (self.fade_len - self.fade_left) as f32;
+                let from = raised_cosine((done_before + 1.0) / len);
+                let to = raised_cosine((done_before + chunk as f32) / len);
+                let slope = if chunk > 1 {
+                    (to - from) / (chunk - 1) as f32
+                } else {
+                    0.0
+                };
+                [(1.0 - from, -slope), (from, slope)]
             } else {
                 [(0.0, 0.0), (1.0, 0.0)]
             };
@@ -293,6 +305,11 @@ impl Emitter {
             done += chunk;
         }
     }
+}
+
+/// A raised cosine rising from 0 at `x = 0` to 1 at `x = 1`.
+fn raised_cosine(x: f32) -> f32 {
+    0.5 - 0.5 * (std::f32::consts::PI * x.clamp(0.0, 1.0)).cos()
 }
 
 /// Distance (m) between two points.

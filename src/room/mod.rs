@@ -55,7 +55,7 @@ pub const SWITCH_FADE_S: f32 = 0.03;
 pub const REFILL_FADE_S: f32 = 0.03;
 /// Crossfade of a source's reflections when the room's size or damping (or the HRTF set)
 /// changed (s): long enough that the old and new delays glide rather than flutter.
-pub const DESIGN_FADE_S: f32 = 0.02;
+pub const DESIGN_FADE_S: f32 = 0.04;
 /// Glide of Room Level (s).
 const LEVEL_GLIDE_S: f32 = 0.02;
 /// Time constant of Room Size's and Damping's glides (s).
