@@ -277,7 +277,6 @@ fn octave_means(per_subband: &[f64]) -> Vec<f64> {
 /// from 1 kHz up (one standard deviation over 20 draws). Each preset's own reading is printed
 /// beside.
 #[test]
-#[ignore = "issue 21 open: the tail's coherence is within 0.1 of KEMAR's diffuse field from 125 Hz to 8 kHz except at 1 kHz (+0.15)"]
 fn the_late_tail_has_a_diffuse_fields_coherence() {
     let subbands = octave_subbands();
     let target = octave_means(&diffuse_coherence_from_sofa(KEMAR_SOFA, &subbands));

@@ -16,6 +16,13 @@
 //!   bilinear transform with the corner prewarped; at `a = 0` it is the 3rd-order Butterworth
 //!   pair. [`fit`] finds the `fc` and `a` that follow a measured curve (per octave band, as
 //!   [`crate::binaural::diffuse`] gives it) best.
+//!
+//! A head's coherence also dips below 0 above its fall (KEMAR's near 1 kHz), which no share of
+//! a shared signal can give. An optional [`Dip`] adds it: a fourth uncorrelated signal enters
+//! the two ears' own parts with opposite signs through a band-pass `P` (and each ear's own
+//! signal through the power complement of that share), so the ears keep their spectrum and the
+//! coherence becomes `|A|² - depth |B|² |P|²`. [`fit`] looks for the dip that follows the
+//! measured curve best after the fall.
 
 use super::biquad::Biquad;
 use super::octave;
@@ -39,7 +46,36 @@ const POINTS_PER_BAND: usize = 8;
 /// Newton steps solving for the prototype's coefficients.
 const NEWTON_STEPS: usize = 30;
 
-/// A coherence shape: the corner and the early fall.
+/// Quality (centre over bandwidth) of a [`Dip`]'s band-pass.
+pub const DIP_Q: f32 = 1.4;
+/// Range of a dip's centre [`fit`] searches (Hz), and the steps it takes across it.
+const DIP_CENTRE_RANGE_HZ: (f32, f32) = (400.0, 3000.0);
+/// See [`DIP_CENTRE_RANGE_HZ`].
+const DIP_CENTRE_STEPS: usize = 24;
+/// Deepest dip [`fit`] tries, and the steps it takes to it.
+const MAX_DIP_DEPTH: f32 = 0.5;
+/// See [`MAX_DIP_DEPTH`].
+const DIP_DEPTH_STEPS: usize = 20;
+
+/// A dip of the coherence below 0: `depth |B|² |P|²` taken off, `P` a band-pass of quality
+/// [`DIP_Q`] at `centre_hz`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Dip {
+    /// Centre of the band-pass (Hz).
+    pub centre_hz: f32,
+    /// Share of the ears' own power that is opposed at the centre (0 ..= 1).
+    pub depth: f32,
+}
+
+impl Dip {
+    /// `|P|²` at `hz`.
+    fn band_at(&self, hz: f32) -> f32 {
+        let detune = hz / self.centre_hz - self.centre_hz / hz.max(f32::MIN_POSITIVE);
+        1.0 / (1.0 + DIP_Q * DIP_Q * detune * detune)
+    }
+}
+
+/// A coherence shape: the corner, the early fall and the dip.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DiffuseShape {
     /// Corner (Hz).
@@ -47,6 +83,8 @@ pub struct DiffuseShape {
     /// How early the coherence starts falling (0 ..= 3), `None` for the 2nd-order Butterworth
     /// shape.
     pub early_fall: Option<f32>,
+    /// The dip below 0, if any.
+    pub dip: Option<Dip>,
 }
 
 impl DiffuseShape {
@@ -55,6 +93,7 @@ impl DiffuseShape {
         Self {
             corner_hz,
             early_fall: None,
+            dip: None,
         }
     }
 
@@ -63,26 +102,44 @@ impl DiffuseShape {
         Self {
             corner_hz,
             early_fall: Some(a),
+            dip: None,
         }
     }
 
-    /// The coherence (|A|²) this shape gives at `hz`.
+    /// This shape with `dip`.
+    pub fn with_dip(self, dip: Dip) -> Self {
+        Self {
+            dip: Some(dip),
+            ..self
+        }
+    }
+
+    /// The coherence this shape gives at `hz`: `|A|²`, less the dip's share.
     pub fn coherence_at(&self, hz: f32) -> f32 {
         let x = hz / self.corner_hz;
-        match self.early_fall {
+        let shared = match self.early_fall {
             None => 1.0 / (1.0 + x.powi(4)),
             Some(a) => 1.0 / (1.0 + a * x * x + x.powi(6)),
-        }
+        };
+        let dip = self
+            .dip
+            .map_or(0.0, |d| d.depth * (1.0 - shared) * d.band_at(hz));
+        shared - dip
     }
 }
 
-/// The low-pass and its power complement that mix three signals into two diffuse ears.
+/// The low-pass and its power complement that mix four signals into two diffuse ears.
 #[derive(Debug, Clone, Copy)]
 pub struct DiffuseMix {
     /// The shared part's low-pass, two sections.
     shared: [Biquad; 2],
     /// Each ear's own part's complement, two sections.
     own: [[Biquad; 2]; 2],
+    /// The dip's band-pass, per ear.
+    dip: [Biquad; 2],
+    /// The gains of the dip's opposed signal and of each ear's own signal into it
+    /// (`sqrt depth`, `sqrt(1 - depth) - 1`); zero without a dip.
+    dip_gains: (f32, f32),
 }
 
 impl DiffuseMix {
@@ -97,9 +154,22 @@ impl DiffuseMix {
             ),
             Some(a) => third_order(a.max(0.0), fc, sample_rate),
         };
+        let (band, dip_gains) = shape.dip.map_or((pass, (0.0, 0.0)), |d| {
+            let depth = d.depth.clamp(0.0, 1.0);
+            (
+                Biquad::bandpass(
+                    d.centre_hz.clamp(1.0, 0.45 * sample_rate),
+                    DIP_Q,
+                    sample_rate,
+                ),
+                (depth.sqrt(), (1.0 - depth).sqrt() - 1.0),
+            )
+        });
         Self {
             shared,
             own: [own; 2],
+            dip: [band; 2],
+            dip_gains,
         }
     }
 
@@ -115,15 +185,25 @@ impl DiffuseMix {
                 section.retune(new_section);
             }
         }
+        for (band, new_band) in retuned.dip.iter_mut().zip(&new.dip) {
+            band.retune(new_band);
+        }
+        retuned.dip_gains = new.dip_gains;
         retuned
     }
 
-    /// The two ears (left, right) from the `shared` signal and each ear's own (`left`,
-    /// `right`), all uncorrelated and of the same spectrum.
+    /// The two ears (left, right) from the `shared` signal, each ear's own (`left`, `right`)
+    /// and the `opposed` one (the dip's), all uncorrelated and of the same spectrum.
     #[inline]
-    pub fn process(&mut self, shared: f32, left: f32, right: f32) -> (f32, f32) {
+    pub fn process(&mut self, shared: f32, left: f32, right: f32, opposed: f32) -> (f32, f32) {
         let [s0, s1] = &mut self.shared;
         let shared = s1.process(s0.process(shared));
+        // Each ear's own part: `N x + P (c x ± s o)` with the band-pass `P` and its power
+        // complement `N = 1 - P`, written as `x + P ((c - 1) x ± s o)`.
+        let (s, c_less_one) = self.dip_gains;
+        let [dip_l, dip_r] = &mut self.dip;
+        let left = left + dip_l.process(c_less_one * left + s * opposed);
+        let right = right + dip_r.process(c_less_one * right - s * opposed);
         let [[l0, l1], [r0, r1]] = &mut self.own;
         (
             shared + l1.process(l0.process(left)),
@@ -135,6 +215,7 @@ impl DiffuseMix {
     pub fn reset(&mut self) {
         self.shared.iter_mut().for_each(Biquad::reset);
         self.own.iter_mut().flatten().for_each(Biquad::reset);
+        self.dip.iter_mut().for_each(Biquad::reset);
     }
 }
 
@@ -195,24 +276,26 @@ fn bilinear_second(b: [f64; 3], a: [f64; 3], k: f64) -> Biquad {
 
 /// The 3rd-order shape whose coherence, averaged over each octave band from 125 Hz to 4 kHz
 /// (at evenly spaced frequencies), is closest to `target` (per band of
-/// [`octave::CENTRES_HZ`]) in the worst band. Allocation-free and cheap (a coarse grid, then a
-/// finer one around its best: some ten thousand evaluations): fine on the audio thread.
+/// [`octave::CENTRES_HZ`]) in the worst band, then the [`Dip`] (if any) that brings it closest
+/// in all bands (least squares). Allocation-free and cheap (coarse grids, then a finer one
+/// around the best: some ten thousand evaluations): fine on the audio thread.
 pub fn fit(target: &[f32; octave::BANDS]) -> DiffuseShape {
-    let error = |shape: DiffuseShape| -> f32 {
-        (0..octave::BANDS - 1)
-            .map(|band| {
-                let (lo, hi) = octave::edges_hz(band);
-                let mean = (0..POINTS_PER_BAND)
-                    .map(|p| {
-                        let f = lo + (hi - lo) * (p as f32 + 0.5) / POINTS_PER_BAND as f32;
-                        shape.coherence_at(f)
-                    })
-                    .sum::<f32>()
-                    / POINTS_PER_BAND as f32;
-                (mean - target[band]).abs()
-            })
-            .fold(0.0, f32::max)
+    // Each band's error: the fall is fitted in the worst band, the dip in all (squared).
+    let errors = |shape: DiffuseShape| {
+        (0..octave::BANDS - 1).map(move |band| {
+            let (lo, hi) = octave::edges_hz(band);
+            let mean = (0..POINTS_PER_BAND)
+                .map(|p| {
+                    let f = lo + (hi - lo) * (p as f32 + 0.5) / POINTS_PER_BAND as f32;
+                    shape.coherence_at(f)
+                })
+                .sum::<f32>()
+                / POINTS_PER_BAND as f32;
+            (mean - target[band]).abs()
+        })
     };
+    let error = |shape: DiffuseShape| errors(shape).fold(0.0, f32::max);
+    let squared = |shape: DiffuseShape| errors(shape).map(|e| e * e).sum::<f32>();
     let (lo, hi) = CORNER_RANGE_HZ;
     let octaves = (hi / lo).log2();
     let corner = |step: f32| lo * 2f32.powf(octaves * step / COARSE.0 as f32);
@@ -244,7 +327,22 @@ pub fn fit(target: &[f32; octave::BANDS]) -> DiffuseShape {
             .map(|i| coarse.corner_hz * c_step.powf((i as f32 - FINE as f32) / FINE as f32)),
         &fine_falls,
     );
-    fine
+    // Then the dip that follows the curve best past the fall (least squares over the bands),
+    // if any does better.
+    let (lo, hi) = DIP_CENTRE_RANGE_HZ;
+    let mut best = (squared(fine), fine);
+    for c in 0..=DIP_CENTRE_STEPS {
+        let centre_hz = lo * (hi / lo).powf(c as f32 / DIP_CENTRE_STEPS as f32);
+        for d in 1..=DIP_DEPTH_STEPS {
+            let depth = MAX_DIP_DEPTH * d as f32 / DIP_DEPTH_STEPS as f32;
+            let shape = fine.with_dip(Dip { centre_hz, depth });
+            let e = squared(shape);
+            if e < best.0 {
+                best = (e, shape);
+            }
+        }
+    }
+    best.1
 }
 
 #[cfg(test)]
@@ -262,11 +360,11 @@ mod tests {
             let n = 16_384;
             let impulse = |i: usize| if i == 0 { 1.0 } else { 0.0 };
             let a_ir: Vec<f32> = (0..n)
-                .map(|i| mix.process(impulse(i), 0.0, 0.0).0)
+                .map(|i| mix.process(impulse(i), 0.0, 0.0, 0.0).0)
                 .collect();
             mix.reset();
             let b_ir: Vec<f32> = (0..n)
-                .map(|i| mix.process(0.0, impulse(i), 0.0).0)
+                .map(|i| mix.process(0.0, impulse(i), 0.0, 0.0).0)
                 .collect();
             let power = |ir: &[f32], hz: f32| {
                 let w = 2.0 * PI * hz / rate;
@@ -290,6 +388,63 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// With a dip, each ear still takes the four inputs at unit power in all (its spectrum
+    /// kept), and the ears' coherence (their cross spectrum over their power) is the shape's,
+    /// below 0 at the dip: measured on the filters' own responses.
+    #[test]
+    fn a_dip_keeps_the_spectrum_and_takes_the_coherence_below_zero() {
+        let rate = 48_000.0f32;
+        let shape = DiffuseShape::fitted(400.0, 1.0).with_dip(Dip {
+            centre_hz: 1000.0,
+            depth: 0.2,
+        });
+        let n = 16_384;
+        // Each input's impulse responses at the two ears.
+        let responses: Vec<(Vec<f32>, Vec<f32>)> = (0..4)
+            .map(|input| {
+                let mut mix = DiffuseMix::new(shape, rate);
+                (0..n)
+                    .map(|i| {
+                        let mut x = [0.0f32; 4];
+                        if i == 0 {
+                            x[input] = 1.0;
+                        }
+                        mix.process(x[0], x[1], x[2], x[3])
+                    })
+                    .unzip()
+            })
+            .collect();
+        let spectrum = |ir: &[f32], hz: f32| {
+            let w = 2.0 * PI as f64 * f64::from(hz) / f64::from(rate);
+            ir.iter()
+                .enumerate()
+                .fold((0.0f64, 0.0f64), |(re, im), (i, &v)| {
+                    let p = w * i as f64;
+                    (re + f64::from(v) * p.cos(), im - f64::from(v) * p.sin())
+                })
+        };
+        for hz in [150.0, 600.0, 1000.0, 1400.0, 5000.0] {
+            let (mut left, mut right, mut cross) = (0.0, 0.0, 0.0);
+            for (l, r) in &responses {
+                let ((lr, li), (rr, ri)) = (spectrum(l, hz), spectrum(r, hz));
+                left += lr * lr + li * li;
+                right += rr * rr + ri * ri;
+                cross += lr * rr + li * ri;
+            }
+            assert!(
+                (left - 1.0).abs() < 0.01 && (right - 1.0).abs() < 0.01,
+                "{hz}: {left} {right}"
+            );
+            let coherence = (cross / (left * right).sqrt()) as f32;
+            assert!(
+                (coherence - shape.coherence_at(hz)).abs() < 0.01,
+                "{hz} Hz: {coherence} vs {}",
+                shape.coherence_at(hz)
+            );
+        }
+        assert!(shape.coherence_at(1000.0) < -0.1);
     }
 
     /// The fit follows a head's measured curve (KEMAR's octave bands) within 0.07 in every

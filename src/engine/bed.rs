@@ -353,7 +353,8 @@ impl Bed {
             let deep = self.sub_bass.process(scale * white(&mut self.rng));
             let own_left = scale * white(&mut self.rng);
             let own_right = scale * white(&mut self.rng);
-            let (left_ear, right_ear) = self.diffuse.process(deep, own_left, own_right);
+            // The bed's shape has no dip: nothing is opposed.
+            let (left_ear, right_ear) = self.diffuse.process(deep, own_left, own_right, 0.0);
             let ears = [left_ear, right_ear];
             let mut fades = [0.0; SOUNDING_KINDS];
             for (i, fade) in fades.iter_mut().enumerate() {

@@ -8,11 +8,12 @@
 //! - **Density.** The diffusers smear each input into a burst of echoes within a few
 //!   milliseconds, and the 16 lines (lengths spread over an octave, each a prime number of
 //!   samples) multiply them at every pass: the echoes merge into noise well before 100 ms.
-//! - **Two ears.** Three orthogonal rows of the matrix read three uncorrelated signals off the
+//! - **Two ears.** Four orthogonal rows of the matrix read four uncorrelated signals off the
 //!   lines. Both ears share the first below a corner and each has its own above it, through
-//!   a power-complementary low-pass and high-pass pair ([`DiffuseMix`]): the ears' coherence
-//!   is that of a diffuse field, near 1 in the bass and near 0 above 1 kHz, with the corner
-//!   fitted to the HRTF set in use.
+//!   a power-complementary low-pass and high-pass pair, and the fourth reaches them with
+//!   opposite signs around the head's dip ([`DiffuseMix`]): the ears' coherence is that of a
+//!   diffuse field, near 1 in the bass, a little below 0 around 1 kHz and near 0 above, the
+//!   shape fitted to the HRTF set in use.
 //! - **Half rate.** The network runs at half the room's rate between half-band filters
 //!   ([`crate::dsp::halfband`]): the tail reaches 11 kHz in a 48 kHz session (reverberation
 //!   above that is mostly absorbed by air and walls anyway) and costs half as much.
@@ -50,15 +51,18 @@ const FIT_PASSES: usize = 4;
 const FIT_STEP: f32 = 1e-3;
 /// Rows of the mixing matrix the input enters by and the three outputs leave by.
 const INPUT_ROW: usize = 9;
-/// See [`INPUT_ROW`]: shared, left's own, right's own. Any two of them differ in the sign of
-/// neighbouring lines only (their element-wise products are the rows of index 1, 2 and 3), so
-/// the lines' unequal energies (longer lines lose more per pass) cancel pair by pair in the
-/// outputs' correlation instead of adding up.
-const OUTPUT_ROWS: [usize; 3] = [4, 5, 6];
-/// Delays (s) of the left and right ears' own signals against the shared one: what little
-/// the three rows still share at the same instant (the lines' echoes are not independent)
-/// then no longer lines up, so the ears' coherence is the mix's alone.
-const OWN_DELAYS_S: [f32; 2] = [0.0071, 0.0133];
+/// See [`INPUT_ROW`]: shared, left's own, right's own, opposed (the coherence's dip: see
+/// [`DiffuseMix`]). Any two of them differ in the sign of neighbouring lines only (their
+/// element-wise products are the rows of index 1, 2 and 3), so the lines' unequal energies
+/// (longer lines lose more per pass) cancel pair by pair in the outputs' correlation instead of
+/// adding up.
+const OUTPUT_ROWS: [usize; OUTPUTS] = [4, 5, 6, 7];
+/// Signals read off the lines.
+const OUTPUTS: usize = 4;
+/// Delays (s) of the left and right ears' own signals and of the opposed one against the
+/// shared one: what little the rows still share at the same instant (the lines' echoes are
+/// not independent) then no longer lines up, so the ears' coherence is the mix's alone.
+const OWN_DELAYS_S: [f32; OUTPUTS - 1] = [0.0071, 0.0133, 0.0101];
 /// Bounds of the loop filter's log gains (broadband, low shelf, high shelf) the fit keeps to:
 /// no gain above 1 anywhere, no shelf steeper than a filter of this kind can follow.
 const LOG_GAIN_BOUNDS: [(f32, f32); 3] = [(-12.0, -1e-5), (-1.0, 2.5), (-5.0, 0.5)];
@@ -132,8 +136,8 @@ pub struct Late {
     /// What the lines hold for the samples of a stretch, one frame (a sample of every line)
     /// per sample: read from the lines, run through the loop, written back.
     frames: Vec<[f32; LINES]>,
-    /// The three output rows' signals of a stretch (shared, left's own, right's own).
-    taps: Vec<[f32; 3]>,
+    /// The output rows' signals of a stretch (see [`OUTPUT_ROWS`]).
+    taps: Vec<[f32; OUTPUTS]>,
     /// Which build of the network's loop runs.
     path: SimdPath,
     lines: Vec<Vec<f32>>,
@@ -153,9 +157,9 @@ pub struct Late {
     diffusers: Vec<Allpass>,
     sub_bass: Biquad,
     /// The ears' own signals' delays ([`OWN_DELAYS_S`]), rings.
-    own_delays: [Vec<f32>; 2],
+    own_delays: [Vec<f32>; OUTPUTS - 1],
     /// Where they are.
-    own_at: [usize; 2],
+    own_at: [usize; OUTPUTS - 1],
     mix: DiffuseMix,
     /// Output gain that sets the tail's level.
     gain: f32,
@@ -182,7 +186,7 @@ impl Late {
             low_out: [vec![0.0; low_block], vec![0.0; low_block]],
             fed: vec![0.0; low_block],
             frames: vec![[0.0; LINES]; low_block],
-            taps: vec![[0.0; 3]; low_block],
+            taps: vec![[0.0; OUTPUTS]; low_block],
             path: SimdPath::detect(),
             lines: (0..LINES).map(|_| vec![0.0; longest + 2]).collect(),
             lengths: [1; LINES],
@@ -198,7 +202,7 @@ impl Late {
                 .collect(),
             sub_bass: Biquad::highpass(SUB_BASS_HZ, std::f32::consts::FRAC_1_SQRT_2, sample_rate),
             own_delays: OWN_DELAYS_S.map(|d| vec![0.0; ((d * sample_rate) as usize).max(1)]),
-            own_at: [0; 2],
+            own_at: [0; OUTPUTS - 1],
             mix: DiffuseMix::new(
                 DiffuseShape::butterworth(crate::dsp::coherence::DEFAULT_CORNER_HZ),
                 sample_rate,
@@ -414,7 +418,7 @@ impl Late {
                     std::mem::swap(tap, &mut ring[*at]);
                     *at = if *at + 1 == ring.len() { 0 } else { *at + 1 };
                 }
-                let (el, er) = self.mix.process(tap[0], tap[1], tap[2]);
+                let (el, er) = self.mix.process(tap[0], tap[1], tap[2], tap[3]);
                 gain += gain_step;
                 let (el, er) = (gain * el, gain * er);
                 peak = peak.max(el.abs()).max(er.abs());
@@ -439,7 +443,7 @@ impl Late {
         for ring in &mut self.own_delays {
             ring.fill(0.0);
         }
-        self.own_at = [0; 2];
+        self.own_at = [0; OUTPUTS - 1];
         self.mix.reset();
         self.halver.reset();
         self.doublers.iter_mut().for_each(Doubler::reset);
@@ -466,7 +470,7 @@ impl Network {
         path: SimdPath,
         frames: &mut [[f32; LINES]],
         fed: &[f32],
-        taps: &mut [[f32; 3]],
+        taps: &mut [[f32; OUTPUTS]],
     ) {
         #[cfg(target_arch = "x86_64")]
         if path.avx512() {
@@ -493,7 +497,7 @@ impl Network {
         &mut self,
         frames: &mut [[f32; LINES]],
         fed: &[f32],
-        taps: &mut [[f32; 3]],
+        taps: &mut [[f32; OUTPUTS]],
     ) {
         self.run_body(frames, fed, taps);
     }
@@ -504,14 +508,19 @@ impl Network {
     /// The CPU must support AVX2 and FMA.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    unsafe fn run_avx2(&mut self, frames: &mut [[f32; LINES]], fed: &[f32], taps: &mut [[f32; 3]]) {
+    unsafe fn run_avx2(
+        &mut self,
+        frames: &mut [[f32; LINES]],
+        fed: &[f32],
+        taps: &mut [[f32; OUTPUTS]],
+    ) {
         self.run_body(frames, fed, taps);
     }
 
     /// The body of [`Network::run`]: lane-wise arithmetic on all the lines at once, which the
     /// compiler vectorises for whichever build inlines it.
     #[inline(always)]
-    fn run_body(&mut self, frames: &mut [[f32; LINES]], fed: &[f32], taps: &mut [[f32; 3]]) {
+    fn run_body(&mut self, frames: &mut [[f32; LINES]], fed: &[f32], taps: &mut [[f32; OUTPUTS]]) {
         let inject = hadamard_row(INPUT_ROW);
         let rows = OUTPUT_ROWS.map(hadamard_row);
         let [k_low, k_high] = self.shelf_k;
@@ -724,8 +733,8 @@ mod tests {
         let after: f32 = x.iter().map(|v| v * v).sum();
         assert!((before - after).abs() < 1e-5);
         let rows = OUTPUT_ROWS.map(hadamard_row);
-        for a in 0..3 {
-            for b in 0..3 {
+        for a in 0..OUTPUTS {
+            for b in 0..OUTPUTS {
                 let dot: f32 = rows[a].iter().zip(&rows[b]).map(|(x, y)| x * y).sum();
                 assert!((dot - if a == b { 1.0 } else { 0.0 }).abs() < 1e-6);
             }
