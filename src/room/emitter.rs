@@ -189,25 +189,7 @@ impl Emitter {
             if self.phase == 0 {
                 let (position, head) = position_at((done * factor).min(mono.len() - 1));
                 let at = position.to_vector();
-                // What changed since the reflections were worked out, and so how long the
-                // crossfade to the new ones takes (none while one is under way, unless the
-                // room was emptied: the reflections of the room before must not go on).
-                let fade = match self.basis {
-                    Some(b) if b.emptied != scene.emptied => Some(scene.switch_fade),
-                    _ if self.fade_left > 0 => None,
-                    None if self.sounded_dry => Some(scene.switch_fade),
-                    None => Some(0),
-                    Some(b) if b.generation != scene.generation => Some(scene.design_fade),
-                    Some(b)
-                        if distance(b.at, at) > MOVE_M
-                            || b.head.angle_to_deg(head) > TURN_DEG
-                            || (b.send - send).abs() > SEND_STEP * b.send.max(SEND_STEP) =>
-                    {
-                        Some(PERIOD)
-                    }
-                    Some(_) => None,
-                };
-                if let Some(fade) = fade {
+                if let Some(fade) = self.fade_for(scene, at, head, send) {
                     self.current = 1 - self.current;
                     self.sets[self.current] = tap_set(scene, position, head, send);
                     let emptied = self.basis.is_none_or(|b| b.emptied != scene.emptied);
@@ -228,39 +210,63 @@ impl Emitter {
                     });
                 }
             }
-            let chunk = (n - done).min(PERIOD - self.phase);
-            let chunk = if self.fade_left > 0 {
-                chunk.min(self.fade_left)
+            let mut chunk = (n - done).min(PERIOD - self.phase);
+            if self.fade_left > 0 {
+                chunk = chunk.min(self.fade_left);
             } else {
-                chunk
-            };
+                // Nothing under way: the chunk runs on over every following period whose look
+                // would find nothing changed (a still source: the whole block at once).
+                while done + chunk < n {
+                    let (position, head) =
+                        position_at(((done + chunk) * factor).min(mono.len() - 1));
+                    if self
+                        .fade_for(scene, position.to_vector(), head, send)
+                        .is_some()
+                    {
+                        break;
+                    }
+                    chunk = (chunk + PERIOD).min(n - done);
+                }
+            }
             let x = &low[done..done + chunk];
             // The wall-filtered signals of order 1 and 2.
             let k = scene.shelf_k;
             // The shelves' gains glide from the last chunk's to the room's over this chunk.
             let to = scene.shelves;
             let from = if fresh_shelves { to } else { self.shelves };
-            let slope = |a: f32, b: f32| (b - a) / chunk as f32;
-            let [(l1, h1), (l2, h2)] = from;
-            let [(dl1, dh1), (dl2, dh2)] = [
-                (slope(l1, to[0].0), slope(h1, to[0].1)),
-                (slope(l2, to[1].0), slope(h2, to[1].1)),
-            ];
-            for (i, ((&v, y1), y2)) in x
-                .iter()
-                .zip(first.iter_mut())
-                .zip(second.iter_mut())
-                .enumerate()
-            {
-                let t = (i + 1) as f32;
-                let (low1, high1) = (l1 + t * dl1, h1 + t * dh1);
-                let (low2, high2) = (l2 + t * dl2, h2 + t * dh2);
-                let [w1, w2] = &mut self.walls;
-                *w1 += k * (v - *w1);
-                *y1 = high1 * v + (low1 - high1) * *w1;
-                *w2 += k * (*y1 - *w2);
-                *y2 = high2 * *y1 + (low2 - high2) * *w2;
+            let [mut w1, mut w2] = self.walls;
+            if from == to {
+                // Steady shelves (the usual case): the states stay in registers.
+                let [(low1, high1), (low2, high2)] = to;
+                for ((&v, y1), y2) in x.iter().zip(first.iter_mut()).zip(second.iter_mut()) {
+                    w1 += k * (v - w1);
+                    *y1 = high1 * v + (low1 - high1) * w1;
+                    w2 += k * (*y1 - w2);
+                    *y2 = high2 * *y1 + (low2 - high2) * w2;
+                }
+            } else {
+                let slope = |a: f32, b: f32| (b - a) / chunk as f32;
+                let [(l1, h1), (l2, h2)] = from;
+                let [(dl1, dh1), (dl2, dh2)] = [
+                    (slope(l1, to[0].0), slope(h1, to[0].1)),
+                    (slope(l2, to[1].0), slope(h2, to[1].1)),
+                ];
+                for (i, ((&v, y1), y2)) in x
+                    .iter()
+                    .zip(first.iter_mut())
+                    .zip(second.iter_mut())
+                    .enumerate()
+                {
+                    let t = (i + 1) as f32;
+                    let (low1, high1) = (l1 + t * dl1, h1 + t * dh1);
+                    let (low2, high2) = (l2 + t * dl2, h2 + t * dh2);
+                    w1 += k * (v - w1);
+                    *y1 = high1 * v + (low1 - high1) * w1;
+                    w2 += k * (*y1 - w2);
+                    *y2 = high2 * *y1 + (low2 - high2) * w2;
+                }
             }
+            self.walls = [w1, w2];
             self.shelves = to;
             fresh_shelves = false;
             let at = low_offset + done;
@@ -303,6 +309,30 @@ impl Emitter {
             self.phase = (self.phase + chunk) % PERIOD;
             self.fade_left = self.fade_left.saturating_sub(chunk);
             done += chunk;
+        }
+    }
+}
+
+impl Emitter {
+    /// What changed since the reflections were worked out (the source now at `at` in the
+    /// room, the head turned by `head`, the send `send`), and so how long the crossfade to new
+    /// ones takes: none while one is under way, unless the room was emptied (the reflections
+    /// of the room before must not go on).
+    fn fade_for(&self, scene: &Scene, at: [f32; 3], head: Rotation, send: f32) -> Option<usize> {
+        match self.basis {
+            Some(b) if b.emptied != scene.emptied => Some(scene.switch_fade),
+            _ if self.fade_left > 0 => None,
+            None if self.sounded_dry => Some(scene.switch_fade),
+            None => Some(0),
+            Some(b) if b.generation != scene.generation => Some(scene.design_fade),
+            Some(b)
+                if distance(b.at, at) > MOVE_M
+                    || b.head.angle_to_deg(head) > TURN_DEG
+                    || (b.send - send).abs() > SEND_STEP * b.send.max(SEND_STEP) =>
+            {
+                Some(PERIOD)
+            }
+            Some(_) => None,
         }
     }
 }
