@@ -490,6 +490,12 @@ fn the_meters_follow_the_audio_side() {
     assert_eq!(meters.reduction_db, 0.0);
     h.get_by_label("0.0 dB");
 
+    // The engine's cost, as it measures it.
+    sender.meters().cpu_share.store(0.014, Ordering::Relaxed);
+    h.step();
+    assert_eq!(h.state().state.meters.cpu_share, 0.014);
+    h.get_by_label("1.4 % CPU");
+
     // With the session timer on, the time left shows as the audio side reports it.
     let app = h.state();
     app.automate(&app.params.timer, true);
@@ -618,6 +624,8 @@ const README_SCREENSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/edito
 const SCREENSHOT_PEAKS: [f32; 2] = [0.3, 0.25];
 /// Short-term loudness the README's picture shows (LUFS).
 const SCREENSHOT_LUFS: f32 = -26.0;
+/// The CPU share the screenshot's meters show (what the dense benchmark scene takes).
+const SCREENSHOT_CPU: f32 = 0.015;
 /// Time left in the session the README's picture shows (s).
 const SCREENSHOT_TIME_LEFT_S: f32 = 1453.2;
 
@@ -635,6 +643,10 @@ fn readme_screenshot() {
     let mut h = harness(app);
     h.step();
     publish(&sender, SCREENSHOT_PEAKS, SCREENSHOT_LUFS, 0.0);
+    sender
+        .meters()
+        .cpu_share
+        .store(SCREENSHOT_CPU, Ordering::Relaxed);
     sender
         .meters()
         .timer_remaining_s

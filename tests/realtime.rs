@@ -1233,9 +1233,10 @@ fn eight_busy_layers_process_without_allocating() {
 }
 
 /// The editor's meters cost nothing while no editor is open: with the telemetry connected but
-/// nobody listening, the audio thread leaves every meter untouched; once an editor listens,
-/// the peaks, the loudness and the positions follow the output, and they stop again when it
-/// closes.
+/// nobody listening, the audio thread leaves every meter untouched (the CPU readout too: no
+/// block is timed); once an editor listens, the peaks, the loudness, the positions and the
+/// engine's share of a core follow, and they stop again when it closes. Nothing of it
+/// allocates.
 #[test]
 fn meters_are_measured_only_while_an_editor_listens() {
     const BLOCK: usize = 480;
@@ -1250,14 +1251,16 @@ fn meters_are_measured_only_while_an_editor_listens() {
         for _ in 0..blocks {
             let mut left: Vec<f32> = (0..BLOCK).map(|_| 0.25 * noise.uniform()).collect();
             let mut right = left.clone();
-            engine.process(&mut left, &mut right, InputChannels::Mono);
+            assert_no_alloc(|| engine.process(&mut left, &mut right, InputChannels::Mono));
         }
     };
+    reset_violation_count();
     let lufs = || {
         meters
             .short_term_lufs
             .load(std::sync::atomic::Ordering::Relaxed)
     };
+    let cpu = || meters.cpu_share.load(std::sync::atomic::Ordering::Relaxed);
     let untouched = lufs();
     run(&mut engine, 100);
     assert_eq!(
@@ -1266,14 +1269,20 @@ fn meters_are_measured_only_while_an_editor_listens() {
         "peak measured with no editor open"
     );
     assert_eq!(lufs(), untouched, "loudness measured with no editor open");
+    assert_eq!(cpu(), 0.0, "cost measured with no editor open");
 
     meters.set_listening(true);
     run(&mut engine, 200);
-    let (peak, open_lufs) = (meters.take_peak(0), lufs());
+    let (peak, open_lufs, open_cpu) = (meters.take_peak(0), lufs(), cpu());
     assert!(peak > 0.05, "peak {peak}");
     assert!(
         (-40.0..0.0).contains(&open_lufs),
         "loudness {open_lufs} LUFS while the editor listens"
+    );
+    // Placing one input takes some time, and far less than the audio lasts.
+    assert!(
+        open_cpu > 0.0 && open_cpu < 1.0,
+        "share of a core {open_cpu} while the editor listens"
     );
 
     meters.set_listening(false);
@@ -1288,6 +1297,8 @@ fn meters_are_measured_only_while_an_editor_listens() {
         open_lufs,
         "loudness measured after the editor closed"
     );
+    assert_eq!(cpu(), open_cpu, "cost measured after the editor closed");
+    assert_eq!(violation_count(), 0, "allocations while metering");
 }
 
 /// Loudness a fresh instrument's first seconds must exceed (LUFS): well above silence, well

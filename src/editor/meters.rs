@@ -1,5 +1,6 @@
-//! The output meters: peak per channel with a falling hold, short-term loudness and the safety
-//! limiter's gain reduction, read from the audio thread's [`Meters`] atomics each frame.
+//! The output meters: peak per channel with a falling hold, short-term loudness, the safety
+//! limiter's gain reduction and what the engine costs, read from the audio thread's
+//! [`Meters`] atomics each frame.
 
 use super::theme;
 use crate::dsp::math::gain_to_db;
@@ -18,6 +19,11 @@ const REDUCTION_SCALE_DB: f32 = 12.0;
 const REDUCTION_SHOWN_DB: f32 = 0.05;
 /// Smallest linear level the dB conversion takes (below the floor).
 const MIN_LINEAR: f32 = 1e-6;
+/// Share of one core that fills the CPU bar (0.1 = 10 %).
+const CPU_SCALE: f32 = 0.1;
+/// Share of one core from which the CPU bar is drawn hot (0.05 = 5 %: more than an instance
+/// should take).
+const CPU_HOT: f32 = 0.05;
 /// Height of one meter bar (points).
 const BAR_HEIGHT: f32 = 10.0;
 /// Width of the text column right of the bars (points).
@@ -34,6 +40,8 @@ pub struct MeterState {
     pub short_term_lufs: f32,
     /// The limiter's gain reduction (dB, >= 0).
     pub reduction_db: f32,
+    /// The share of one core the engine takes (0.01 = 1 %).
+    pub cpu_share: f32,
     /// Whether the audio side has published anything yet (before that the atomics hold zeros).
     pub live: bool,
     /// Time of the last update (seconds, egui's clock).
@@ -46,6 +54,7 @@ impl Default for MeterState {
             peak_db: [METER_FLOOR_DB; 2],
             short_term_lufs: METER_FLOOR_DB,
             reduction_db: 0.0,
+            cpu_share: 0.0,
             live: false,
             last_time: None,
         }
@@ -74,6 +83,10 @@ impl MeterState {
             .max(METER_FLOOR_DB);
         self.reduction_db = meters
             .limiter_reduction_db
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .max(0.0);
+        self.cpu_share = meters
+            .cpu_share
             .load(std::sync::atomic::Ordering::Relaxed)
             .max(0.0);
         // The engine publishes the input's position every block; distance is never 0 then.
@@ -166,4 +179,28 @@ pub fn show(ui: &mut Ui, state: &MeterState) {
         &reduction_text(state.reduction_db),
         "How much the safety limiter is turning the output down right now.",
     );
+    let cpu_readout = if state.live {
+        cpu_text(state.cpu_share)
+    } else {
+        "no audio".to_owned()
+    };
+    bar(
+        ui,
+        "CPU",
+        state.cpu_share / CPU_SCALE,
+        if state.cpu_share >= CPU_HOT {
+            theme::METER_HOT
+        } else {
+            theme::METER_OK
+        },
+        &cpu_readout,
+        "What Tingle costs right now: the time it takes to make the sound, as a share of one \
+         processor core (the time the audio lasts), measured by Tingle itself. The bar is full \
+         at 10 %.",
+    );
+}
+
+/// The engine's share of one core as text: "1.4 % CPU".
+fn cpu_text(share: f32) -> String {
+    format!("{:.1} % CPU", 100.0 * share)
 }

@@ -7,6 +7,7 @@
 //! -> session timer fade -> hearing-safety limiter).
 
 pub mod bed;
+pub mod cpu;
 pub mod hrtf_loader;
 pub mod hrtf_swap;
 pub mod input;
@@ -108,6 +109,8 @@ pub struct Engine {
     loudness: Loudness,
     /// Whether the last block was measured for a listening editor.
     reported: bool,
+    /// What the blocks cost, measured while an editor listens.
+    cpu: cpu::CpuMeter,
     /// The editor's line to the audio thread, when connected.
     telemetry: Option<TelemetrySender>,
     /// Whether blocks in which nothing sounds skip the output stages (on; off only to check
@@ -166,6 +169,7 @@ impl Engine {
             resting: false,
             loudness: Loudness::new(sample_rate),
             reported: false,
+            cpu: cpu::CpuMeter::new(sample_rate),
             telemetry: None,
             skip_silence: true,
             skipped: false,
@@ -325,6 +329,8 @@ impl Engine {
     /// clears the filters, so one bad sample never sticks. Subnormal numbers are flushed to zero
     /// meanwhile ([`FlushDenormals`]), so decaying states neither slow down nor reach the output.
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32], input: InputChannels) {
+        // The block is timed only while an editor shows the cost.
+        let started = self.listening().then(std::time::Instant::now);
         let _flush = FlushDenormals::new();
         self.receive_samples();
         self.take_new_hrtf();
@@ -337,6 +343,20 @@ impl Engine {
             self.master.advance(end - start);
             start = end;
         }
+        if let (Some(started), Some(telemetry)) = (started, &self.telemetry) {
+            let share = self.cpu.add_block(started.elapsed().as_secs_f64(), len);
+            let meters = telemetry.meters();
+            meters
+                .cpu_share
+                .store(share, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// Whether an editor is connected and reads the meters.
+    fn listening(&self) -> bool {
+        self.telemetry
+            .as_ref()
+            .is_some_and(|t| t.meters().is_listening())
     }
 
     /// Starts the change to a newly arrived HRTF set, if one waits (every placer glides to it)
@@ -442,6 +462,7 @@ impl Engine {
         let listening = meters.is_listening();
         if listening && !self.reported {
             self.loudness.reset();
+            self.cpu.reset();
         }
         self.reported = listening;
         if !listening {

@@ -53,6 +53,9 @@ pub struct Meters {
     pub short_term_lufs: AtomicF32,
     /// The safety limiter's gain reduction (dB, >= 0).
     pub limiter_reduction_db: AtomicF32,
+    /// The share of one core the engine takes (time spent over audio time: 0.01 = 1 %),
+    /// smoothed over about half a second; measured only while an editor listens.
+    pub cpu_share: AtomicF32,
     /// Seconds left in the session (0 once it ended; NaN while the session timer is off).
     pub timer_remaining_s: AtomicF32,
     /// Where the input source is now (after glides and motion).
