@@ -179,6 +179,8 @@ pub(crate) unsafe fn deserialize_object<P: Plugin>(
                         );
                     }
                 }
+                // Only a debug build reports it (a release build leaves both unused).
+                #[cfg_attr(not(debug_assertions), allow(unused_variables))]
                 (param_ptr, param_value) => {
                     #[cfg(debug_assertions)]
                     crate::nice_warn!(

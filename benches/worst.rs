@@ -1,0 +1,183 @@
+//! The worst cases a user can build in one instance (issue 23): each family on all eight layers
+//! at the highest rate and burst, scattered over the widest spread and orbiting the head; and a
+//! seeded random busy scene (eight layers of random families at 0.5-8 events/s, bursts of 1-4,
+//! motion and scatter on some). Prints each one's share of one core at 48 kHz, against the
+//! targets (every worst case at most 5 %, the random busy scene at most 3 %), with the CPU's
+//! SIMD path (the targets must hold on the AVX2 path too).
+//!
+//! Run: `cargo bench --bench worst`. Each figure is the best of [`RUNS`] timings of
+//! [`TIMED_S`] seconds after a warm-up, so a busy moment of the machine does not count.
+
+use rand::RngExt;
+use std::hint::black_box;
+use std::time::Instant;
+use tingle::dsp::random::seeded;
+use tingle::dsp::simd::SimdPath;
+use tingle::engine::layer::{LayerSettings, Scatter, ScatterMode};
+use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
+use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
+use tingle::engine::{Engine, EngineSettings, InputChannels, LAYERS};
+use tingle::ranges;
+use tingle::triggers::Family;
+
+const FS: f32 = 48_000.0;
+const BLOCK: usize = 64;
+/// Audio rendered before timing, so the voice pools are full (s).
+const WARM_UP_S: f32 = 5.0;
+/// Audio timed per run (s).
+const TIMED_S: f32 = 5.0;
+/// Timings per scene; the best counts.
+const RUNS: usize = 2;
+/// Target for each family's worst case (share of one core).
+const WORST_TARGET: f64 = 0.05;
+/// Target for the random busy scene (share of one core).
+const BUSY_TARGET: f64 = 0.03;
+/// Seed of the random busy scene's settings.
+const BUSY_SEED: u64 = 23;
+/// Rates of the random busy scene's layers (events per second): log-uniform in this range.
+const BUSY_RATES: (f32, f32) = (0.5, 8.0);
+/// Largest burst in the random busy scene.
+const BUSY_BURST: u32 = 4;
+/// Orbit rate of the moving layers (Hz).
+const ORBIT_HZ: f32 = 0.5;
+/// Widest scatter (degrees) and distance spread (octaves).
+const SPREAD: (f32, f32) = (180.0, 2.0);
+
+/// Layer `index` of a worst case of `family`: the highest rate and burst at the shortest
+/// spacing, scattered widely and orbiting.
+fn worst_layer(family: Family, index: usize) -> LayerSettings {
+    let variants = family.info().variants.len();
+    LayerSettings {
+        enabled: true,
+        family,
+        variant: index % variants,
+        rhythm: RhythmSettings {
+            rate: Some(RhythmRate::PerSecond(ranges::RHYTHM_RATE_PER_S.max)),
+            burst: ranges::BURST.max,
+            burst_spacing_s: ranges::BURST_SPACING_MS.min * 1e-3,
+            ..RhythmSettings::default()
+        },
+        scatter: Scatter {
+            mode: ScatterMode::Spread,
+            spread_deg: SPREAD.0,
+            distance_octaves: SPREAD.1,
+        },
+        motion: MotionSettings {
+            mode: MotionMode::Orbit,
+            rate: MotionRate::Hertz(ORBIT_HZ),
+            depth: 1.0,
+        },
+        ..LayerSettings::default()
+    }
+}
+
+/// The seeded random busy scene.
+fn busy_scene() -> EngineSettings {
+    let mut rng = seeded(BUSY_SEED);
+    // Every family that sounds without files of the user's.
+    let families: Vec<Family> = Family::ALL
+        .iter()
+        .copied()
+        .filter(|f| *f != Family::Sample)
+        .collect();
+    let mut settings = EngineSettings::default();
+    for layer in &mut settings.layers {
+        let family = families[rng.random_range(0..families.len())];
+        let (lo, hi) = BUSY_RATES;
+        let rate = lo * (hi / lo).powf(rng.random_range(0.0..1.0));
+        *layer = LayerSettings {
+            enabled: true,
+            family,
+            variant: rng.random_range(0..family.info().variants.len()),
+            character: std::array::from_fn(|_| rng.random_range(0.0..1.0)),
+            rhythm: RhythmSettings {
+                rate: Some(RhythmRate::PerSecond(rate)),
+                burst: rng.random_range(1..=BUSY_BURST),
+                ..RhythmSettings::default()
+            },
+            ..LayerSettings::default()
+        };
+        if rng.random_range(0.0..1.0) < 0.5 {
+            layer.motion = MotionSettings {
+                mode: MotionMode::Drift,
+                rate: MotionRate::Hertz(ORBIT_HZ),
+                depth: 1.0,
+            };
+        }
+        if rng.random_range(0.0..1.0) < 0.5 {
+            layer.scatter = Scatter {
+                mode: ScatterMode::Spread,
+                spread_deg: SPREAD.0 / 2.0,
+                distance_octaves: SPREAD.1 / 2.0,
+            };
+        }
+    }
+    settings
+}
+
+/// Share of one core `settings` takes at 48 kHz: the best of [`RUNS`] timings after the
+/// warm-up.
+fn share_of_core(settings: &EngineSettings) -> f64 {
+    let mut engine = Engine::new(FS, BLOCK);
+    engine.set_settings(settings);
+    engine.reset();
+    let (mut left, mut right) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
+    let mut render = |seconds: f32| {
+        let start = Instant::now();
+        for _ in 0..(seconds * FS) as usize / BLOCK {
+            left.fill(0.0);
+            right.fill(0.0);
+            engine.process(
+                black_box(&mut left),
+                black_box(&mut right),
+                InputChannels::None,
+            );
+        }
+        start.elapsed().as_secs_f64()
+    };
+    render(WARM_UP_S);
+    (0..RUNS)
+        .map(|_| render(TIMED_S))
+        .fold(f64::INFINITY, f64::min)
+        / f64::from(TIMED_S)
+}
+
+/// "met" or "MISSED" against `target`.
+fn verdict(share: f64, target: f64) -> &'static str {
+    if share <= target { "met" } else { "MISSED" }
+}
+
+fn main() {
+    let path = SimdPath::detect();
+    let simd = if path.avx512() {
+        "AVX-512"
+    } else if path.avx2_fma() {
+        "AVX2/FMA"
+    } else {
+        "portable"
+    };
+    println!("worst cases at 48 kHz, one instance, {simd} path (share of one core):");
+    for &family in Family::ALL.iter().filter(|f| **f != Family::Sample) {
+        let mut settings = EngineSettings::default();
+        for (i, layer) in settings.layers.iter_mut().enumerate().take(LAYERS) {
+            *layer = worst_layer(family, i);
+        }
+        let share = share_of_core(&settings);
+        println!(
+            "  8 layers of {:<8} at {} events/s, bursts of {}, scattered, orbiting: {:5.1} % (target <= {} %: {})",
+            family.info().name,
+            ranges::RHYTHM_RATE_PER_S.max,
+            ranges::BURST.max,
+            100.0 * share,
+            100.0 * WORST_TARGET,
+            verdict(share, WORST_TARGET)
+        );
+    }
+    let share = share_of_core(&busy_scene());
+    println!(
+        "  random busy scene (seed {BUSY_SEED}): {:5.1} % (target <= {} %: {})",
+        100.0 * share,
+        100.0 * BUSY_TARGET,
+        verdict(share, BUSY_TARGET)
+    );
+}
