@@ -8,6 +8,9 @@
 //! sample rate (one placed noise source sending into it, against the same without a room).
 //! Head tracking: what a head turning a full circle per second adds to the dense scene.
 
+mod common;
+
+use common::{BLOCK, FS, render, render_with};
 use criterion::{Criterion, criterion_group};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -20,8 +23,6 @@ use tingle::head::{Rotation, YawPitchRoll};
 use tingle::room::RoomKind;
 use tingle::triggers::Family;
 
-const FS: f32 = 48_000.0;
-const BLOCK: usize = 64;
 /// Audio rendered before timing, so the voice pools are in their steady state (s).
 const WARM_UP_S: f32 = 10.0;
 /// Audio timed per measurement (s).
@@ -105,32 +106,6 @@ fn warmed_engine(params: &EngineSettings) -> Engine {
     engine.reset();
     render(&mut engine, WARM_UP_S);
     engine
-}
-
-/// Renders `seconds` more of what `engine` plays and returns the time it took.
-fn render(engine: &mut Engine, seconds: f32) -> Duration {
-    render_with(engine, seconds, |_| {})
-}
-
-/// [`render`], calling `before_block` before each block (as a host sets things per block).
-fn render_with(
-    engine: &mut Engine,
-    seconds: f32,
-    mut before_block: impl FnMut(&mut Engine),
-) -> Duration {
-    let (mut left, mut right) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
-    let start = Instant::now();
-    for _ in 0..(seconds * FS) as usize / BLOCK {
-        before_block(engine);
-        left.fill(0.0);
-        right.fill(0.0);
-        engine.process(
-            black_box(&mut left),
-            black_box(&mut right),
-            InputChannels::None,
-        );
-    }
-    start.elapsed()
 }
 
 /// Renders `seconds` of `params` after the warm-up and returns the time it took (the warm-up

@@ -8,20 +8,19 @@
 //! Run: `cargo bench --bench worst`. Each figure is the best of [`RUNS`] timings of
 //! [`TIMED_S`] seconds after a warm-up, so a busy moment of the machine does not count.
 
+mod common;
+
+use common::{BLOCK, FS, render};
 use rand::RngExt;
-use std::hint::black_box;
-use std::time::Instant;
 use tingle::dsp::random::seeded;
 use tingle::dsp::simd::SimdPath;
 use tingle::engine::layer::{LayerSettings, Scatter, ScatterMode};
 use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
-use tingle::engine::{Engine, EngineSettings, InputChannels, LAYERS};
+use tingle::engine::{Engine, EngineSettings, LAYERS};
 use tingle::ranges;
 use tingle::triggers::Family;
 
-const FS: f32 = 48_000.0;
-const BLOCK: usize = 64;
 /// Audio rendered before timing, so the voice pools are full (s).
 const WARM_UP_S: f32 = 5.0;
 /// Audio timed per run (s).
@@ -121,23 +120,9 @@ fn share_of_core(settings: &EngineSettings) -> f64 {
     let mut engine = Engine::new(FS, BLOCK);
     engine.set_settings(settings);
     engine.reset();
-    let (mut left, mut right) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
-    let mut render = |seconds: f32| {
-        let start = Instant::now();
-        for _ in 0..(seconds * FS) as usize / BLOCK {
-            left.fill(0.0);
-            right.fill(0.0);
-            engine.process(
-                black_box(&mut left),
-                black_box(&mut right),
-                InputChannels::None,
-            );
-        }
-        start.elapsed().as_secs_f64()
-    };
-    render(WARM_UP_S);
+    render(&mut engine, WARM_UP_S);
     (0..RUNS)
-        .map(|_| render(TIMED_S))
+        .map(|_| render(&mut engine, TIMED_S).as_secs_f64())
         .fold(f64::INFINITY, f64::min)
         / f64::from(TIMED_S)
 }
