@@ -17,7 +17,7 @@ use tingle::dsp::simd::SimdPath;
 use tingle::engine::layer::{LayerSettings, Scatter, ScatterMode};
 use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
 use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
-use tingle::engine::{Engine, EngineSettings, LAYERS};
+use tingle::engine::{Engine, EngineSettings};
 use tingle::ranges;
 use tingle::triggers::Family;
 
@@ -144,7 +144,7 @@ fn main() {
     println!("worst cases at 48 kHz, one instance, {simd} path (share of one core):");
     for &family in Family::ALL.iter().filter(|f| **f != Family::Sample) {
         let mut settings = EngineSettings::default();
-        for (i, layer) in settings.layers.iter_mut().enumerate().take(LAYERS) {
+        for (i, layer) in settings.layers.iter_mut().enumerate() {
             *layer = worst_layer(family, i);
         }
         let share = share_of_core(&settings);

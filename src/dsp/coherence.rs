@@ -200,10 +200,17 @@ impl DiffuseMix {
         let shared = s1.process(s0.process(shared));
         // Each ear's own part: `N x + P (c x ± s o)` with the band-pass `P` and its power
         // complement `N = 1 - P`, written as `x + P ((c - 1) x ± s o)`.
-        let (s, c_less_one) = self.dip_gains;
-        let [dip_l, dip_r] = &mut self.dip;
-        let left = left + dip_l.process(c_less_one * left + s * opposed);
-        let right = right + dip_r.process(c_less_one * right - s * opposed);
+        let (left, right) = if self.dip_gains == (0.0, 0.0) {
+            // No dip (the ambient bed's shape): nothing to add.
+            (left, right)
+        } else {
+            let (s, c_less_one) = self.dip_gains;
+            let [dip_l, dip_r] = &mut self.dip;
+            (
+                left + dip_l.process(c_less_one * left + s * opposed),
+                right + dip_r.process(c_less_one * right - s * opposed),
+            )
+        };
         let [[l0, l1], [r0, r1]] = &mut self.own;
         (
             shared + l1.process(l0.process(left)),
