@@ -4,8 +4,15 @@
 //! a [`SimdPath`] made when a processor is built and passed down to every stage it runs, so one
 //! switch covers them all.
 
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// The highest level [`SimdPath::detect`] returns in this process (see
+/// [`SimdPath::cap_at_avx2`]), as a [`Level`]'s number.
+static CEILING: AtomicU8 = AtomicU8::new(Level::Avx512 as u8);
+
 /// The instruction-set levels a build of the hot paths can target, lowest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
 enum Level {
     /// Plain code the compiler vectorises for the baseline target.
     Portable,
@@ -28,11 +35,24 @@ impl SimdPath {
         level: Level::Portable,
     };
 
-    /// The best build this CPU supports.
+    /// The best build this CPU supports (at most the AVX2/FMA build once
+    /// [`SimdPath::cap_at_avx2`] was called).
     pub fn detect() -> Self {
+        let ceiling = if CEILING.load(Ordering::Relaxed) == Level::Avx512 as u8 {
+            Level::Avx512
+        } else {
+            Level::Avx2Fma
+        };
         Self {
-            level: detect_level(),
+            level: detect_level().min(ceiling),
         }
+    }
+
+    /// From now on, [`SimdPath::detect`] in this process never returns more than the AVX2/FMA
+    /// build, so that a benchmark on an AVX-512 machine can time the AVX2 path too
+    /// (processors built before keep the path they were built with).
+    pub fn cap_at_avx2() {
+        CEILING.store(Level::Avx2Fma as u8, Ordering::Relaxed);
     }
 
     /// This path, but never above the AVX2/FMA build (for comparing the builds in tests and
