@@ -1146,10 +1146,12 @@ fn a_head_tracker_over_osc_processes_without_allocating() {
 
 /// Every layer busy at once (each family in turn, fast rates, bursts, scatter, motion, MIDI
 /// notes on top) in a room that changes preset, size and damping as they play, through the
-/// engine and through the plugin: no allocation, finite output, and the voice pools really
-/// fill up (so stealing runs inside the guard too).
+/// engine and through the plugin: no allocation, finite output; with the voice budget the
+/// instance reaches its budget (so its hand-overs, masking and stealing run inside the guard),
+/// and without it the voice pools really fill up (so the layers' own stealing runs too).
 #[test]
 fn eight_busy_layers_process_without_allocating() {
+    use tingle::engine::budget::INSTANCE_UNITS;
     use tingle::engine::layer::{Scatter, ScatterMode};
     use tingle::engine::rhythm::RhythmRate;
     use tingle::triggers::Family;
@@ -1176,34 +1178,45 @@ fn eight_busy_layers_process_without_allocating() {
     }
     session_features(&mut params, STEREO, 1.5);
     params.bed.kind = BedKind::Air;
-    let mut engine = Engine::new(48_000.0, 512);
-    engine.set_settings(&params);
-    engine.reset();
     let (mut left, mut right) = (vec![0.0f32; 512], vec![0.0f32; 512]);
-    let mut most_voices = 0;
-    let mut nonfinite = 0;
-    reset_violation_count();
-    for block in 0..(2 * 48_000 / 512) {
-        // Another room every tenth of a second or so, at another size and damping.
-        params.room.kind = RoomKind::ALL[(block / 10) % RoomKind::ALL.len()];
-        params.room.size = if block % 20 < 10 { 0.5 } else { 1.5 };
-        params.room.damping = (block % 7) as f32 / 6.0;
-        assert_no_alloc(|| {
-            engine.note_on(block % 512, 60 + (block % 8) as u8, 0.8);
-            engine.set_settings(&params);
-            engine.process(&mut left, &mut right, InputChannels::None);
-        });
-        nonfinite += left.iter().chain(&right).filter(|v| !v.is_finite()).count();
-        // Layers whose pool is full (16 playing, so the next trigger steals).
-        let full = engine.active_voices().iter().filter(|&&v| v >= 16).count();
-        most_voices = most_voices.max(full);
+    for budget in [true, false] {
+        let mut engine = Engine::new(48_000.0, 512);
+        engine.set_settings(&params);
+        engine.set_voice_budget(budget);
+        engine.reset();
+        let (mut most_full, mut most_units) = (0, 0.0f32);
+        let mut nonfinite = 0;
+        reset_violation_count();
+        for block in 0..(2 * 48_000 / 512) {
+            // Another room every tenth of a second or so, at another size and damping.
+            params.room.kind = RoomKind::ALL[(block / 10) % RoomKind::ALL.len()];
+            params.room.size = if block % 20 < 10 { 0.5 } else { 1.5 };
+            params.room.damping = (block % 7) as f32 / 6.0;
+            assert_no_alloc(|| {
+                engine.note_on(block % 512, 60 + (block % 8) as u8, 0.8);
+                engine.set_settings(&params);
+                engine.process(&mut left, &mut right, InputChannels::None);
+            });
+            nonfinite += left.iter().chain(&right).filter(|v| !v.is_finite()).count();
+            // Layers whose pool is full (16 playing, so the next trigger steals).
+            let full = engine.active_voices().iter().filter(|&&v| v >= 16).count();
+            most_full = most_full.max(full);
+            most_units = most_units.max(engine.voice_units());
+        }
+        assert_eq!(violation_count(), 0, "allocations with eight busy layers");
+        assert_eq!(nonfinite, 0);
+        if budget {
+            assert!(
+                most_units >= 0.8 * INSTANCE_UNITS,
+                "the budget should be reached: at most {most_units} units"
+            );
+        } else {
+            assert!(
+                most_full >= 3,
+                "voice pools should fill: at most {most_full} full layers"
+            );
+        }
     }
-    assert_eq!(violation_count(), 0, "allocations with eight busy layers");
-    assert_eq!(nonfinite, 0);
-    assert!(
-        most_voices >= 3,
-        "voice pools should fill: at most {most_voices} full layers"
-    );
 
     let mut plugin = host::placer();
     host::set_param(&plugin, "room", index_of(RoomKind::StoneHall));

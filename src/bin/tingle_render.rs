@@ -156,6 +156,10 @@ struct Cli {
     /// Switch off the hearing-safety limiter (ceiling -1 dBFS, on by default).
     #[arg(long)]
     no_limiter: bool,
+    /// Render without the voice budget (every layer plays up to 16 voices, whatever they
+    /// cost): a reference, to hear and measure what the budget changes.
+    #[arg(long)]
+    no_budget: bool,
     /// The room (also over a scene's): off, booth, bedroom, living, cabin, hall, outdoors (or
     /// their names in any letter case); unset, the plugin's default (off) or the scene's.
     #[arg(long, value_name = "ROOM")]
@@ -682,6 +686,8 @@ struct Job<'a> {
     hrtf: Arc<HrtfSet>,
     /// A recorded head track the head follows, as from a tracker.
     head_track: Option<HeadRecording>,
+    /// Whether the voice budget holds (see `--no-budget`).
+    voice_budget: bool,
 }
 
 impl Job<'_> {
@@ -702,6 +708,7 @@ impl Job<'_> {
         let mut engine = Engine::with_hrtf(self.sample_rate as f32, block, self.hrtf.clone());
         engine.set_settings(params);
         engine.set_transport(&self.transport);
+        engine.set_voice_budget(self.voice_budget);
         engine.reset();
         samples::connect(&mut engine, &self.sounds);
         let input_channels = match self.channels {
@@ -992,6 +999,7 @@ fn render(cli: &Cli, input: &Path, output: &Path) -> Result<(), String> {
             .as_deref()
             .map(HeadRecording::read)
             .transpose()?,
+        voice_budget: !cli.no_budget,
     };
     let passes = if cli.loudness.is_some() {
         LOUDNESS_PASSES
@@ -1064,6 +1072,7 @@ fn gallery(args: &GalleryArgs) -> Result<(), String> {
                     sounds: Vec::new(),
                     hrtf: cache::kemar_at(args.sample_rate as f32),
                     head_track: None,
+                    voice_budget: true,
                 };
                 let slug = name.to_lowercase().replace(' ', "-");
                 let path = args.dir.join(format!("{id}-{slug}-seed{seed}.wav"));

@@ -7,6 +7,7 @@
 //! -> session timer fade -> hearing-safety limiter).
 
 pub mod bed;
+pub mod budget;
 pub mod cpu;
 pub mod hrtf_loader;
 pub mod hrtf_swap;
@@ -25,10 +26,12 @@ use crate::binaural::cache;
 use crate::binaural::hrtf::HrtfSet;
 use crate::dsp::denormal::FlushDenormals;
 use crate::dsp::loudness::Loudness;
+use crate::dsp::math::db_to_gain;
 use crate::head::{HeadTrack, Rotation, YawPitchRoll};
 use crate::ranges;
 use crate::room::{Room, RoomSettings};
 use bed::{Bed, BedSettings};
+use budget::Allowance;
 use hrtf_swap::{HrtfReceiver, HrtfSender, hrtf_line};
 pub use input::InputChannels;
 use input::{InputSettings, InputSource};
@@ -40,6 +43,8 @@ use tempo::{Clock, Transport};
 
 /// Glide time of gain and mix changes (s).
 const GAIN_GLIDE_S: f32 = 0.02;
+/// Release time constant of the output's held peak, masking's reference (s).
+const OUTPUT_HOLD_RELEASE_S: f32 = 0.3;
 /// Number of trigger layers.
 pub const LAYERS: usize = 8;
 /// Largest MIDI note number.
@@ -118,6 +123,13 @@ pub struct Engine {
     skip_silence: bool,
     /// Whether the last chunk skipped its work.
     skipped: bool,
+    /// Whether the voice budget holds the layers to [`budget::INSTANCE_UNITS`] (on; off only
+    /// for a test's or a listening comparison's reference).
+    budget: bool,
+    /// Peak of the output before the master chain, held with a release: masking's reference.
+    output_held: f32,
+    /// Per-sample factor of `output_held`'s release.
+    output_release: f32,
     /// Where the layers' sound sets arrive (and go back), once connected.
     samples: Option<crate::samples::SampleInbox>,
     /// The HRTF set every placer renders with (the engine holds the last reference to the
@@ -173,6 +185,9 @@ impl Engine {
             telemetry: None,
             skip_silence: true,
             skipped: false,
+            budget: true,
+            output_held: 0.0,
+            output_release: (-1.0 / (OUTPUT_HOLD_RELEASE_S * sample_rate)).exp(),
             samples: None,
             hrtf,
             hrtf_line,
@@ -256,6 +271,47 @@ impl Engine {
         self.skip_silence = on;
     }
 
+    /// What the layers' playing voices cost now, in the budget's units (see
+    /// [`budget::voice_cost`]): at most [`budget::INSTANCE_UNITS`] with the budget on (each
+    /// sounding layer may always play one voice).
+    pub fn voice_units(&self) -> f32 {
+        self.layers
+            .iter()
+            .zip(&self.settings.layers)
+            .map(|(layer, settings)| {
+                budget::voice_cost(settings.family) * layer.playing_voices() as f32
+            })
+            .sum()
+    }
+
+    /// Whether the voice budget holds the layers to [`budget::INSTANCE_UNITS`] (on by default).
+    /// Off, every layer plays up to [`layer::VOICES_PER_LAYER`] voices, whatever they cost:
+    /// only as a reference, to hear and measure what the budget changes.
+    pub fn set_voice_budget(&mut self, on: bool) {
+        self.budget = on;
+    }
+
+    /// What the voice budget allows each layer this block (`None` for all with the budget
+    /// off): shares of [`budget::INSTANCE_UNITS`] by what the layers ask for, and the output's
+    /// mask floor.
+    fn allowances(&self) -> [Option<Allowance>; LAYERS] {
+        if !self.budget {
+            return [None; LAYERS];
+        }
+        let wanted =
+            std::array::from_fn(|i| self.layers[i].voices_wanted(&self.settings.layers[i]));
+        let costs = std::array::from_fn(|i| budget::voice_cost(self.settings.layers[i].family));
+        let voices = budget::voices(&wanted, &costs, budget::INSTANCE_UNITS);
+        let mask_floor = self.output_held * db_to_gain(budget::OUTPUT_MASK_DB);
+        voices.map(|voices| {
+            Some(Allowance {
+                voices,
+                sustained: budget::SUSTAINED_AT_ONCE.min(voices),
+                mask_floor,
+            })
+        })
+    }
+
     /// Whether the last block was silent and skipped its work (see
     /// [`Engine::set_silence_skipping`]).
     pub fn was_silent(&self) -> bool {
@@ -322,6 +378,7 @@ impl Engine {
         self.head.settle();
         self.bed.reset(bed_seed(self.seed));
         self.master.reset();
+        self.output_held = 0.0;
     }
 
     /// Processes one block in place: `left` and `right` hold the input as `input` says and
@@ -404,6 +461,7 @@ impl Engine {
         }
         self.resting = false;
 
+        let allowances = self.allowances();
         let (transport, clock) = (&self.transport, &self.clock);
         self.input.take(left, right, channels);
         self.head.advance(left.len());
@@ -413,10 +471,11 @@ impl Engine {
             .input
             .add_to(channels, transport, clock, left, right, (room, head));
         let telemetry = &mut self.telemetry;
-        for (index, (layer, settings)) in self
+        for (index, ((layer, settings), allowance)) in self
             .layers
             .iter_mut()
             .zip(&self.settings.layers)
+            .zip(allowances)
             .enumerate()
         {
             sounded |= layer.add_to(
@@ -425,6 +484,7 @@ impl Engine {
                 clock,
                 (&mut *left, &mut *right),
                 (&mut *room, head),
+                allowance,
                 |position, intensity| {
                     if let Some(t) = telemetry.as_mut() {
                         t.flash(TriggerFlash {
@@ -440,6 +500,7 @@ impl Engine {
         self.room.add_to(left, right);
         sounded |= self.bed.is_sounding();
         self.bed.add_to(left, right);
+        self.hold_output_peak(left, right, sounded);
 
         // Where nothing sounded every sample is zero, and the master chain only moves on.
         let zeros = !sounded && self.skip_silence;
@@ -450,6 +511,18 @@ impl Engine {
         }
         self.skipped = zeros;
         self.report(left, right);
+    }
+
+    /// Holds the peak of the mix before the master chain (masking's reference): it falls with
+    /// its release through blocks in which nothing `sounded`.
+    fn hold_output_peak(&mut self, left: &[f32], right: &[f32], sounded: bool) {
+        let peak = if sounded {
+            left.iter().chain(right).fold(0.0f32, |p, x| p.max(x.abs()))
+        } else {
+            0.0
+        };
+        let release = self.output_release.powi(left.len() as i32);
+        self.output_held = peak.max(self.output_held * release);
     }
 
     /// Writes the meters and positions for the editor, if one is open and listens; costs

@@ -92,6 +92,27 @@ macro_rules! families {
                     $(Self::$variant(sound) => sound.carry_on(handed_over),)*
                 }
             }
+
+            fn samples_left(&self) -> usize {
+                match self {
+                    Self::$first(sound) => sound.samples_left(),
+                    $(Self::$variant(sound) => sound.samples_left(),)*
+                }
+            }
+
+            fn stacks(&self) -> bool {
+                match self {
+                    Self::$first(sound) => sound.stacks(),
+                    $(Self::$variant(sound) => sound.stacks(),)*
+                }
+            }
+
+            fn engaged(&self) -> bool {
+                match self {
+                    Self::$first(sound) => sound.engaged(),
+                    $(Self::$variant(sound) => sound.engaged(),)*
+                }
+            }
         }
 
         /// Plays a trigger of any family, one at a time. It holds one family's sound and builds
@@ -144,6 +165,24 @@ macro_rules! families {
             /// [`TriggerSound::carry_on`]).
             pub fn carry_on(&mut self, handed_over: f32) {
                 self.sound.carry_on(handed_over);
+            }
+
+            /// Samples the playing trigger has yet to play, as planned (0 when none plays: see
+            /// [`TriggerSound::samples_left`]).
+            pub fn samples_left(&self) -> usize {
+                if self.playing { self.sound.samples_left() } else { 0 }
+            }
+
+            /// Whether the playing trigger adds up with the layer's newer ones (see
+            /// [`TriggerSound::stacks`]); `false` when none plays.
+            pub fn stacks(&self) -> bool {
+                self.playing && self.sound.stacks()
+            }
+
+            /// Whether the playing trigger must not be cut short (see
+            /// [`TriggerSound::engaged`]); `false` when none plays.
+            pub fn engaged(&self) -> bool {
+                self.playing && self.sound.engaged()
             }
         }
     };

@@ -482,6 +482,18 @@ impl Fire {
 }
 
 impl TriggerSound for Fire {
+    fn stacks(&self) -> bool {
+        true
+    }
+
+    fn samples_left(&self) -> usize {
+        if self.active {
+            self.length.saturating_sub(self.played)
+        } else {
+            0
+        }
+    }
+
     fn new(sample_rate: f32) -> Self {
         Self {
             sample_rate,

@@ -826,6 +826,14 @@ impl Paper {
 }
 
 impl TriggerSound for Paper {
+    fn stacks(&self) -> bool {
+        true
+    }
+
+    fn samples_left(&self) -> usize {
+        self.end.saturating_sub(self.played)
+    }
+
     fn new(sample_rate: f32) -> Self {
         Self {
             sample_rate,

@@ -132,6 +132,14 @@ impl Sample {
 }
 
 impl TriggerSound for Sample {
+    fn stacks(&self) -> bool {
+        true
+    }
+
+    fn samples_left(&self) -> usize {
+        self.length.saturating_sub(self.played)
+    }
+
     fn new(sample_rate: f32) -> Self {
         Self {
             sample_rate,

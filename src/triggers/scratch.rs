@@ -468,6 +468,20 @@ impl Scratch {
 }
 
 impl TriggerSound for Scratch {
+    fn stacks(&self) -> bool {
+        true
+    }
+
+    /// The passes still to come are counted at their mean length (each is drawn as it starts).
+    fn samples_left(&self) -> usize {
+        if self.end != usize::MAX {
+            return self.end.saturating_sub(self.played);
+        }
+        let pass_end = self.pass.start + self.pass.length + self.pass.lift;
+        let passes_to_come = self.passes.saturating_sub(self.passes_started) as f32;
+        pass_end.saturating_sub(self.played) + (passes_to_come * self.pass_samples) as usize
+    }
+
     fn new(sample_rate: f32) -> Self {
         Self {
             sample_rate,

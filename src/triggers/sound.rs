@@ -73,4 +73,25 @@ pub trait TriggerSound {
     fn carry_on(&mut self, handed_over: f32) {
         let _ = handed_over;
     }
+    /// Samples the trigger has yet to play, as planned (0 once it has ended). The voice budget
+    /// uses it to hand a newer trigger's sound over to a sustained one that plays on (see
+    /// `engine::budget`). Short triggers, which are never handed over, may keep the default: 0.
+    fn samples_left(&self) -> usize {
+        0
+    }
+    /// Whether overlapping triggers of one layer add up to one denser sound (stretches of fire
+    /// or rain, brush strokes, paper handled), so that the voice budget may hand a newer
+    /// trigger's sound over to this one instead of giving it a voice (see `engine::budget`).
+    /// Not so for a whisperer, who says one phrase at a time, nor for a droplet, whose drip is
+    /// its sound. The default: no.
+    fn stacks(&self) -> bool {
+        false
+    }
+    /// Whether the trigger is in the middle of something a newer one must not cut short: a
+    /// phrase being spoken. Under the voice budget, a newer trigger of the layer that finds
+    /// no voice free but such ones is left out, as a whisperer finishes a phrase before
+    /// starting the next (see `engine::budget`). The default: no.
+    fn engaged(&self) -> bool {
+        false
+    }
 }

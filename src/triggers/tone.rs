@@ -56,6 +56,14 @@ pub struct Tone {
 }
 
 impl TriggerSound for Tone {
+    fn stacks(&self) -> bool {
+        true
+    }
+
+    fn samples_left(&self) -> usize {
+        self.length.saturating_sub(self.played)
+    }
+
     fn new(sample_rate: f32) -> Self {
         Self {
             sample_rate,

@@ -573,6 +573,9 @@ pub struct Water {
     fade_out: usize,
     /// Samples rendered since the start.
     elapsed: usize,
+    /// Whether its stretches add up with the layer's newer ones into heavier rain (rain; not
+    /// a droplet, whose drip is its sound: see [`TriggerSound::stacks`]).
+    stacks: bool,
     /// Whether a newer trigger of the layer is still to take the stretch over (a droplet's
     /// drizzle: the wet surroundings are one place, however many drips fall in it).
     hands_over: bool,
@@ -694,6 +697,14 @@ impl Water {
 }
 
 impl TriggerSound for Water {
+    fn stacks(&self) -> bool {
+        self.stacks
+    }
+
+    fn samples_left(&self) -> usize {
+        self.length.saturating_sub(self.elapsed)
+    }
+
     fn new(sample_rate: f32) -> Self {
         Self {
             sample_rate,
@@ -722,6 +733,7 @@ impl TriggerSound for Water {
             drizzle_rate: 0.0,
             drizzle_rms: 0.0,
             finished: true,
+            stacks: false,
         }
     }
 
@@ -744,6 +756,7 @@ impl TriggerSound for Water {
         self.bubbles = [Bubble::default(); MAX_BUBBLES];
         self.elapsed = 0;
         self.hands_over = kind == Kind::Droplet;
+        self.stacks = kind != Kind::Droplet;
         self.drizzle_power = 1.0;
         self.newer = 0;
         self.finished = false;

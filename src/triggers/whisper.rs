@@ -914,6 +914,19 @@ impl Whisper {
 }
 
 impl TriggerSound for Whisper {
+    /// A phrase being spoken is not cut short: one layer is one whisperer.
+    fn engaged(&self) -> bool {
+        self.active && self.speaking
+    }
+
+    fn samples_left(&self) -> usize {
+        if self.active {
+            self.phrase_length.saturating_sub(self.elapsed + self.t)
+        } else {
+            0
+        }
+    }
+
     fn new(sample_rate: f32) -> Self {
         Self {
             sample_rate,

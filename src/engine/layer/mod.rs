@@ -7,6 +7,7 @@
 //! Triggers on the bus follow the layer's position glides; every other short trigger keeps the
 //! position it was born at, and sustained ones follow the layer's motion on their own.
 
+mod allowance;
 mod bus;
 mod path;
 mod samples;
@@ -14,6 +15,7 @@ mod seat;
 pub mod settings;
 mod voice;
 
+use super::budget::Allowance;
 use super::motion::MotionMode;
 use super::rhythm::{Hit, PENDING_CAPACITY, Rhythm, RhythmRate};
 use super::tempo::{Clock, Transport};
@@ -91,6 +93,8 @@ pub struct Layer {
     bus: Bus,
     /// The user's sounds (the Sample family).
     samples: SampleSlot,
+    /// What the instance's voice budget allows the layer this block (`None`: no budget).
+    allowance: Option<Allowance>,
 }
 
 impl Layer {
@@ -126,6 +130,7 @@ impl Layer {
             mono: vec![0.0; max_block],
             bus: Bus::new(hrtf, sample_rate, max_block),
             samples: SampleSlot::default(),
+            allowance: None,
         }
     }
 
@@ -227,10 +232,12 @@ impl Layer {
     }
 
     /// Renders the next `left.len()` samples and adds them to `left` and `right`, sending them
-    /// into the `room` as its Room Send asks (heard by the `head` as it turns); calls `on_trigger` with the position and
-    /// intensity of every trigger it starts. Returns whether
-    /// anything sounded (a voice or the shared placer's tail): if not, nothing was added. An
-    /// idle layer only advances its rhythm and its position, which costs little.
+    /// into the `room` as its Room Send asks (heard by the `head` as it turns), within what the
+    /// instance's voice budget `allowance` allows (`None`: no budget, as a test's reference);
+    /// calls `on_trigger` with the position and intensity of every trigger it starts. Returns
+    /// whether anything sounded (a voice or the shared placer's tail): if not, nothing was
+    /// added. An idle layer only advances its rhythm and its position, which costs little.
+    #[allow(clippy::too_many_arguments)]
     pub fn add_to(
         &mut self,
         settings: &LayerSettings,
@@ -238,9 +245,12 @@ impl Layer {
         clock: &Clock,
         (left, right): (&mut [f32], &mut [f32]),
         (room, head): (&mut RoomFeed, &HeadTrack),
+        allowance: Option<Allowance>,
         mut on_trigger: impl FnMut(Position, f32),
     ) -> bool {
         let n = left.len();
+        self.allowance = allowance;
+        self.keep_within_allowance();
         let mut rhythm = settings.rhythm;
         if !settings.enabled {
             rhythm.rate = None;
@@ -339,6 +349,7 @@ impl Layer {
             room,
             settings.room_send,
         );
+        self.mask_quiet_voices();
         true
     }
 
@@ -351,20 +362,20 @@ impl Layer {
         hit: &Hit,
     ) -> Option<Position> {
         let (offset, intensity) = (hit.offset, hit.intensity);
-        let playing = self
-            .voices
-            .iter()
-            .filter(|v| v.state() == VoiceState::Playing)
-            .count();
-        if playing >= VOICES_PER_LAYER
-            && let Some(oldest) = self
-                .voices
-                .iter_mut()
-                .filter(|v| v.state() == VoiceState::Playing)
-                .min_by_key(|v| v.order())
-        {
-            // Its fade starts where the new trigger starts.
-            oldest.fade_out(offset, self.fade_len);
+        let sustained = settings.family.info().sustained;
+        // Power the newcomer carries on for a stolen voice (1: its own sound only).
+        let mut inherited = 1.0;
+        if self.playing_voices() >= self.voice_limit(sustained) {
+            if sustained && self.hand_over() {
+                // An older trigger plays on with this one's sound in it.
+                return None;
+            }
+            // The oldest's fade starts where the new trigger starts.
+            match self.steal(offset, self.fade_len) {
+                Some(carried) => inherited = carried,
+                // Every voice is engaged (a whisperer mid-phrase): this trigger is left out.
+                None => return None,
+            }
         }
         // A free voice, else the quietest fading or ringing-out one.
         let index = (0..self.voices.len())
@@ -415,6 +426,7 @@ impl Layer {
             from_note: hit.from_note,
             handed_over,
         });
+        self.voices[index].inherit(inherited);
         let on_bus = settings.scatter.mode == ScatterMode::Off
             && (info.sustained || settings.motion.mode == MotionMode::Off);
         self.seats[index].start(if on_bus {

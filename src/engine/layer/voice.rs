@@ -6,6 +6,16 @@ use crate::triggers::sample::Sample;
 use crate::triggers::{Excitation, Family, SoundBank};
 use std::f32::consts::PI;
 
+/// Time constant of the glide of a voice's carried power towards what it took over (s): a
+/// newer trigger's sound comes in over about this long, never as a step.
+const CARRY_GLIDE_S: f32 = 0.05;
+/// Most a trigger that hands its sound over can add to the voice that takes it over, as a
+/// multiple of that voice's own power (a voice near its end would otherwise jump in level).
+const MOST_PER_TAKE_OVER: f32 = 2.0;
+/// Release time constant of a voice's held level, which masking compares (s): longer than a
+/// whisper's pause between words, so a pause is not taken for silence.
+const HOLD_RELEASE_S: f32 = 0.3;
+
 /// What a voice's trigger is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VoiceState {
@@ -65,6 +75,22 @@ pub struct Voice {
     fade_from: usize,
     /// Whether a MIDI note started it.
     from_note: bool,
+    /// Power it carries for the newer triggers it took over, as a multiple of its own (>= 1),
+    /// now and where it glides to (see [`Voice::take_over`]).
+    carry: f32,
+    carry_target: f32,
+    /// Per-sample factor of the carry's glide.
+    carry_glide: f32,
+    /// Its output's held peak (linear, after the layer's level): see [`Voice::held`].
+    held: f32,
+    /// Per-sample factor of the held peak's release.
+    hold_release: f32,
+    /// The highest its held peak has been since its trigger started.
+    peak: f32,
+    /// Samples played since its trigger started.
+    age: usize,
+    /// Length of its trigger as planned when it started (samples; 0 for short triggers).
+    length: usize,
 }
 
 impl Voice {
@@ -79,6 +105,14 @@ impl Voice {
             fade_len: 1,
             fade_from: 0,
             from_note: false,
+            carry: 1.0,
+            carry_target: 1.0,
+            carry_glide: (-1.0 / (CARRY_GLIDE_S * sample_rate)).exp(),
+            held: 0.0,
+            hold_release: (-1.0 / (HOLD_RELEASE_S * sample_rate)).exp(),
+            peak: 0.0,
+            age: 0,
+            length: 0,
         }
     }
 
@@ -95,6 +129,64 @@ impl Voice {
     /// Start order of its trigger (older voices are stolen first).
     pub fn order(&self) -> u64 {
         self.order
+    }
+
+    /// Samples its trigger has yet to play, as planned (0 if none plays).
+    pub fn samples_left(&self) -> usize {
+        self.bank.samples_left()
+    }
+
+    /// Samples it has played since its trigger started.
+    pub fn age(&self) -> usize {
+        self.age
+    }
+
+    /// Peak of its output (linear, after the layer's level, before placement), held with a
+    /// release of [`HOLD_RELEASE_S`]: what masking compares.
+    pub fn held(&self) -> f32 {
+        self.held
+    }
+
+    /// The highest its held peak has been since its trigger started (linear).
+    pub fn peak(&self) -> f32 {
+        self.peak
+    }
+
+    /// Whether it could take over a newer trigger's sound: its sound adds up with the layer's
+    /// newer ones (see [`crate::triggers::TriggerSound::stacks`]), and it has at least half its
+    /// length ahead (else it would end soon after, and the sound with it).
+    pub fn can_take_over(&self) -> bool {
+        self.bank.stacks() && self.samples_left() * 2 >= self.length
+    }
+
+    /// Whether its trigger must not be cut short (see
+    /// [`crate::triggers::TriggerSound::engaged`]).
+    pub fn engaged(&self) -> bool {
+        self.state == VoiceState::Playing && self.bank.engaged()
+    }
+
+    /// The power it carries for what it took over, as a multiple of its own (>= 1; where its
+    /// glide is heading).
+    pub fn carried(&self) -> f32 {
+        self.carry_target
+    }
+
+    /// Carries on, from its start, the power `carried` (>= 1, as a multiple of its own) of a
+    /// voice stolen for it that had taken over newer triggers: it glides in as the stolen
+    /// voice fades, so the layer's sound keeps its density.
+    pub fn inherit(&mut self, carried: f32) {
+        self.carry_target = self.carry_target.max(carried);
+    }
+
+    /// Takes over the sound of a newer trigger of the layer that was not given a voice of its
+    /// own: the voice plays on with that trigger's power added to its own (a denser sound, as
+    /// overlapping stretches of fire or rain are), gliding in. Whatever the two triggers would
+    /// have played over the newer one's length comes in over what this one has left (at most
+    /// [`MOST_PER_TAKE_OVER`] times its own power), up to `most` times its own power in all.
+    pub fn take_over(&mut self, most: f32) {
+        let left = self.samples_left().max(1);
+        let added = (self.length.max(left) as f32 / left as f32).min(MOST_PER_TAKE_OVER);
+        self.carry_target = (self.carry_target + added).min(most.max(1.0));
     }
 
     /// Samples of its fade done so far (fading voices).
@@ -121,6 +213,12 @@ impl Voice {
         self.start = trigger.at;
         self.faded = 0;
         self.from_note = trigger.from_note;
+        self.carry = 1.0;
+        self.carry_target = 1.0;
+        self.held = 0.0;
+        self.peak = 0.0;
+        self.age = 0;
+        self.length = self.bank.samples_left();
     }
 
     /// Starts fading out over `len` samples, `at` samples into the block.
@@ -174,16 +272,26 @@ impl Voice {
             self.state = VoiceState::Free;
         }
         self.apply_gain(level, mono);
+        let peak = mono.iter().fold(0.0f32, |p, m| p.max(m.abs()));
+        self.held = peak.max(self.held * self.hold_release.powi(mono.len() as i32));
+        self.peak = self.peak.max(self.held);
+        self.age += mono.len();
         self.start = 0;
         start
     }
 
-    /// Scales `mono` (the voice's part of the block) by the layer's level ramp and, while it
-    /// fades, by a raised-cosine fade from where the fade begins.
+    /// Scales `mono` (the voice's part of the block) by the layer's level ramp, the power it
+    /// carries (gliding, linear in amplitude over the block) and, while it fades, by a
+    /// raised-cosine fade from where the fade begins.
     fn apply_gain(&mut self, level: &LevelRamp, mono: &mut [f32]) {
         let start = self.start;
+        let carry_from = self.carry.sqrt();
+        self.carry = self.carry_target
+            + (self.carry - self.carry_target) * self.carry_glide.powi(mono.len() as i32);
+        let carry_step = (self.carry.sqrt() - carry_from) / mono.len().max(1) as f32;
         for (i, m) in mono.iter_mut().enumerate() {
-            let mut g = level.from + level.step * (start + i) as f32;
+            let mut g = (level.from + level.step * (start + i) as f32)
+                * (carry_from + carry_step * i as f32);
             if self.state == VoiceState::Releasing && start + i >= self.fade_from {
                 let done = (self.faded as f32 / self.fade_len as f32).min(1.0);
                 g *= 0.5 * (1.0 + (PI * done).cos());
