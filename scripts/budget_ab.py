@@ -67,7 +67,7 @@ def spectrogram(paths, titles, out):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import soundfile as sf
-    fig, axes = plt.subplots(len(paths), 1, figsize=(9, 2.6 * len(paths)), sharex=True)
+    fig, axes = plt.subplots(len(paths), 1, figsize=(8, 2.2 * len(paths)), sharex=True)
     for ax, path, title in zip(axes, paths, titles):
         x, fs = sf.read(path, always_2d=True)
         ax.specgram(x[:, 0], NFFT=1024, Fs=fs, noverlap=768, cmap="magma", vmin=-140)
@@ -76,7 +76,7 @@ def spectrogram(paths, titles, out):
         ax.set_title(title, fontsize=9)
     axes[-1].set_xlabel("s")
     fig.tight_layout()
-    fig.savefig(out, dpi=80)
+    fig.savefig(out, dpi=60)
     plt.close(fig)
 
 

@@ -279,7 +279,8 @@ impl Engine {
             .iter()
             .zip(&self.settings.layers)
             .map(|(layer, settings)| {
-                budget::voice_cost(settings.family) * layer.playing_voices() as f32
+                budget::voice_cost(settings.family, settings.variant)
+                    * layer.playing_voices() as f32
             })
             .sum()
     }
@@ -300,7 +301,10 @@ impl Engine {
         }
         let wanted =
             std::array::from_fn(|i| self.layers[i].voices_wanted(&self.settings.layers[i]));
-        let costs = std::array::from_fn(|i| budget::voice_cost(self.settings.layers[i].family));
+        let costs = std::array::from_fn(|i| {
+            let settings = &self.settings.layers[i];
+            budget::voice_cost(settings.family, settings.variant)
+        });
         let voices = budget::voices(&wanted, &costs, budget::INSTANCE_UNITS);
         let mask_floor = self.output_held * db_to_gain(budget::OUTPUT_MASK_DB);
         voices.map(|voices| {

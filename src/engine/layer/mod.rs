@@ -6,6 +6,9 @@
 //!
 //! Triggers on the bus follow the layer's position glides; every other short trigger keeps the
 //! position it was born at, and sustained ones follow the layer's motion on their own.
+//!
+//! The instance's voice budget ([`crate::engine::budget`]) gives the layer an allowance each
+//! block; how the layer keeps within it is in `allowance.rs`.
 
 mod allowance;
 mod bus;
