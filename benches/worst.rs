@@ -10,6 +10,8 @@
 //! [`TIMED_S`] seconds after a warm-up, so a busy moment of the machine does not count.
 
 mod common;
+#[path = "common/worst_case.rs"]
+mod worst_case;
 
 use common::{BLOCK, FS, render, render_with};
 use rand::RngExt;
@@ -38,38 +40,6 @@ const BUSY_SEED: u64 = 23;
 const BUSY_RATES: (f32, f32) = (0.5, 8.0);
 /// Largest burst in the random busy scene.
 const BUSY_BURST: u32 = 4;
-/// Orbit rate of the moving layers (Hz).
-const ORBIT_HZ: f32 = 0.5;
-/// Widest scatter (degrees) and distance spread (octaves).
-const SPREAD: (f32, f32) = (180.0, 2.0);
-
-/// Layer `index` of a worst case of `family`: the highest rate and burst at the shortest
-/// spacing, scattered widely and orbiting.
-fn worst_layer(family: Family, index: usize) -> LayerSettings {
-    let variants = family.info().variants.len();
-    LayerSettings {
-        enabled: true,
-        family,
-        variant: index % variants,
-        rhythm: RhythmSettings {
-            rate: Some(RhythmRate::PerSecond(ranges::RHYTHM_RATE_PER_S.max)),
-            burst: ranges::BURST.max,
-            burst_spacing_s: ranges::BURST_SPACING_MS.min * 1e-3,
-            ..RhythmSettings::default()
-        },
-        scatter: Scatter {
-            mode: ScatterMode::Spread,
-            spread_deg: SPREAD.0,
-            distance_octaves: SPREAD.1,
-        },
-        motion: MotionSettings {
-            mode: MotionMode::Orbit,
-            rate: MotionRate::Hertz(ORBIT_HZ),
-            depth: 1.0,
-        },
-        ..LayerSettings::default()
-    }
-}
 
 /// The seeded random busy scene.
 fn busy_scene() -> EngineSettings {
@@ -100,15 +70,15 @@ fn busy_scene() -> EngineSettings {
         if rng.random_range(0.0..1.0) < 0.5 {
             layer.motion = MotionSettings {
                 mode: MotionMode::Drift,
-                rate: MotionRate::Hertz(ORBIT_HZ),
+                rate: MotionRate::Hertz(worst_case::ORBIT_HZ),
                 depth: 1.0,
             };
         }
         if rng.random_range(0.0..1.0) < 0.5 {
             layer.scatter = Scatter {
                 mode: ScatterMode::Spread,
-                spread_deg: SPREAD.0 / 2.0,
-                distance_octaves: SPREAD.1 / 2.0,
+                spread_deg: ranges::SPREAD_DEG.max / 2.0,
+                distance_octaves: ranges::DISTANCE_SPREAD_OCT.max / 2.0,
             };
         }
     }
@@ -157,7 +127,7 @@ fn report() {
     for &family in Family::ALL.iter().filter(|f| **f != Family::Sample) {
         let mut settings = EngineSettings::default();
         for (i, layer) in settings.layers.iter_mut().enumerate() {
-            *layer = worst_layer(family, i);
+            *layer = worst_case::worst_layer(family, i);
         }
         let (share, voices) = share_of_core(&settings);
         println!(

@@ -4,15 +4,15 @@
 //! (no click on a pure tone), and the result is the same on every run of a seed.
 
 mod common;
+#[path = "../benches/common/worst_case.rs"]
+mod worst_case;
 
 use common::{high_passed, integrated_lufs, peak};
 use tingle::engine::budget::{INSTANCE_UNITS, SUSTAINED_AT_ONCE, voice_cost};
-use tingle::engine::layer::{LayerSettings, Scatter, ScatterMode};
+use tingle::engine::layer::LayerSettings;
 use tingle::engine::master::MasterSettings;
-use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
-use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
+use tingle::engine::rhythm::RhythmRate;
 use tingle::engine::{Engine, EngineSettings, InputChannels};
-use tingle::ranges;
 use tingle::triggers::Family;
 
 const FS: f32 = 48_000.0;
@@ -51,34 +51,12 @@ fn measuring_master() -> MasterSettings {
 /// `family` on all eight layers at the highest rate and burst, the shortest spacing, the
 /// widest scatter, orbiting (the worst-case benchmark's scene).
 fn worst_case(family: Family) -> EngineSettings {
-    let variants = family.info().variants.len();
     let mut settings = EngineSettings {
         master: measuring_master(),
         ..EngineSettings::default()
     };
     for (i, layer) in settings.layers.iter_mut().enumerate() {
-        *layer = LayerSettings {
-            enabled: true,
-            family,
-            variant: i % variants,
-            rhythm: RhythmSettings {
-                rate: Some(RhythmRate::PerSecond(ranges::RHYTHM_RATE_PER_S.max)),
-                burst: ranges::BURST.max,
-                burst_spacing_s: ranges::BURST_SPACING_MS.min * 1e-3,
-                ..RhythmSettings::default()
-            },
-            scatter: Scatter {
-                mode: ScatterMode::Spread,
-                spread_deg: ranges::SPREAD_DEG.max,
-                distance_octaves: ranges::DISTANCE_SPREAD_OCT.max,
-            },
-            motion: MotionSettings {
-                mode: MotionMode::Orbit,
-                rate: MotionRate::Hertz(0.5),
-                depth: 1.0,
-            },
-            ..LayerSettings::default()
-        };
+        *layer = worst_case::worst_layer(family, i);
     }
     settings
 }
