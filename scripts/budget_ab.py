@@ -8,8 +8,9 @@ widest spread and orbiting the head. Each is rendered for --seconds at --seeds s
 limiter and gentle mode off and the output turned down (so neither squeezes the difference),
 then compared: the integrated loudness (ITU-R BS.1770) and the judge's best expected rank
 (peak normalised to -1 dBFS). The issue's limits: within 1 LU and 2 ranks (the ranks only
-where either render is heard as its family at all: best rank within judge_variants' worst). With --spectrograms
-DIR, a before-and-after spectrogram of each family's first seed is drawn there.
+where either render is heard as its family at all: best rank within judge_variants' worst).
+With --spectrograms DIR, a before-and-after spectrogram of each family's first seed is drawn
+there.
 
     ~/.cache/judge-venv/bin/python scripts/budget_ab.py [--seconds 10] [--seeds 1 2]
 
@@ -42,16 +43,6 @@ def worst_scene(family, seed):
                                         "variant": layer % variants}
     return {"tingle_scene": 2, "name": f"worst {family}", "category": "User",
             "description": "", "params": params}
-
-
-def render(binary, path, scene_json, seconds, budget):
-    """Renders `scene_json` into `path`, with or without the voice budget."""
-    scene_path = path[:-4] + ".json"
-    with open(scene_path, "w") as f:
-        jv.json.dump(scene_json, f)
-    extra = [] if budget else ["--no-budget"]
-    jv.subprocess.run([binary, scene_path, path, "--duration", str(seconds), *extra],
-                      check=True, stdout=jv.subprocess.DEVNULL)
 
 
 def loudness(path):
@@ -104,7 +95,8 @@ def main():
             for budget in (True, False):
                 tag = "budget" if budget else "nobudget"
                 paths[budget] = os.path.join(workdir, f"worst-{family}-seed{seed}-{tag}.wav")
-                render(a.binary, paths[budget], worst_scene(family, seed), a.seconds, budget)
+                jv.render(a.binary, paths[budget], worst_scene(family, seed), a.seconds,
+                          () if budget else ("--no-budget",))
             verdicts = jv.judge([paths[True], paths[False]], expected)
             ranks = [min(e["rank"] for e in v["expected"] if e["rank"] is not None)
                      for v in verdicts]

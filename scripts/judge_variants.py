@@ -333,12 +333,13 @@ ROOM = []
 """Extra tingle-render flags for every render (--room puts every render in a room)."""
 
 
-def render(binary, path, scene_json, seconds):
-    """Renders `scene_json` for `seconds` into `path` with `binary` (tingle-render)."""
+def render(binary, path, scene_json, seconds, extra=()):
+    """Renders `scene_json` for `seconds` into `path` with `binary` (tingle-render), with the
+    flags `extra` besides the room's."""
     scene_path = path[:-4] + ".json"
     with open(scene_path, "w") as f:
         json.dump(scene_json, f)
-    subprocess.run([binary, scene_path, path, "--duration", str(seconds), *ROOM],
+    subprocess.run([binary, scene_path, path, "--duration", str(seconds), *ROOM, *extra],
                    check=True, stdout=subprocess.DEVNULL)
 
 

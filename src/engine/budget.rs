@@ -57,11 +57,9 @@ pub fn voice_cost(family: Family, variant: usize) -> f32 {
 /// What the budget allows one layer in one block.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Allowance {
-    /// Voices the layer may play at once (at least 1, at most its own limit).
+    /// Voices the layer may play at once (at least 1, at most its own limit); of a sustained
+    /// family at most [`SUSTAINED_AT_ONCE`] of them.
     pub voices: usize,
-    /// Voices of a sustained family the layer may play at once; further triggers hand their
-    /// sound over to one of these.
-    pub sustained: usize,
     /// A voice whose held level is below this (linear, before placement) is masked.
     pub mask_floor: f32,
 }

@@ -307,13 +307,7 @@ impl Engine {
         });
         let voices = budget::voices(&wanted, &costs, budget::INSTANCE_UNITS);
         let mask_floor = self.output_held * db_to_gain(budget::OUTPUT_MASK_DB);
-        voices.map(|voices| {
-            Some(Allowance {
-                voices,
-                sustained: budget::SUSTAINED_AT_ONCE.min(voices),
-                mask_floor,
-            })
-        })
+        voices.map(|voices| Some(Allowance { voices, mask_floor }))
     }
 
     /// Whether the last block was silent and skipped its work (see

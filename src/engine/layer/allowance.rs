@@ -6,7 +6,7 @@
 use super::voice::VoiceState;
 use super::{Layer, LayerSettings, VOICES_PER_LAYER};
 use crate::dsp::math::db_to_gain;
-use crate::engine::budget::LAYER_MASK_DB;
+use crate::engine::budget::{LAYER_MASK_DB, SUSTAINED_AT_ONCE};
 
 /// Voices a layer asks the budget for beyond those it plays, so that it can grow.
 const DEMAND_GROWTH: usize = 2;
@@ -43,7 +43,7 @@ impl Layer {
     /// Most voices the layer may play at once for a trigger that is `sustained` or not.
     pub(super) fn voice_limit(&self, sustained: bool) -> usize {
         match self.allowance {
-            Some(a) if sustained => a.sustained.min(a.voices),
+            Some(a) if sustained => SUSTAINED_AT_ONCE.min(a.voices),
             Some(a) => a.voices,
             None => VOICES_PER_LAYER,
         }
@@ -98,10 +98,10 @@ impl Layer {
     /// Fades the oldest voices out until no more play than the allowance allows (it shrinks
     /// when other layers get busy).
     pub(super) fn keep_within_allowance(&mut self) {
-        let Some(allowance) = self.allowance else {
+        if self.allowance.is_none() {
             return;
-        };
-        let limit = allowance.voices.clamp(1, VOICES_PER_LAYER);
+        }
+        let limit = self.voice_limit(false);
         let fade = self.budget_fade();
         for _ in limit..self.playing_voices() {
             self.steal(0, fade);
