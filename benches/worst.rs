@@ -115,15 +115,10 @@ fn verdict(share: f64, target: f64) -> &'static str {
 /// Times every worst case and the random busy scene on the SIMD path `SimdPath::detect` gives
 /// now, and prints them against the targets.
 fn report() {
-    let path = SimdPath::detect();
-    let simd = if path.avx512() {
-        "AVX-512"
-    } else if path.avx2_fma() {
-        "AVX2/FMA"
-    } else {
-        "portable"
-    };
-    println!("worst cases at 48 kHz, one instance, {simd} path (share of one core):");
+    println!(
+        "worst cases at 48 kHz, one instance, {} path (share of one core):",
+        SimdPath::detect().name()
+    );
     for &family in Family::ALL.iter().filter(|f| **f != Family::Sample) {
         let mut settings = EngineSettings::default();
         for (i, layer) in settings.layers.iter_mut().enumerate() {

@@ -5,7 +5,8 @@
 //! On the AVX-512 [`SimdPath`] a hand-vectorised kernel computes 32 outputs per pass in 16-lane
 //! registers, even and odd taps in separate accumulators so that enough multiply-adds are in
 //! flight; on the AVX2/FMA path (x86-64 CPUs that have both) one computes 16 outputs per pass
-//! with eight independent accumulators; elsewhere a portable kernel that the compiler
+//! with eight independent accumulators (the even and odd taps apart when only two filters
+//! run); elsewhere a portable kernel that the compiler
 //! vectorises does the same arithmetic.
 
 use super::simd::SimdPath;
@@ -89,48 +90,103 @@ mod avx2 {
     use super::OUTPUT_CHUNK;
     use std::arch::x86_64::*;
 
-    /// AVX2/FMA kernel: two 8-lane groups of outputs times `F` filters in registers.
+    /// Multiply-add chains that keep an AVX2/FMA core busy: a multiply-add waits about four
+    /// cycles for the one before it on the same accumulator, and two can start per cycle.
+    const CHAINS: usize = 8;
+
+    /// AVX2/FMA kernel: per pass, two 8-lane groups of outputs times `F` filters in registers;
+    /// with fewer than [`CHAINS`] accumulators that way (one or two filters: a placer that is
+    /// not crossfading), the even and the odd taps each get their own, added at the end.
     ///
     /// # Safety
     /// The CPU must support AVX2 and FMA; `x` must hold `padded + taps - 1` samples and each
     /// `out[f]` `padded` samples, `padded` a multiple of [`OUTPUT_CHUNK`].
     #[target_feature(enable = "avx2,fma")]
-    #[allow(clippy::needless_range_loop)] // tap index addresses `x` and every filter alike
     pub unsafe fn convolve<const F: usize>(
         x: &[f32],
         coeffs: [&[f32]; F],
-        out: [&mut [f32]; F],
+        mut out: [&mut [f32]; F],
         padded: usize,
     ) {
         let taps = coeffs[0].len();
-        let xp = x.as_ptr();
         for j0 in (0..padded).step_by(OUTPUT_CHUNK) {
-            let mut lo = [_mm256_setzero_ps(); F];
-            let mut hi = [_mm256_setzero_ps(); F];
-            for i in 0..taps {
-                // SAFETY: the loads cover x[j0 + i .. j0 + i + 16]; the largest index,
-                // padded - 16 + taps - 1 + 15 = padded + taps - 2, is inside `x`.
-                let (x_lo, x_hi) = unsafe {
-                    (
-                        _mm256_loadu_ps(xp.add(j0 + i)),
-                        _mm256_loadu_ps(xp.add(j0 + i + 8)),
-                    )
-                };
-                for f in 0..F {
-                    let c = _mm256_set1_ps(coeffs[f][i]);
-                    lo[f] = _mm256_fmadd_ps(c, x_lo, lo[f]);
-                    hi[f] = _mm256_fmadd_ps(c, x_hi, hi[f]);
-                }
-            }
-            for f in 0..F {
-                let o = &mut out[f][j0..j0 + OUTPUT_CHUNK];
+            // SAFETY: as this function's contract, for outputs j0..j0 + 16.
+            let sums = if 2 * F < CHAINS {
+                unsafe { pass::<F, true>(x, &coeffs, j0, taps) }
+            } else {
+                unsafe { pass::<F, false>(x, &coeffs, j0, taps) }
+            };
+            for (sums, out) in sums.iter().zip(out.iter_mut()) {
+                let o = &mut out[j0..j0 + OUTPUT_CHUNK];
                 // SAFETY: `o` is exactly 16 floats long.
                 unsafe {
-                    _mm256_storeu_ps(o.as_mut_ptr(), lo[f]);
-                    _mm256_storeu_ps(o.as_mut_ptr().add(8), hi[f]);
+                    _mm256_storeu_ps(o.as_mut_ptr(), sums[0]);
+                    _mm256_storeu_ps(o.as_mut_ptr().add(8), sums[1]);
                 }
             }
         }
+    }
+
+    /// Adds tap `$i` of every filter in `$coeffs` times the 16 inputs from `$j0 + $i` on (read
+    /// through the pointer `$xp`) to the accumulators `$acc` (per filter, two 8-lane groups).
+    macro_rules! accumulate {
+        ($xp:expr, $j0:expr, $coeffs:expr, $i:expr, $acc:expr) => {{
+            let i = $i;
+            // SAFETY: the caller's bounds, stated where this is used.
+            let (lo, hi) = unsafe {
+                (
+                    _mm256_loadu_ps($xp.add($j0 + i)),
+                    _mm256_loadu_ps($xp.add($j0 + i + 8)),
+                )
+            };
+            for f in 0..F {
+                // SAFETY: i < taps, the length of every filter.
+                let c = _mm256_set1_ps(unsafe { *$coeffs[f].get_unchecked(i) });
+                $acc[f][0] = _mm256_fmadd_ps(c, lo, $acc[f][0]);
+                $acc[f][1] = _mm256_fmadd_ps(c, hi, $acc[f][1]);
+            }
+        }};
+    }
+
+    /// The 16 outputs from `j0` on, per filter, in two 8-lane groups; `SPLIT`: the even and
+    /// the odd taps summed apart (twice the chains) and added at the end.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 and FMA; `x` must hold `j0 + 16 + taps - 1` samples and every
+    /// filter `taps` coefficients.
+    #[target_feature(enable = "avx2,fma")]
+    #[inline]
+    unsafe fn pass<const F: usize, const SPLIT: bool>(
+        x: &[f32],
+        coeffs: &[&[f32]; F],
+        j0: usize,
+        taps: usize,
+    ) -> [[__m256; 2]; F] {
+        let xp = x.as_ptr();
+        let mut even = [[_mm256_setzero_ps(); 2]; F];
+        let mut odd = [[_mm256_setzero_ps(); 2]; F];
+        let step = if SPLIT { 2 } else { 1 };
+        let mut i = 0;
+        while i + step <= taps {
+            // SAFETY: (both macros) the loads cover x[j0 + i ..][..17]; the largest index,
+            // j0 + 15 + taps - 1, is inside `x` by the contract, and i + 1 < taps when SPLIT.
+            accumulate!(xp, j0, coeffs, i, even);
+            if SPLIT {
+                accumulate!(xp, j0, coeffs, i + 1, odd);
+            }
+            i += step;
+        }
+        if i < taps {
+            accumulate!(xp, j0, coeffs, i, even);
+        }
+        if SPLIT {
+            for (even, odd) in even.iter_mut().zip(&odd) {
+                for (e, &o) in even.iter_mut().zip(odd) {
+                    *e = _mm256_add_ps(*e, o);
+                }
+            }
+        }
+        even
     }
 }
 

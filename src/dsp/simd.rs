@@ -72,6 +72,15 @@ impl SimdPath {
     pub fn avx512(self) -> bool {
         self.level == Level::Avx512
     }
+
+    /// The build's name, for reports: "AVX-512", "AVX2/FMA" or "portable".
+    pub fn name(self) -> &'static str {
+        match self.level {
+            Level::Avx512 => "AVX-512",
+            Level::Avx2Fma => "AVX2/FMA",
+            Level::Portable => "portable",
+        }
+    }
 }
 
 /// The highest level this CPU supports (checked at run time; always portable off x86-64).
