@@ -104,6 +104,43 @@ fn every_worst_case_stays_within_the_budget() {
     }
 }
 
+/// The instance's shared placers suffice for every worst case under the budget (no trigger
+/// ever finds none free and has to sound where its layer is instead), and every placer comes
+/// back to the pool once the triggers have ended and their placers rung out.
+#[test]
+fn shared_placers_suffice_and_come_back() {
+    for family in FAMILIES {
+        let mut engine = Engine::new(FS, BLOCK);
+        engine.set_settings(&worst_case(family));
+        engine.reset();
+        let (mut left, mut right) = ([0.0; BLOCK], [0.0; BLOCK]);
+        let mut most = 0;
+        let mut run = |engine: &mut Engine, seconds: f32| {
+            for _ in 0..(seconds * FS) as usize / BLOCK {
+                engine.process(&mut left, &mut right, InputChannels::None);
+                most = most.max(engine.placers_in_use().0);
+            }
+        };
+        run(&mut engine, 3.0);
+        let (_, shortfalls) = engine.placers_in_use();
+        let mut quiet = worst_case(family);
+        quiet.layers.iter_mut().for_each(|l| l.enabled = false);
+        engine.set_settings(&quiet);
+        // Long enough for the longest trigger (an 8 s stretch of rain or fire) to end.
+        run(&mut engine, 10.0);
+        let (left_in_use, _) = engine.placers_in_use();
+        println!(
+            "{family:?}: at most {most} placers in use, {shortfalls} shortfalls, {left_in_use} held after"
+        );
+        assert_eq!(shortfalls, 0, "{family:?}: triggers found no placer");
+        assert!(most > 0, "{family:?}: the worst case places its triggers");
+        assert_eq!(
+            left_in_use, 0,
+            "{family:?}: placers held after every trigger ended"
+        );
+    }
+}
+
 #[test]
 fn the_budget_keeps_every_worst_cases_loudness() {
     /// Rendered before the loudness is measured, while the voices pile up (s).

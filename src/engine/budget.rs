@@ -27,6 +27,12 @@ pub const LAYER_MASK_DB: f32 = -30.0;
 /// changes it by up to about 10 dB (distance and the near ear).
 pub const OUTPUT_MASK_DB: f32 = -40.0;
 
+/// A tone voice's cost (units), the cheapest of all.
+const TONE_COST: f32 = 1.15;
+/// Most voices the budget lets an instance play at once: its units over the cheapest voice's
+/// cost.
+pub const MOST_VOICES: usize = (INSTANCE_UNITS / TONE_COST) as usize;
+
 /// A droplet voice's cost (units): its drip's bubbles and the drizzle it carries on for the
 /// droplets before it cost about three times a stretch of rain.
 const DROPLET_COST: f32 = 2.8;
@@ -49,7 +55,7 @@ pub fn voice_cost(family: Family, variant: usize) -> f32 {
         Family::Water => 1.5,
         Family::Whisper => 1.8,
         Family::Fire => 1.55,
-        Family::Tone => 1.15,
+        Family::Tone => TONE_COST,
         Family::Sample => 1.5,
     }
 }
@@ -119,6 +125,20 @@ pub fn share(demands: &[f32; LAYERS], budget: f32) -> [f32; LAYERS] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// No voice costs less than a tone, so [`MOST_VOICES`] bounds what can play at once.
+    #[test]
+    fn a_tone_is_the_cheapest_voice() {
+        for &family in Family::ALL {
+            for variant in 0..family.info().variants.len() {
+                assert!(
+                    voice_cost(family, variant) >= TONE_COST,
+                    "{family:?} {variant}"
+                );
+            }
+        }
+        assert_eq!(MOST_VOICES, 26);
+    }
 
     #[test]
     fn light_layers_get_what_they_ask_and_heavy_ones_share_the_rest() {

@@ -35,7 +35,7 @@ use budget::Allowance;
 use hrtf_swap::{HrtfReceiver, HrtfSender, hrtf_line};
 pub use input::InputChannels;
 use input::{InputSettings, InputSource};
-use layer::{Layer, LayerSettings};
+use layer::{Layer, LayerSettings, Placers};
 use master::{MasterChain, MasterSettings};
 use std::sync::Arc;
 use telemetry::{TelemetrySender, TriggerFlash};
@@ -47,6 +47,11 @@ const GAIN_GLIDE_S: f32 = 0.02;
 const OUTPUT_HOLD_RELEASE_S: f32 = 0.3;
 /// Number of trigger layers.
 pub const LAYERS: usize = 8;
+/// Placers an instance's layers share for the triggers that sound on their own, with the
+/// voice budget on: as many as the budget lets play at once, plus every layer's slots for the
+/// voices fading out meanwhile.
+const SHARED_PLACERS: usize =
+    budget::MOST_VOICES + LAYERS * (layer::VOICE_SLOTS - layer::VOICES_PER_LAYER);
 /// Largest MIDI note number.
 const MAX_NOTE: u8 = ranges::MIDI_NOTE.max;
 
@@ -98,6 +103,8 @@ pub struct Engine {
     /// The track's input, placed.
     input: InputSource,
     layers: Vec<Layer>,
+    /// The placers the layers' triggers that sound on their own share.
+    placers: Placers,
     /// Seed the layers were last seeded with.
     seed: u64,
     bed: Bed,
@@ -168,6 +175,7 @@ impl Engine {
             layers: (0..LAYERS)
                 .map(|i| Layer::new(&hrtf, sample_rate, max_block, layer_seed(params.seed, i)))
                 .collect(),
+            placers: Placers::new(SHARED_PLACERS, &hrtf, sample_rate),
             seed: params.seed,
             bed: Bed::new(sample_rate, bed_seed(params.seed)),
             room: Room::new(sample_rate, max_block, &hrtf),
@@ -288,8 +296,20 @@ impl Engine {
     /// Whether the voice budget holds the layers to [`budget::INSTANCE_UNITS`] (on by default).
     /// Off, every layer plays up to [`layer::VOICES_PER_LAYER`] voices, whatever they cost:
     /// only as a reference, to hear and measure what the budget changes.
+    /// Turning it off gives every voice slot a placer of its own, which allocates: never on
+    /// the audio thread.
     pub fn set_voice_budget(&mut self, on: bool) {
         self.budget = on;
+        if !on {
+            self.placers
+                .grow_to(LAYERS * layer::VOICE_SLOTS, &self.hrtf);
+        }
+    }
+
+    /// Placers the layers' triggers hold now, and triggers that found none free (and sounded
+    /// where their layer is instead) since the engine was made.
+    pub fn placers_in_use(&self) -> (usize, u64) {
+        (self.placers.in_use(), self.placers.shortfalls())
     }
 
     /// What the voice budget allows each layer this block (`None` for all with the budget
@@ -369,7 +389,7 @@ impl Engine {
     /// The session time runs on.
     pub fn reset(&mut self) {
         for (i, layer) in self.layers.iter_mut().enumerate() {
-            layer.reset(layer_seed(self.seed, i));
+            layer.reset(layer_seed(self.seed, i), &mut self.placers);
         }
         self.input.reset();
         self.room.silence();
@@ -429,6 +449,7 @@ impl Engine {
         for layer in &mut self.layers {
             layer.set_hrtf(&new);
         }
+        self.placers.set_hrtf(&new);
         let old = std::mem::replace(&mut self.hrtf, new);
         self.hrtf_line.hand_back(old);
     }
@@ -483,6 +504,7 @@ impl Engine {
                 (&mut *left, &mut *right),
                 (&mut *room, head),
                 allowance,
+                &mut self.placers,
                 |position, intensity| {
                     if let Some(t) = telemetry.as_mut() {
                         t.flash(TriggerFlash {
@@ -566,7 +588,7 @@ impl Engine {
         right.fill(0.0);
         self.input.silence();
         for layer in &mut self.layers {
-            layer.silence();
+            layer.silence(&mut self.placers);
         }
         self.room.silence();
         self.master.silence();

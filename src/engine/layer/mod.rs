@@ -13,6 +13,7 @@
 mod allowance;
 mod bus;
 mod path;
+mod placers;
 mod samples;
 mod seat;
 pub mod settings;
@@ -33,6 +34,7 @@ use crate::samples::{Pick, SampleSlot};
 use crate::triggers::{Excitation, Family};
 use bus::Bus;
 use path::Path;
+pub use placers::Placers;
 use seat::{OwnSpot, Seat, Spot};
 pub use settings::{DEFAULT_FIRST_NOTE, DEFAULT_SPREAD_DEG, LayerSettings, Scatter, ScatterMode};
 use std::sync::Arc;
@@ -42,6 +44,8 @@ use voice::{LevelRamp, Trigger, Voice, VoiceState};
 pub const VOICES_PER_LAYER: usize = 16;
 /// Extra voices that let stolen voices fade out while their replacements start.
 const RELEASE_SLOTS: usize = 4;
+/// Voice slots of a layer: what it may play at once and what it lets fade out meanwhile.
+pub const VOICE_SLOTS: usize = VOICES_PER_LAYER + RELEASE_SLOTS;
 /// Fade-out of a stolen voice (s).
 const STEAL_FADE_S: f32 = 0.005;
 /// Release of a trigger whose note ended, on a layer that follows note length (s).
@@ -106,12 +110,11 @@ impl Layer {
     /// [`Placer::new`](crate::binaural::placer::Placer::new)), drawing its randomness from
     /// `seed`. Allocates.
     pub fn new(hrtf: &Arc<HrtfSet>, sample_rate: f32, max_block: usize, seed: u64) -> Self {
-        let seats = vec![Seat::new(hrtf, sample_rate); VOICES_PER_LAYER + RELEASE_SLOTS];
-        let period = seats[0].control_period();
+        let period = crate::binaural::placer::control_period(sample_rate);
         Self {
             sample_rate,
-            voices: vec![Voice::new(sample_rate); VOICES_PER_LAYER + RELEASE_SLOTS],
-            seats,
+            voices: vec![Voice::new(sample_rate); VOICE_SLOTS],
+            seats: vec![Seat::default(); VOICE_SLOTS],
             rhythm: Rhythm::new(sample_rate, seed),
             path: Path::new(sample_rate, max_block, period),
             rng: seeded(seed ^ SCATTER_SEED_SALT),
@@ -137,18 +140,17 @@ impl Layer {
         }
     }
 
-    /// Every placer of the layer glides to `hrtf` (see
-    /// [`Placer::set_hrtf`](crate::binaural::placer::Placer::set_hrtf)). Does not allocate.
+    /// The layer's own placer (its bus's) glides to `hrtf` (see
+    /// [`Placer::set_hrtf`](crate::binaural::placer::Placer::set_hrtf)); the shared
+    /// [`Placers`] glide on their own. Does not allocate.
     pub fn set_hrtf(&mut self, hrtf: &Arc<HrtfSet>) {
-        for seat in &mut self.seats {
-            seat.set_hrtf(hrtf);
-        }
         self.bus.set_hrtf(hrtf);
     }
 
-    /// Silences every voice and restarts the rhythm with the randomness of `seed`.
-    pub fn reset(&mut self, seed: u64) {
-        self.silence();
+    /// Silences every voice (giving its placer back to `placers`) and restarts the rhythm with
+    /// the randomness of `seed`.
+    pub fn reset(&mut self, seed: u64, placers: &mut Placers) {
+        self.silence(placers);
         self.rhythm.reset(seed);
         self.reseed(seed);
         self.path.reset();
@@ -163,10 +165,11 @@ impl Layer {
         self.rhythm.reseed(seed);
     }
 
-    /// Cuts every voice (used after non-finite audio; never while audible otherwise).
-    pub fn silence(&mut self) {
+    /// Cuts every voice, giving its placer back to `placers` (used after non-finite audio;
+    /// never while audible otherwise).
+    pub fn silence(&mut self, placers: &mut Placers) {
         self.voices.iter_mut().for_each(Voice::silence);
-        self.seats.iter_mut().for_each(Seat::silence);
+        self.seats.iter_mut().for_each(|seat| seat.silence(placers));
         self.bus.silence();
         self.hit_count = 0;
         self.release_count = 0;
@@ -237,7 +240,9 @@ impl Layer {
     /// Renders the next `left.len()` samples and adds them to `left` and `right`, sending them
     /// into the `room` as its Room Send asks (heard by the `head` as it turns), within what the
     /// instance's voice budget `allowance` allows (`None`: no budget, as a test's reference);
-    /// calls `on_trigger` with the position and intensity of every trigger it starts. Returns
+    /// places the triggers that sound on their own with `placers` (the instance's, shared by
+    /// its layers); calls `on_trigger` with the position and intensity of every trigger it
+    /// starts. Returns
     /// whether anything sounded (a voice or the shared placer's tail): if not, nothing was
     /// added. An idle layer only advances its rhythm and its position, which costs little.
     #[allow(clippy::too_many_arguments)]
@@ -249,6 +254,7 @@ impl Layer {
         (left, right): (&mut [f32], &mut [f32]),
         (room, head): (&mut RoomFeed, &HeadTrack),
         allowance: Option<Allowance>,
+        placers: &mut Placers,
         mut on_trigger: impl FnMut(Position, f32),
     ) -> bool {
         let n = left.len();
@@ -289,7 +295,7 @@ impl Layer {
             if self.stop_at.is_some_and(|at| hit.offset < at) {
                 continue;
             }
-            let birth = self.start_voice(settings, transport, &hit);
+            let birth = self.start_voice(settings, transport, &hit, placers);
             if let Some(position) = birth {
                 sounding = true;
                 on_trigger(position, hit.intensity);
@@ -328,7 +334,7 @@ impl Layer {
             let was_sounding = voice.is_sounding();
             let start = voice.render(&level, &mut self.mono);
             if was_sounding && !voice.is_sounding() {
-                seat.ring_out();
+                seat.ring_out(placers);
             }
             let mono = &self.mono[start..n];
             let ended = !voice.is_sounding();
@@ -339,7 +345,7 @@ impl Layer {
                 ended,
                 &self.path,
                 (head, settings.anchor),
-                &mut self.bus,
+                (&mut self.bus, &mut *placers),
                 (&mut *left, &mut *right),
                 (&mut *room, send),
             );
@@ -356,13 +362,15 @@ impl Layer {
         true
     }
 
-    /// Starts a trigger `offset` samples into the block, stealing the oldest voice if needed;
-    /// returns where it sounds (`None` if no voice could be had).
+    /// Starts a trigger `offset` samples into the block, stealing the oldest voice if needed,
+    /// placed by one of `placers` if it sounds on its own; returns where it sounds (`None` if
+    /// no voice could be had).
     fn start_voice(
         &mut self,
         settings: &LayerSettings,
         transport: &Transport,
         hit: &Hit,
+        placers: &mut Placers,
     ) -> Option<Position> {
         let (offset, intensity) = (hit.offset, hit.intensity);
         let sustained = settings.family.info().sustained;
@@ -432,13 +440,14 @@ impl Layer {
         self.voices[index].inherit(inherited);
         let on_bus = settings.scatter.mode == ScatterMode::Off
             && (info.sustained || settings.motion.mode == MotionMode::Off);
-        self.seats[index].start(if on_bus {
+        let spot = if on_bus {
             Spot::OnBus
         } else if info.sustained {
             Spot::Own(OwnSpot::Following(offset_pos))
         } else {
             Spot::Own(OwnSpot::Still(position))
-        });
+        };
+        self.seats[index].start(spot, placers);
         Some(position)
     }
 

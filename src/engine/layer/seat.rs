@@ -1,22 +1,21 @@
 //! Where a voice's trigger sounds, and the placer that puts it there: at the layer's position
 //! through the layer's shared [`Bus`], still where it was born, or following the layer's
-//! motion (sustained triggers) at its own offset.
+//! motion (sustained triggers) at its own offset, through a placer of the instance's shared
+//! [`Placers`] for as long as it sounds there.
 
 use super::bus::Bus;
 use super::path::Path;
-use crate::binaural::hrtf::HrtfSet;
-use crate::binaural::placer::Placer;
-use crate::binaural::placer::placement_factor;
+use super::placers::Placers;
 use crate::binaural::{Offset, Position};
 use crate::head::{Anchor, HeadTrack};
-use crate::room::{Emitter, RoomFeed};
-use std::sync::Arc;
+use crate::room::RoomFeed;
 
 /// Where a trigger sounds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub enum Spot {
     /// Exactly where the layer is, placed together with the layer's other such triggers by the
     /// layer's [`Bus`].
+    #[default]
     OnBus,
     /// Placed by the voice's own placer.
     Own(OwnSpot),
@@ -31,13 +30,12 @@ pub enum OwnSpot {
     Following(Offset),
 }
 
-/// The placement of one voice.
-#[derive(Debug, Clone)]
+/// The placement of one voice (empty by default: on the bus, holding no placer).
+#[derive(Debug, Clone, Default)]
 pub struct Seat {
-    /// Places the voice (unused while it sounds through the bus).
-    placer: Placer,
-    /// Sends it into the room from where it sounds (unused on the bus).
-    emitter: Emitter,
+    /// The slot of the shared [`Placers`] that places it while it sounds on its own (`None`
+    /// on the bus).
+    slot: Option<usize>,
     /// Where its trigger sounds.
     spot: Spot,
     /// Samples of placer tail left to render after the trigger ended.
@@ -45,58 +43,57 @@ pub struct Seat {
 }
 
 impl Seat {
-    /// An empty seat in a session at `sample_rate` (Hz) placing with `hrtf` (at the placement
-    /// rate: see [`Placer::new`]). Allocates.
-    pub fn new(hrtf: &Arc<HrtfSet>, sample_rate: f32) -> Self {
-        Self {
-            placer: Placer::new(hrtf.clone(), sample_rate),
-            emitter: Emitter::new(placement_factor(sample_rate)),
-            spot: Spot::OnBus,
-            tail_left: 0,
-        }
-    }
-
-    /// The placer's control period (samples).
-    pub fn control_period(&self) -> usize {
-        self.placer.control_period()
-    }
-
     /// Whether its placer still rings out after its trigger ended.
     pub fn is_ringing(&self) -> bool {
         self.tail_left > 0
     }
 
-    /// Seats a new trigger at `spot`, its placer starting afresh.
-    pub fn start(&mut self, spot: Spot) {
-        self.placer.reset();
-        self.emitter.reset();
+    /// Seats a new trigger at `spot`, with a placer of `placers` starting afresh if it sounds
+    /// on its own (the one it held, else a free one; with none free, it sounds on the bus).
+    pub fn start(&mut self, spot: Spot, placers: &mut Placers) {
+        self.tail_left = 0;
         self.spot = spot;
+        if let Spot::Own(_) = self.spot {
+            match self.slot {
+                Some(slot) => placers.empty(slot),
+                None => self.slot = placers.claim(),
+            }
+            if self.slot.is_none() {
+                self.spot = Spot::OnBus;
+            }
+        } else {
+            self.leave(placers);
+        }
+    }
+
+    /// The trigger has ended (or faded out): its placer, if it has one, rings out from now
+    /// on.
+    pub fn ring_out(&mut self, placers: &Placers) {
+        if self.slot.is_some() {
+            self.tail_left = placers.tail_len();
+        }
+    }
+
+    /// Empties it at once (after non-finite audio), giving its placer back.
+    pub fn silence(&mut self, placers: &mut Placers) {
+        self.leave(placers);
         self.tail_left = 0;
     }
 
-    /// The trigger has ended (or faded out): the placer rings out from now on.
-    pub fn ring_out(&mut self) {
-        self.tail_left = self.placer.tail_len();
-    }
-
-    /// Its placer glides to `hrtf` (see [`Placer::set_hrtf`]). Does not allocate.
-    pub fn set_hrtf(&mut self, hrtf: &Arc<HrtfSet>) {
-        self.placer.set_hrtf(hrtf);
-    }
-
-    /// Empties it at once (after non-finite audio).
-    pub fn silence(&mut self) {
-        self.placer.reset();
-        self.emitter.reset();
-        self.tail_left = 0;
+    /// Gives its placer, if it holds one, back to `placers`.
+    fn leave(&mut self, placers: &mut Placers) {
+        if let Some(slot) = self.slot.take() {
+            placers.give_back(slot);
+        }
     }
 
     /// Places the voice's `mono` samples, which start `start` samples into the block: adds
-    /// them to `bus` if the trigger sounds where the layer is, else places them (following the
-    /// layer's `path` if it does; heard by the `head`, set in its `anchor`'s frame) and adds the
-    /// two ears to `left` and `right` (the block's whole length), and sends them into the
-    /// `room` from there at `send` (0 ..= 1).
-    /// `ended`: the trigger no longer sounds, and the placer's tail counts down.
+    /// them to `bus` if the trigger sounds where the layer is, else places them with its slot
+    /// of `placers` (following the layer's `path` if it does; heard by the `head`, set in its
+    /// `anchor`'s frame) and adds the two ears to `left` and `right` (the block's whole
+    /// length), and sends them into the `room` from there at `send` (0 ..= 1). Once the
+    /// trigger has `ended` and its placer's tail has rung out, the placer goes back to the
+    /// pool.
     #[allow(clippy::too_many_arguments)]
     pub fn add_to(
         &mut self,
@@ -105,12 +102,12 @@ impl Seat {
         ended: bool,
         path: &Path,
         (head, anchor): (&HeadTrack, Anchor),
-        bus: &mut Bus,
+        (bus, placers): (&mut Bus, &mut Placers),
         (left, right): (&mut [f32], &mut [f32]),
         (room, send): (&mut RoomFeed, f32),
     ) {
         let n = left.len();
-        let Spot::Own(own) = &mut self.spot else {
+        let (Spot::Own(own), Some(slot)) = (&self.spot, self.slot) else {
             bus.add(start, mono);
             // The bus's placer rings out for it.
             self.tail_left = 0;
@@ -121,18 +118,23 @@ impl Seat {
             OwnSpot::Still(birth) => birth,
             OwnSpot::Following(offset) => offset.apply(path.period_after(start + at)),
         };
-        self.placer
+        let slot_ref = placers.slot(slot);
+        slot_ref
+            .placer
             .add_to(mono, &mut left[start..n], &mut right[start..n], |at| {
                 anchor.heard(position_at(at), head.period_after(start + at))
             });
         if !ended {
-            self.emitter.feed(room, start, mono, send, |at| {
+            slot_ref.emitter.feed(room, start, mono, send, |at| {
                 let turned = head.period_after(start + at);
                 (anchor.in_world(position_at(at), turned), turned)
             });
         }
         if ended {
             self.tail_left = self.tail_left.saturating_sub(n - start);
+            if self.tail_left == 0 {
+                self.leave(placers);
+            }
         }
     }
 }
