@@ -91,7 +91,9 @@ const DENSITY_PER_S: (f32, f32) = (1.0, 400.0);
 const LENGTH_S: (f32, f32) = (1.5, 8.0);
 /// A droplet's length (s) at Length 0 and 1 (logarithmic in between): its drizzle is only the
 /// wet air around one drip, about a second at the default, where two drips a second apart just
-/// meet. Short, because droplets are often scattered, every one through a placer of its own.
+/// meet. Short, because droplets are often scattered, every one through a placer of its own;
+/// sparser drips keep their drizzle until the next one's has faded in (up to the longest
+/// stretch of rain), so the surroundings stay wet between them instead of hissing on and off.
 const DROPLET_LENGTH_S: (f32, f32) = (0.8, 2.0);
 /// Fade (s) in and out of every stretch of grain and wash (at most half the stretch).
 const FADE_S: f32 = 0.25;
@@ -773,7 +775,13 @@ impl TriggerSound for Water {
         } else {
             LENGTH_S
         };
-        self.length = (log_map(length, lengths) * fs) as usize;
+        let mut length_s = log_map(length, lengths);
+        if kind == Kind::Droplet {
+            // The wet surroundings do not come and go with each drip: the drizzle lasts until
+            // the next droplet's has faded in.
+            length_s = length_s.max((e.interval_s + FADE_S).min(LENGTH_S.1));
+        }
+        self.length = (length_s * fs) as usize;
         self.fade_in = ((FADE_S * fs) as usize).min(self.length / 2).max(1);
         self.fade_out = self.fade_in;
         let drop = Impact {
@@ -1230,6 +1238,45 @@ mod tests {
             assert!(20.0 * (drip / drizzle).log10() > 25.0, "faint drizzle");
             assert!(drizzle > 0.0, "the drizzle sounds");
         }
+    }
+
+    /// Sparse drips sit in wet surroundings that stay: a droplet of a layer dripping every 4 s
+    /// keeps its drizzle until the next one's has faded in (still sounding 3.9 s on, no more
+    /// than 3 dB under its level a second in), where a lone droplet's has ended by 2 s; at the
+    /// default rate of one a second the drizzle keeps its own length.
+    #[test]
+    fn sparse_drips_keep_their_surroundings_wet() {
+        let drizzle = |interval_s: f32| {
+            let e = Excitation {
+                interval_s,
+                ..water(DROPLET, [0.5, 0.5, 0.5, 0.5], 5)
+            };
+            let mut sound = Water::new(FS);
+            sound.start(&e);
+            let length = sound.length;
+            let x = testkit::render::<Water>(FS, &e, 5.0);
+            let window = |from_s: f32| {
+                let at = (from_s * FS) as usize;
+                rms(&x[at..at + (0.2 * FS) as usize])
+            };
+            (length as f32 / FS, window(1.0), window(3.7))
+        };
+        let (sparse, early, late) = drizzle(4.0);
+        let (lone, ..) = drizzle(0.0);
+        let (default, ..) = drizzle(1.0);
+        println!(
+            "drizzle {sparse:.2} s every 4 s ({:.1} dB at 3.7 s against 1 s), lone {lone:.2} s, at 1/s {default:.2} s",
+            20.0 * (late / early).log10()
+        );
+        assert!(sparse >= 4.0 + FADE_S - 1e-3 && lone < 2.0);
+        assert!(
+            20.0 * (late / early).log10() > -3.0,
+            "the drizzle keeps its level"
+        );
+        assert_eq!(
+            default, lone,
+            "the default rate keeps the drizzle's own length"
+        );
     }
 
     /// A droplet plays on beside newer droplets until the [`DRIZZLES_AT_ONCE`]-th starts; then
