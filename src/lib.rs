@@ -16,6 +16,7 @@ pub mod flavour;
 pub mod handover;
 pub mod head;
 pub mod params;
+pub mod personal;
 pub mod ranges;
 pub mod room;
 pub mod samples;

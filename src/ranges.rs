@@ -282,3 +282,32 @@ pub const LOUDNESS_LUFS: Range<f32> = Range {
     max: -5.0,
     default: -26.0,
 };
+
+// The Tingle finder's safe ranges: what it may propose. Levels, intensity, gentle mode and the
+// limiter are never searched.
+
+/// Rate of a layer of short triggers (events per second): calm, from a lone tap every
+/// few seconds to a steady patter (the rates users play, as issue 19 measured them).
+pub const FINDER_RATE_PER_S: Range<f32> = Range {
+    min: 0.15,
+    max: 3.0,
+    default: 1.0,
+};
+/// Rate of a layer of sustained triggers (rain, fire, paper, samples; events per second).
+pub const FINDER_SUSTAINED_RATE_PER_S: Range<f32> = Range {
+    min: 0.1,
+    max: 0.5,
+    default: 0.25,
+};
+/// Distance (m): from a whisper's reach to across a small room.
+pub const FINDER_DISTANCE_M: Range<f32> = Range {
+    min: 0.15,
+    max: 3.0,
+    default: 1.0,
+};
+/// Motion rate (cycles per second, Hz): slow enough to follow, never a spin.
+pub const FINDER_MOTION_RATE_HZ: Range<f32> = Range {
+    min: 0.02,
+    max: 0.25,
+    default: 0.1,
+};

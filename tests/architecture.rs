@@ -171,8 +171,9 @@ fn the_engines_files_import_without_a_cycle() {
 }
 
 /// Folders whose code uses the settings' ranges.
-const USERS: [&str; 7] = [
+const USERS: [&str; 8] = [
     "src/params",
+    "src/personal",
     "src/engine",
     "src/editor",
     "src/scene",

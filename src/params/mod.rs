@@ -10,7 +10,7 @@ mod saved;
 mod sound;
 mod units;
 
-pub use layer::{LayerParams, parse_variant};
+pub use layer::{LayerParams, RhythmMode, parse_variant};
 pub use placement::PlacementParams;
 pub use saved::{complete_state, state_of};
 pub use sound::SoundChoice;
