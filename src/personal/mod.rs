@@ -3,6 +3,7 @@
 //! set fits this listener's ears, found by pointing at taps). Both are free of the plugin
 //! framework: the editor, the standalone and the tests drive the same code.
 
+pub mod ear_match;
 pub mod file;
 pub mod finder;
 pub mod tingle_log;
