@@ -27,6 +27,13 @@ pub fn jitter(rng: &mut SeededRng, spread: f32) -> f32 {
     rng.random_range(-spread..spread)
 }
 
+/// A standard normal draw (mean 0, standard deviation 1), by the Box-Muller transform.
+pub fn normal(rng: &mut SeededRng) -> f64 {
+    let u: f64 = 1.0 - rng.random::<f64>();
+    let v: f64 = rng.random();
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+}
+
 /// A random wait, exponentially distributed with mean 1 (scale it by the mean wait): the gaps
 /// between the events of a Poisson stream.
 pub fn exponential(rng: &mut SeededRng) -> f32 {

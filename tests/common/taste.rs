@@ -8,7 +8,7 @@
 //! best possible score is 1. The listener answers like a person: the bigger the difference,
 //! the surer the pick (logistic, [`ANSWER_NOISE`]).
 
-use tingle::dsp::random::{RngExt, SeededRng};
+use tingle::dsp::random::{RngExt, SeededRng, normal};
 use tingle::personal::finder::{Kind, Pick, Space};
 
 /// Width of a knob's bump (standard deviation, share of the range).
@@ -104,11 +104,4 @@ fn gamma(shape: f64, rng: &mut SeededRng) -> f64 {
             return d * v;
         }
     }
-}
-
-/// A standard normal draw (Box-Muller).
-fn normal(rng: &mut SeededRng) -> f64 {
-    let u: f64 = 1.0 - rng.random::<f64>();
-    let v: f64 = rng.random();
-    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }

@@ -6,7 +6,7 @@
 
 use super::linalg::Cholesky;
 use super::space::{Kind, Space};
-use crate::dsp::random::{RngExt, SeededRng};
+use crate::dsp::random::{SeededRng, normal};
 
 /// Bumps spanning a knob's range, evenly spaced from 0 to 1 (fewer and wider learn a taste
 /// more slowly: 6 bumps 0.2 wide found 80 % of a simulated listener's best within 20 choices
@@ -205,13 +205,6 @@ fn logistic(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
-/// A standard normal draw (Box-Muller).
-fn normal(rng: &mut SeededRng) -> f64 {
-    let u: f64 = 1.0 - rng.random::<f64>();
-    let v: f64 = rng.random::<f64>();
-    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-}
-
 /// The expected improvement of a gain that is normally distributed with mean `mean` and
 /// variance `variance`: E[max(0, gain)].
 pub fn expected_improvement(mean: f64, variance: f64) -> f64 {
@@ -241,7 +234,7 @@ fn normal_cdf(z: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dsp::random::seeded;
+    use crate::dsp::random::{RngExt, seeded};
     use crate::personal::finder::space::Dimension;
 
     /// The normal distribution function matches known values.
