@@ -26,7 +26,7 @@ pub mod triggers;
 pub use flavour::{Flavour, Instrument, NotesOnly, Placer};
 
 use engine::hrtf_loader::HrtfLoader;
-use engine::telemetry::{TelemetryReceiver, TelemetrySender, telemetry};
+use engine::telemetry::{Meters, TelemetryReceiver, TelemetrySender, telemetry};
 use engine::tempo::{DEFAULT_TEMPO_BPM, Transport};
 use engine::{Engine, InputChannels};
 use head::osc::TrackerFeed;
@@ -55,6 +55,8 @@ pub struct TinglePlugin<F: Flavour> {
     telemetry: Option<TelemetrySender>,
     /// The editor's side, until the editor takes it.
     telemetry_receiver: Option<TelemetryReceiver>,
+    /// The meters the audio thread writes (the editor reads them through its side).
+    meters: Arc<Meters>,
     /// Loads the HRTF set the session chose (shared with the editor).
     hrtf: HrtfLoader,
     /// The OSC head tracker (shared with the editor).
@@ -96,6 +98,7 @@ impl<F: Flavour> Default for TinglePlugin<F> {
             engine: None,
             input: InputChannels::Stereo,
             telemetry: Some(sender),
+            meters: receiver.meters.clone(),
             telemetry_receiver: Some(receiver),
             flavour: PhantomData,
         }
@@ -111,6 +114,11 @@ impl<F: Flavour> TinglePlugin<F> {
     /// The plugin's head tracking (shared with the editor).
     pub fn head_tracking(&self) -> Arc<HeadTracking> {
         self.tracking.clone()
+    }
+
+    /// The meters the audio thread writes (shared with the editor).
+    pub fn meters(&self) -> Arc<Meters> {
+        self.meters.clone()
     }
 }
 
@@ -256,8 +264,22 @@ impl<F: Flavour> Plugin for TinglePlugin<F> {
             self.tracking.show_turn(turn);
             engine.set_tracker(turn);
         }
+        // The tingle note marks a tingle for the editor's log and fires no layer.
+        let tingle_note = self.params.tingle_note();
         while let Some(event) = context.next_event() {
             match event {
+                NoteEvent::NoteOn {
+                    key: Key::Number(note),
+                    ..
+                } if Some(note) == tingle_note => engine.mark_tingle(),
+                NoteEvent::NoteOff {
+                    key: Key::Number(note),
+                    ..
+                }
+                | NoteEvent::Choke {
+                    key: Key::Number(note),
+                    ..
+                } if Some(note) == tingle_note => {}
                 NoteEvent::NoteOn {
                     timing,
                     key: Key::Number(note),

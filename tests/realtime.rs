@@ -10,6 +10,9 @@
 //! - NaN or infinity in the input silences that block only; the filters do not get stuck.
 //! - The hearing-safety limiter holds its -1 dBFS ceiling on hot input, at every position.
 //! - Mix 0 % at 0 dB output passes the input through unchanged, for every input layout.
+//! - The editor's cues play sample for sample and go back to be freed off the audio thread;
+//!   quiet fades the scene out and in without a click; the tingle note counts a tingle and
+//!   fires nothing.
 //!
 //! Run with `--nocapture` to see the measured numbers.
 
@@ -1455,5 +1458,450 @@ fn changing_the_hrtf_set_does_not_allocate() {
         Arc::strong_count(&wrong_rate),
         2,
         "handed back and dropped here"
+    );
+}
+
+/// Sample rate of the cue, quiet and tingle-note runs (Hz).
+const CUE_RATE: f32 = 48_000.0;
+/// Block length of those runs (samples).
+const CUE_BLOCK: usize = 256;
+
+/// A cue of `len` samples that tells itself apart: a `tag`-high ramp on the left, a tone on
+/// the right, every sample different.
+fn recognisable_cue(len: usize, tag: f32) -> tingle::engine::telemetry::Cue {
+    let left: Box<[f32]> = (0..len)
+        .map(|n| tag * (n + 1) as f32 / len as f32)
+        .collect();
+    let right: Box<[f32]> = (0..len).map(|n| tag * (n as f32 * 0.05).sin()).collect();
+    tingle::engine::telemetry::Cue { left, right }
+}
+
+/// How many blocks are freed here when the sender drops what the audio thread handed back:
+/// the guard counts deallocations too, so two (a cue's channels) per cue come back.
+fn freed_when_dropping_returned(
+    cues: &mut tingle::handover::Sender<tingle::engine::telemetry::Cue>,
+) -> u32 {
+    reset_violation_count();
+    assert_no_alloc(|| cues.drop_returned());
+    let freed = violation_count();
+    reset_violation_count();
+    freed
+}
+
+/// The editor's cues, sent while the engine runs: taking, playing and handing them back
+/// allocates and frees nothing on the audio thread; each plays sample for sample through the
+/// master chain at its defaults (over a silent scene), starting at the next block; a cue sent
+/// while one plays replaces it from its first sample; and every cue played or replaced comes
+/// back down the line to be freed on the sender's side (two frees per cue, none while it
+/// plays).
+#[test]
+fn cues_play_through_the_engine_without_allocating_and_come_back() {
+    let (sender, mut receiver) = tingle::engine::telemetry::telemetry();
+    let mut engine = Engine::new(CUE_RATE, CUE_BLOCK);
+    engine.set_telemetry(sender);
+    engine.reset();
+    let rate = receiver
+        .meters
+        .sample_rate
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(rate, CUE_RATE, "the meters know the output rate");
+    let run = |engine: &mut Engine, blocks: usize| {
+        let mut out = [Vec::new(), Vec::new()];
+        let (mut left, mut right) = (vec![0.0f32; CUE_BLOCK], vec![0.0f32; CUE_BLOCK]);
+        for _ in 0..blocks {
+            left.fill(0.0);
+            right.fill(0.0);
+            assert_no_alloc(|| engine.process(&mut left, &mut right, InputChannels::None));
+            out[0].extend_from_slice(&left);
+            out[1].extend_from_slice(&right);
+        }
+        out
+    };
+    let same_bits = |a: &[f32], b: &[f32]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+    };
+    let energy = |x: &[f32]| x.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>();
+
+    reset_violation_count();
+    let before = run(&mut engine, 4);
+    assert!(before.iter().flatten().all(|v| *v == 0.0), "a silent scene");
+
+    // One cue, over several blocks and a bit.
+    let len = 5 * CUE_BLOCK + 77;
+    let first = recognisable_cue(len, 0.4);
+    receiver.cues.send(first.clone()).expect("room on the line");
+    let out = run(&mut engine, 8);
+    let allocations = violation_count();
+    let (played, cue_energy) = (
+        energy(&out[0]) + energy(&out[1]),
+        energy(&first.left) + energy(&first.right),
+    );
+    println!(
+        "cue energy {cue_energy:.3}, output energy {played:.3}, allocator calls {allocations}"
+    );
+    assert_eq!(allocations, 0, "taking and playing a cue allocated");
+    assert!(
+        same_bits(&out[0][..len], &first.left),
+        "left: the cue, exactly"
+    );
+    assert!(
+        same_bits(&out[1][..len], &first.right),
+        "right: the cue, exactly"
+    );
+    assert!(
+        out.iter().all(|ch| ch[len..].iter().all(|v| *v == 0.0)),
+        "then silence"
+    );
+    assert_eq!(played, cue_energy);
+    assert_eq!(
+        freed_when_dropping_returned(&mut receiver.cues),
+        2,
+        "the played cue came back"
+    );
+
+    // A long cue replaced after two blocks by a short one.
+    let (long, short) = (
+        recognisable_cue(20 * CUE_BLOCK, 0.2),
+        recognisable_cue(CUE_BLOCK / 2, 0.6),
+    );
+    receiver.cues.send(long.clone()).expect("room on the line");
+    let start = run(&mut engine, 2);
+    assert!(same_bits(&start[0], &long.left[..2 * CUE_BLOCK]));
+    assert_eq!(
+        freed_when_dropping_returned(&mut receiver.cues),
+        0,
+        "nothing back while it plays"
+    );
+    receiver.cues.send(short.clone()).expect("room on the line");
+    let out = run(&mut engine, 3);
+    assert_eq!(violation_count(), 0, "replacing a cue allocated or freed");
+    assert!(
+        same_bits(&out[0][..CUE_BLOCK / 2], &short.left),
+        "the new cue from its start"
+    );
+    assert!(same_bits(&out[1][..CUE_BLOCK / 2], &short.right));
+    assert!(
+        out.iter()
+            .all(|ch| ch[CUE_BLOCK / 2..].iter().all(|v| *v == 0.0)),
+        "the long one stopped"
+    );
+    assert_eq!(
+        freed_when_dropping_returned(&mut receiver.cues),
+        4,
+        "both came back"
+    );
+
+    // A reset hands a playing cue back too.
+    receiver.cues.send(long).expect("room on the line");
+    run(&mut engine, 1);
+    assert_no_alloc(|| engine.reset());
+    assert_eq!(violation_count(), 0, "a reset allocated or freed");
+    assert_eq!(
+        freed_when_dropping_returned(&mut receiver.cues),
+        2,
+        "the reset handed it back"
+    );
+    assert!(run(&mut engine, 2).iter().flatten().all(|v| *v == 0.0));
+}
+
+/// Largest change from one sample to the next in either channel of `out` over `range`, the
+/// step into its first sample included.
+fn largest_jump(out: &[Vec<f32>; 2], range: std::ops::Range<usize>) -> f32 {
+    out.iter()
+        .flat_map(|ch| {
+            ch[range.start - 1..range.end]
+                .windows(2)
+                .map(|w| (w[1] - w[0]).abs())
+        })
+        .fold(0.0, f32::max)
+}
+
+/// While the editor asks for quiet the scene (here a placed 250 Hz tone) fades out: more than
+/// 60 dB down once the fade has had its time, with no sample-to-sample jump larger than the
+/// tone's own (an abrupt mute or return jumps by what the tone is at that instant: here 4 and
+/// 25 times its largest step, measured with a one-sample fade); cleared, it fades back to its
+/// level within 1 dB, and then to the very samples an engine never quieted gives. Nothing of
+/// it allocates.
+#[test]
+fn quiet_fades_the_scene_out_and_back_without_a_click() {
+    use std::sync::atomic::Ordering::Relaxed;
+    use tingle::engine::telemetry::QUIET_FADE_S;
+    const TONE_HZ: f32 = 250.0;
+    const TONE_LEVEL: f32 = 0.3;
+    /// The fade's time plus this margin, before the level is measured (s).
+    const MARGIN_S: f32 = 0.1;
+    /// Length of each level measurement (s).
+    const WINDOW_S: f32 = 0.2;
+    let seconds = |s: f32| (s * CUE_RATE) as usize / CUE_BLOCK;
+    let (before, fade, window) = (
+        seconds(0.5),
+        seconds(QUIET_FADE_S + MARGIN_S),
+        seconds(WINDOW_S),
+    );
+    // Block indices where the editor sets and clears quiet.
+    let (set_at, clear_at) = (before, before + fade + window);
+    let total = clear_at + fade + window;
+
+    let render = |quieted: bool| {
+        let (sender, receiver) = tingle::engine::telemetry::telemetry();
+        let mut engine = Engine::new(CUE_RATE, CUE_BLOCK);
+        engine.set_telemetry(sender);
+        engine.reset();
+        let mut out = [Vec::new(), Vec::new()];
+        let (mut left, mut right) = (vec![0.0f32; CUE_BLOCK], vec![0.0f32; CUE_BLOCK]);
+        reset_violation_count();
+        for block in 0..total {
+            if quieted {
+                receiver
+                    .meters
+                    .quiet
+                    .store((set_at..clear_at).contains(&block), Relaxed);
+            }
+            for (i, l) in left.iter_mut().enumerate() {
+                let t = (block * CUE_BLOCK + i) as f32 / CUE_RATE;
+                *l = TONE_LEVEL * (std::f32::consts::TAU * TONE_HZ * t).sin();
+            }
+            assert_no_alloc(|| engine.process(&mut left, &mut right, InputChannels::Mono));
+            out[0].extend_from_slice(&left);
+            out[1].extend_from_slice(&right);
+        }
+        assert_eq!(violation_count(), 0, "allocations (quieted: {quieted})");
+        out
+    };
+    let (plain, quieted) = (render(false), render(true));
+    let samples = |from: usize, blocks: usize| from * CUE_BLOCK..(from + blocks) * CUE_BLOCK;
+    let level = |out: &[Vec<f32>; 2], range: std::ops::Range<usize>| {
+        common::stereo_rms_db(&out[0][range.clone()], &out[1][range])
+    };
+    let level_before = level(&quieted, samples(before - window, window));
+    let level_quiet = level(&quieted, samples(set_at + fade, window));
+    let level_after = level(&quieted, samples(clear_at + fade, window));
+    let (out_range, in_range) = (samples(set_at, fade), samples(clear_at, fade));
+    let (jump_out, jump_in) = (
+        largest_jump(&quieted, out_range.clone()),
+        largest_jump(&quieted, in_range.clone()),
+    );
+    let (plain_out, plain_in) = (
+        largest_jump(&plain, out_range),
+        largest_jump(&plain, in_range),
+    );
+    println!(
+        "level before {level_before:.1} dB, quiet {level_quiet:.1} dB, after {level_after:.1} dB; \
+         largest jump fading out {jump_out:.5} (unquieted {plain_out:.5}), \
+         fading in {jump_in:.5} (unquieted {plain_in:.5})"
+    );
+    assert!(
+        level_before > -30.0,
+        "the tone sounds: {level_before:.1} dB"
+    );
+    assert!(
+        level_before - level_quiet > 60.0,
+        "quiet only {:.1} dB down",
+        level_before - level_quiet
+    );
+    assert!(
+        jump_out <= 1.01 * plain_out,
+        "a click fading out: {jump_out} vs {plain_out}"
+    );
+    assert!(
+        jump_in <= 1.01 * plain_in,
+        "a click fading in: {jump_in} vs {plain_in}"
+    );
+    assert!(
+        (level_after - level_before).abs() < 1.0,
+        "back to {level_after:.2} dB from {level_before:.2} dB"
+    );
+    let settled = samples(clear_at + fade, window);
+    let differing = (0..2)
+        .flat_map(|ch| settled.clone().map(move |n| (ch, n)))
+        .filter(|&(ch, n)| quieted[ch][n].to_bits() != plain[ch][n].to_bits())
+        .count();
+    assert_eq!(
+        differing, 0,
+        "back at unity, the output is the unquieted one"
+    );
+}
+
+/// A host context that hands the plugin a list of note events (all in the next block).
+struct NoteContext {
+    transport: Transport,
+    events: std::collections::VecDeque<PluginNoteEvent<TinglePlacer>>,
+}
+
+impl ProcessContext<TinglePlacer> for NoteContext {
+    fn plugin_api(&self) -> PluginApi {
+        PluginApi::Clap
+    }
+
+    fn execute_background(&self, _task: ()) {}
+
+    fn execute_gui(&self, _task: ()) {}
+
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    fn next_event(&mut self) -> Option<PluginNoteEvent<TinglePlacer>> {
+        self.events.pop_front()
+    }
+
+    fn try_send_event(
+        &mut self,
+        event: PluginNoteEvent<TinglePlacer>,
+    ) -> Result<
+        (),
+        (
+            PluginNoteEvent<TinglePlacer>,
+            nice_plug::context::process::SendEventError,
+        ),
+    > {
+        Err((
+            event,
+            nice_plug::context::process::SendEventError::NoOutputBuffer,
+        ))
+    }
+
+    fn set_latency_samples(&self, _samples: u32) {}
+
+    fn request_restart(&self) {}
+
+    fn set_current_voice_capacity(&self, _capacity: u32) {}
+}
+
+/// What one tingle-note run measured.
+#[derive(Debug)]
+struct TingleRun {
+    /// The output, left then right.
+    out: Vec<f32>,
+    /// Tingles counted by the meters.
+    tingles: u32,
+    /// Most voices layer 1 sounded in any block.
+    most_voices: u32,
+    /// Allocator calls in `process()`.
+    allocations: u32,
+}
+
+/// A Placer without input whose layer 1 (a tap) fires only on MIDI, with `tingle_note` as its
+/// tingle note, given layer 1's note on (and its note off 0.1 s later); half a second of it.
+fn tingle_run(tingle_note: impl Fn(u8) -> Option<u8>) -> TingleRun {
+    use nice_plug::midi::{Channel, Key, VoiceID};
+    use std::sync::atomic::Ordering::Relaxed;
+    use tingle::params::{RhythmMode, SoundChoice};
+    let mut plugin = host::placer();
+    host::set_param(&plugin, "on_1", 1.0);
+    let tap = SoundChoice::new(tingle::triggers::Family::Tap, 0);
+    host::set_param(&plugin, "sound_1", tap.to_index() as f32);
+    host::set_param(&plugin, "rmode_1", index_of(RhythmMode::MidiOnly));
+    let note = host::param_value(&plugin, "midi_1") as u8;
+    plugin.tingle_params().set_tingle_note(tingle_note(note));
+    host::activate(&mut plugin, CUE_RATE, CUE_BLOCK as u32, NO_INPUT);
+    let meters = plugin.meters();
+    assert_eq!(meters.sample_rate.load(Relaxed), CUE_RATE);
+    let mut context = NoteContext {
+        transport: Transport::new(CUE_RATE),
+        events: std::collections::VecDeque::with_capacity(4),
+    };
+    let (channel, voice_id, key) = (Channel::Number(0), VoiceID::Wildcard, Key::Number(note));
+    let note_off_block = (0.1 * CUE_RATE) as usize / CUE_BLOCK;
+    let (mut left, mut right) = (vec![0.0f32; CUE_BLOCK], vec![0.0f32; CUE_BLOCK]);
+    let (mut out_left, mut out_right) = (Vec::new(), Vec::new());
+    let mut most_voices = 0;
+    reset_violation_count();
+    for block in 0..(CUE_RATE as usize / 2) / CUE_BLOCK {
+        if block == 1 {
+            let timing = 17;
+            context.events.push_back(NoteEvent::NoteOn {
+                timing,
+                voice_id,
+                channel,
+                key,
+                velocity: 1.0,
+            });
+        }
+        if block == note_off_block {
+            let timing = 5;
+            context.events.push_back(NoteEvent::NoteOff {
+                timing,
+                voice_id,
+                channel,
+                key,
+                velocity: 0.0,
+            });
+        }
+        left.fill(0.0);
+        right.fill(0.0);
+        let mut buffer = Buffer::default();
+        // SAFETY: both slices outlive `buffer`, dropped at the end of this iteration.
+        unsafe {
+            buffer.set_slices(CUE_BLOCK, |slices| {
+                slices.clear();
+                slices.reserve_exact(2);
+                slices.push(&mut left);
+                slices.push(&mut right);
+            });
+        }
+        let mut aux = AuxiliaryBuffers {
+            inputs: &mut [],
+            outputs: &mut [],
+        };
+        assert_no_alloc(|| plugin.process(&mut buffer, &mut aux, &mut context));
+        drop(buffer);
+        most_voices = most_voices.max(meters.layer_voices[0].load(Relaxed));
+        out_left.extend_from_slice(&left);
+        out_right.extend_from_slice(&right);
+    }
+    out_left.extend_from_slice(&out_right);
+    TingleRun {
+        out: out_left,
+        tingles: meters.tingles.load(Relaxed),
+        most_voices,
+        allocations: violation_count(),
+    }
+}
+
+/// Through the plugin, the tingle note marks one tingle (the meters' count goes from 0 to 1)
+/// and fires nothing: the layer mapped to that very note stays silent, its voice count 0.
+/// With no tingle note, or another one, the same note fires the layer as before (the output
+/// the same bit for bit both ways) and counts no tingle.
+#[test]
+fn the_tingle_note_marks_a_tingle_and_fires_no_layer() {
+    let marked = tingle_run(Some);
+    let none = tingle_run(|_| None);
+    let other = tingle_run(|note| Some(note + 12));
+    let energy = |run: &TingleRun| run.out.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>();
+    for (name, run) in [("marked", &marked), ("none", &none), ("other", &other)] {
+        println!(
+            "{name}: {} tingles, at most {} voices, energy {:.4}, peak {:.4}, {} allocator calls",
+            run.tingles,
+            run.most_voices,
+            energy(run),
+            peak(&run.out),
+            run.allocations
+        );
+        assert_eq!(run.allocations, 0, "{name}: process() allocated");
+    }
+    assert_eq!(marked.tingles, 1, "one tingle marked");
+    assert_eq!(marked.most_voices, 0, "the tingle note fired a voice");
+    assert_eq!(peak(&marked.out), 0.0, "the tingle note sounded");
+    assert_eq!(none.tingles, 0);
+    assert!(
+        none.most_voices >= 1,
+        "without a tingle note the note fires the layer"
+    );
+    assert!(
+        peak(&none.out) > 1e-3,
+        "and it sounds: peak {}",
+        peak(&none.out)
+    );
+    assert_eq!(other.tingles, 0);
+    let differing = none
+        .out
+        .iter()
+        .zip(&other.out)
+        .filter(|(a, b)| a.to_bits() != b.to_bits())
+        .count();
+    assert_eq!(
+        differing, 0,
+        "another tingle note changed how the layer's note sounds"
     );
 }

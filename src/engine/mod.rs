@@ -3,12 +3,14 @@
 //!
 //! Per block, the signal flow of [`Engine::process_chunk`]: the track's input placed
 //! ([`input::InputSource`]) plus the trigger layers ([`layer::Layer`]) plus the ambient bed
-//! ([`bed::Bed`]), through the master chain ([`master::MasterChain`]: output gain -> gentle mode
-//! -> session timer fade -> hearing-safety limiter).
+//! ([`bed::Bed`]), faded out while the editor asks for quiet ([`cue::Quiet`]), plus the
+//! editor's cue ([`cue::CuePlayer`]), through the master chain ([`master::MasterChain`]: output
+//! gain -> gentle mode -> session timer fade -> hearing-safety limiter).
 
 pub mod bed;
 pub mod budget;
 pub mod cpu;
+pub mod cue;
 pub mod hrtf_loader;
 pub mod hrtf_swap;
 pub mod input;
@@ -32,12 +34,14 @@ use crate::ranges;
 use crate::room::{Room, RoomSettings};
 use bed::{Bed, BedSettings};
 use budget::Allowance;
+use cue::{CuePlayer, Quiet};
 use hrtf_swap::{HrtfReceiver, HrtfSender, hrtf_line};
 pub use input::InputChannels;
 use input::{InputSettings, InputSource};
 use layer::{Layer, LayerSettings, Placers};
 use master::{MasterChain, MasterSettings};
 use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
 use telemetry::{TelemetrySender, TriggerFlash};
 use tempo::{Clock, Transport};
 
@@ -125,6 +129,10 @@ pub struct Engine {
     cpu: cpu::CpuMeter,
     /// The editor's line to the audio thread, when connected.
     telemetry: Option<TelemetrySender>,
+    /// The cue the editor sent, as it plays.
+    cue: CuePlayer,
+    /// The scene's fade while the editor asks for quiet.
+    quiet: Quiet,
     /// Whether blocks in which nothing sounds skip the output stages (on; off only to check
     /// that skipping changes nothing).
     skip_silence: bool,
@@ -191,6 +199,8 @@ impl Engine {
             reported: false,
             cpu: cpu::CpuMeter::new(sample_rate),
             telemetry: None,
+            cue: CuePlayer::new(),
+            quiet: Quiet::new(sample_rate),
             skip_silence: true,
             skipped: false,
             budget: true,
@@ -262,14 +272,26 @@ impl Engine {
         self.master.locate(transport);
     }
 
-    /// Connects the editor: triggers, meters and positions are reported to `sender` from now on.
+    /// Connects the editor: triggers, meters and positions are reported to `sender` from now
+    /// on, and its cues play; the meters learn the engine's sample rate.
     pub fn set_telemetry(&mut self, sender: TelemetrySender) {
+        sender.meters().sample_rate.store(self.sample_rate, Relaxed);
         self.telemetry = Some(sender);
     }
 
-    /// Disconnects the editor's line (to hand it to the next engine after a re-activation).
+    /// Disconnects the editor's line (to hand it to the next engine after a re-activation),
+    /// handing the cue playing back first.
     pub fn take_telemetry(&mut self) -> Option<TelemetrySender> {
+        self.stop_cue();
         self.telemetry.take()
+    }
+
+    /// Counts a tingle (the tingle note played) for the editor, if one is connected: the
+    /// meters' count goes up by one, wrapping.
+    pub fn mark_tingle(&mut self) {
+        if let Some(telemetry) = &self.telemetry {
+            telemetry.meters().tingles.fetch_add(1, Relaxed);
+        }
     }
 
     /// Whether blocks in which nothing sounds (no input, no trigger, no tail, no bed) skip the
@@ -386,7 +408,8 @@ impl Engine {
 
     /// Clears all signal state (filters, delays, glides, voices) and restarts every layer's
     /// and the bed's randomness from the seed (the bed fades in again), without allocating.
-    /// The session time runs on.
+    /// The cue playing goes back to the editor and the quiet fade jumps to its end. The
+    /// session time runs on.
     pub fn reset(&mut self) {
         for (i, layer) in self.layers.iter_mut().enumerate() {
             layer.reset(layer_seed(self.seed, i), &mut self.placers);
@@ -396,7 +419,16 @@ impl Engine {
         self.head.settle();
         self.bed.reset(bed_seed(self.seed));
         self.master.reset();
+        self.quiet.settle();
+        self.stop_cue();
         self.output_held = 0.0;
+    }
+
+    /// Stops the cue playing and hands it back to the editor.
+    fn stop_cue(&mut self) {
+        if let Some(telemetry) = &mut self.telemetry {
+            self.cue.stop(&mut telemetry.cues);
+        }
     }
 
     /// Processes one block in place: `left` and `right` hold the input as `input` says and
@@ -409,6 +441,7 @@ impl Engine {
         let _flush = FlushDenormals::new();
         self.receive_samples();
         self.take_new_hrtf();
+        self.take_cue();
         let len = left.len().min(right.len());
         let mut start = 0;
         while start < len {
@@ -418,12 +451,23 @@ impl Engine {
             self.master.advance(end - start);
             start = end;
         }
-        if let (Some(started), Some(telemetry)) = (started, &self.telemetry) {
-            let share = self.cpu.add_block(started.elapsed().as_secs_f64(), len);
+        if let Some(telemetry) = &self.telemetry {
             let meters = telemetry.meters();
-            meters
-                .cpu_share
-                .store(share, std::sync::atomic::Ordering::Relaxed);
+            if let Some(started) = started {
+                let share = self.cpu.add_block(started.elapsed().as_secs_f64(), len);
+                meters.cpu_share.store(share, Relaxed);
+            }
+            for (shared, layer) in meters.layer_voices.iter().zip(&self.layers) {
+                shared.store(layer.active_voices() as u32, Relaxed);
+            }
+        }
+    }
+
+    /// Follows the editor's quiet request and takes the cue it sent, if one waits.
+    fn take_cue(&mut self) {
+        if let Some(telemetry) = &mut self.telemetry {
+            self.quiet.set(telemetry.meters().quiet.load(Relaxed));
+            self.cue.receive(&mut telemetry.cues);
         }
     }
 
@@ -471,6 +515,7 @@ impl Engine {
             if self.resting {
                 left.fill(0.0);
                 right.fill(0.0);
+                self.cue.skip(left.len());
             } else {
                 self.silence(left, right);
                 self.resting = true;
@@ -521,6 +566,10 @@ impl Engine {
         sounded |= self.bed.is_sounding();
         self.bed.add_to(left, right);
         self.hold_output_peak(left, right, sounded);
+        self.quiet.apply(left, right);
+        // Once quiet, the scene is all zeros.
+        sounded &= !self.quiet.is_silent();
+        sounded |= self.cue.add_to(left, right);
 
         // Where nothing sounded every sample is zero, and the master chain only moves on.
         let zeros = !sounded && self.skip_silence;
@@ -561,31 +610,32 @@ impl Engine {
         if !listening {
             return;
         }
-        let relaxed = std::sync::atomic::Ordering::Relaxed;
         for (channel, samples) in [left, right].into_iter().enumerate() {
             let peak = samples.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-            meters.peak[channel].fetch_max(peak, relaxed);
+            meters.peak[channel].fetch_max(peak, Relaxed);
         }
         for (&l, &r) in left.iter().zip(right) {
             self.loudness.process(l, r);
         }
-        meters.short_term_lufs.store(self.loudness.lufs(), relaxed);
+        meters.short_term_lufs.store(self.loudness.lufs(), Relaxed);
         meters
             .limiter_reduction_db
-            .store(self.master.limiter_reduction_db(), relaxed);
+            .store(self.master.limiter_reduction_db(), Relaxed);
         meters
             .timer_remaining_s
-            .store(self.master.timer_remaining_s().unwrap_or(f32::NAN), relaxed);
+            .store(self.master.timer_remaining_s().unwrap_or(f32::NAN), Relaxed);
         meters.input_position.store(&self.input.position());
         for (shared, layer) in meters.layer_positions.iter().zip(&self.layers) {
             shared.store(&layer.position());
         }
     }
 
-    /// Outputs silence for this block and clears every filter and voice.
+    /// Outputs silence for this block and clears every filter and voice (the cue playing goes
+    /// back to the editor).
     fn silence(&mut self, left: &mut [f32], right: &mut [f32]) {
         left.fill(0.0);
         right.fill(0.0);
+        self.stop_cue();
         self.input.silence();
         for layer in &mut self.layers {
             layer.silence(&mut self.placers);

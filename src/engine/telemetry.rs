@@ -1,15 +1,30 @@
 //! What the audio thread tells the editor: each trigger as it sounds (through a lock-free
 //! queue) and the meters and current positions (through atomics). The audio side never
-//! allocates, locks or waits: a full queue drops the flash.
+//! allocates, locks or waits: a full queue drops the flash. The other way, the editor sends
+//! short cues to play (the ear match's taps) down a hand-over line, and asks for quiet.
 
 use super::LAYERS;
 use crate::binaural::Position;
+use crate::handover;
 use atomic_float::AtomicF32;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 /// Flashes the queue holds before the audio thread starts dropping them.
 pub const FLASH_CAPACITY: usize = 1024;
+/// Cues the line to the audio thread holds (each way).
+pub const CUE_CAPACITY: usize = 4;
+
+/// A short stereo sound the editor asks the audio thread to play once, at the output's sample
+/// rate (an ear-match tap). It plays through the master chain (output gain, gentle mode,
+/// limiter), starting at the next block; a cue sent while one plays replaces it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cue {
+    /// Left channel samples, full scale -1 ..= 1.
+    pub left: Box<[f32]>,
+    /// Right channel samples, as many as `left`.
+    pub right: Box<[f32]>,
+}
 
 /// A trigger at the moment it sounded.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -64,7 +79,21 @@ pub struct Meters {
     pub layer_positions: [SharedPosition; LAYERS],
     /// Whether an editor is open and reading them: the audio thread measures only then.
     pub listening: AtomicBool,
+    /// Voices sounding in each layer (written every block, editor or not).
+    pub layer_voices: [AtomicU32; LAYERS],
+    /// The output's sample rate (Hz; 0 until an engine runs).
+    pub sample_rate: AtomicF32,
+    /// How many times the tingle note has been played (MIDI), counting up from 0 and wrapping;
+    /// the editor logs a tingle for each step it sees.
+    pub tingles: AtomicU32,
+    /// Set by the editor while a cue session runs (the ear match): the scene (input, layers,
+    /// room, bed) fades out within [`QUIET_FADE_S`] so the cues are heard alone, and fades
+    /// back in when it is cleared.
+    pub quiet: AtomicBool,
 }
+
+/// Seconds the scene takes to fade out or back in when [`Meters::quiet`] changes.
+pub const QUIET_FADE_S: f32 = 0.5;
 
 impl Meters {
     /// Tells the audio thread whether an editor reads the meters (`true` while one is open).
@@ -87,6 +116,8 @@ impl Meters {
 pub struct TelemetrySender {
     flashes: rtrb::Producer<TriggerFlash>,
     meters: Arc<Meters>,
+    /// Cues from the editor, and the played ones handed back to be dropped there.
+    pub cues: handover::Receiver<Cue>,
 }
 
 /// The editor's end.
@@ -95,20 +126,25 @@ pub struct TelemetryReceiver {
     pub flashes: rtrb::Consumer<TriggerFlash>,
     /// Meters and positions.
     pub meters: Arc<Meters>,
+    /// Sends cues to play (and drops the played ones the audio thread hands back).
+    pub cues: handover::Sender<Cue>,
 }
 
 /// A connected pair. Allocates.
 pub fn telemetry() -> (TelemetrySender, TelemetryReceiver) {
     let (producer, consumer) = rtrb::RingBuffer::new(FLASH_CAPACITY);
+    let (cue_sender, cue_receiver) = handover::line(CUE_CAPACITY);
     let meters = Arc::new(Meters::default());
     (
         TelemetrySender {
             flashes: producer,
             meters: meters.clone(),
+            cues: cue_receiver,
         },
         TelemetryReceiver {
             flashes: consumer,
             meters,
+            cues: cue_sender,
         },
     )
 }

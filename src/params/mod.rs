@@ -133,7 +133,17 @@ pub struct TingleParams {
     /// session.
     #[persist = "osc"]
     pub osc: Arc<RwLock<crate::head::osc::OscSettings>>,
+    /// The MIDI note that marks a tingle (0 ..= 127, or [`NO_TINGLE_NOTE`], the default: none).
+    /// Playing it logs the moment in the editor's tingle log and fires no layer. Not a
+    /// parameter: saved with the session.
+    #[persist = "tingle_note"]
+    pub tingle_note: Arc<AtomicU8>,
 }
+
+/// The highest MIDI note number.
+const MAX_MIDI_NOTE: u8 = ranges::MIDI_NOTE.max;
+/// [`TingleParams::tingle_note`]'s value when no note marks tingles.
+pub const NO_TINGLE_NOTE: u8 = u8::MAX;
 
 impl Default for TingleParams {
     /// The built-in defaults: every layer off, the input 1 m in front (the Placer's).
@@ -265,6 +275,7 @@ impl TingleParams {
             samples: crate::samples::SampleLibrary::new(LAYERS),
             hrtf: Arc::new(RwLock::new(String::new())),
             osc: Arc::new(RwLock::new(crate::head::osc::OscSettings::default())),
+            tingle_note: Arc::new(AtomicU8::new(NO_TINGLE_NOTE)),
         }
     }
 
@@ -276,6 +287,20 @@ impl TingleParams {
     /// Solos layer `index` (0-based), or releases its solo.
     pub fn toggle_solo(&self, index: usize) {
         self.solo.fetch_xor(1 << index, Ordering::Relaxed);
+    }
+
+    /// The MIDI note that marks a tingle, if one does (0 ..= 127).
+    pub fn tingle_note(&self) -> Option<u8> {
+        let note = self.tingle_note.load(Ordering::Relaxed);
+        (note <= MAX_MIDI_NOTE).then_some(note)
+    }
+
+    /// Chooses the MIDI note that marks a tingle (0 ..= 127; `None` or a value above 127: none).
+    pub fn set_tingle_note(&self, note: Option<u8>) {
+        let stored = note
+            .filter(|&n| n <= MAX_MIDI_NOTE)
+            .unwrap_or(NO_TINGLE_NOTE);
+        self.tingle_note.store(stored, Ordering::Relaxed);
     }
 
     /// Releases every solo.
