@@ -384,7 +384,14 @@ fn a_folder_of_sofa_files_loads() {
     }
     std::fs::write(dir.join("c_broken.sofa"), b"not a SOFA file").expect("write a file");
     std::fs::write(dir.join("notes.txt"), b"not a set").expect("write a file");
-    let loaded = folder::load(&dir).expect("two usable sets");
+    let mut progress = Vec::new();
+    let loaded = folder::load(&dir, &mut |done, total| progress.push((done, total)))
+        .expect("two usable sets");
+    assert_eq!(
+        progress,
+        [(0, 3), (1, 3), (2, 3), (3, 3)],
+        "progress before and after each file"
+    );
     let names: Vec<&str> = loaded.sets.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["a_kemar.SOFA", "b_kemar.sofa"]);
     assert_eq!(loaded.failures.len(), 1);
@@ -392,7 +399,7 @@ fn a_folder_of_sofa_files_loads() {
     assert!(matches!(loaded.failures[0].1, SofaError::Unreadable(_)));
 
     std::fs::remove_file(dir.join("b_kemar.sofa")).expect("remove a file");
-    match folder::load(&dir) {
+    match folder::load(&dir, &mut |_, _| {}) {
         Err(e @ FolderError::TooFewSets { loaded: 1, .. }) => {
             let message = e.to_string();
             assert!(message.contains("c_broken.sofa"), "{message}");
@@ -402,7 +409,7 @@ fn a_folder_of_sofa_files_loads() {
     }
     let _ = std::fs::remove_dir_all(&dir);
     assert!(matches!(
-        folder::load(&dir),
+        folder::load(&dir, &mut |_, _| {}),
         Err(FolderError::Unreadable(_))
     ));
 }

@@ -10,16 +10,18 @@
 //! `UPDATE_SNAPSHOTS=1 cargo test --test editor`.
 
 mod common;
+mod gui;
 mod host;
 
 use assert_no_alloc::{reset_violation_count, violation_count};
 use common::hrtf_settled;
 use egui::{Pos2, RawInput, Rect, Vec2};
 use egui_kittest::kittest::Queryable;
-use egui_kittest::{Harness, SnapshotOptions, SnapshotResults};
+use egui_kittest::{Harness, SnapshotResults};
+use gui::{App, Gesture, STEP_DT, TestHost, harness, snapshot_options};
 use nice_plug::prelude::*;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use tingle::binaural::Position;
 use tingle::binaural::cache::HrtfChoice;
 use tingle::editor::controls::shown_name;
@@ -37,106 +39,11 @@ use tingle::triggers::Family;
 #[global_allocator]
 static A: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisabler;
 
-/// Seconds per harness frame.
-const STEP_DT: f32 = 1.0 / 50.0;
-/// Frames `Harness::run` may take to settle (tooltips appear after a delay).
-const MAX_STEPS: u64 = 100;
 /// Tolerance of a dragged azimuth (degrees): a handle lands within 2 degrees of where it is let
 /// go.
 const AZIMUTH_TOLERANCE_DEG: f32 = 2.0;
 /// Pointer moves between the press and the release of a drag.
 const DRAG_MOVES: usize = 8;
-/// Per-pixel colour tolerance of the snapshots (egui_kittest's weighted YIQ distance; its
-/// default 0.6 absorbs rasteriser differences between GPU backends).
-const SNAPSHOT_THRESHOLD: f32 = 0.6;
-/// Pixels allowed past the threshold (anti-aliasing of text and curves across Mesa versions).
-const SNAPSHOT_MAX_FAILED_PIXELS: usize = 40;
-
-/// What the editor asked of the host.
-#[derive(Debug, Clone, PartialEq)]
-enum Gesture {
-    /// `begin_set_parameter` of the named parameter.
-    Begin(String),
-    /// `set_parameter` of the named parameter (normalized value).
-    Set(String, f32),
-    /// `end_set_parameter` of the named parameter.
-    End(String),
-}
-
-/// Stands in for the host: applies values as the wrappers do and records every gesture.
-#[derive(Default)]
-struct TestHost {
-    gestures: Mutex<Vec<Gesture>>,
-}
-
-impl TestHost {
-    fn record(&self, gesture: Gesture) {
-        self.gestures.lock().unwrap().push(gesture);
-    }
-
-    /// The gestures so far, clearing them.
-    fn take(&self) -> Vec<Gesture> {
-        std::mem::take(&mut *self.gestures.lock().unwrap())
-    }
-}
-
-impl GuiContextInner for TestHost {
-    fn plugin_api(&self) -> PluginApi {
-        PluginApi::Clap
-    }
-
-    unsafe fn raw_begin_set_parameter(&self, param: ParamPtr) {
-        // SAFETY: the editor passes pointers into the live `TingleParams`.
-        self.record(Gesture::Begin(unsafe { param.name() }.to_owned()));
-    }
-
-    unsafe fn raw_set_parameter_normalized(&self, param: ParamPtr, normalized: f32) {
-        // SAFETY: as above; values are atomics, and this is what the wrappers do.
-        unsafe {
-            param._internal_set_normalized_value(normalized);
-            self.record(Gesture::Set(param.name().to_owned(), normalized));
-        }
-    }
-
-    unsafe fn raw_end_set_parameter(&self, param: ParamPtr) {
-        // SAFETY: as above.
-        self.record(Gesture::End(unsafe { param.name() }.to_owned()));
-    }
-
-    fn get_state(&self) -> PluginState {
-        unimplemented!("the editor does not save state")
-    }
-
-    fn set_state(&self, _state: PluginState) {
-        unimplemented!("the editor does not load state")
-    }
-
-    fn request_restart(&self) {}
-}
-
-/// What a harness frame needs: the parameters, the host and the editor's state.
-struct App {
-    params: Arc<TingleParams>,
-    host: Arc<TestHost>,
-    state: EditorState,
-}
-
-impl App {
-    fn new(state: EditorState) -> Self {
-        Self {
-            params: Arc::new(TingleParams::default()),
-            host: Arc::new(TestHost::default()),
-            state,
-        }
-    }
-
-    /// Sets `param` as host automation would (outside any editor gesture).
-    fn automate<P: Param>(&self, param: &P, value: P::Plain) {
-        let setter = ParamSetter::new(&*self.host);
-        setter.set_parameter(param, value);
-        self.host.take();
-    }
-}
 
 /// Shows `app` with layer 1 enabled and the input moved out of its way (both start in front),
 /// so a drag grabs the layer; returns the harness and the head view's geometry.
@@ -151,40 +58,6 @@ fn layer_1_in_view(app: App) -> (Harness<'static, App>, editor::head_view::HeadG
         .head_geometry()
         .expect("the head view was drawn");
     (h, g)
-}
-
-/// A harness at the editor's default size drawing the real editor.
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(Vec2::from(DEFAULT_SIZE))
-        .with_step_dt(STEP_DT)
-        .with_max_steps(MAX_STEPS)
-        .with_context_setup(theme::apply)
-        .wgpu()
-        .build_ui_state(
-            |ui, app: &mut App| {
-                let setter = ParamSetter::new(&*app.host);
-                editor::ui(&mut window_ui(ui), &app.params, &setter, &mut app.state);
-            },
-            app,
-        )
-}
-
-/// A ui over the whole window, as the plugin's window gives the editor its root ui (egui_kittest
-/// gives a ui app one inside a margin of its own), accessible as a child of `ui`.
-fn window_ui(ui: &egui::Ui) -> egui::Ui {
-    egui::Ui::new(
-        ui.ctx().clone(),
-        ui.unique_id().with("tingle-window"),
-        egui::UiBuilder::new().accessibility_parent(ui.unique_id()),
-    )
-}
-
-/// The snapshot options: the default per-pixel threshold and a few stray pixels.
-fn snapshot_options() -> SnapshotOptions {
-    SnapshotOptions::new()
-        .threshold(SNAPSHOT_THRESHOLD)
-        .max_failed_pixels(SNAPSHOT_MAX_FAILED_PIXELS)
 }
 
 /// Drags from `from` to `to` in `DRAG_MOVES` pointer moves, a frame each.

@@ -9,7 +9,7 @@ use taste::Listener;
 use tingle::dsp::random::seeded;
 use tingle::params::TingleParams;
 use tingle::personal::finder::history::History;
-use tingle::personal::finder::layer_space::{LayerSpace, apply_offline};
+use tingle::personal::finder::layer_space::{LayerSpace, apply_unannounced};
 use tingle::personal::finder::loudness::{LoudnessGate, MOST_LOUDER_LU, loudness_at};
 use tingle::personal::finder::{Finder, Pick, Point, Strategy};
 use tingle::personal::tingle_log::{Mark, Moment, SoundingLayer, TingleLog};
@@ -115,7 +115,7 @@ fn proposals_stay_calm_and_safe() {
         );
         let copy = first_scene();
         // SAFETY: `copy` is alive and only this test uses it.
-        unsafe { apply_offline(&layer.changes(&copy, &b)) };
+        unsafe { apply_unannounced(&layer.changes(&copy, &b)) };
         let l = &copy.layers[0];
         assert!(
             copy.gentle.value() && copy.limiter.value(),
@@ -176,7 +176,7 @@ fn points_become_parameter_changes() {
     let changes = layer.changes(&copy, &moved);
     assert_eq!(changes.len(), 1);
     // SAFETY: `copy` is alive and only this test uses it.
-    unsafe { apply_offline(&changes) };
+    unsafe { apply_unannounced(&changes) };
     let metres = copy.layers[0].placement.distance_m();
     assert!(
         (metres - ranges::FINDER_DISTANCE_M.min).abs() < 1e-3,

@@ -5,7 +5,7 @@
 //! A scene loads as one host gesture: every parameter it changes is begun, then set, then
 //! ended, so the host records (and can undo) the whole load as one step.
 
-use super::theme;
+use super::{gesture, theme};
 use crate::params::TingleParams;
 use crate::scene::factory::{self, FactoryScene};
 use crate::scene::library::{Library, UserPreset};
@@ -117,8 +117,18 @@ impl Browser {
             .collect()
     }
 
+    /// The user presets' folder.
+    pub fn library(&self) -> &Library {
+        &self.library
+    }
+
+    /// Lists the user presets again at the next frame (one was saved elsewhere).
+    pub fn refresh(&mut self) {
+        self.stale = true;
+    }
+
     /// Loads `source` into the live parameters (one host gesture) and remembers it.
-    fn load(
+    pub(super) fn load(
         &mut self,
         source: Source,
         params: &TingleParams,
@@ -176,8 +186,7 @@ fn values(params: &TingleParams) -> Vec<f32> {
         .collect()
 }
 
-/// Sets the live parameters to `scene`'s values as one gesture (and its layers' sound files): begins every parameter that
-/// changes, sets them, then ends them.
+/// Sets the live parameters to `scene`'s values (and its layers' sound files) as one gesture.
 fn apply(scene: &TingleParams, live: &TingleParams, setter: &ParamSetter) {
     live.samples.copy_from(&scene.samples);
     let changes: Vec<(ParamPtr, f32)> = live
@@ -188,19 +197,7 @@ fn apply(scene: &TingleParams, live: &TingleParams, setter: &ParamSetter) {
         .filter(|((_, ptr, _), v)| unsafe { ptr.unmodulated_normalized_value() } != *v)
         .map(|((_, ptr, _), v)| (ptr, v))
         .collect();
-    // SAFETY (the three loops): the pointers point into the live parameters, which outlive the
-    // editor; the context is the host's.
-    unsafe {
-        for (ptr, _) in &changes {
-            setter.raw_context.raw_begin_set_parameter(*ptr);
-        }
-        for (ptr, v) in &changes {
-            setter.raw_context.raw_set_parameter_normalized(*ptr, *v);
-        }
-        for (ptr, _) in &changes {
-            setter.raw_context.raw_end_set_parameter(*ptr);
-        }
-    }
+    gesture::one_gesture(setter, &changes);
 }
 
 /// Draws the browser row. Returns `true` when a scene was loaded this frame.

@@ -10,12 +10,14 @@
 
 pub mod browser;
 pub mod controls;
+mod gesture;
 mod head_row;
 pub mod head_view;
 mod hrtf_row;
 pub mod layer_strip;
 mod master;
 pub mod meters;
+pub mod personal;
 pub mod sample_files;
 pub mod theme;
 
@@ -38,6 +40,7 @@ use nice_plug_egui::{
     EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier, baseview,
     create_egui_editor,
 };
+use personal::Personal;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
@@ -99,6 +102,8 @@ pub struct EditorState {
     hrtf: Option<HrtfLoader>,
     /// The OSC head tracker (`None`: no audio side).
     pub tracking: Option<Arc<HeadTracking>>,
+    /// The finder, the ear match and the tingle button.
+    pub personal: Personal,
 }
 
 impl EditorState {
@@ -113,6 +118,7 @@ impl EditorState {
         Self {
             selection: Selection::Layer(0),
             meters: MeterState::default(),
+            personal: Personal::new(library.dir()),
             browser: Browser::new(library),
             head_rect: None,
             drag: None,
@@ -185,11 +191,13 @@ impl EditorState {
         }
     }
 
-    /// Ends an unfinished drag's gestures (the window closed under the pointer).
+    /// Ends an unfinished drag's gestures (the window closed under the pointer), lets the
+    /// finder's favourite play on and ends the ear match.
     pub fn close(&mut self, params: &TingleParams, setter: &ParamSetter) {
         if let Some(drag) = self.drag.take() {
             head_view::end_drag(&drag, head_view::placement_of(params, drag.source), setter);
         }
+        personal::close(params, self, 0.0);
         self.styled = false;
     }
 }
@@ -215,9 +223,11 @@ fn layout(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &mut 
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Tingle").heading().strong());
         if browser::show(ui, params, setter, &mut state.browser) {
-            // The scene's layers play as it says.
+            // The scene's layers play as it says, and a finder session's layer is gone.
             params.clear_solo();
+            state.personal.finder.abandon();
         }
+        personal::title_row(ui, params, state);
         ui.label(
             RichText::new("Drag a handle to place its source; Shift-drag to raise or lower it.")
                 .small()
@@ -242,6 +252,9 @@ fn layout(ui: &mut Ui, params: &TingleParams, setter: &ParamSetter, state: &mut 
             ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
+                    if personal::show(ui, params, setter, state) {
+                        return;
+                    }
                     layer_strip::overview(ui, params, setter, state);
                     ui.separator();
                     match state.selection {

@@ -35,6 +35,12 @@ pub const RING_TEXT: Color32 = Color32::from_rgb(0x9a, 0xa0, 0xab);
 pub const HEAD: Color32 = Color32::from_rgb(0xc9, 0xb8, 0xa6);
 /// The head's outline, nose and ears.
 pub const HEAD_OUTLINE: Color32 = Color32::from_rgb(0x8a, 0x7a, 0x6a);
+/// The tingle button just after a mark.
+pub const TINGLE_GLOW: Color32 = Color32::from_rgb(0xff, 0xd9, 0x8a);
+/// The ear match's answer disc below ear level.
+pub const BELOW_EAR_LEVEL: Color32 = Color32::from_rgb(0x1f, 0x2a, 0x30);
+/// Where the listener clicked on the ear match's disc.
+pub const ANSWER_MARK: Color32 = Color32::from_rgb(0x5c, 0xc8, 0xff);
 /// Meter bars below -6 dBFS.
 pub const METER_OK: Color32 = Color32::from_rgb(0x5c, 0xd6, 0x7a);
 /// Meter bars from -6 dBFS up.

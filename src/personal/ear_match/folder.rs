@@ -56,9 +56,13 @@ impl fmt::Display for FolderError {
 impl std::error::Error for FolderError {}
 
 /// Loads every `*.sofa` file in `folder` (not its subfolders), sorted by file name, with
-/// [`sofa::load`]. Takes about a second per file: call it off the audio and UI threads.
-/// Fails if the folder cannot be listed or fewer than [`MIN_SETS`] files load.
-pub fn load(folder: &Path) -> Result<Candidates, FolderError> {
+/// [`sofa::load`], telling `progress` (files done, files in all) before the first file and
+/// after each. Takes about a second per file: call it off the audio and UI threads. Fails if
+/// the folder cannot be listed or fewer than [`MIN_SETS`] files load.
+pub fn load(
+    folder: &Path,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Candidates, FolderError> {
     let entries = std::fs::read_dir(folder).map_err(|e| FolderError::Unreadable(e.to_string()))?;
     let mut files: Vec<(String, std::path::PathBuf)> = entries
         .filter_map(Result::ok)
@@ -81,11 +85,14 @@ pub fn load(folder: &Path) -> Result<Candidates, FolderError> {
         sets: Vec::new(),
         failures: Vec::new(),
     };
-    for (name, path) in files {
+    let total = files.len();
+    progress(0, total);
+    for (done, (name, path)) in files.into_iter().enumerate() {
         match sofa::load(&path) {
             Ok(set) => candidates.sets.push((name, set)),
             Err(why) => candidates.failures.push((name, why)),
         }
+        progress(done + 1, total);
     }
     if candidates.sets.len() < MIN_SETS {
         return Err(FolderError::TooFewSets {

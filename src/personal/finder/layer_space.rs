@@ -51,6 +51,7 @@ pub struct Change {
 }
 
 /// The finder's view of one layer.
+#[derive(Debug, Clone)]
 pub struct LayerSpace {
     /// The layer's index (0-based).
     layer: usize,
@@ -121,14 +122,7 @@ impl LayerSpace {
     pub fn changes(&self, params: &TingleParams, point: &[f32]) -> Vec<Change> {
         let p = &params.layers[self.layer];
         let current = self.point(params);
-        let family = |point: &[f32]| {
-            self.slots
-                .iter()
-                .position(|&s| s == Slot::Sound)
-                .and_then(|i| searchable_sounds().nth(point[i] as usize))
-                .map_or(p.sound.value().family, |s| s.family)
-        };
-        let (before, after) = (family(&current), family(point));
+        let (before, after) = (self.family_at(p, &current), self.family_at(p, point));
         // A rate's point value is its place in its family's range: a sound that moves to a
         // family with another range moves the rate along with it.
         let rate_moves = rate_range(before) != rate_range(after);
@@ -139,15 +133,37 @@ impl LayerSpace {
             .map(|(slot, (&value, _))| slot.write(p, value, after))
             .collect()
     }
+
+    /// Every searched parameter's value at `point`, as changes from nothing (to show a
+    /// point's settings; [`LayerSpace::changes`] gives only those that differ).
+    pub fn settings(&self, params: &TingleParams, point: &[f32]) -> Vec<Change> {
+        let p = &params.layers[self.layer];
+        let family = self.family_at(p, point);
+        self.slots
+            .iter()
+            .zip(point)
+            .map(|(slot, &value)| slot.write(p, value, family))
+            .collect()
+    }
+
+    /// The family `point` plays on layer `p` (its own, where the sound is not searched).
+    fn family_at(&self, p: &LayerParams, point: &[f32]) -> Family {
+        self.slots
+            .iter()
+            .position(|&s| s == Slot::Sound)
+            .and_then(|i| searchable_sounds().nth(point[i] as usize))
+            .map_or(p.sound.value().family, |s| s.family)
+    }
 }
 
-/// Sets `changes` on parameters that no host or editor is using (a copy being rendered, a
-/// test's).
+/// Sets `changes` without telling any host: on a copy being rendered, or on the live
+/// parameters while the editor auditions a proposal (the host keeps the values it was last
+/// told; the editor tells it the favourite as one gesture when the listener answers).
 ///
 /// # Safety
-/// Every change's parameter must belong to a live parameter set that nothing else reads or
-/// writes meanwhile.
-pub unsafe fn apply_offline(changes: &[Change]) {
+/// Every change's parameter must belong to a live parameter set. Values are atomics, set as
+/// the host wrappers set them.
+pub unsafe fn apply_unannounced(changes: &[Change]) {
     for c in changes {
         // SAFETY: guaranteed by the caller.
         unsafe { c.param._internal_set_normalized_value(c.normalized) };

@@ -3,7 +3,7 @@
 //! trigger at 0.15 m is 16 dB louder than at 1 m), and the listener may be a client in
 //! therapy: a proposal is measured before it is played, by rendering the scene with it.
 
-use super::layer_space::{LayerSpace, apply_offline};
+use super::layer_space::{LayerSpace, apply_unannounced};
 use crate::engine::{Engine, InputChannels};
 use crate::params::TingleParams;
 use crate::scene::{self, SceneInfo};
@@ -53,7 +53,7 @@ impl LoudnessGate {
 pub fn loudness_at(params: &TingleParams, layer: &LayerSpace, point: &[f32]) -> f64 {
     let copy = copy_of(params);
     // SAFETY: the copy's parameters are alive and used by nothing else.
-    unsafe { apply_offline(&layer.changes(&copy, point)) };
+    unsafe { apply_unannounced(&layer.changes(&copy, point)) };
     scene_loudness(&copy)
 }
 
@@ -76,7 +76,7 @@ pub fn scene_loudness(params: &TingleParams) -> f64 {
 }
 
 /// A separate copy of `params` (through a scene, which keeps every value exactly).
-fn copy_of(params: &TingleParams) -> TingleParams {
+pub fn copy_of(params: &TingleParams) -> TingleParams {
     scene::load(&scene::write(params, &SceneInfo::default()))
         .expect("a written scene reads back (tests/scenes.rs checks)")
 }
