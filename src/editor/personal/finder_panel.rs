@@ -602,13 +602,9 @@ fn session_ui(
         matches!(s.job, Some(Job::Thinking(_))),
     );
     ui.label(
-        RichText::new(format!(
-            "Layer {} · {}",
-            layer + 1,
-            params.layers[layer].sound.value().name()
-        ))
-        .color(theme::LAYER_COLOURS[layer])
-        .strong(),
+        RichText::new(format!("Tuning layer {}", layer + 1))
+            .color(theme::LAYER_COLOURS[layer])
+            .strong(),
     );
     ui.horizontal(|ui| {
         ui.label("Hearing");
@@ -638,14 +634,6 @@ fn session_ui(
             ui.checkbox(&mut s.alternate, format!("take turns every {TURN_S:.0} s"));
         }
     });
-    if thinking {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label("Finding the next idea…");
-        });
-    } else if let Some(s) = &panel.session {
-        differences(ui, params, s);
-    }
     ui.horizontal(|ui| {
         for (pick, label) in [
             (Pick::A, "I prefer A"),
@@ -684,4 +672,13 @@ fn session_ui(
             panel.stop(params, now);
         }
     });
+    ui.add_space(6.0);
+    if thinking {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Finding the next idea…");
+        });
+    } else if let Some(s) = &panel.session {
+        differences(ui, params, s);
+    }
 }
