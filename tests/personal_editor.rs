@@ -21,8 +21,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use tingle::editor::EditorState;
-use tingle::editor::personal::ear_panel::SESSION_TAPS;
-use tingle::editor::personal::finder_panel::{HISTORY_EXTENSION, Side};
+use tingle::editor::personal::ear_panel::{EarPanel, SESSION_TAPS};
+use tingle::editor::personal::finder_panel::{FinderPanel, HISTORY_EXTENSION, Side};
 use tingle::editor::personal::tingle_button::BUTTON_LABEL;
 use tingle::engine::hrtf_loader::HrtfLoader;
 use tingle::engine::telemetry::{TelemetryReceiver, telemetry};
@@ -73,6 +73,16 @@ fn step_until(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> 
         h.step();
     }
     h.run_steps(FRAMES_PER_ACTION);
+}
+
+/// The harness's finder panel.
+fn finder<'h>(h: &'h Harness<'static, App>) -> &'h FinderPanel {
+    &h.state().state.personal.finder
+}
+
+/// The harness's ear-match panel.
+fn ear<'h>(h: &'h Harness<'static, App>) -> &'h EarPanel {
+    &h.state().state.personal.ear
 }
 
 /// Every parameter's normalized value by name.
@@ -134,19 +144,38 @@ fn layer_1_is(app: &App, point: &[f32]) -> bool {
         })
 }
 
+/// Opens the finder panel, starts a session on its first layer that is on, and waits for the
+/// first proposal.
+fn start_finder(h: &mut Harness<'static, App>) {
+    h.get_by_label("Find your triggers").click();
+    h.run_steps(FRAMES_PER_ACTION);
+    h.get_by_label("Start").click();
+    h.run_steps(FRAMES_PER_ACTION);
+    step_until(h, "the first proposal", |a| {
+        a.state.personal.finder.proposal().is_some()
+    });
+}
+
+/// Opens the ear-match panel and loads the SOFA sets in `sets` (at the tests' output rate),
+/// waiting until they are loaded.
+fn open_ear_match(h: &mut Harness<'static, App>, sets: PathBuf) {
+    h.get_by_label("Find your head").click();
+    h.run_steps(FRAMES_PER_ACTION);
+    h.state_mut()
+        .state
+        .personal
+        .ear
+        .load_folder(sets, OUTPUT_RATE_HZ);
+    step_until(h, "the folder", |a| !a.state.personal.ear.is_loading());
+}
+
 /// A harness on the finder panel with layer 1 on and a session started and ready.
 fn finder_ready(dir: &Path) -> Harness<'static, App> {
     let app = App::new(state_in(dir, None));
     app.automate(&app.params.layers[0].enabled, true);
     let mut h = harness(app);
     h.run_steps(FRAMES_PER_ACTION);
-    h.get_by_label("Find your triggers").click();
-    h.run_steps(FRAMES_PER_ACTION);
-    h.get_by_label("Start").click();
-    h.run_steps(FRAMES_PER_ACTION);
-    step_until(&mut h, "the first proposal", |a| {
-        a.state.personal.finder.proposal().is_some()
-    });
+    start_finder(&mut h);
     h
 }
 
@@ -161,26 +190,12 @@ fn a_finder_step_is_one_gesture_and_hearing_b_tells_the_host_nothing() {
     let before = values(&h.state().params);
     h.state().host.take();
 
-    let b = h
-        .state()
-        .state
-        .personal
-        .finder
-        .proposal()
-        .cloned()
-        .expect("a proposal");
-    let a = h
-        .state()
-        .state
-        .personal
-        .finder
-        .favourite()
-        .cloned()
-        .expect("a favourite");
+    let b = finder(&h).proposal().cloned().expect("a proposal");
+    let a = finder(&h).favourite().cloned().expect("a favourite");
     assert_ne!(a, b, "B differs from A");
     h.get_by_label("B").click();
     h.run_steps(FRAMES_PER_ACTION);
-    assert_eq!(h.state().state.personal.finder.hearing(), Some(Side::B));
+    assert_eq!(finder(&h).hearing(), Some(Side::B));
     assert!(layer_1_is(h.state(), &b), "hearing B plays B");
     assert!(h.state().host.take().is_empty(), "the host is told nothing");
     h.get_by_label("A").click();
@@ -242,12 +257,8 @@ fn a_finder_step_is_one_gesture_and_hearing_b_tells_the_host_nothing() {
     step_until(&mut h, "the second proposal", |a| {
         a.state.personal.finder.proposal().is_some()
     });
-    assert_eq!(
-        h.state().state.personal.finder.favourite(),
-        Some(&b),
-        "B is the favourite"
-    );
-    assert_eq!(h.state().state.personal.finder.choices(), 1);
+    assert_eq!(finder(&h).favourite(), Some(&b), "B is the favourite");
+    assert_eq!(finder(&h).choices(), 1);
     h.get_by_label("I prefer A").click();
     h.run_steps(FRAMES_PER_ACTION);
     assert!(
@@ -270,31 +281,16 @@ fn a_and_b_take_turns() {
         for _ in 0..frames {
             h.step();
         }
-        heard.push(h.state().state.personal.finder.hearing());
+        heard.push(finder(&h).hearing());
     }
     assert_eq!(heard, [Some(Side::B), Some(Side::A), Some(Side::B)]);
-    let b = h
-        .state()
-        .state
-        .personal
-        .finder
-        .proposal()
-        .cloned()
-        .expect("a proposal");
+    let b = finder(&h).proposal().cloned().expect("a proposal");
     assert!(layer_1_is(h.state(), &b), "B plays on its turn");
-    let a = h
-        .state()
-        .state
-        .personal
-        .finder
-        .favourite()
-        .cloned()
-        .unwrap();
+    let a = finder(&h).favourite().cloned().unwrap();
     h.get_by_label("Find your triggers").click();
     h.run_steps(FRAMES_PER_ACTION);
-    let finder = &h.state().state.personal.finder;
     assert_eq!(
-        finder.hearing(),
+        finder(&h).hearing(),
         Some(Side::A),
         "leaving the panel pauses on A"
     );
@@ -303,9 +299,8 @@ fn a_and_b_take_turns() {
     for _ in 0..frames {
         h.step();
     }
-    let finder = &h.state().state.personal.finder;
     assert_eq!(
-        finder.hearing(),
+        finder(&h).hearing(),
         Some(Side::A),
         "back in the panel, A holds"
     );
@@ -329,14 +324,7 @@ fn a_kept_favourite_is_a_preset_with_its_history_to_continue() {
             a.state.personal.finder.proposal().is_some()
         });
     }
-    let favourite = h
-        .state()
-        .state
-        .personal
-        .finder
-        .favourite()
-        .cloned()
-        .unwrap();
+    let favourite = finder(&h).favourite().cloned().unwrap();
     type_into_field(&mut h, "Calm taps");
     h.run_steps(FRAMES_PER_ACTION);
     h.get_by_label("Keep").click();
@@ -346,7 +334,7 @@ fn a_kept_favourite_is_a_preset_with_its_history_to_continue() {
     assert!(
         preset.is_file(),
         "the preset is written: {:?}, {:?}",
-        h.state().state.personal.finder.message(),
+        finder(&h).message(),
         std::fs::read_dir(dir.join("presets")).map(|d| d.count())
     );
     let history = History::from_json(&std::fs::read_to_string(&beside).expect("the history"))
@@ -357,21 +345,14 @@ fn a_kept_favourite_is_a_preset_with_its_history_to_continue() {
 
     h.get_by_label("Stop").click();
     h.run_steps(FRAMES_PER_ACTION);
-    assert!(!h.state().state.personal.finder.is_running());
+    assert!(!finder(&h).is_running());
     // Another scene meanwhile: layer 1 moved far off.
     let app = h.state();
     app.automate(&app.params.layers[0].placement.azimuth, -150.0);
     h.get_by_label("Continue").click();
     h.run_steps(FRAMES_PER_ACTION);
-    assert_eq!(
-        h.state().state.personal.finder.choices(),
-        2,
-        "the choices carry on"
-    );
-    assert_eq!(
-        h.state().state.personal.finder.favourite(),
-        Some(&favourite)
-    );
+    assert_eq!(finder(&h).choices(), 2, "the choices carry on");
+    assert_eq!(finder(&h).favourite(), Some(&favourite));
     assert!(
         layer_1_is(h.state(), &favourite),
         "the kept favourite plays"
@@ -383,19 +364,8 @@ fn a_kept_favourite_is_a_preset_with_its_history_to_continue() {
     h.run_steps(FRAMES_PER_ACTION);
     h.get_by_label("Start from it").click();
     h.run_steps(FRAMES_PER_ACTION);
-    assert_eq!(
-        h.state().state.personal.finder.choices(),
-        0,
-        "a new listener's history"
-    );
-    let start = h
-        .state()
-        .state
-        .personal
-        .finder
-        .favourite()
-        .cloned()
-        .unwrap();
+    assert_eq!(finder(&h).choices(), 0, "a new listener's history");
+    let start = finder(&h).favourite().cloned().unwrap();
     assert!(layer_1_is(h.state(), &start), "it starts from what plays");
     assert!(
         layer_1_is(h.state(), &favourite),
@@ -441,13 +411,7 @@ fn the_tingle_button_logs_clicks_keys_and_the_midi_note() {
     let read = TingleLog::from_json(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(&read, log, "the file holds the log exactly");
 
-    h.get_by_label("Find your triggers").click();
-    h.run_steps(FRAMES_PER_ACTION);
-    h.get_by_label("Start").click();
-    h.run_steps(FRAMES_PER_ACTION);
-    step_until(&mut h, "the first proposal", |a| {
-        a.state.personal.finder.proposal().is_some()
-    });
+    start_finder(&mut h);
     type_into_field(&mut h, "Tingly");
     h.run_steps(FRAMES_PER_ACTION);
     h.get_by_label("Keep").click();
@@ -499,17 +463,14 @@ fn the_ear_match_plays_hidden_taps_and_offers_the_best_set() {
     };
     let mut h = harness(app);
     h.run_steps(FRAMES_PER_ACTION);
-    h.get_by_label("Find your head").click();
-    h.run_steps(FRAMES_PER_ACTION);
-    h.state_mut()
-        .state
-        .personal
-        .ear
-        .load_folder(sets.clone(), OUTPUT_RATE_HZ);
-    step_until(&mut h, "the folder", |a| !a.state.personal.ear.is_loading());
-    let ear = &h.state().state.personal.ear;
-    assert!(ear.is_running(), "the session starts: {:?}", ear.message());
-    let (_, total) = ear.progress().expect("a session");
+    open_ear_match(&mut h, sets.clone());
+    let panel = ear(&h);
+    assert!(
+        panel.is_running(),
+        "the session starts: {:?}",
+        panel.message()
+    );
+    let (_, total) = panel.progress().expect("a session");
     assert!(total >= SESSION_TAPS - 1, "{total} taps");
     assert!(
         sender.meters().quiet.load(Ordering::Relaxed),
@@ -519,7 +480,7 @@ fn the_ear_match_plays_hidden_taps_and_offers_the_best_set() {
     let most_frames = 10 * (1.0 / gui::STEP_DT) as usize;
     for answered in 0..total {
         let mut frames = 0;
-        while !h.state().state.personal.ear.is_listening() {
+        while !ear(&h).is_listening() {
             assert!(frames < most_frames, "tap {answered} never played");
             h.step();
             frames += 1;
@@ -541,37 +502,18 @@ fn the_ear_match_plays_hidden_taps_and_offers_the_best_set() {
             "an audible, unclipped tap: peak {peak}"
         );
         sender.cues.hand_back(cue);
-        assert_eq!(
-            h.state().state.personal.ear.progress(),
-            Some((answered, total))
-        );
-        let disc = h
-            .state()
-            .state
-            .personal
-            .ear
-            .disc()
-            .expect("the disc is drawn");
+        assert_eq!(ear(&h).progress(), Some((answered, total)));
+        let disc = ear(&h).disc().expect("the disc is drawn");
         let (azimuth, elevation) = (40.0 - answered as f32 * 7.0, 25.0);
         let at = disc.point_of(azimuth, elevation);
         let (a, e) = disc.heading_at(at);
         assert!((a - azimuth).abs() < 0.01 && (e - elevation).abs() < 0.01);
         click(&mut h, at);
         if answered + 1 < total {
-            assert_eq!(
-                h.state().state.personal.ear.progress(),
-                Some((answered + 1, total))
-            );
+            assert_eq!(ear(&h).progress(), Some((answered + 1, total)));
         }
     }
-    let report = h
-        .state()
-        .state
-        .personal
-        .ear
-        .report()
-        .expect("the report")
-        .clone();
+    let report = ear(&h).report().expect("the report").clone();
     assert_eq!(report.sets.len(), 2);
     assert_eq!(report.sets.iter().map(|s| s.answered).sum::<usize>(), total);
     assert!(
@@ -682,25 +624,12 @@ fn readme_screenshots() {
         };
         std::fs::copy(from, sets.join(name)).unwrap();
     }
-    h.get_by_label("Find your head").click();
-    h.run_steps(FRAMES_PER_ACTION);
-    h.state_mut()
-        .state
-        .personal
-        .ear
-        .load_folder(sets, OUTPUT_RATE_HZ);
-    step_until(&mut h, "the folder", |a| !a.state.personal.ear.is_loading());
+    open_ear_match(&mut h, sets);
     for answered in 0..SCREENSHOT_TAPS {
-        while !h.state().state.personal.ear.is_listening() {
+        while !ear(&h).is_listening() {
             h.step();
         }
-        let disc = h
-            .state()
-            .state
-            .personal
-            .ear
-            .disc()
-            .expect("the disc is drawn");
+        let disc = ear(&h).disc().expect("the disc is drawn");
         click(&mut h, disc.point_of(35.0 - answered as f32 * 23.0, 20.0));
     }
     h.run_steps(FRAMES_PER_ACTION);

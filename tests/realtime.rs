@@ -1722,52 +1722,6 @@ fn quiet_fades_the_scene_out_and_back_without_a_click() {
     );
 }
 
-/// A host context that hands the plugin a list of note events (all in the next block).
-struct NoteContext {
-    transport: Transport,
-    events: std::collections::VecDeque<PluginNoteEvent<TinglePlacer>>,
-}
-
-impl ProcessContext<TinglePlacer> for NoteContext {
-    fn plugin_api(&self) -> PluginApi {
-        PluginApi::Clap
-    }
-
-    fn execute_background(&self, _task: ()) {}
-
-    fn execute_gui(&self, _task: ()) {}
-
-    fn transport(&self) -> &Transport {
-        &self.transport
-    }
-
-    fn next_event(&mut self) -> Option<PluginNoteEvent<TinglePlacer>> {
-        self.events.pop_front()
-    }
-
-    fn try_send_event(
-        &mut self,
-        event: PluginNoteEvent<TinglePlacer>,
-    ) -> Result<
-        (),
-        (
-            PluginNoteEvent<TinglePlacer>,
-            nice_plug::context::process::SendEventError,
-        ),
-    > {
-        Err((
-            event,
-            nice_plug::context::process::SendEventError::NoOutputBuffer,
-        ))
-    }
-
-    fn set_latency_samples(&self, _samples: u32) {}
-
-    fn request_restart(&self) {}
-
-    fn set_current_voice_capacity(&self, _capacity: u32) {}
-}
-
 /// What one tingle-note run measured.
 #[derive(Debug)]
 struct TingleRun {
@@ -1797,10 +1751,7 @@ fn tingle_run(tingle_note: impl Fn(u8) -> Option<u8>) -> TingleRun {
     host::activate(&mut plugin, CUE_RATE, CUE_BLOCK as u32, NO_INPUT);
     let meters = plugin.meters();
     assert_eq!(meters.sample_rate.load(Relaxed), CUE_RATE);
-    let mut context = NoteContext {
-        transport: Transport::new(CUE_RATE),
-        events: std::collections::VecDeque::with_capacity(4),
-    };
+    let mut context = host::TestProcessContext::new(CUE_RATE);
     let (channel, voice_id, key) = (Channel::Number(0), VoiceID::Wildcard, Key::Number(note));
     let note_off_block = (0.1 * CUE_RATE) as usize / CUE_BLOCK;
     let (mut left, mut right) = (vec![0.0f32; CUE_BLOCK], vec![0.0f32; CUE_BLOCK]);
@@ -1810,7 +1761,7 @@ fn tingle_run(tingle_note: impl Fn(u8) -> Option<u8>) -> TingleRun {
     for block in 0..(CUE_RATE as usize / 2) / CUE_BLOCK {
         if block == 1 {
             let timing = 17;
-            context.events.push_back(NoteEvent::NoteOn {
+            context.send(NoteEvent::NoteOn {
                 timing,
                 voice_id,
                 channel,
@@ -1820,7 +1771,7 @@ fn tingle_run(tingle_note: impl Fn(u8) -> Option<u8>) -> TingleRun {
         }
         if block == note_off_block {
             let timing = 5;
-            context.events.push_back(NoteEvent::NoteOff {
+            context.send(NoteEvent::NoteOff {
                 timing,
                 voice_id,
                 channel,

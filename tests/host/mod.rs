@@ -36,11 +36,17 @@ impl<F: Flavour> ActivateContext<TinglePlugin<F>> for TestActivateContext {
     fn set_current_voice_capacity(&self, _capacity: u32) {}
 }
 
-/// The context passed to [`Plugin::process`]: a settable transport, no note events in or out,
-/// every callback a no-op.
+/// Note events a [`TestProcessContext`] holds for one block.
+pub const EVENT_CAPACITY: usize = 16;
+
+/// The context passed to [`Plugin::process`]: a settable transport, the note events queued
+/// for the next block (none out), every other callback a no-op.
 #[derive(Debug)]
 pub struct TestProcessContext {
     transport: Transport,
+    /// Note events the plugin takes at its next `process()`, in order (MIDI notes carry no
+    /// SysEx, so one queue serves every flavour).
+    events: std::collections::VecDeque<NoteEvent<()>>,
 }
 
 impl TestProcessContext {
@@ -49,7 +55,18 @@ impl TestProcessContext {
     pub fn new(sample_rate: f32) -> Self {
         Self {
             transport: Transport::new(sample_rate),
+            events: std::collections::VecDeque::with_capacity(EVENT_CAPACITY),
         }
+    }
+
+    /// Queues `event` for the next block (at most [`EVENT_CAPACITY`] wait at once, so queueing
+    /// never allocates).
+    pub fn send(&mut self, event: NoteEvent<()>) {
+        assert!(
+            self.events.len() < EVENT_CAPACITY,
+            "too many events for one block"
+        );
+        self.events.push_back(event);
     }
 
     /// Sets the host tempo in beats per minute (`None`: the host reports none).
@@ -106,7 +123,7 @@ impl<F: Flavour> ProcessContext<TinglePlugin<F>> for TestProcessContext {
     }
 
     fn next_event(&mut self) -> Option<PluginNoteEvent<TinglePlugin<F>>> {
-        None
+        self.events.pop_front()
     }
 
     fn try_send_event(
