@@ -22,7 +22,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError};
 use std::thread::JoinHandle;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Taps a session plays (more if the folder holds so many sets that the stages need more).
 pub const SESSION_TAPS: usize = 30;
@@ -223,9 +222,7 @@ impl EarPanel {
     /// Starts a session over `loaded`, the scene fading out first.
     fn begin(&mut self, loaded: Loaded, telemetry: Option<&TelemetryReceiver>, now: f64) {
         self.refused = loaded.refused;
-        let seed = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
+        let seed = super::fresh_seed();
         let sets = loaded.sets;
         let ear = match EarMatch::adaptive(sets.clone(), SESSION_TAPS, seed) {
             Err(EarMatchError::TooFewTaps(fewest)) => EarMatch::adaptive(sets, fewest, seed),

@@ -21,7 +21,6 @@ use crate::scene::library::UserPreset;
 use egui::{ComboBox, Grid, ProgressBar, RichText, Ui};
 use nice_plug::prelude::*;
 use std::thread::JoinHandle;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Seconds each version plays while the finder alternates them.
 pub const TURN_S: f64 = 6.0;
@@ -99,16 +98,29 @@ struct Session {
     layer: usize,
     space: LayerSpace,
     job: Option<Job>,
-    favourite: Point,
-    proposal: Option<Point>,
     hearing: Side,
     /// The exact values the host holds for the parameters hearing B changed.
-    held: Vec<(ParamPtr, f32)>,
+    held: Vec<Change>,
     /// Whether A and B take turns.
     alternate: bool,
     /// When the version playing started (egui's clock).
     turned_at: f64,
     choices: usize,
+}
+
+impl Session {
+    /// The search, while it waits for the listener (not while it works out a proposal).
+    fn ready(&self) -> Option<&Finder> {
+        match &self.job {
+            Some(Job::Ready(work)) => Some(&work.finder),
+            _ => None,
+        }
+    }
+
+    /// The proposal (B) waiting for an answer.
+    fn proposal(&self) -> Option<&Point> {
+        self.ready()?.proposal()
+    }
 }
 
 /// The finder panel's state between frames.
@@ -158,14 +170,14 @@ impl FinderPanel {
         self.session.as_ref().map(|s| s.hearing)
     }
 
-    /// The favourite so far, while a session runs.
+    /// The favourite so far (A), while a session waits for the listener.
     pub fn favourite(&self) -> Option<&Point> {
-        self.session.as_ref().map(|s| &s.favourite)
+        self.session.as_ref()?.ready().map(Finder::best)
     }
 
     /// The proposal waiting for an answer.
     pub fn proposal(&self) -> Option<&Point> {
-        self.session.as_ref().and_then(|s| s.proposal.as_ref())
+        self.session.as_ref()?.proposal()
     }
 
     /// Choices answered in this session (with those of a continued history).
@@ -189,7 +201,7 @@ impl FinderPanel {
     ) {
         let space = LayerSpace::new(params, layer);
         let start = space.point(params);
-        let seed = fresh_seed();
+        let seed = super::fresh_seed();
         let (finder, choices) = match history {
             Some(h) => {
                 let choices = h.choices.len();
@@ -205,7 +217,6 @@ impl FinderPanel {
             }
         };
         // A continued history's favourite is already playing: its preset holds it.
-        let favourite = finder.best().clone();
         let work = Box::new(Work {
             finder,
             space: space.clone(),
@@ -216,8 +227,6 @@ impl FinderPanel {
             layer,
             space,
             job: Some(Job::Thinking(std::thread::spawn(move || work.think(None)))),
-            favourite,
-            proposal: None,
             hearing: Side::A,
             held: Vec::new(),
             alternate: true,
@@ -233,21 +242,19 @@ impl FinderPanel {
         let Some(s) = &mut self.session else {
             return;
         };
-        let back: Vec<Change> = s
-            .held
-            .drain(..)
-            .map(|(param, normalized)| Change { param, normalized })
-            .collect();
         // SAFETY (both): the live parameters outlive the editor.
-        unsafe { apply_unannounced(&back) };
+        unsafe { apply_unannounced(&std::mem::take(&mut s.held)) };
         s.hearing = Side::A;
         s.turned_at = now;
-        if let (Side::B, Some(b)) = (side, &s.proposal) {
-            let changes = s.space.changes(params, b);
+        let b = s.proposal().filter(|_| side == Side::B);
+        if let Some(changes) = b.map(|b| s.space.changes(params, b)) {
             s.held = changes
                 .iter()
                 // SAFETY: the pointers point into the live parameters.
-                .map(|c| (c.param, unsafe { c.param.unmodulated_normalized_value() }))
+                .map(|c| Change {
+                    param: c.param,
+                    normalized: unsafe { c.param.unmodulated_normalized_value() },
+                })
                 .collect();
             unsafe { apply_unannounced(&changes) };
             s.hearing = Side::B;
@@ -261,10 +268,11 @@ impl FinderPanel {
         let Some(s) = &mut self.session else {
             return;
         };
-        let (Some(Job::Ready(_)), Some(_)) = (&s.job, &s.proposal) else {
+        let Some(b) = s.proposal().cloned() else {
             return;
         };
-        let (Some(Job::Ready(work)), Some(b)) = (s.job.take(), s.proposal.take()) else {
+        // A proposal waits only in a ready search.
+        let Some(Job::Ready(work)) = s.job.take() else {
             return;
         };
         if pick == Pick::B {
@@ -275,7 +283,6 @@ impl FinderPanel {
                 .map(|c| (c.param, c.normalized))
                 .collect();
             gesture::one_gesture(setter, &changes);
-            s.favourite = b;
         }
         s.choices += 1;
         s.job = Some(Job::Thinking(std::thread::spawn(move || {
@@ -296,11 +303,10 @@ impl FinderPanel {
             };
             match handle.join() {
                 Ok(work) => {
-                    s.proposal = work.finder.proposal().cloned();
-                    s.favourite = work.finder.best().clone();
+                    let stuck = work.finder.proposal().is_none();
                     s.job = Some(Job::Ready(work));
                     s.turned_at = now;
-                    if s.proposal.is_none() {
+                    if stuck {
                         self.message = Some(
                             "No new idea stays calm enough: keep what you have, or start again."
                                 .into(),
@@ -315,7 +321,7 @@ impl FinderPanel {
             }
             return;
         }
-        if s.alternate && s.proposal.is_some() && now - s.turned_at >= TURN_S {
+        if s.alternate && s.proposal().is_some() && now - s.turned_at >= TURN_S {
             let other = match s.hearing {
                 Side::A => Side::B,
                 Side::B => Side::A,
@@ -432,13 +438,6 @@ impl FinderPanel {
     }
 }
 
-/// A seed for a new session's random choices.
-fn fresh_seed() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64)
-}
-
 /// Draws the panel.
 pub fn show(
     ui: &mut Ui,
@@ -548,11 +547,14 @@ fn start_ui(
 
 /// A table of the settings in which A and B differ.
 fn differences(ui: &mut Ui, params: &TingleParams, s: &Session) {
-    let Some(b) = &s.proposal else {
+    let Some(finder) = s.ready() else {
+        return;
+    };
+    let Some(b) = finder.proposal() else {
         return;
     };
     let (a, b) = (
-        s.space.settings(params, &s.favourite),
+        s.space.settings(params, finder.best()),
         s.space.settings(params, b),
     );
     Grid::new("finder-differences")
@@ -598,7 +600,7 @@ fn session_ui(
     let (layer, hearing, ready, thinking) = (
         s.layer,
         s.hearing,
-        s.proposal.is_some(),
+        s.proposal().is_some(),
         matches!(s.job, Some(Job::Thinking(_))),
     );
     ui.label(

@@ -15,6 +15,7 @@ use egui::Ui;
 use finder_panel::FinderPanel;
 use nice_plug::prelude::*;
 use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
 use tingle_button::TingleButton;
 
 /// Name of the tingle logs' folder, beside the presets' folder.
@@ -56,6 +57,14 @@ impl Personal {
             tingles: TingleButton::new(logs),
         }
     }
+}
+
+/// A seed for a new session's random choices (the finder's, the ear match's): the clock's
+/// nanoseconds, so every session differs.
+fn fresh_seed() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// The title row's part: the two panels' switches and the tingle button.
