@@ -19,8 +19,9 @@
 //! biquad. Three such streams make the fine grain of rain (small, short, bright impacts to
 //! larger, longer, darker ones, 0.3-12 kHz, decays of 1.5-5 ms); a fourth carries the distinct
 //! heavier drops the Density control counts, and a fifth of those also ring a bubble.
-//! - Droplet: one drop: an impact tick and usually a short rising bubble "plink", over a faint
-//!   drizzle of the wet surroundings (the same grain, far below the drip). The surroundings are
+//! - Droplet: one drop: an impact tick and usually a short rising bubble "plink", then the
+//!   tiny bubbles of its splash falling back, over a faint drizzle of the wet surroundings (the
+//!   same grain, far below the drip). The surroundings are
 //!   one place however many drips fall in it: once a few newer droplets of the layer sound,
 //!   a droplet's drizzle hands over to the newest, which carries it on more densely (see
 //!   [`TriggerSound::make_way`]).
@@ -234,8 +235,18 @@ const TICK_LEVEL: (f32, f32) = (0.6, 1.2);
 /// Decay time constant (s) of a droplet's impact tick: one small drop on a hard, wet surface.
 const TICK_DECAY_S: f32 = 0.0008;
 /// RMS of a droplet's drizzle relative to its drip spread over a second (the layer's default
-/// rate): the wet surroundings, far below the drip.
-const DRIZZLE_UNDER_DRIP: f32 = 0.25;
+/// rate): the wet surroundings, well below the drip. (At 0.25 a lone drip every few seconds
+/// was heard as a plop over radio static; the wetter surroundings are heard as water.)
+const DRIZZLE_UNDER_DRIP: f32 = 0.4;
+/// Secondary droplets a drip throws up: its crown and jet break into small drops that fall
+/// back a moment later, each trapping a tiny bubble (Prosperetti & Oguz 1993).
+const SPLASH_DROPS: usize = 4;
+/// Their bubbles' radius, as a share of the drip's (uniform between the two).
+const SPLASH_RADIUS: (f32, f32) = (0.25, 0.45);
+/// Their bubbles' peak, as a share of the drip's (uniform between the two).
+const SPLASH_LEVEL: (f32, f32) = (0.06, 0.2);
+/// When they fall back (s after the drip; uniform between the two).
+const SPLASH_WAIT_S: (f32, f32) = (0.015, 0.15);
 /// Offset (amplitude) added to the impact envelopes so that they never decay into subnormals.
 const ANTI_DENORMAL: f32 = 1e-20;
 /// Samples mixed at a time on the stack before the sound's soft saturation ([`soft_clip`]
@@ -868,6 +879,13 @@ impl TriggerSound for Water {
                 let wait = (BUBBLE_DELAY_S * fs) as usize;
                 self.add_bubble(Bubble::new(radius, level, wait, fs));
             }
+            for _ in 0..SPLASH_DROPS {
+                let rng = &mut self.rng;
+                let radius = self.radius_m * rng.random_range(SPLASH_RADIUS.0..SPLASH_RADIUS.1);
+                let peak = level * rng.random_range(SPLASH_LEVEL.0..SPLASH_LEVEL.1);
+                let wait = (rng.random_range(SPLASH_WAIT_S.0..SPLASH_WAIT_S.1) * fs) as usize;
+                self.add_bubble(Bubble::new(radius, peak, wait, fs));
+            }
         } else {
             let rms = drop_units * grain_rms;
             self.drops = ImpactStream::new(drop, DROP_LEVEL_SIGMA, drop_rate, false, rms, fs);
@@ -1237,6 +1255,41 @@ mod tests {
             assert!(near > 0.5, "the bubble rings at 3 / r");
             assert!(20.0 * (drip / drizzle).log10() > 25.0, "faint drizzle");
             assert!(drizzle > 0.0, "the drizzle sounds");
+        }
+    }
+
+    /// A drip's splash falls back after it: its small drops' tiny bubbles ring 15-150 ms on,
+    /// above the drizzle (the loudest 2 ms of the 40-160 ms after the drip, where the
+    /// smallest drip's own bubble has died away by over 50 dB, against the loudest 2 ms of the
+    /// drizzle alone; without the splash it is 5 dB under) and well below the drip, and higher
+    /// than the drip's own bubble.
+    #[test]
+    fn a_drip_splashes_tiny_bubbles_after_it() {
+        let ms = (0.001 * FS) as usize;
+        for seed in 1..=8 {
+            let x = testkit::render::<Water>(FS, &water(DROPLET, [0.0, 0.5, 0.5, 0.5], seed), 1.0);
+            let drip = peak(&x[..10 * ms]);
+            let splash = &x[40 * ms..160 * ms];
+            let loudest = |x: &[f32]| peak(&testkit::envelope(x, 2 * ms));
+            let drizzle = loudest(&x[300 * ms..420 * ms]);
+            let over_drizzle = 20.0 * (loudest(splash) / drizzle).log10();
+            let under_drip = 20.0 * (drip / peak(splash)).log10();
+            let f0 = PITCH_CONSTANT / DROPLET_RADIUS_M.0;
+            let above = testkit::band_share(splash, FS, 1.5 * f0, 20_000.0);
+            println!(
+                "seed {seed}: splash {over_drizzle:.1} dB over the drizzle, {under_drip:.1} dB \
+                 under the drip, {:.0} % above 1.5 f0",
+                above * 100.0
+            );
+            assert!(over_drizzle > 2.0, "seed {seed}: the splash is heard");
+            assert!(
+                under_drip > 8.0,
+                "seed {seed}: the splash stays under the drip"
+            );
+            assert!(
+                above > 0.5,
+                "seed {seed}: the splash rings higher than the drip"
+            );
         }
     }
 
