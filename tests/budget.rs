@@ -9,9 +9,10 @@ mod worst_case;
 
 use common::{high_passed, integrated_lufs, peak};
 use tingle::engine::budget::{INSTANCE_UNITS, SUSTAINED_AT_ONCE, voice_cost};
-use tingle::engine::layer::LayerSettings;
+use tingle::engine::layer::{LayerSettings, Scatter, ScatterMode};
 use tingle::engine::master::MasterSettings;
-use tingle::engine::rhythm::RhythmRate;
+use tingle::engine::motion::{MotionMode, MotionRate, MotionSettings};
+use tingle::engine::rhythm::{RhythmRate, RhythmSettings};
 use tingle::engine::{Engine, EngineSettings, InputChannels};
 use tingle::triggers::Family;
 
@@ -238,4 +239,69 @@ fn no_factory_scene_comes_near_the_budget() {
             entry.file
         );
     }
+}
+
+/// Taps in bursts born where a slowly drifting layer is (no scatter: each stays where it was
+/// born): the eight taps of a burst, 10 ms apart, are born within 2 degrees and share one
+/// placer. Under the budget each burst takes one placer where it took eight (at most 2 in use
+/// at once against 8), and the scene's loudness stays within 0.5 LU of the same scene without
+/// the budget (where every tap has its own), its peak within 0.5 dB.
+#[test]
+fn bursts_born_at_one_place_share_a_placer() {
+    const SECONDS: f32 = 4.0;
+    let mut settings = EngineSettings {
+        master: measuring_master(),
+        ..EngineSettings::default()
+    };
+    settings.layers[0] = LayerSettings {
+        enabled: true,
+        family: Family::Tap,
+        rhythm: RhythmSettings {
+            rate: Some(RhythmRate::PerSecond(3.0)),
+            burst: 8,
+            burst_spacing_s: 0.01,
+            ..RhythmSettings::default()
+        },
+        scatter: Scatter {
+            mode: ScatterMode::Off,
+            ..Scatter::default()
+        },
+        motion: MotionSettings {
+            mode: MotionMode::Orbit,
+            rate: MotionRate::Hertz(0.05),
+            depth: 1.0,
+        },
+        ..LayerSettings::default()
+    };
+    let run = |budget: bool| {
+        let (mut most, mut joins) = (0, 0);
+        let (l, r) = render(&settings, SECONDS, budget, |e| {
+            most = most.max(e.placers_in_use().0);
+            joins = e.placer_joins();
+        });
+        (
+            most,
+            joins,
+            integrated_lufs(&l, &r, FS as u32),
+            peak(&l).max(peak(&r)),
+        )
+    };
+    let (most, joins, lufs, top) = run(true);
+    let (most_alone, joins_alone, lufs_alone, top_alone) = run(false);
+    println!(
+        "placers at once {most} (alone {most_alone}), joins {joins} ({joins_alone}), \
+         {lufs:.2} LUFS ({lufs_alone:.2}), peak {top:.4} ({top_alone:.4})"
+    );
+    // 12 bursts of 8: 7 of each 8 join.
+    assert!(joins >= 7 * 11, "{joins} joins");
+    assert_eq!(joins_alone, 0);
+    assert!(most <= 2 && most_alone >= 8, "{most} against {most_alone}");
+    assert!(
+        (lufs - lufs_alone).abs() < 0.5,
+        "{lufs} against {lufs_alone}"
+    );
+    assert!(
+        (20.0 * (top / top_alone).log10()).abs() < 0.5,
+        "{top} against {top_alone}"
+    );
 }

@@ -181,9 +181,9 @@ impl Engine {
             clock: Clock::default(),
             input: InputSource::new(&hrtf, sample_rate, max_block, glide),
             layers: (0..LAYERS)
-                .map(|i| Layer::new(&hrtf, sample_rate, max_block, layer_seed(params.seed, i)))
+                .map(|i| Layer::new(&hrtf, sample_rate, max_block, i, layer_seed(params.seed, i)))
                 .collect(),
-            placers: Placers::new(SHARED_PLACERS, &hrtf, sample_rate),
+            placers: Placers::new(SHARED_PLACERS, &hrtf, sample_rate, max_block),
             seed: params.seed,
             bed: Bed::new(sample_rate, bed_seed(params.seed)),
             room: Room::new(sample_rate, max_block, &hrtf),
@@ -319,9 +319,10 @@ impl Engine {
     /// Off, every layer plays up to [`layer::VOICES_PER_LAYER`] voices, whatever they cost:
     /// only as a reference, to hear and measure what the budget changes.
     /// Turning it off gives every voice slot a placer of its own, which allocates: never on
-    /// the audio thread.
+    /// the audio thread; triggers born at nearly the same place then no longer share one.
     pub fn set_voice_budget(&mut self, on: bool) {
         self.budget = on;
+        self.placers.set_sharing(on);
         if !on {
             self.placers
                 .grow_to(LAYERS * layer::VOICE_SLOTS, &self.hrtf);
@@ -332,6 +333,12 @@ impl Engine {
     /// where their layer is instead) since the engine was made.
     pub fn placers_in_use(&self) -> (usize, u64) {
         (self.placers.in_use(), self.placers.shortfalls())
+    }
+
+    /// Triggers that joined the placer of a trigger of their layer born at nearly the same
+    /// place (instead of taking one of their own) since the engine was made.
+    pub fn placer_joins(&self) -> u64 {
+        self.placers.joins()
     }
 
     /// What the voice budget allows each layer this block (`None` for all with the budget

@@ -34,8 +34,9 @@ use crate::samples::{Pick, SampleSlot};
 use crate::triggers::{Excitation, Family};
 use bus::Bus;
 use path::Path;
+use placers::OwnSpot;
 pub use placers::Placers;
-use seat::{OwnSpot, Seat, Spot};
+use seat::{Seat, Spot};
 pub use settings::{DEFAULT_FIRST_NOTE, DEFAULT_SPREAD_DEG, LayerSettings, Scatter, ScatterMode};
 use std::sync::Arc;
 use voice::{LevelRamp, Trigger, Voice, VoiceState};
@@ -66,6 +67,8 @@ const SCATTER_ELEVATION_SHARE: f32 = 0.5;
 
 /// One trigger layer. Allocates only in [`Layer::new`].
 pub struct Layer {
+    /// Which of the instance's layers it is (tells its placers from other layers').
+    index: usize,
     sample_rate: f32,
     /// The voices that play the triggers (mono).
     voices: Vec<Voice>,
@@ -108,10 +111,18 @@ impl Layer {
     /// A silent layer in a session at `sample_rate` (Hz) for blocks of up to `max_block`
     /// samples, placing with `hrtf` (at the placement rate: see
     /// [`Placer::new`](crate::binaural::placer::Placer::new)), drawing its randomness from
-    /// `seed`. Allocates.
-    pub fn new(hrtf: &Arc<HrtfSet>, sample_rate: f32, max_block: usize, seed: u64) -> Self {
+    /// `seed`; `index` tells its triggers' placers from other layers' (see [`Placers`]).
+    /// Allocates.
+    pub fn new(
+        hrtf: &Arc<HrtfSet>,
+        sample_rate: f32,
+        max_block: usize,
+        index: usize,
+        seed: u64,
+    ) -> Self {
         let period = crate::binaural::placer::control_period(sample_rate);
         Self {
+            index,
             sample_rate,
             voices: vec![Voice::new(sample_rate); VOICE_SLOTS],
             seats: vec![Seat::default(); VOICE_SLOTS],
@@ -165,11 +176,12 @@ impl Layer {
         self.rhythm.reseed(seed);
     }
 
-    /// Cuts every voice, giving its placer back to `placers` (used after non-finite audio;
+    /// Cuts every voice, giving its placers back to `placers` (used after non-finite audio;
     /// never while audible otherwise).
     pub fn silence(&mut self, placers: &mut Placers) {
         self.voices.iter_mut().for_each(Voice::silence);
-        self.seats.iter_mut().for_each(|seat| seat.silence(placers));
+        self.seats.iter_mut().for_each(Seat::silence);
+        placers.silence(self.index);
         self.bus.silence();
         self.hit_count = 0;
         self.release_count = 0;
@@ -212,22 +224,17 @@ impl Layer {
             .count()
     }
 
-    /// Whether anything of the layer sounds: a voice, a seat's placer or the bus ringing out.
+    /// Whether a voice of the layer sounds or its bus rings out (its triggers' own placers
+    /// may ring out too: [`Placers::sounding`]).
     fn is_sounding(&self) -> bool {
-        self.bus.is_sounding()
-            || self
-                .voices
-                .iter()
-                .zip(&self.seats)
-                .any(|(voice, seat)| voice.is_sounding() || seat.is_ringing())
+        self.bus.is_sounding() || self.voices.iter().any(Voice::is_sounding)
     }
 
-    /// What voice `index` and its seat are doing.
+    /// What voice `index` is doing.
     fn activity(&self, index: usize) -> Activity {
         match self.voices[index].state() {
             VoiceState::Playing => Activity::Playing,
             VoiceState::Releasing => Activity::Releasing,
-            VoiceState::Free if self.seats[index].is_ringing() => Activity::RingingOut,
             VoiceState::Free => Activity::Free,
         }
     }
@@ -276,7 +283,7 @@ impl Layer {
         // The path is tracked through the block when a trigger sounds or starts in it.
         let starting = self.hits[..self.hit_count].iter().any(|h| h.offset < n);
         // Whether anything sounds this block (a started trigger will).
-        let mut sounding = self.is_sounding();
+        let mut sounding = self.is_sounding() || placers.sounding(self.index);
         let tracked = starting || sounding;
         self.path.advance(settings, transport, clock, n, tracked);
         // Hits beyond this chunk (the engine splits blocks longer than it was built for) wait,
@@ -333,23 +340,18 @@ impl Layer {
             let (voice, seat) = (&mut self.voices[i], &mut self.seats[i]);
             let was_sounding = voice.is_sounding();
             let start = voice.render(&level, &mut self.mono);
+            seat.add_to(start, &self.mono[start..n], (&mut self.bus, &mut *placers));
             if was_sounding && !voice.is_sounding() {
-                seat.ring_out(placers);
+                seat.end(placers);
             }
-            let mono = &self.mono[start..n];
-            let ended = !voice.is_sounding();
-            let send = settings.room_send;
-            seat.add_to(
-                start,
-                mono,
-                ended,
-                &self.path,
-                (head, settings.anchor),
-                (&mut self.bus, &mut *placers),
-                (&mut *left, &mut *right),
-                (&mut *room, send),
-            );
         }
+        placers.place(
+            self.index,
+            &self.path,
+            (head, settings.anchor),
+            (&mut *left, &mut *right),
+            (&mut *room, settings.room_send),
+        );
         self.bus.add_to(
             &self.path,
             (head, settings.anchor),
@@ -388,18 +390,13 @@ impl Layer {
                 None => return None,
             }
         }
-        // A free voice, else the quietest fading or ringing-out one.
+        // A free voice, else the one furthest through its fade.
         let index = (0..self.voices.len())
             .position(|i| self.activity(i) == Activity::Free)
             .or_else(|| {
                 (0..self.voices.len())
                     .filter(|&i| self.activity(i) != Activity::Playing)
-                    .max_by_key(|&i| {
-                        (
-                            self.activity(i) == Activity::RingingOut,
-                            self.voices[i].faded(),
-                        )
-                    })
+                    .max_by_key(|&i| self.voices[i].faded())
             });
         let index = index?;
         let handed_over = self.voices.iter_mut().map(|v| v.make_way(offset)).sum();
@@ -447,7 +444,7 @@ impl Layer {
         } else {
             Spot::Own(OwnSpot::Still(position))
         };
-        self.seats[index].start(spot, placers);
+        self.seats[index].start(self.index, spot, placers);
         Some(position)
     }
 
@@ -508,7 +505,7 @@ impl Layer {
     }
 }
 
-/// What one of a layer's voices and its seat are doing together.
+/// What one of a layer's voices is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Activity {
     /// Nothing: ready for a trigger.
@@ -517,6 +514,4 @@ enum Activity {
     Playing,
     /// Fading its trigger out.
     Releasing,
-    /// The trigger has ended; its placer's filters and delays ring out.
-    RingingOut,
 }
