@@ -174,7 +174,13 @@ impl Placers {
         });
         if let Some(index) = sharing {
             self.joins += 1;
-            self.slots[index].users += 1;
+            let slot = &mut self.slots[index];
+            if slot.users == 0 {
+                // It was ringing out: it goes on placing from the block's start, not from
+                // where the newcomer starts, so its tail keeps its time.
+                slot.from = 0;
+            }
+            slot.users += 1;
             return Some(index);
         }
         let Some(index) = self.free.pop() else {
@@ -407,6 +413,41 @@ mod tests {
             );
             (placers, slot, left, right)
         };
+        // A trigger joining the slot while it rings out, 8 samples into a block, sounds as if
+        // the slot had never stopped placing.
+        let two_blocks = |rejoin: bool| {
+            let mut room = Room::new(FS, BLOCK, &hrtf);
+            let mut placers = Placers::new(1, &hrtf, FS, BLOCK);
+            let slot = placers.seat(0, still(40.0)).unwrap();
+            let mut out = Vec::new();
+            for block in 0..2 {
+                let (mut left, mut right) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
+                if block == 0 {
+                    placers.add(slot, 0, &a);
+                    if rejoin {
+                        placers.leave(slot);
+                    }
+                } else {
+                    if rejoin {
+                        assert_eq!(placers.seat(0, still(40.5)), Some(slot));
+                    } else {
+                        placers.add(slot, 0, &[0.0; 8]);
+                    }
+                    placers.add(slot, 8, &b[8..]);
+                }
+                let ears = (&mut left[..], &mut right[..]);
+                placers.place(
+                    0,
+                    &path,
+                    (&head, Anchor::World),
+                    ears,
+                    (room.begin(BLOCK), 0.0),
+                );
+                out.extend(left);
+            }
+            out
+        };
+        assert_eq!(two_blocks(true), two_blocks(false));
         let (mut placers, slot, left, right) = render(true);
         let (_, _, sum_left, sum_right) = render(false);
         assert_eq!((&left, &right), (&sum_left, &sum_right));
