@@ -34,10 +34,13 @@
 //! sustained (rain lasts and should follow its layer's motion); a droplet is short but is treated
 //! the same way, as the layer handles a family uniformly.
 
+mod bubbles;
+
 use super::{ControlInfo, Excitation, FamilyInfo, TriggerSound};
 use crate::dsp::biquad::Biquad;
 use crate::dsp::math::{db_to_gain, log_map, log_unmap, smoothstep, soft_clip};
 use crate::dsp::random::{RngExt, SeededRng, WHITE_POWER, exponential, seeded, white};
+use bubbles::{Bubble, Bubbles, damping};
 use std::f32::consts::{FRAC_1_SQRT_2, TAU};
 
 /// Family description.
@@ -70,18 +73,6 @@ const RADIUS_M: (f32, f32) = (0.001, 0.005);
 /// A droplet's bubble radius (m) at Drop size 0 and 1 (logarithmic): a drip from a tap or a
 /// ceiling is a large drop, and its bubble rings long enough to be heard as a plink.
 const DROPLET_RADIUS_M: (f32, f32) = (0.0018, 0.004);
-/// Smallest and largest radius (m) a bubble may have after its random spread.
-const RADIUS_LIMITS_M: (f32, f32) = (0.0006, 0.008);
-/// Pitch constant (m/s): a bubble of radius `r` rings at `PITCH_CONSTANT / r` Hz.
-const PITCH_CONSTANT: f32 = 3.0;
-/// Viscous part of the damping (m/s): `d = VISCOUS_DAMPING / r + ...`.
-const VISCOUS_DAMPING: f32 = 0.13;
-/// Thermal and radiation part of the damping (m^1.5/s): `d = ... + THERMAL_DAMPING r^-1.5`.
-const THERMAL_DAMPING: f32 = 0.0072;
-/// Pitch rise `sigma`: the frequency is `f0 (1 + sigma d t)` at time `t` (s) into the ring.
-const PITCH_RISE: f32 = 0.2;
-/// Highest frequency a bubble may rise to, as a fraction of the sample rate (it stops there).
-const HIGHEST_PITCH_FRACTION: f32 = 0.45;
 /// Delay (s) from a drop's impact to its bubble's ring: the bubble pinches off the crater a few
 /// milliseconds after the drop lands.
 const BUBBLE_DELAY_S: f32 = 0.003;
@@ -112,8 +103,6 @@ const STREAM_SEEDS: [u64; 4] = [
     0x1656_67b1_9e37_79f9,
     0x27d4_eb2f_1656_67c5,
 ];
-/// Most bubbles ringing at once; a new one replaces the quietest when all are busy.
-const MAX_BUBBLES: usize = 8;
 /// Random spread of a rain bubble's radius around the Drop size (octaves, both ways;
 /// triangular).
 const RAIN_RADIUS_SPREAD: f32 = 0.5;
@@ -255,11 +244,6 @@ const ANTI_DENORMAL: f32 = 1e-20;
 const MIX_CHUNK: usize = 64;
 /// Level (amplitude) below which a heavy drop's impact has died away: -90 dB.
 const SILENCE: f32 = 3.2e-5;
-
-/// Damping (1/s: the amplitude falls as `exp(-d t)`) of a bubble of radius `radius_m` (m).
-fn damping(radius_m: f32) -> f32 {
-    VISCOUS_DAMPING / radius_m + THERMAL_DAMPING * radius_m.powf(-1.5)
-}
 
 /// A random factor `2^o` with `o` triangular in `-octaves..octaves` (most values near 1).
 fn spread(rng: &mut SeededRng, octaves: f32) -> f32 {
@@ -411,103 +395,6 @@ impl ImpactStream {
     }
 }
 
-/// A complex number (real, imaginary) for the bubbles' phasors.
-type Complex = (f32, f32);
-
-/// `a * b`.
-#[inline]
-fn mul(a: Complex, b: Complex) -> Complex {
-    (a.0 * b.0 - a.1 * b.1, a.0 * b.1 + a.1 * b.0)
-}
-
-/// `a / |a|` (the phasors drift off the unit circle by rounding).
-fn unit(a: Complex) -> Complex {
-    let norm = (a.0 * a.0 + a.1 * a.1).sqrt().max(f32::MIN_POSITIVE);
-    (a.0 / norm, a.1 / norm)
-}
-
-/// `exp(i angle)`.
-fn rotation(angle: f32) -> Complex {
-    (angle.cos(), angle.sin())
-}
-
-/// Samples between renormalisations of a bubble's phasors (counted from its birth, so the
-/// result does not depend on the host's block size).
-const RENORMALISE_EVERY: usize = 32;
-
-/// One ringing bubble: a damped sine whose frequency rises linearly in time, made by a phasor
-/// turned by a rotation that itself turns a little faster each sample.
-#[derive(Debug, Clone, Copy, Default)]
-struct Bubble {
-    /// Samples before it starts ringing.
-    wait: usize,
-    /// Current amplitude.
-    amplitude: f32,
-    /// Per-sample amplitude factor `exp(-d / fs)`.
-    fall: f32,
-    /// The oscillation (unit phasor; the output is its imaginary part, so it starts at 0).
-    phase: Complex,
-    /// This sample's rotation of the phasor: `exp(i w)` with `w` the angular step (rad/sample).
-    step: Complex,
-    /// Per-sample rotation of `step`: the rise of the pitch.
-    rise: Complex,
-    /// Samples rung so far.
-    age: usize,
-    /// Samples left until the bubble is inaudible (0 = free slot).
-    left: usize,
-}
-
-impl Bubble {
-    /// A bubble of radius `radius_m` (m) and peak `level`, ringing after `wait` samples at
-    /// `sample_rate` (Hz), until it has faded to [`SILENCE`] or risen to the highest pitch.
-    fn new(radius_m: f32, level: f32, wait: usize, sample_rate: f32) -> Self {
-        let fs = sample_rate;
-        let radius = radius_m.clamp(RADIUS_LIMITS_M.0, RADIUS_LIMITS_M.1);
-        let f0 = PITCH_CONSTANT / radius;
-        let d = damping(radius);
-        let fading_s = (level / SILENCE).max(1.0).ln() / d;
-        let rising_s = (HIGHEST_PITCH_FRACTION * fs / f0 - 1.0).max(0.0) / (PITCH_RISE * d);
-        Self {
-            wait,
-            amplitude: level,
-            fall: (-d / fs).exp(),
-            phase: (1.0, 0.0),
-            step: rotation(TAU * f0 / fs),
-            rise: rotation(TAU * f0 * PITCH_RISE * d / (fs * fs)),
-            age: 0,
-            left: wait + (fading_s.min(rising_s) * fs) as usize,
-        }
-    }
-
-    /// Adds the next `out.len()` samples of the bubble to `out`.
-    fn add_to(&mut self, out: &mut [f32]) {
-        let len = self.left.min(out.len());
-        let waited = self.wait.min(len);
-        self.wait -= waited;
-        let (mut amplitude, mut phase, mut step) = (self.amplitude, self.phase, self.step);
-        let mut ringing = &mut out[waited..len];
-        while !ringing.is_empty() {
-            // The samples up to the next renormalisation, in a loop without a branch.
-            let run = (RENORMALISE_EVERY - self.age % RENORMALISE_EVERY).min(ringing.len());
-            let (now, rest) = std::mem::take(&mut ringing).split_at_mut(run);
-            for o in now {
-                *o += amplitude * phase.1;
-                phase = mul(phase, step);
-                step = mul(step, self.rise);
-                amplitude *= self.fall;
-            }
-            self.age += run;
-            if self.age.is_multiple_of(RENORMALISE_EVERY) {
-                phase = unit(phase);
-                step = unit(step);
-            }
-            ringing = rest;
-        }
-        (self.amplitude, self.phase, self.step) = (amplitude, phase, step);
-        self.left -= len;
-    }
-}
-
 /// The variants, in [`INFO`] order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -542,7 +429,7 @@ pub fn density_control(per_second: f32) -> f32 {
 }
 
 /// A water sound: a stretch of grain (three impact streams) and wash, heavy drops (a fourth
-/// stream) and up to [`MAX_BUBBLES`] ringing bubbles.
+/// stream) and up to [`bubbles::LANES`] ringing bubbles.
 #[derive(Debug, Clone)]
 pub struct Water {
     /// Sample rate (Hz).
@@ -562,8 +449,8 @@ pub struct Water {
     grain_streams: usize,
     /// The heavy drops' impacts (and a droplet's tick).
     drops: ImpactStream,
-    /// Bubble slots.
-    bubbles: [Bubble; MAX_BUBBLES],
+    /// The ringing bubbles.
+    bubbles: Bubbles,
     /// The wash's filters: low-pass (tone) then high-pass.
     wash_filters: [Biquad; 2],
     /// Gain turning white noise into the wash's level (0 = no wash).
@@ -622,24 +509,6 @@ impl Water {
         ((DRIZZLE_HANDOVER_S * self.sample_rate) as usize).max(1)
     }
 
-    /// Puts `bubble` into a free slot (or the quietest one).
-    fn add_bubble(&mut self, bubble: Bubble) {
-        let slot = self
-            .bubbles
-            .iter()
-            .position(|b| b.left == 0)
-            .unwrap_or_else(|| {
-                (0..MAX_BUBBLES)
-                    .min_by(|&a, &b| {
-                        self.bubbles[a]
-                            .amplitude
-                            .total_cmp(&self.bubbles[b].amplitude)
-                    })
-                    .unwrap_or(0)
-            });
-        self.bubbles[slot] = bubble;
-    }
-
     /// One heavy rain drop now: its impact, and sometimes a bubble, both faded with the stretch.
     fn heavy_drop(&mut self) {
         let gain = self.fade_gain(self.elapsed);
@@ -648,7 +517,8 @@ impl Water {
             let radius = self.radius_m * spread(&mut self.rng, self.radius_spread);
             let level = gain * self.bubble_level * lognormal(&mut self.rng, BUBBLE_LEVEL_SIGMA);
             let wait = (BUBBLE_DELAY_S * self.sample_rate) as usize;
-            self.add_bubble(Bubble::new(radius, level, wait, self.sample_rate));
+            self.bubbles
+                .add(Bubble::new(radius, level, wait, self.sample_rate));
         }
     }
 
@@ -703,9 +573,7 @@ impl Water {
 
     /// Whether anything still sounds or is still to come.
     fn is_active(&self) -> bool {
-        self.elapsed < self.length
-            || self.drops.envelope > SILENCE
-            || self.bubbles.iter().any(|b| b.left > 0)
+        self.elapsed < self.length || self.drops.envelope > SILENCE || self.bubbles.is_active()
     }
 }
 
@@ -728,7 +596,7 @@ impl TriggerSound for Water {
             drops_sounding: false,
             grain_streams: 0,
             drops: ImpactStream::default(),
-            bubbles: [Bubble::default(); MAX_BUBBLES],
+            bubbles: Bubbles::default(),
             wash_filters: [Biquad::default(); 2],
             wash_gain: 0.0,
             radius_m: RADIUS_M.0,
@@ -766,7 +634,7 @@ impl TriggerSound for Water {
         {
             *rng = seeded(e.seed ^ STREAM_SEEDS[k]);
         }
-        self.bubbles = [Bubble::default(); MAX_BUBBLES];
+        self.bubbles = Bubbles::default();
         self.elapsed = 0;
         self.hands_over = kind == Kind::Droplet;
         self.stacks = kind != Kind::Droplet;
@@ -877,14 +745,14 @@ impl TriggerSound for Water {
             if self.rng.random::<f32>() < DROPLET_BUBBLE_CHANCE {
                 let radius = self.radius_m * spread(&mut self.rng, self.radius_spread);
                 let wait = (BUBBLE_DELAY_S * fs) as usize;
-                self.add_bubble(Bubble::new(radius, level, wait, fs));
+                self.bubbles.add(Bubble::new(radius, level, wait, fs));
             }
             for _ in 0..SPLASH_DROPS {
                 let rng = &mut self.rng;
                 let radius = self.radius_m * rng.random_range(SPLASH_RADIUS.0..SPLASH_RADIUS.1);
                 let peak = level * rng.random_range(SPLASH_LEVEL.0..SPLASH_LEVEL.1);
                 let wait = (rng.random_range(SPLASH_WAIT_S.0..SPLASH_WAIT_S.1) * fs) as usize;
-                self.add_bubble(Bubble::new(radius, peak, wait, fs));
+                self.bubbles.add(Bubble::new(radius, peak, wait, fs));
             }
         } else {
             let rms = drop_units * grain_rms;
@@ -970,9 +838,7 @@ impl TriggerSound for Water {
             let mut mix = [0.0f32; MIX_CHUNK];
             let part = &mut mix[..len];
             self.add_impacts(part);
-            for bubble in &mut self.bubbles {
-                bubble.add_to(part);
-            }
+            self.bubbles.add_to(part);
             for (o, m) in out[done..done + len].iter_mut().zip(part.iter()) {
                 *o += soft_clip(*m);
             }
@@ -985,6 +851,7 @@ impl TriggerSound for Water {
 #[cfg(test)]
 mod tests {
     use super::super::testkit::{self, FS, excitation as water, peak, rms};
+    use super::bubbles::{PITCH_CONSTANT, PITCH_RISE};
     use super::*;
 
     // Index of each variant in `INFO`.
@@ -1026,7 +893,8 @@ mod tests {
             let f0 = PITCH_CONSTANT / radius;
             let d = damping(radius);
             let wait = 100;
-            let mut bubble = Bubble::new(radius, 0.5, wait, FS);
+            let mut bubble = Bubbles::default();
+            bubble.add(Bubble::new(radius, 0.5, wait, FS));
             let mut x = vec![0.0f32; (0.5 * FS) as usize];
             for block in x.chunks_mut(37) {
                 bubble.add_to(block);
@@ -1344,7 +1212,7 @@ mod tests {
         let drizzle_only = |seed| {
             let mut sound = Water::new(FS);
             sound.start(&water(DROPLET, [0.5, 0.5, 0.5, 0.5], seed));
-            sound.bubbles = [Bubble::default(); MAX_BUBBLES];
+            sound.bubbles = Bubbles::default();
             sound.drops.envelope = 0.0;
             sound
         };
