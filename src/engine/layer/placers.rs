@@ -9,6 +9,7 @@ use super::path::Path;
 use crate::binaural::hrtf::HrtfSet;
 use crate::binaural::placer::{Placer, placement_factor};
 use crate::binaural::{Offset, Position};
+use crate::engine::LAYERS;
 use crate::head::{Anchor, HeadTrack};
 use crate::room::{Emitter, RoomFeed};
 use std::sync::Arc;
@@ -66,6 +67,8 @@ pub struct Placers {
     /// Triggers that joined a slot already placing a trigger of their place, since the pool
     /// was made.
     joins: u64,
+    /// Slots handed out to each layer (so that a layer with none skips the pool).
+    per_layer: [usize; LAYERS],
     /// Whether triggers of one place share a slot (under the voice budget).
     sharing: bool,
     sample_rate: f32,
@@ -104,6 +107,7 @@ impl Placers {
             free: Vec::new(),
             shortfalls: 0,
             joins: 0,
+            per_layer: [0; LAYERS],
             sharing: true,
             sample_rate,
             max_block,
@@ -197,6 +201,7 @@ impl Placers {
         slot.users = 1;
         slot.tail_left = 0;
         slot.in_use = true;
+        self.per_layer[layer] += 1;
         Some(index)
     }
 
@@ -221,7 +226,7 @@ impl Placers {
 
     /// Whether any slot places or rings out for `layer`.
     pub fn sounding(&self, layer: usize) -> bool {
-        self.slots.iter().any(|s| s.in_use && s.layer == layer)
+        self.per_layer[layer] > 0
     }
 
     /// Gives every slot of `layer` back at once (after non-finite audio, or a reset).
@@ -247,6 +252,9 @@ impl Placers {
         (room, send): (&mut RoomFeed, f32),
     ) {
         let n = left.len();
+        if !self.sounding(layer) {
+            return;
+        }
         for index in 0..self.slots.len() {
             let slot = &mut self.slots[index];
             if !slot.in_use || slot.layer != layer {
@@ -286,6 +294,7 @@ impl Placers {
         let slot = &mut self.slots[index];
         debug_assert!(slot.in_use, "slot {index} given back twice");
         slot.in_use = false;
+        self.per_layer[slot.layer] -= 1;
         slot.users = 0;
         slot.tail_left = 0;
         slot.mix.fill(0.0);
