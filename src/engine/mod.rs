@@ -341,6 +341,12 @@ impl Engine {
         self.placers.joins()
     }
 
+    /// Triggers played on an older voice of their layer struck again (a drip onto the water of
+    /// a droplet still ringing) instead of stealing one, since the engine was made.
+    pub fn struck_again(&self) -> u64 {
+        self.layers.iter().map(|l| l.struck_again()).sum()
+    }
+
     /// What the voice budget allows each layer this block (`None` for all with the budget
     /// off): shares of [`budget::INSTANCE_UNITS`] by what the layers ask for, and the output's
     /// mask floor.

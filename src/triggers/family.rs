@@ -86,6 +86,13 @@ macro_rules! families {
                 }
             }
 
+            fn strike_again(&mut self, after: usize, intensity: f32) -> bool {
+                match self {
+                    Self::$first(sound) => sound.strike_again(after, intensity),
+                    $(Self::$variant(sound) => sound.strike_again(after, intensity),)*
+                }
+            }
+
             fn carry_on(&mut self, handed_over: f32) {
                 match self {
                     Self::$first(sound) => sound.carry_on(handed_over),
@@ -159,6 +166,13 @@ macro_rules! families {
             /// [`TriggerSound::make_way`]).
             pub fn make_way(&mut self, after: usize) -> f32 {
                 if self.playing { self.sound.make_way(after) } else { 0.0 }
+            }
+
+            /// Plays a newer trigger of the layer on the playing one, struck again, `after`
+            /// samples into the next block this bank renders; returns whether it did (see
+            /// [`TriggerSound::strike_again`]).
+            pub fn strike_again(&mut self, after: usize, intensity: f32) -> bool {
+                self.playing && self.sound.strike_again(after, intensity)
             }
 
             /// The trigger just started carries on what older ones handed over (see

@@ -67,6 +67,15 @@ pub trait TriggerSound {
         let _ = after;
         0.0
     }
+    /// The voice budget has no voice for a newer short trigger of the layer, `after` samples
+    /// into the next block this sound renders, at `intensity` (0 ..= 1): the sound may play it
+    /// itself, struck again on the same object, instead of the layer stealing its oldest voice
+    /// (which would cut that voice's ring short). Returns whether it took it. A droplet takes
+    /// it while its drizzle falls: a newer drip onto the same water. The default takes none.
+    fn strike_again(&mut self, after: usize, intensity: f32) -> bool {
+        let _ = (after, intensity);
+        false
+    }
     /// Called right after [`TriggerSound::start`] with the sum of what the layer's older
     /// triggers handed over in [`TriggerSound::make_way`] (>= 0, in the family's own unit: for
     /// a droplet, drizzle power as a multiple of one droplet's). The default ignores it.

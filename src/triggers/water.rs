@@ -238,6 +238,11 @@ const SPLASH_LEVEL: (f32, f32) = (0.06, 0.2);
 const SPLASH_WAIT_S: (f32, f32) = (0.015, 0.15);
 /// Offset (amplitude) added to the impact envelopes so that they never decay into subnormals.
 const ANTI_DENORMAL: f32 = 1e-20;
+/// Most drips struck again on a droplet (see [`TriggerSound::strike_again`]) that may wait
+/// for their sample at once: the drips of one layer's densest bursts (8 drips 10 ms apart)
+/// within a block of up to about 1700 samples at 48 kHz; past that the layer steals a voice
+/// as it would without it.
+const DRIPS_DUE: usize = 8;
 /// Samples mixed at a time on the stack before the sound's soft saturation ([`soft_clip`]
 /// rounds off the loudest impacts of a downpour instead of letting them clip); chunks follow a
 /// fixed grid from the sound's start.
@@ -484,6 +489,13 @@ pub struct Water {
     drizzle_power: f32,
     /// Droplets of the layer started since this one.
     newer: usize,
+    /// A droplet's tick onset RMS per unit of its drip's level.
+    tick_gain: f32,
+    /// Drips struck again on this droplet's water (see [`TriggerSound::strike_again`]) that
+    /// are still to fall: when (samples since the start) and at what intensity, earliest first.
+    drips: [(usize, f32); DRIPS_DUE],
+    /// How many of `drips` are due.
+    drips_due: usize,
     /// A lone droplet's drizzle: impacts per second and RMS.
     drizzle_rate: f32,
     drizzle_rms: f32,
@@ -507,6 +519,29 @@ impl Water {
     /// Length of a drizzle's hand-over crossfade (samples, >= 1).
     fn handover_len(&self) -> usize {
         ((DRIZZLE_HANDOVER_S * self.sample_rate) as usize).max(1)
+    }
+
+    /// One drip of a droplet now at `intensity` (0 ..= 1): its tick, usually its bubble a
+    /// moment later, and its splash's tiny bubbles. Returns its level (the bubble's peak).
+    fn drip(&mut self, intensity: f32) -> f32 {
+        let fs = self.sample_rate;
+        let level =
+            DROP_LEVEL * intensity * level_variation(&mut self.rng, DROPLET_LEVEL_SPREAD_DB);
+        self.drops.envelope += level * self.tick_gain;
+        self.drops_sounding = true;
+        if self.rng.random::<f32>() < DROPLET_BUBBLE_CHANCE {
+            let radius = self.radius_m * spread(&mut self.rng, self.radius_spread);
+            let wait = (BUBBLE_DELAY_S * fs) as usize;
+            self.bubbles.add(Bubble::new(radius, level, wait, fs));
+        }
+        for _ in 0..SPLASH_DROPS {
+            let rng = &mut self.rng;
+            let radius = self.radius_m * rng.random_range(SPLASH_RADIUS.0..SPLASH_RADIUS.1);
+            let peak = level * rng.random_range(SPLASH_LEVEL.0..SPLASH_LEVEL.1);
+            let wait = (rng.random_range(SPLASH_WAIT_S.0..SPLASH_WAIT_S.1) * fs) as usize;
+            self.bubbles.add(Bubble::new(radius, peak, wait, fs));
+        }
+        level
     }
 
     /// One heavy rain drop now: its impact, and sometimes a bubble, both faded with the stretch.
@@ -573,7 +608,10 @@ impl Water {
 
     /// Whether anything still sounds or is still to come.
     fn is_active(&self) -> bool {
-        self.elapsed < self.length || self.drops.envelope > SILENCE || self.bubbles.is_active()
+        self.elapsed < self.length
+            || self.drips_due > 0
+            || self.drops.envelope > SILENCE
+            || self.bubbles.is_active()
     }
 }
 
@@ -613,6 +651,9 @@ impl TriggerSound for Water {
             newer: 0,
             drizzle_rate: 0.0,
             drizzle_rms: 0.0,
+            tick_gain: 0.0,
+            drips: [(0, 0.0); DRIPS_DUE],
+            drips_due: 0,
             finished: true,
             stacks: false,
         }
@@ -728,32 +769,17 @@ impl TriggerSound for Water {
         let band = ((cutoff - BED_HIGHPASS_HZ) / (0.5 * fs)).clamp(f32::EPSILON, 1.0);
         self.wash_gain = wash_units * grain_rms / (WHITE_POWER * band).sqrt();
 
+        self.drips_due = 0;
         if kind == Kind::Droplet {
-            // One drip: its tick, and usually a bubble a moment later.
-            let level =
-                DROP_LEVEL * intensity * level_variation(&mut self.rng, DROPLET_LEVEL_SPREAD_DB);
-            let tick_rms = level * log_map(brightness, TICK_LEVEL);
             let tick = Impact {
                 decay_s: TICK_DECAY_S,
                 ..drop
             };
             self.drops = ImpactStream::new(tick, 0.0, 0.0, false, 0.0, fs);
-            self.drops.envelope = tick_rms / ImpactStream::onset_rms(tick, fs);
+            self.tick_gain = log_map(brightness, TICK_LEVEL) / ImpactStream::onset_rms(tick, fs);
             self.radius_spread = DROPLET_RADIUS_SPREAD;
-            self.bubble_level = level;
             self.drops_per_sample = 0.0;
-            if self.rng.random::<f32>() < DROPLET_BUBBLE_CHANCE {
-                let radius = self.radius_m * spread(&mut self.rng, self.radius_spread);
-                let wait = (BUBBLE_DELAY_S * fs) as usize;
-                self.bubbles.add(Bubble::new(radius, level, wait, fs));
-            }
-            for _ in 0..SPLASH_DROPS {
-                let rng = &mut self.rng;
-                let radius = self.radius_m * rng.random_range(SPLASH_RADIUS.0..SPLASH_RADIUS.1);
-                let peak = level * rng.random_range(SPLASH_LEVEL.0..SPLASH_LEVEL.1);
-                let wait = (rng.random_range(SPLASH_WAIT_S.0..SPLASH_WAIT_S.1) * fs) as usize;
-                self.bubbles.add(Bubble::new(radius, peak, wait, fs));
-            }
+            self.bubble_level = self.drip(intensity);
         } else {
             let rms = drop_units * grain_rms;
             self.drops = ImpactStream::new(drop, DROP_LEVEL_SIGMA, drop_rate, false, rms, fs);
@@ -816,6 +842,21 @@ impl TriggerSound for Water {
         }
     }
 
+    /// A droplet whose drizzle still falls takes a newer drip of its layer onto its own
+    /// water, `after` samples into the next block: the drip ticks, rings its bubble and
+    /// splashes there, as a drip of its own would (its drizzle is already falling). At most
+    /// [`DRIPS_DUE`] drips wait at once; rain takes none (a newer stretch is heavier rain).
+    fn strike_again(&mut self, after: usize, intensity: f32) -> bool {
+        let due = self.elapsed + after;
+        let can = !self.stacks && !self.finished && due < self.length;
+        if !can || self.drips_due == DRIPS_DUE {
+            return false;
+        }
+        self.drips[self.drips_due] = (due, intensity.clamp(0.0, 1.0));
+        self.drips_due += 1;
+        true
+    }
+
     fn add_to(&mut self, out: &mut [f32]) -> bool {
         let mut done = 0;
         while done < out.len() && !self.finished {
@@ -830,7 +871,15 @@ impl TriggerSound for Water {
                 self.heavy_drop();
                 self.until_drop = self.next_interval();
             }
+            while self.drips_due > 0 && self.drips[0].0 <= self.elapsed {
+                self.drip(self.drips[0].1);
+                self.drips.copy_within(1..self.drips_due, 0);
+                self.drips_due -= 1;
+            }
             let mut len = (out.len() - done).min(MIX_CHUNK - self.elapsed % MIX_CHUNK);
+            if self.drips_due > 0 {
+                len = len.min(self.drips[0].0 - self.elapsed);
+            }
             if raining > 0 {
                 len = len.min(self.until_drop).min(raining);
                 self.until_drop -= len;
@@ -1197,6 +1246,76 @@ mod tests {
         assert_eq!(
             default, lone,
             "the default rate keeps the drizzle's own length"
+        );
+    }
+
+    /// A droplet struck again (as the voice budget does at high rates) drips again on its
+    /// water at the sample asked: the render is unchanged before it, the new drip's onset
+    /// follows within a few milliseconds at a drip's level, and it falls on the same sample
+    /// whatever the blocks. Rain, a droplet whose drizzle has ended and a full queue refuse.
+    #[test]
+    fn a_droplet_struck_again_drips_again() {
+        const BLOCK: usize = 64;
+        const AFTER: usize = 100;
+        let told = (0.3 * FS) as usize / BLOCK * BLOCK;
+        let ms = (0.001 * FS) as usize;
+        let render = |seed, strike: bool, block: usize| {
+            let mut sound = Water::new(FS);
+            sound.start(&water(DROPLET, [0.5, 0.5, 0.5, 0.5], seed));
+            let mut x = vec![0.0f32; (0.8 * FS) as usize];
+            let (before, after) = x.split_at_mut(told);
+            for chunk in before.chunks_mut(block) {
+                sound.add_to(chunk);
+            }
+            if strike {
+                assert!(
+                    sound.strike_again(AFTER, 1.0),
+                    "a falling drizzle takes a drip"
+                );
+            }
+            for chunk in after.chunks_mut(block) {
+                sound.add_to(chunk);
+            }
+            x
+        };
+        for seed in 1..=6 {
+            let alone = render(seed, false, BLOCK);
+            let struck = render(seed, true, BLOCK);
+            let at = told + AFTER;
+            assert_eq!(
+                alone[..at],
+                struck[..at],
+                "seed {seed}: nothing before the drip"
+            );
+            let drip: Vec<f32> = struck.iter().zip(&alone).map(|(s, a)| s - a).collect();
+            let first = peak(&alone[..10 * ms]);
+            let second = peak(&drip[at..at + 10 * ms]);
+            let onset = drip[at..].iter().position(|v| v.abs() > 0.1 * second);
+            let level_db = 20.0 * (second / first).log10();
+            println!("seed {seed}: second drip {level_db:+.1} dB from the first, onset {onset:?}");
+            assert!(
+                onset.is_some_and(|n| n < 2 * ms),
+                "seed {seed}: it ticks at once"
+            );
+            assert!(
+                (-10.0..6.0).contains(&level_db),
+                "seed {seed}: a drip's level"
+            );
+            assert_eq!(render(seed, true, 37), struck, "seed {seed}: any blocks");
+        }
+        let mut rain = Water::new(FS);
+        rain.start(&water(RAIN, [0.5; 4], 1));
+        assert!(!rain.strike_again(0, 1.0), "rain takes no drip");
+        let mut droplet = Water::new(FS);
+        droplet.start(&water(DROPLET, [0.5; 4], 1));
+        let taken = (0..2 * DRIPS_DUE)
+            .filter(|&k| droplet.strike_again(k, 1.0))
+            .count();
+        assert_eq!(taken, DRIPS_DUE, "at most DRIPS_DUE wait");
+        droplet.add_to(&mut vec![0.0; droplet.length + BLOCK]);
+        assert!(
+            !droplet.strike_again(0, 1.0),
+            "none once its drizzle has ended"
         );
     }
 

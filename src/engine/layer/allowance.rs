@@ -15,6 +15,9 @@ const DEMAND_GROWTH: usize = 2;
 const HANDOVER_FADE_S: f32 = 0.06;
 /// Fade of a voice the budget stops (masked, or over a shrunken allowance) (s).
 const BUDGET_FADE_S: f32 = 0.02;
+/// A short trigger younger than this (s) still rings: a drip's largest bubble falls 60 dB in
+/// about 120 ms, and its splash lands within 150 ms.
+const STILL_RINGS_S: f32 = 0.2;
 /// A voice is masked only once it is this old (s): its attack is never cut.
 const MASK_MIN_AGE_S: f32 = 0.05;
 /// A voice is masked only once its held level has fallen this far below its own peak (dB):
@@ -30,6 +33,12 @@ impl Layer {
             return 0;
         }
         (self.playing_voices() + DEMAND_GROWTH).min(VOICES_PER_LAYER)
+    }
+
+    /// Triggers played on an older voice of the layer struck again instead of a voice of their
+    /// own, since the layer was made (see [`crate::triggers::TriggerSound::strike_again`]).
+    pub fn struck_again(&self) -> u64 {
+        self.struck_again
     }
 
     /// Voices playing their trigger (not fading, not ringing out).
@@ -70,6 +79,31 @@ impl Layer {
             voice.take_over(most);
         }
         true
+    }
+
+    /// Plays a new trigger that no voice took over, `at` samples into the block at `intensity`
+    /// (0 ..= 1), on the youngest playing voice, struck again, if its sound can (a droplet onto
+    /// the same water: see [`crate::triggers::TriggerSound::strike_again`]) and if stealing
+    /// the oldest would cut its ring (it started under [`STILL_RINGS_S`] ago); returns whether
+    /// it did. At a few voices and hundreds of drips a second, stealing would cut every drip a
+    /// few milliseconds in; at a few drips a second it takes a droplet whose drip has rung out,
+    /// and every drip keeps its own place.
+    pub(super) fn strike_again(&mut self, at: usize, intensity: f32) -> bool {
+        let rings = (STILL_RINGS_S * self.sample_rate) as usize;
+        let playing = |v: &&mut super::Voice| v.state() == VoiceState::Playing;
+        let oldest_rings = self
+            .voices
+            .iter_mut()
+            .filter(playing)
+            .min_by_key(|v| v.order())
+            .is_some_and(|v| v.age() < rings);
+        oldest_rings
+            && self
+                .voices
+                .iter_mut()
+                .filter(playing)
+                .max_by_key(|v| v.order())
+                .is_some_and(|v| v.strike_again(at, intensity))
     }
 
     /// Fades the oldest playing voice out, to make room, from `at` samples into the block:

@@ -87,6 +87,8 @@ pub struct Layer {
     /// Offset of a queued all-notes-off.
     stop_at: Option<usize>,
     started: u64,
+    /// Triggers played on an older voice struck again (see [`Layer::struck_again`]).
+    struck_again: u64,
     next_ear_right: bool,
     /// Level at the end of the last block (linear); NaN until the first block, which starts
     /// at its target instead of gliding in.
@@ -139,6 +141,7 @@ impl Layer {
             release_count: 0,
             stop_at: None,
             started: 0,
+            struck_again: 0,
             next_ear_right: false,
             level: f32::NAN,
             level_db: f32::NAN,
@@ -381,6 +384,11 @@ impl Layer {
         if self.playing_voices() >= self.voice_limit(sustained) {
             if sustained && self.hand_over() {
                 // An older trigger plays on with this one's sound in it.
+                return None;
+            }
+            if self.allowance.is_some() && self.strike_again(offset, intensity) {
+                // An older trigger is struck again (a drip onto the same water).
+                self.struck_again += 1;
                 return None;
             }
             // The oldest's fade starts where the new trigger starts.

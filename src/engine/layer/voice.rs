@@ -241,6 +241,16 @@ impl Voice {
         }
     }
 
+    /// Plays a newer trigger of the layer, `at` samples into the block and at `intensity`
+    /// (0 ..= 1), on its own playing trigger, struck again; returns whether it did (see
+    /// [`crate::triggers::TriggerSound::strike_again`]).
+    pub fn strike_again(&mut self, at: usize, intensity: f32) -> bool {
+        self.state == VoiceState::Playing
+            && self
+                .bank
+                .strike_again(at.saturating_sub(self.start), intensity)
+    }
+
     /// Whether a note-off `at` samples into the block ends it: a note started it, it is
     /// playing, and it started by then.
     pub fn ends_with_note_off(&self, at: usize) -> bool {

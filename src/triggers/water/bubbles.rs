@@ -223,22 +223,24 @@ impl Bubbles {
         self.wait.iter().chain(&self.left).any(|&n| n > 0)
     }
 
-    /// Lets `bubble` ring in a free lane, or in the quietest lane's place when all are busy.
+    /// Lets `bubble` ring in a free lane. When all are busy it takes the quietest lane's place
+    /// if it is louder, else it is left out: what is cut or left out is always the quietest.
     pub(super) fn add(&mut self, bubble: Bubble) {
-        let lane = (0..LANES)
-            .find(|&l| self.wait[l] == 0 && self.left[l] == 0)
-            .unwrap_or_else(|| {
-                let level = |l: usize| {
-                    if self.wait[l] > 0 {
-                        self.waiting[l].level
-                    } else {
-                        self.rings.amplitude[l]
-                    }
-                };
-                (0..LANES)
-                    .min_by(|&a, &b| level(a).total_cmp(&level(b)))
-                    .unwrap_or(0)
-            });
+        let level = |l: usize| {
+            if self.wait[l] > 0 {
+                self.waiting[l].level
+            } else {
+                self.rings.amplitude[l]
+            }
+        };
+        let free = (0..LANES).find(|&l| self.wait[l] == 0 && self.left[l] == 0);
+        let lane = match free {
+            Some(lane) => lane,
+            None => match (0..LANES).min_by(|&a, &b| level(a).total_cmp(&level(b))) {
+                Some(quietest) if level(quietest) < bubble.level => quietest,
+                _ => return,
+            },
+        };
         self.rings.clear(lane);
         self.left[lane] = 0;
         self.wait[lane] = bubble.wait;
@@ -341,20 +343,23 @@ mod tests {
         assert!(error < 1e-6, "bank against summed lanes: {error}");
     }
 
-    /// A ninth bubble takes the quietest lane; the bank is silent and idle once all have rung.
+    /// A ninth bubble takes the quietest lane if it is louder, else it is left out; the bank is
+    /// silent and idle once all have rung.
     #[test]
     fn a_full_bank_replaces_its_quietest_and_ends() {
         let mut bank = Bubbles::default();
         for k in 0..LANES {
             bank.add(Bubble::new(0.002, 0.1 + 0.1 * k as f32, 0, FS));
         }
-        let quietest = bank.rings.amplitude[0];
+        let before = bank.rings.amplitude;
         bank.add(Bubble::new(0.002, 0.05, 0, FS));
+        assert_eq!(bank.rings.amplitude, before, "a quieter one is left out");
+        bank.add(Bubble::new(0.002, 0.15, 0, FS));
         assert!(
-            !bank.rings.amplitude.contains(&quietest),
-            "quietest replaced"
+            !bank.rings.amplitude.contains(&before[0]),
+            "the quietest is replaced"
         );
-        assert!(bank.rings.amplitude.contains(&0.05));
+        assert!(bank.rings.amplitude.contains(&0.15));
         let x = render(bank, 1.0, 64);
         assert!(x[(0.9 * FS) as usize..].iter().all(|&v| v == 0.0));
         let mut ended = bank;
