@@ -464,7 +464,7 @@ pub struct Water {
     radius_m: f32,
     /// Spread of bubble radii (octaves, both ways).
     radius_spread: f32,
-    /// Median peak of a rain bubble (a droplet: its one bubble's peak).
+    /// Median peak of a rain bubble (a droplet's drips draw their own).
     bubble_level: f32,
     /// Mean heavy drops per sample.
     drops_per_sample: f32,
@@ -522,8 +522,8 @@ impl Water {
     }
 
     /// One drip of a droplet now at `intensity` (0 ..= 1): its tick, usually its bubble a
-    /// moment later, and its splash's tiny bubbles. Returns its level (the bubble's peak).
-    fn drip(&mut self, intensity: f32) -> f32 {
+    /// moment later, and its splash's tiny bubbles.
+    fn drip(&mut self, intensity: f32) {
         let fs = self.sample_rate;
         let level =
             DROP_LEVEL * intensity * level_variation(&mut self.rng, DROPLET_LEVEL_SPREAD_DB);
@@ -541,7 +541,6 @@ impl Water {
             let wait = (rng.random_range(SPLASH_WAIT_S.0..SPLASH_WAIT_S.1) * fs) as usize;
             self.bubbles.add(Bubble::new(radius, peak, wait, fs));
         }
-        level
     }
 
     /// One heavy rain drop now: its impact, and sometimes a bubble, both faded with the stretch.
@@ -779,7 +778,7 @@ impl TriggerSound for Water {
             self.tick_gain = log_map(brightness, TICK_LEVEL) / ImpactStream::onset_rms(tick, fs);
             self.radius_spread = DROPLET_RADIUS_SPREAD;
             self.drops_per_sample = 0.0;
-            self.bubble_level = self.drip(intensity);
+            self.drip(intensity);
         } else {
             let rms = drop_units * grain_rms;
             self.drops = ImpactStream::new(drop, DROP_LEVEL_SIGMA, drop_rate, false, rms, fs);
