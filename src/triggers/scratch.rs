@@ -19,9 +19,10 @@
 //! slip is an impulse of random sign and a heavy-tailed (lognormal) size, so a few grains
 //! catch much harder than the rest. The impulses drive the surface modes (band-passes) and a
 //! little of them passes dry; each impulse also releases a short burst of roughness noise (the
-//! grain's scrape, a few milliseconds). A low-pass whose corner follows the speed (a faster
-//! stylus crosses the surface's fine structure faster, so the contact force is brighter; a
-//! heavier press damps it) and the variant's band shape the result.
+//! grain's scrape, a few milliseconds). A low-pass whose corner follows the speed from moment
+//! to moment (a faster stylus crosses the surface's fine structure faster, so the contact force
+//! is brighter; a heavier press damps it) and the variant's band shape the result. The corner's
+//! sweep within each pass is what makes a stroke a swish rather than a steady band of noise.
 //!
 //! A stroke is a gesture of a few passes back and forth: each pass lands already moving,
 //! accelerates, glides, decelerates and lifts for a moment before the hand turns; passes
@@ -84,8 +85,12 @@ const NORMAL_QUANTILE_LAMBDA: f32 = 0.14;
 const NORMAL_QUANTILE_SCALE: f32 = 4.91;
 /// Decay time (s) of the roughness noise each slip releases.
 const GRAIN_NOISE_S: f32 = 0.002;
-/// The roughness corner rises as (speed / reference) to this power.
-const SPEED_BRIGHTNESS: f32 = 0.5;
+/// The roughness corner rises as (speed / reference) to this power: in proportion, since a
+/// surface's fine structure crossed faster reaches the contact at proportionally higher
+/// frequencies (a spatial period of l metres crossed at v m/s sounds at v / l Hz). It follows
+/// the speed within a pass as well as between strokes, so each pass brightens as the hand speeds
+/// up and darkens as it slows to turn.
+const SPEED_BRIGHTNESS: f32 = 1.0;
 /// Level grows as (speed / reference) to this power (within a pass and between strokes).
 const SPEED_LOUDNESS: f32 = 0.5;
 /// Level from the lightest (Pressure 0) to the heaviest stroke (Pressure 1).
@@ -228,7 +233,9 @@ const NAIL: Style = Style {
 /// A soft brush on a table: a few bristle tufts slipping at random. What rings is the bristles
 /// themselves, each tuft flicked off a grain rings at its bending modes: three broad,
 /// inharmonic resonances (never a vowel-like pair) and none of the broadband roughness noise a
-/// nail releases (on a brush that hiss is heard as radio static).
+/// nail releases (on a brush that hiss is heard as radio static). Long, fine bristles bend
+/// easily, so their modes sit low, at 1.5-3.8 kHz: placed at 2.5-6.3 kHz (a stiff, short
+/// brush) the strokes were heard as sanding or static more often than as a brush.
 const SOFT_BRUSH: Style = Style {
     bristles: 4.0,
     grain_m: 6e-5,
@@ -236,17 +243,17 @@ const SOFT_BRUSH: Style = Style {
     tail: 0.6,
     modes: [
         Mode {
-            hz: 2_500.0,
+            hz: 1_500.0,
             q: 4.0,
             gain: 1.0,
         },
         Mode {
-            hz: 4_000.0,
+            hz: 2_400.0,
             q: 4.0,
             gain: 1.0,
         },
         Mode {
-            hz: 6_300.0,
+            hz: 3_800.0,
             q: 4.0,
             gain: 1.0,
         },
@@ -393,6 +400,8 @@ pub struct Scratch {
     modes: [Biquad; MAX_MODES],
     /// Roughness low-pass.
     roughness: OnePole,
+    /// Roughness low-pass corner (Hz) at a pass's peak speed.
+    roughness_hz: f32,
     /// The variant's band: high-pass.
     highpass: Biquad,
     /// The variant's band: low-pass.
@@ -445,8 +454,18 @@ impl Scratch {
         let speed = pass.speed(u, WOBBLE_DEPTH * self.wobble_phase.sin());
         let slips = (self.peak_slips * speed).min(MAX_SLIP_RATE);
         let level = self.peak_level * pass.weight * Pass::contact(u) * speed.powf(SPEED_LOUDNESS);
+        self.follow_speed(speed);
         self.slips_step = (slips - self.slips) / block;
         self.level_step = (level - self.level) / block;
+    }
+
+    /// Sets the roughness corner for `speed`, the share of the pass's peak speed (0..1): the
+    /// corner never falls below the touch-down speed's, so the filter keeps moving while the
+    /// stylus is lifted.
+    fn follow_speed(&mut self, speed: f32) {
+        let hz = self.roughness_hz * speed.max(LANDING_SPEED).powf(SPEED_BRIGHTNESS);
+        self.roughness
+            .set_coefficient(OnePole::coefficient(hz, self.sample_rate));
     }
 
     /// Fills the slip-size table for a size spread `tail`: lognormal quantiles exp(tail z),
@@ -509,6 +528,7 @@ impl TriggerSound for Scratch {
             mode_hz: [0.0; MAX_MODES],
             modes: [Biquad::default(); MAX_MODES],
             roughness: OnePole::default(),
+            roughness_hz: 0.0,
             highpass: Biquad::default(),
             lowpass: Biquad::default(),
         }
@@ -555,11 +575,10 @@ impl TriggerSound for Scratch {
             *hz = mode.hz * load;
             filter.reset();
         }
-        let roughness_hz = style.roughness_hz
+        self.roughness_hz = style.roughness_hz
             * relative_speed.powf(SPEED_BRIGHTNESS)
             * (1.0 - PRESSURE_DAMPING * pressure);
-        self.roughness
-            .set_coefficient(OnePole::coefficient(roughness_hz, fs));
+        self.follow_speed(LANDING_SPEED);
         self.roughness.reset();
         self.highpass = Biquad::highpass(style.highpass_hz, FRAC_1_SQRT_2, fs);
         self.lowpass = Biquad::lowpass(style.lowpass_hz, FRAC_1_SQRT_2, fs);
@@ -662,6 +681,43 @@ mod tests {
                 centroids.windows(2).all(|w| w[1] > w[0]),
                 "{name}: {centroids:?}"
             );
+        }
+    }
+
+    /// Least ratio of a pass's centroid at full speed to its centroid while it lands and lifts
+    /// (1.03-1.18 here; 0.98-1.01 with a corner fixed for the whole stroke).
+    const PASS_SWEEP_RATIO: f32 = 1.025;
+
+    /// Frames (s) over which a pass's brightness is followed.
+    const SWEEP_FRAME_S: f32 = 0.02;
+
+    /// Mean spectral centroid (Hz) of the frames of `x` whose RMS lies within `levels`
+    /// (shares of the loudest frame's RMS).
+    fn centroid_at_levels(x: &[f32], levels: (f32, f32)) -> f32 {
+        let frames: Vec<&[f32]> = x.chunks_exact((SWEEP_FRAME_S * FS) as usize).collect();
+        let loudest = frames.iter().map(|f| testkit::rms(f)).fold(0.0, f32::max);
+        let centroids: Vec<f32> = frames
+            .iter()
+            .filter(|f| (levels.0..levels.1).contains(&(testkit::rms(f) / loudest)))
+            .map(|f| testkit::spectral_centroid(f, FS))
+            .collect();
+        centroids.iter().sum::<f32>() / centroids.len() as f32
+    }
+
+    #[test]
+    fn each_pass_brightens_as_the_hand_speeds_up_and_darkens_as_it_turns() {
+        for (variant, name) in INFO.variants.iter().enumerate() {
+            for seed in [1, 2] {
+                // Slow, long passes: each lasts a third of a second.
+                let x = stroke(variant, [0.0, 1.0, 0.5, 0.5], seed);
+                let gliding = centroid_at_levels(&x, (0.6, 1.01));
+                let turning = centroid_at_levels(&x, (0.05, 0.3));
+                println!("{name} seed {seed}: {gliding:.0} Hz gliding, {turning:.0} Hz turning");
+                assert!(
+                    gliding > PASS_SWEEP_RATIO * turning,
+                    "{name}: {gliding} Hz gliding, {turning} Hz turning"
+                );
+            }
         }
     }
 
