@@ -30,11 +30,16 @@ SIZE_IN = (8, 2.6)
 DPI = 90
 
 
-def picture(wav_path, png_path):
-    """Writes the spectrogram of `wav_path` to `png_path`."""
+def picture(wav_path, png_path, span=None):
+    """Writes the spectrogram of `wav_path` to `png_path`; `span` = (start, end) in seconds
+    zooms into that stretch (default: the whole file)."""
     rate, x = wavfile.read(wav_path)
     x = x.astype(np.float64)
     mono = x.sum(axis=1) if x.ndim == 2 else x
+    start = 0.0
+    if span is not None:
+        start = span[0]
+        mono = mono[int(span[0] * rate):int(span[1] * rate)]
     n = int(WINDOW_S * rate)
     f, t, s = spectrogram(mono, fs=rate, window="hann", nperseg=n,
                           noverlap=n - int(n * HOP_FRACTION), mode="psd")
@@ -42,7 +47,7 @@ def picture(wav_path, png_path):
     db -= db.max()
     keep = f <= TOP_HZ
     fig, ax = plt.subplots(figsize=SIZE_IN, dpi=DPI)
-    ax.pcolormesh(t, f[keep] / 1000, db[keep], vmin=-RANGE_DB, vmax=0, cmap="magma",
+    ax.pcolormesh(t + start, f[keep] / 1000, db[keep], vmin=-RANGE_DB, vmax=0, cmap="magma",
                   shading="auto", rasterized=True)
     ax.set_xlabel("time (s)")
     ax.set_ylabel("kHz")
