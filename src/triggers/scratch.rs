@@ -459,9 +459,9 @@ impl Scratch {
         self.level_step = (level - self.level) / block;
     }
 
-    /// Sets the roughness corner for `speed`, the share of the pass's peak speed (0..1): the
-    /// corner never falls below the touch-down speed's, so the filter keeps moving while the
-    /// stylus is lifted.
+    /// Sets the roughness corner for `speed`, the share of the pass's peak speed (0..1, a few
+    /// percent more with the hand's tremor): the corner never falls below the touch-down
+    /// speed's, so the filter keeps moving while the stylus is lifted.
     fn follow_speed(&mut self, speed: f32) {
         let hz = self.roughness_hz * speed.max(LANDING_SPEED).powf(SPEED_BRIGHTNESS);
         self.roughness
@@ -708,7 +708,7 @@ mod tests {
     fn each_pass_brightens_as_the_hand_speeds_up_and_darkens_as_it_turns() {
         for (variant, name) in INFO.variants.iter().enumerate() {
             for seed in [1, 2] {
-                // Slow, long passes: each lasts a third of a second.
+                // Slow, long passes: each lasts about a quarter of a second.
                 let x = stroke(variant, [0.0, 1.0, 0.5, 0.5], seed);
                 let gliding = centroid_at_levels(&x, (0.6, 1.01));
                 let turning = centroid_at_levels(&x, (0.05, 0.3));
